@@ -1,0 +1,3 @@
+from shopdesk.cli import main
+
+main()

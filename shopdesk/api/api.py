@@ -1,0 +1,49 @@
+"""The REST API under /api/v1/: one NinjaAPI, one error handler, a router per area."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from shopdesk.core.errors import DomainError
+
+api = NinjaAPI(
+    title="shopdesk API",
+    version="1",
+    description=(
+        "Customer care for online stores. Store integration (API token), customer self-service "
+        "(bearer token from /customer/session), help center and assistant."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.http_status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with the path of each bad field, e.g. `orders.3.lines.0.quantity`."""
+    fields = []
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "payload")]
+        fields.append({"field": ".".join(location), "message": item.get("msg", "invalid")})
+    body = {"error": {"code": "invalid_input", "message": "Some fields are not valid.", "fields": fields}}
+    return api.create_response(request, body, status=422)
+
+
+def _register_routers() -> None:
+    # Each area owns its router module; imported here so the OpenAPI document lists them all.
+    from shopdesk.api.customer import router as customer_router
+    from shopdesk.api.help import router as help_router
+    from shopdesk.api.integration import router as integration_router
+
+    api.add_router("/store", integration_router)
+    api.add_router("/customer", customer_router)
+    api.add_router("/help", help_router)
+
+
+_register_routers()

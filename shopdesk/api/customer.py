@@ -1,0 +1,5 @@
+"""API router: customer (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["customer"])

@@ -1,0 +1,5 @@
+"""API router: help (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["help"])

@@ -1,0 +1,5 @@
+"""API router: integration (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["integration"])

@@ -1,0 +1,1 @@
+"""The assistant: understanding customer messages (``nlu``), conversations and the flows behind them."""

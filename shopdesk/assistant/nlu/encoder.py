@@ -1,0 +1,102 @@
+"""Sentence embeddings of all-MiniLM-L6-v2: tokenisation, batching and the choice of backend.
+
+Backends (``SHOPDESK_NLU_BACKEND``):
+- ``onnx`` (default): an fp32 ONNX graph built from the weights at first use and cached;
+  identical to the NumPy path (cosine > 0.9999) and 3x faster.
+- ``onnx-int8``: the same graph with int8 weights; faster on batches, cosine >= 0.95 to fp32.
+- ``numpy``: the plain NumPy forward pass, the reference; needs nothing but NumPy.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import onnx
+from tokenizers import Tokenizer
+
+from . import bert_onnx
+from .bert_numpy import NumpyBert
+from .cache import cache_dir, write_atomically
+from .model_files import ModelFiles, load_weights, locate_model_files
+
+BACKEND_ENV = "SHOPDESK_NLU_BACKEND"
+BACKENDS = ("onnx", "onnx-int8", "numpy")
+# The model was trained on sequences of at most 256 word pieces (sentence_bert_config.json).
+MAX_TOKENS = 256
+EMBEDDING_DIM = 384
+# Bump when bert_onnx builds a different graph, so cached graphs are rebuilt.
+GRAPH_VERSION = "1"
+
+
+class _Forward(Protocol):
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray: ...
+
+
+class SentenceEncoder:
+    def __init__(self, backend: str | None = None, files: ModelFiles | None = None) -> None:
+        backend = backend or os.environ.get(BACKEND_ENV, "onnx")
+        if backend not in BACKENDS:
+            raise ValueError(f"Unknown NLU backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
+        self.backend = backend
+        self.files = files or locate_model_files()
+        self.tokenizer = Tokenizer.from_file(str(self.files.tokenizer))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        self._forward = self._load_forward()
+
+    def _load_forward(self) -> _Forward:
+        if self.backend == "numpy":
+            return NumpyBert(load_weights(self.files))
+        return bert_onnx.OnnxBert(self.onnx_path(self.backend == "onnx-int8"))
+
+    def onnx_path(self, int8: bool) -> Path:
+        """The cached graph for these weights, built (and quantised) on first use."""
+        stem = f"minilm-{self.files.weights_sha256[:16]}-g{GRAPH_VERSION}"
+        fp32 = cache_dir() / f"{stem}-fp32.onnx"
+        if not fp32.exists():
+            model = bert_onnx.build_model(load_weights(self.files))
+            write_atomically(fp32, lambda tmp: onnx.save(model, str(tmp)))
+        if not int8:
+            return fp32
+        quantised = cache_dir() / f"{stem}-int8.onnx"
+        if not quantised.exists():
+            write_atomically(quantised, lambda tmp: bert_onnx.quantize(fp32, tmp))
+        return quantised
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """One L2-normalised float32 vector per text, in order."""
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        # Sorting by length keeps padding (wasted work) small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            length = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            out[chunk] = self._forward(ids, mask)
+        return out
+
+
+_encoders: dict[str, SentenceEncoder] = {}
+_lock = threading.Lock()
+
+
+def get_encoder(backend: str | None = None) -> SentenceEncoder:
+    """The process-wide encoder for a backend (loading weights once per process)."""
+    key = backend or os.environ.get(BACKEND_ENV, "onnx")
+    with _lock:
+        if key not in _encoders:
+            _encoders[key] = SentenceEncoder(key)
+        return _encoders[key]

@@ -1,0 +1,74 @@
+"""Run every entity finder over a message and keep a non-overlapping set of entities.
+
+Finders may propose overlapping spans ("KW10023456" looks like an order number and a code;
+"UK 10" holds a country and a size). The more specific kind wins, then the longer span.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from .amounts import find_amounts
+from .countries import find_countries
+from .dates import find_dates
+from .identifiers import find_contextual_references, find_emails, find_store_order_numbers, find_tracking_numbers
+from .promo_codes import find_promo_codes
+from .sizes import find_quantities, find_sizes
+from .types import Entity
+
+DEFAULT_PREFIX = "KW"
+DEFAULT_DIGITS = 8
+# Most specific first: an email or an order number is never re-read as a code, amount or quantity.
+PRIORITY = ["email", "order_number", "tracking_number", "reference", "promo_code", "amount", "date", "size",
+            "country", "quantity"]
+
+
+def store_order_format() -> tuple[str, int]:
+    """The order-number prefix and digit count from the store policy, or KW/8 outside Django.
+
+    Read lazily so the NLU package stays usable (and testable) without a configured project.
+    """
+    try:
+        from shopdesk.policy import get_policy
+
+        store = get_policy().store
+        return str(store.order_number_prefix), int(store.order_number_digits)
+    except Exception:  # no policy package, Django not configured, or policy not loadable
+        return DEFAULT_PREFIX, DEFAULT_DIGITS
+
+
+def extract_entities(
+    text: str,
+    *,
+    now: datetime.datetime | None = None,
+    prefix: str | None = None,
+    digits: int | None = None,
+) -> list[Entity]:
+    """All entities in ``text``, ordered by position, with no two overlapping."""
+    if prefix is None or digits is None:
+        policy_prefix, policy_digits = store_order_format()
+        prefix = prefix or policy_prefix
+        digits = digits or policy_digits
+    now = now or datetime.datetime.now()
+    candidates = list(_candidates(text, now, prefix, digits))
+    rank = {kind: i for i, kind in enumerate(PRIORITY)}
+    candidates.sort(key=lambda e: (rank[e.type], -(e.end - e.start), e.start))
+    kept: list[Entity] = []
+    for entity in candidates:
+        if all(entity.end <= other.start or entity.start >= other.end for other in kept):
+            kept.append(entity)
+    return sorted(kept, key=lambda e: e.start)
+
+
+def _candidates(text: str, now: datetime.datetime, prefix: str, digits: int) -> Iterator[Entity]:
+    yield from find_emails(text)
+    yield from find_store_order_numbers(text, prefix, digits)
+    yield from find_contextual_references(text, prefix, digits)
+    yield from find_tracking_numbers(text)
+    yield from find_promo_codes(text)
+    yield from find_amounts(text)
+    yield from find_dates(text, now)
+    yield from find_sizes(text)
+    yield from find_countries(text)
+    yield from find_quantities(text)

@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderEvent, OrderLine
+from shopdesk.payments.models import Payment, Refund
+from shopdesk.shipping.models import Shipment
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "country", "locale", "created_at"]
+    search_fields = ["email", "name", "external_id"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    fields = ["product_name", "sku", "size", "colour", "quantity", "quantity_cancelled", "quantity_returned",
+              "unit_price", "discount_amount", "tax_amount"]
+    raw_id_fields = ["variant"]
+
+
+class OrderCouponInline(admin.TabularInline):
+    model = OrderCoupon
+    extra = 0
+    raw_id_fields = ["coupon"]
+
+
+class ShipmentInline(admin.TabularInline):
+    model = Shipment
+    extra = 0
+    fields = ["carrier", "tracking_number", "origin_warehouse", "status", "shipped_at", "delivered_at"]
+    show_change_link = True
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = ["method", "state", "amount", "amount_captured", "amount_refunded", "decline_code", "verification_status"]
+    show_change_link = True
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = ["amount", "points", "status", "reason", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor_kind", "actor_label", "message", "before", "after"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # the audit trail is append-only, through services
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "email", "placed_at", "total", "currency", "cancelled_at"]
+    search_fields = ["number", "email", "external_id"]
+    date_hierarchy = "placed_at"
+    raw_id_fields = ["customer", "shipping_address", "billing_address"]
+    inlines = [OrderLineInline, OrderCouponInline, ShipmentInline, PaymentInline, RefundInline, OrderEventInline]
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["name", "line1", "city", "postcode", "country"]
+    search_fields = ["name", "line1", "postcode"]

@@ -1,0 +1,75 @@
+"""Payments (authorised, captured, refunded amounts, declines, verification) and refunds as lines."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from shopdesk.core.fields import MoneyField
+from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
+
+
+class Payment(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    method = models.CharField(max_length=30, help_text="A payment method code of the store policy.")
+    provider = models.CharField(max_length=40, blank=True)
+    provider_reference = models.CharField(max_length=120, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    amount = MoneyField(help_text="The amount asked for.")
+    amount_authorised = MoneyField()
+    amount_captured = MoneyField()
+    amount_refunded = MoneyField()
+    state = models.CharField(max_length=20, choices=PaymentState.choices, default=PaymentState.PENDING)
+    decline_code = models.CharField(max_length=40, blank=True)
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.NOT_REQUIRED
+    )
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_captured__lte=F("amount_authorised")), name="captured_within_authorised"),
+            models.CheckConstraint(condition=Q(amount_refunded__lte=F("amount_captured")), name="refunded_within_captured"),
+            models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="refunded_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount} {self.currency} ({self.state})"
+
+
+class Refund(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="refunds")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    currency = models.CharField(max_length=3, default="USD")
+    amount = MoneyField(help_text="Money sent back to the payment method (the sum of the lines).")
+    points = models.IntegerField(default=0, help_text="Points given back with this refund.")
+    status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    reason = models.CharField(max_length=200)
+    # Idempotency: a retried request with the same key finds this row instead of paying again.
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="refund_not_negative")]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} {self.currency} on {self.order_id}"
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=20, choices=RefundLineKind.choices)
+    order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.SET_NULL)
+    quantity = models.PositiveIntegerField(default=0)
+    amount = MoneyField(help_text="Positive for what is paid back, negative for a deduction.")
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["refund_id", "id"]

@@ -1,0 +1,317 @@
+"""The typed shape of a store policy file. Unknown keys are errors, so a typo never passes silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Amount = Decimal
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _country(code: str) -> str:
+    code = code.upper()
+    if code != "*" and pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166 alpha-2 country code")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country)]
+
+
+class Warehouse(Strict):
+    code: str
+    name: str
+    country: CountryCode
+
+
+class Store(Strict):
+    name: str
+    legal_name: str
+    website: str
+    currency: str = Field(min_length=3, max_length=3)
+    locale: str
+    timezone: str
+    support_email: str
+    support_phone: str
+    support_hours: str
+    chat_hours: str
+    first_response_hours: int = Field(gt=0)
+    order_number_prefix: str = Field(pattern=r"^[A-Z]{0,4}$")
+    order_number_digits: int = Field(ge=4, le=12)
+    founded_year: int
+    headquarters: str
+    about: str
+    warehouses: list[Warehouse] = Field(min_length=1)
+
+
+class BillingAddressRules(Strict):
+    change_before: Literal["dispatch", "capture", "never"]
+    same_country_only: bool
+    reason_country_change: str
+
+
+class Orders(Strict):
+    processing_days_min: int = Field(ge=0)
+    processing_days_max: int = Field(ge=0)
+    same_day_cutoff_hour: int = Field(ge=0, le=23)
+    change_window_hours: int = Field(ge=0)
+    changeable: list[Literal["size", "colour", "quantity", "shipping_address", "billing_address"]]
+    max_quantity_per_line: int = Field(gt=0)
+    cancellation: Literal["before_dispatch", "never"]
+    confirmation_email_minutes: int = Field(gt=0)
+    shipping_email: Literal["per_package", "per_order"]
+    email_change_needs_confirmation: bool
+    billing_address: BillingAddressRules
+
+
+class ReturnedToSender(Strict):
+    hold_days: int = Field(ge=0)
+    reship_fee: Amount = Field(ge=0)
+    refund_deducts_original_shipping: bool
+    return_shipping_charge: Amount = Field(ge=0)
+    duties_refunded: bool
+    options: list[Literal["reship", "refund"]] = Field(min_length=1)
+
+
+class Carrier(Strict):
+    code: str
+    name: str
+    tracking_url: str
+    not_home_options: str
+
+    @field_validator("tracking_url")
+    @classmethod
+    def _has_placeholder(cls, value: str) -> str:
+        if "{number}" not in value:
+            raise ValueError("must contain {number}")
+        return value
+
+
+class ShippingMethod(Strict):
+    code: str
+    name: str
+    carrier: str
+    fee: Amount = Field(ge=0)
+    free_over: Amount | None = None
+    transit_days_min: int = Field(ge=0)
+    transit_days_max: int = Field(ge=0)
+
+
+class Zone(Strict):
+    code: str
+    name: str
+    countries: list[CountryCode] = Field(min_length=1)
+    warehouses: list[str] = Field(min_length=1)
+    duties: Literal["none", "store_pays", "collected_on_delivery"]
+    duties_free_under: Amount | None = None
+    duties_rate_percent: Decimal | None = None
+    methods: list[ShippingMethod] = Field(min_length=1)
+
+    def method(self, code: str) -> ShippingMethod | None:
+        return next((m for m in self.methods if m.code == code), None)
+
+
+class Surcharge(Strict):
+    code: str
+    name: str
+    fee: Amount = Field(ge=0)
+    description: str
+
+
+class Shipping(Strict):
+    stale_tracking_days: int = Field(gt=0)
+    lost_after_days: int = Field(gt=0)
+    late_grace_days: int = Field(ge=0)
+    label_activation_hours: int = Field(gt=0)
+    po_boxes_allowed: list[CountryCode]
+    po_boxes_methods: list[str]
+    address_change_after_dispatch: Literal["carrier", "never"]
+    returned_to_sender: ReturnedToSender
+    carriers: list[Carrier] = Field(min_length=1)
+    zones: list[Zone] = Field(min_length=1)
+    surcharges: list[Surcharge] = []
+
+
+class NonReturnable(Strict):
+    code: Literal["final_sale", "hygiene", "custom_made", "gift_card"]
+    name: str
+    reason: str
+
+
+class Returns(Strict):
+    window_days: int = Field(gt=0)
+    window_starts: Literal["delivery", "order"]
+    conditions: list[str] = Field(min_length=1)
+    right_to_refuse: str
+    label_fee: Amount = Field(ge=0)
+    free_return_reasons: list[str]
+    restocking_fee_percent: Decimal = Field(ge=0, le=100)
+    restocking_fee_applies_to: str
+    inspection_days: int = Field(ge=0)
+    original_shipping_refunded: bool
+    exchanges: bool
+    non_returnable: list[NonReturnable]
+
+    def non_returnable_reason(self, flag: str) -> str | None:
+        return next((n.reason for n in self.non_returnable if n.code == flag), None)
+
+
+class PaymentMethod(Strict):
+    code: str
+    name: str
+    countries: list[CountryCode] = Field(min_length=1)
+    refund_days_min: int = Field(ge=0)
+    refund_days_max: int = Field(ge=0)
+
+    def available_in(self, country: str) -> bool:
+        return "*" in self.countries or country.upper() in self.countries
+
+
+class Decline(Strict):
+    code: str
+    reason: str
+    advice: str
+
+
+class Payments(Strict):
+    verification_over: Amount = Field(ge=0)
+    verify_on_country_mismatch: bool
+    verification_hours: int = Field(gt=0)
+    verification_how: str
+    verification_why: str
+    methods: list[PaymentMethod] = Field(min_length=1)
+    declines: list[Decline]
+
+
+class Points(Strict):
+    name: str
+    earn_per_unit: int = Field(ge=0)
+    value_per_100: Amount = Field(gt=0)
+    max_order_share_percent: int = Field(ge=0, le=100)
+    min_redeem: int = Field(ge=0)
+    available_after_days: int = Field(ge=0)
+    expire_after_months: int = Field(ge=0)
+    returned_on_cancel: Literal["immediately", "when_refunded"]
+    returned_on_return: Literal["immediately", "when_refunded"]
+    earn_on_shipping: bool
+
+
+class Promotions(Strict):
+    max_codes_per_order: int = Field(ge=1)
+    codes_on_sale_items: bool
+    case_sensitive: bool
+    combinable_groups: list[list[Literal["percent", "fixed", "free_shipping"]]]
+    stacking_note: str
+
+
+class PriceAdjustment(Strict):
+    window_days: int = Field(ge=0)
+    window_starts: Literal["order", "delivery"]
+    excluded_price_kinds: list[Literal["regular", "sale", "flash_sale", "clearance"]]
+    excluded_flags: list[Literal["final_sale", "hygiene", "custom_made", "gift_card"]]
+    paid_as: Literal["original_payment", "store_credit"]
+    min_difference: Amount = Field(ge=0)
+    max_per_order: int = Field(ge=0)
+
+
+class WholesaleTier(Strict):
+    min_units: int = Field(gt=0)
+    discount_percent: Decimal = Field(gt=0, lt=100)
+
+
+class Wholesale(Strict):
+    min_units: int = Field(gt=0)
+    inquiry_email: str
+    response_business_days: int = Field(ge=0)
+    requires_business_details: bool
+    tiers: list[WholesaleTier] = Field(min_length=1)
+
+
+class NewArrivals(Strict):
+    days: int = Field(gt=0)
+    drop_day: str
+    url: str
+
+
+class Legal(Strict):
+    terms_updated: dt.date
+    privacy_updated: dt.date
+    governing_law: str
+    privacy_email: str
+    data_retention_years: int = Field(gt=0)
+    copyright_holder: str
+    copyright_email: str
+
+
+class Guarantees(Strict):
+    quality_days: int = Field(ge=0)
+    secure_checkout: str
+    price_guarantee: bool
+
+
+class Policy(Strict):
+    store: Store
+    orders: Orders
+    shipping: Shipping
+    returns: Returns
+    payments: Payments
+    points: Points
+    promotions: Promotions
+    price_adjustment: PriceAdjustment
+    wholesale: Wholesale
+    new_arrivals: NewArrivals
+    legal: Legal
+    guarantees: Guarantees
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        """Cross-references between sections must resolve (a zone's carrier, a zone's warehouse)."""
+        carriers = {c.code for c in self.shipping.carriers}
+        warehouses = {w.code for w in self.store.warehouses}
+        for index, zone in enumerate(self.shipping.zones):
+            for name in zone.warehouses:
+                if name not in warehouses:
+                    raise ValueError(f"shipping.zones[{index}].warehouses: unknown warehouse {name!r}")
+            for m_index, method in enumerate(zone.methods):
+                if method.carrier not in carriers:
+                    raise ValueError(
+                        f"shipping.zones[{index}].methods[{m_index}].carrier: unknown carrier {method.carrier!r}"
+                    )
+        return self
+
+    # --- look-ups used by services and articles ------------------------------------------------
+    def zone_for_country(self, country: str) -> Zone | None:
+        country = country.upper()
+        for zone in self.shipping.zones:
+            if country in zone.countries:
+                return zone
+        return next((z for z in self.shipping.zones if "*" in z.countries), None)
+
+    def carrier(self, code: str) -> Carrier | None:
+        return next((c for c in self.shipping.carriers if c.code == code), None)
+
+    def warehouse(self, code: str) -> Warehouse | None:
+        return next((w for w in self.store.warehouses if w.code == code), None)
+
+    def payment_method(self, code: str) -> PaymentMethod | None:
+        return next((m for m in self.payments.methods if m.code == code), None)
+
+    def payment_methods_for(self, country: str) -> list[PaymentMethod]:
+        return [m for m in self.payments.methods if m.available_in(country)]
+
+    def decline(self, code: str) -> Decline | None:
+        return next((d for d in self.payments.declines if d.code == code), None)
+
+    def points_value(self, points: int) -> Decimal:
+        return (Decimal(points) * self.points.value_per_100 / 100).quantize(Decimal("0.01"))
+
+    def format_order_number(self, serial: int) -> str:
+        return f"{self.store.order_number_prefix}{serial:0{self.store.order_number_digits}d}"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from shopdesk.shipping.models import Shipment, ShipmentLine, TrackingEvent
+
+
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    raw_id_fields = ["order_line"]
+
+
+class TrackingEventInline(admin.TabularInline):
+    model = TrackingEvent
+    extra = 0
+    fields = ["occurred_at", "status", "location", "description"]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ["order", "carrier", "tracking_number", "origin_warehouse", "status", "shipped_at", "last_event_at"]
+    list_filter = ["carrier", "status", "origin_warehouse"]
+    search_fields = ["tracking_number", "order__number"]
+    raw_id_fields = ["order"]
+    list_select_related = ["order"]
+    inlines = [ShipmentLineInline, TrackingEventInline]
