@@ -38,11 +38,13 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 def _register_routers() -> None:
     # Each area owns its router module; imported here so the OpenAPI document lists them all.
     from shopdesk.api.customer import router as customer_router
+    from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
 
     api.add_router("/store", integration_router)
     api.add_router("/customer", customer_router)
+    api.add_router("/customer", customer_actions_router)
     api.add_router("/help", help_router)
 
 

@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "portal"
 
-urlpatterns: list = []
+# Lookup and order pages (portal views) and the self-service action forms (action views).
+urlpatterns: list = [
+    path("", include("shopdesk.web.portal.action_urls")),
+]
