@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shopdesk.payments",
     "shopdesk.loyalty",
     "shopdesk.promotions",
+    "shopdesk.access",
     "shopdesk.notifications",
     "shopdesk.helpcenter",
     "shopdesk.assistant",

@@ -59,9 +59,9 @@ class FeatureBuilder:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {
-            "word_vocabulary": np.array(json.dumps(self.word.vocabulary_, ensure_ascii=False)),
+            "word_vocabulary": np.array(json.dumps({k: int(v) for k, v in self.word.vocabulary_.items()}, ensure_ascii=False)),
             "word_idf": self.word.idf_.astype(np.float32),
-            "char_vocabulary": np.array(json.dumps(self.char.vocabulary_, ensure_ascii=False)),
+            "char_vocabulary": np.array(json.dumps({k: int(v) for k, v in self.char.vocabulary_.items()}, ensure_ascii=False)),
             "char_idf": self.char.idf_.astype(np.float32),
         }
 
