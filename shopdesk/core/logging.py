@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 import re
 
-_SECRET = re.compile(
-    r"(?i)(authorization|bearer|token|password|passwd|secret|api[_-]?key|signature)(\W{1,4})([^\s,;'\"&]+)"
+_AUTH_SCHEME = re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}")
+_SHOPDESK_TOKEN = re.compile(r"\bsd_[A-Za-z0-9_-]{8,}")
+_KEY_VALUE = re.compile(
+    r"(?i)\b(password|passwd|secret|api[_-]?key|token|signature|sessionid|csrftoken)(\s*[=:]\s*|\"\s*:\s*\")([^\s,;'\"&]+)"
 )
 
 
 def redact(text: str) -> str:
-    return _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _SHOPDESK_TOKEN.sub("[redacted]", text)
+    return _KEY_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
 
 
 class RedactSecretsFilter(logging.Filter):
