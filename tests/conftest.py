@@ -10,6 +10,14 @@ from shopdesk.orders.models import Order
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def unfulfilled_order(db: None) -> Order:
     """A paid order of two items, nothing shipped yet."""

@@ -73,3 +73,6 @@ class RefundLine(models.Model):
 
     class Meta:
         ordering = ["refund_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
