@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderEvent, OrderLine
+from shopdesk.orders.models import (
+    Address,
+    Customer,
+    EmailChangeRequest,
+    Order,
+    OrderActionRecord,
+    OrderCoupon,
+    OrderEvent,
+    OrderLine,
+)
 from shopdesk.payments.models import Payment, Refund
 from shopdesk.shipping.models import Shipment
 
@@ -71,3 +80,30 @@ class OrderAdmin(admin.ModelAdmin):
 class AddressAdmin(admin.ModelAdmin):
     list_display = ["name", "line1", "city", "postcode", "country"]
     search_fields = ["name", "line1", "postcode"]
+
+
+@admin.register(OrderActionRecord)
+class OrderActionRecordAdmin(admin.ModelAdmin):
+    """Read-only: the stored answers that make retried money actions idempotent."""
+
+    list_display = ["order", "action", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["order__number"]
+    readonly_fields = ["key", "order", "action", "request_hash", "result", "created_at"]
+    list_select_related = ["order"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(EmailChangeRequest)
+class EmailChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["order", "old_email", "new_email", "created_at", "expires_at", "confirmed_at", "superseded_at"]
+    search_fields = ["order__number", "old_email", "new_email"]
+    exclude = ["token_hash"]  # never shown: a hash is still a credential to brute-force offline
+    readonly_fields = ["order", "old_email", "new_email", "requested_by", "created_at", "expires_at",
+                       "confirmed_at", "superseded_at"]
+    list_select_related = ["order"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

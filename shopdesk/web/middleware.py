@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -35,4 +37,24 @@ class ContentSecurityPolicyMiddleware:
             relaxed = request.path.startswith(_RELAXED_PREFIXES)
             response["Content-Security-Policy"] = RELAXED_POLICY if relaxed else CONTENT_SECURITY_POLICY
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+access_log = logging.getLogger("shopdesk.access")
+
+
+class AccessLogMiddleware:
+    """One line per request, written through the redacting filter.
+
+    It replaces gunicorn's access log, which would print sign-in tokens that travel in link paths.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        access_log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed_ms)
         return response

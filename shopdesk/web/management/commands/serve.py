@@ -48,7 +48,6 @@ class Command(BaseCommand):
                 "shopdesk.wsgi:application",
                 "--bind", address,
                 "--workers", str(options["workers"]),
-                "--access-logfile", "-",
                 "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 "--timeout", "60",
             ],
