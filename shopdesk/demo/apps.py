@@ -1,3 +1,5 @@
+"""The demo store app: the deterministic KWOKING store behind `shopdesk demo` (docs/demo.md)."""
+
 from django.apps import AppConfig
 
 

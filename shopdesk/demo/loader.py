@@ -1,0 +1,106 @@
+"""Load the demo store: catalogue and coupons first, then orders in batches, each batch one transaction
+with one bulk insert per table. Progress is reported through a callback so the command owns the display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from shopdesk.catalog.models import Category
+from shopdesk.demo.catalog_builder import build_catalog
+from shopdesk.demo.catalog_data import CATEGORIES
+from shopdesk.demo.coupons import COUPON_TABLE, build_coupons
+from shopdesk.demo.customers import ShopperPool
+from shopdesk.demo.models import DemoStore
+from shopdesk.demo.order_builder import OrderBuilder
+from shopdesk.demo.rows import TABLES, KeyAllocator, RowBuffer
+from shopdesk.orders.models import OrderCoupon
+from shopdesk.policy import get_policy
+from shopdesk.promotions.models import Coupon
+
+FIRST_SERIAL = 10023001
+BATCH_ORDERS = 500
+
+
+@dataclass(slots=True)
+class LoadSummary:
+    orders: int
+    seconds: float = 0.0
+    rows: Counter[str] = field(default_factory=Counter)
+    situations: Counter[str] = field(default_factory=Counter)
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _record(summary: LoadSummary, written: dict[type[models.Model], int]) -> None:
+    for model, count in written.items():
+        summary.rows[_label(model)] += count
+
+
+def load_demo_store(*, orders: int, seed: int, anchor: dt.datetime,
+                    on_progress: Callable[[int], None] | None = None,
+                    batch_orders: int = BATCH_ORDERS) -> LoadSummary:
+    """Write a complete demo store; the DemoStore row is marked complete only at the very end."""
+    policy = get_policy()
+    started = time.perf_counter()
+    summary = LoadSummary(orders=orders)
+    buffer = RowBuffer()
+    with transaction.atomic():
+        keys = KeyAllocator()
+        store = DemoStore.objects.create(seed=seed, orders=orders, anchor=anchor, started_at=timezone.now())
+        existing_slugs = set(Category.objects.filter(slug__in=[c.slug for c in CATEGORIES])
+                             .values_list("slug", flat=True))
+        existing_codes = set(Coupon.objects.filter(code__in=[row[0] for row in COUPON_TABLE])
+                             .values_list("code", flat=True))
+        catalog = build_catalog(policy=policy, anchor=anchor, rng=random.Random(f"{seed}:catalog"), keys=keys,
+                                buffer=buffer, existing_category_slugs=existing_slugs)
+        coupons = build_coupons(anchor=anchor, keys=keys, buffer=buffer, existing_codes=existing_codes)
+        store.created = {
+            "categories": catalog.category_slugs,
+            "coupons": [c.code for c in coupons],
+            "keys_from": {model._meta.label_lower: key for model, key in keys.snapshot(first=True).items()},
+        }
+        store.save(update_fields=["created"])
+        _record(summary, buffer.flush())
+
+    shoppers = ShopperPool(rng=random.Random(f"{seed}:customers"), keys=keys, buffer=buffer)
+    builder = OrderBuilder(policy=policy, anchor=anchor, seed=seed, catalog=catalog, coupons=coupons,
+                           shoppers=shoppers, keys=keys, buffer=buffer)
+    for start in range(0, orders, batch_orders):
+        stop = min(start + batch_orders, orders)
+        with transaction.atomic():
+            for index in range(start, stop):
+                built = builder.build(index, FIRST_SERIAL + index)
+                summary.situations.update(built.situations)
+            _record(summary, buffer.flush())
+        if on_progress is not None:
+            on_progress(stop - start)
+
+    with transaction.atomic():
+        # Keys were assigned in Python: move PostgreSQL's sequences past them (SQLite follows by itself).
+        statements = connection.ops.sequence_reset_sql(no_style(), list(TABLES))
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        used = dict(OrderCoupon.objects.filter(coupon_id__in=[c.id for c in coupons])
+                    .values_list("coupon_id").annotate(n=Count("id")).values_list("coupon_id", "n"))
+        for coupon_id, count in used.items():
+            Coupon.objects.filter(id=coupon_id).update(times_used=count)
+        store.created = {**store.created, "keys": keys.ranges()}
+        store.completed_at = timezone.now()
+        store.save(update_fields=["created", "completed_at"])
+    summary.seconds = time.perf_counter() - started
+    return summary
