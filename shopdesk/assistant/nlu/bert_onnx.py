@@ -9,6 +9,7 @@ quantised per batch), about three times faster on CPUs with VNNI at a small cosi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -30,7 +31,7 @@ class _GraphBuilder:
         self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
-    def op(self, op_type: str, *inputs: str, **attrs: object) -> str:
+    def op(self, op_type: str, *inputs: str, **attrs: Any) -> str:
         self._count += 1
         output = f"{op_type.lower()}_{self._count}"
         self.nodes.append(helper.make_node(op_type, list(inputs), [output], **attrs))
@@ -55,18 +56,29 @@ def build_model(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
     head_dim = hidden // NUM_HEADS
     i64 = np.int64
 
-    word = g.op("Gather", g.const("word_embeddings", weights["embeddings.word_embeddings.weight"]), "input_ids")
+    word = g.op(
+        "Gather", g.const("word_embeddings", weights["embeddings.word_embeddings.weight"]), "input_ids"
+    )
     length = g.op("Gather", g.op("Shape", "input_ids"), g.const("one_index", np.array(1, dtype=i64)), axis=0)
-    positions = g.op("Range", g.const("zero", np.array(0, dtype=i64)), length, g.const("step", np.array(1, dtype=i64)))
-    position = g.op("Gather", g.const("position_embeddings", weights["embeddings.position_embeddings.weight"]), positions)
+    positions = g.op(
+        "Range", g.const("zero", np.array(0, dtype=i64)), length, g.const("step", np.array(1, dtype=i64))
+    )
+    position = g.op(
+        "Gather", g.const("position_embeddings", weights["embeddings.position_embeddings.weight"]), positions
+    )
     token_type = g.const("token_type_0", weights["embeddings.token_type_embeddings.weight"][0])
     x = g.op("Add", g.op("Add", word, position), token_type)
-    x = g.layer_norm(x, weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"], "embeddings.norm")
+    x = g.layer_norm(
+        x, weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"], "embeddings.norm"
+    )
 
     mask = g.op("Cast", "attention_mask", to=TensorProto.FLOAT)
     inverted = g.op("Sub", g.const("one_f", np.array(1.0, dtype=np.float32)), mask)
-    key_bias = g.op("Unsqueeze", g.op("Mul", inverted, g.const("neg_big", np.array(-1e9, dtype=np.float32))),
-                    g.const("axes_1_2", np.array([1, 2], dtype=i64)))
+    key_bias = g.op(
+        "Unsqueeze",
+        g.op("Mul", inverted, g.const("neg_big", np.array(-1e9, dtype=np.float32))),
+        g.const("axes_1_2", np.array([1, 2], dtype=i64)),
+    )
     heads_shape = g.const("heads_shape", np.array([0, 0, NUM_HEADS, head_dim], dtype=i64))
     merged_shape = g.const("merged_shape", np.array([0, 0, hidden], dtype=i64))
     scale = g.const("attention_scale", np.array(1.0 / np.sqrt(head_dim), dtype=np.float32))
@@ -89,30 +101,55 @@ def build_model(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
         scores = g.op("Add", g.op("Mul", g.op("MatMul", query, key), scale), key_bias)
         context = g.op("MatMul", g.op("Softmax", scores, axis=-1), value)
         context = g.op("Reshape", g.op("Transpose", context, perm=[0, 2, 1, 3]), merged_shape)
-        attended = g.linear(context, w("attention.output.dense.weight"), w("attention.output.dense.bias"), p + "attn_out")
-        x = g.layer_norm(g.op("Add", attended, x), w("attention.output.LayerNorm.weight"),
-                         w("attention.output.LayerNorm.bias"), p + "attn_norm")
+        attended = g.linear(
+            context, w("attention.output.dense.weight"), w("attention.output.dense.bias"), p + "attn_out"
+        )
+        x = g.layer_norm(
+            g.op("Add", attended, x),
+            w("attention.output.LayerNorm.weight"),
+            w("attention.output.LayerNorm.bias"),
+            p + "attn_norm",
+        )
         inner = g.linear(x, w("intermediate.dense.weight"), w("intermediate.dense.bias"), p + "intermediate")
-        gelu = g.op("Mul", g.op("Mul", inner, half),
-                    g.op("Add", g.op("Erf", g.op("Mul", inner, inv_sqrt2)), g.const(p + "one", np.array(1.0, dtype=np.float32))))
+        gelu = g.op(
+            "Mul",
+            g.op("Mul", inner, half),
+            g.op(
+                "Add",
+                g.op("Erf", g.op("Mul", inner, inv_sqrt2)),
+                g.const(p + "one", np.array(1.0, dtype=np.float32)),
+            ),
+        )
         out = g.linear(gelu, w("output.dense.weight"), w("output.dense.bias"), p + "out")
-        x = g.layer_norm(g.op("Add", out, x), w("output.LayerNorm.weight"), w("output.LayerNorm.bias"), p + "out_norm")
+        x = g.layer_norm(
+            g.op("Add", out, x), w("output.LayerNorm.weight"), w("output.LayerNorm.bias"), p + "out_norm"
+        )
         index += 1
 
     # Mean pooling over real tokens, then L2 normalisation (as sentence-transformers does).
     mask3 = g.op("Unsqueeze", mask, g.const("axis_2", np.array([2], dtype=i64)))
     axis1 = g.const("axis_1", np.array([1], dtype=i64))
     summed = g.op("ReduceSum", g.op("Mul", x, mask3), axis1, keepdims=0)
-    counts = g.op("Max", g.op("ReduceSum", mask, axis1, keepdims=1), g.const("tiny_count", np.array(1e-9, dtype=np.float32)))
+    counts = g.op(
+        "Max",
+        g.op("ReduceSum", mask, axis1, keepdims=1),
+        g.const("tiny_count", np.array(1e-9, dtype=np.float32)),
+    )
     pooled = g.op("Div", summed, counts)
-    norm = g.op("Max", g.op("ReduceL2", pooled, axes=[1], keepdims=1), g.const("tiny_norm", np.array(1e-12, dtype=np.float32)))
+    norm = g.op(
+        "Max",
+        g.op("ReduceL2", pooled, axes=[1], keepdims=1),
+        g.const("tiny_norm", np.array(1e-12, dtype=np.float32)),
+    )
     g.nodes.append(helper.make_node("Div", [pooled, norm], ["embeddings"]))
 
     graph = helper.make_graph(
         g.nodes,
         "minilm_sentence_embeddings",
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
-         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "length"])],
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "length"]),
+        ],
         [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", hidden])],
         g.initializers,
     )
@@ -126,7 +163,9 @@ def quantize(fp32_path: Path, int8_path: Path) -> None:
     """Dynamic int8 quantisation of the MatMul weights (per output channel keeps the cosine above 0.99)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(fp32_path, int8_path, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    quantize_dynamic(
+        fp32_path, int8_path, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+    )
 
 
 class OnnxBert:
@@ -141,5 +180,7 @@ class OnnxBert:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        (embeddings,) = self.session.run(["embeddings"], {"input_ids": input_ids, "attention_mask": attention_mask})
+        (embeddings,) = self.session.run(
+            ["embeddings"], {"input_ids": input_ids, "attention_mask": attention_mask}
+        )
         return np.asarray(embeddings, dtype=np.float32)

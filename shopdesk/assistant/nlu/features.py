@@ -22,10 +22,24 @@ EMBEDDING_WEIGHT = 1.0
 WORD_WEIGHT = 0.8
 CHAR_WEIGHT = 0.8
 
-_WORD_PARAMS = {"analyzer": "word", "ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1,
-                "token_pattern": r"(?u)\b\w[\w']*\b", "dtype": np.float32, "strip_accents": "unicode"}
-_CHAR_PARAMS = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 2,
-                "dtype": np.float32, "strip_accents": "unicode", "max_features": 60000}
+_WORD_PARAMS = {
+    "analyzer": "word",
+    "ngram_range": (1, 2),
+    "sublinear_tf": True,
+    "min_df": 1,
+    "token_pattern": r"(?u)\b\w[\w']*\b",
+    "dtype": np.float32,
+    "strip_accents": "unicode",
+}
+_CHAR_PARAMS = {
+    "analyzer": "char_wb",
+    "ngram_range": (2, 5),
+    "sublinear_tf": True,
+    "min_df": 2,
+    "dtype": np.float32,
+    "strip_accents": "unicode",
+    "max_features": 60000,
+}
 _NUMBERS = re.compile(r"\d")
 
 
@@ -37,8 +51,8 @@ def normalise_for_ngrams(text: str) -> str:
 class FeatureBuilder:
     def __init__(self, encoder: SentenceEncoder) -> None:
         self.encoder = encoder
-        self.word = TfidfVectorizer(**_WORD_PARAMS)  # type: ignore[arg-type]
-        self.char = TfidfVectorizer(**_CHAR_PARAMS)  # type: ignore[arg-type]
+        self.word = TfidfVectorizer(**_WORD_PARAMS)
+        self.char = TfidfVectorizer(**_CHAR_PARAMS)
 
     def fit(self, texts: Sequence[str]) -> None:
         folded = [normalise_for_ngrams(t) for t in texts]
@@ -59,9 +73,13 @@ class FeatureBuilder:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {
-            "word_vocabulary": np.array(json.dumps({k: int(v) for k, v in self.word.vocabulary_.items()}, ensure_ascii=False)),
+            "word_vocabulary": np.array(
+                json.dumps({k: int(v) for k, v in self.word.vocabulary_.items()}, ensure_ascii=False)
+            ),
             "word_idf": self.word.idf_.astype(np.float32),
-            "char_vocabulary": np.array(json.dumps({k: int(v) for k, v in self.char.vocabulary_.items()}, ensure_ascii=False)),
+            "char_vocabulary": np.array(
+                json.dumps({k: int(v) for k, v in self.char.vocabulary_.items()}, ensure_ascii=False)
+            ),
             "char_idf": self.char.idf_.astype(np.float32),
         }
 

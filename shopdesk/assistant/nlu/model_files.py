@@ -76,4 +76,6 @@ def locate_model_files(
 def load_weights(files: ModelFiles) -> dict[str, np.ndarray]:
     """The BERT tensors as float32 NumPy arrays (position ids are dropped: we build them ourselves)."""
     tensors = load_file(str(files.weights))
-    return {name: np.ascontiguousarray(t, dtype=np.float32) for name, t in tensors.items() if t.dtype != np.int64}
+    return {
+        name: np.ascontiguousarray(t, dtype=np.float32) for name, t in tensors.items() if t.dtype != np.int64
+    }

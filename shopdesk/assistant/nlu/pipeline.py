@@ -48,7 +48,9 @@ class Understanding:
             "intent": self.intent,
             "confidence": round(self.confidence, 4),
             "entities": [e.to_dict() for e in self.entities],
-            "alternatives": [{"intent": a.intent, "confidence": round(a.confidence, 4)} for a in self.alternatives],
+            "alternatives": [
+                {"intent": a.intent, "confidence": round(a.confidence, 4)} for a in self.alternatives
+            ],
         }
 
 
@@ -94,7 +96,9 @@ def as_text(message: object) -> str:
 
 def clean(text: str) -> str:
     """Control characters become spaces (same length, so entity offsets survive)."""
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" else c for c in text)
+    return "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" else c for c in text
+    )
 
 
 def classification_text(text: str) -> str:
@@ -127,7 +131,9 @@ def understand(message: str | bytes, *, now: datetime.datetime | None = None) ->
     return understand_many([message], now=now)[0]
 
 
-def understand_many(messages: Sequence[str | bytes], *, now: datetime.datetime | None = None) -> list[Understanding]:
+def understand_many(
+    messages: Sequence[str | bytes], *, now: datetime.datetime | None = None
+) -> list[Understanding]:
     """``understand`` for a batch: the sentence encoder runs once over all of them (much faster)."""
     texts = [clean(as_text(m)) for m in messages]
     entities = [extract_entities(t[:ENTITY_CHARS], now=now) for t in texts]
@@ -142,11 +148,19 @@ def understand_many(messages: Sequence[str | bytes], *, now: datetime.datetime |
     return results
 
 
+def decide_intent(model: IntentModel, probabilities: np.ndarray, threshold: float) -> str:
+    """The reported intent for one row of class probabilities at a given out-of-scope threshold."""
+    top = int(np.argmax(probabilities))
+    if model.classes[top] != OUT_OF_SCOPE and float(probabilities[top]) < threshold:
+        return OUT_OF_SCOPE
+    return model.classes[top]
+
+
 def _decide(model: IntentModel, probabilities: np.ndarray, entities: list[Entity]) -> Understanding:
     order = np.argsort(-probabilities)
     top, top_p = model.classes[order[0]], float(probabilities[order[0]])
     ranked = [Alternative(model.classes[j], float(probabilities[j])) for j in order[1 : ALTERNATIVES + 1]]
-    if top != OUT_OF_SCOPE and top_p < model.threshold:
+    if decide_intent(model, probabilities, model.threshold) != top:
         # Not sure enough to act: out of scope, with the best guess kept as the first alternative.
         return Understanding(OUT_OF_SCOPE, 1.0 - top_p, entities, [Alternative(top, top_p), *ranked[:-1]])
     return Understanding(top, top_p, entities, ranked)

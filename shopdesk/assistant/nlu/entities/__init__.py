@@ -17,6 +17,17 @@ from .types import (
 )
 
 __all__ = [
-    "Amount", "Country", "Date", "Email", "Entity", "OrderNumber", "PromoCode", "Quantity", "Reference", "Size",
-    "TrackingNumber", "extract_entities", "store_order_format",
+    "Amount",
+    "Country",
+    "Date",
+    "Email",
+    "Entity",
+    "OrderNumber",
+    "PromoCode",
+    "Quantity",
+    "Reference",
+    "Size",
+    "TrackingNumber",
+    "extract_entities",
+    "store_order_format",
 ]

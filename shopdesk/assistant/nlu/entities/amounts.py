@@ -9,22 +9,65 @@ from decimal import Decimal, InvalidOperation
 from .types import Amount, Entity
 
 SYMBOLS: dict[str, str | None] = {
-    "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD",
-    "s$": "SGD", "r$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-    "zł": "PLN", "₺": "TRY",
+    "us$": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "s$": "SGD",
+    "r$": "BRL",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "zł": "PLN",
+    "₺": "TRY",
 }
 WORDS: dict[str, str | None] = {
-    "dollar": "USD", "dollars": "USD", "bucks": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR",
-    "eur": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "gbp": "GBP", "cad": "CAD", "aud": "AUD",
-    "chf": "CHF", "francs": "CHF", "yen": "JPY", "jpy": "JPY", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
-    "pln": "PLN", "zloty": "PLN", "kr": None, "inr": "INR", "rupees": "INR", "nzd": "NZD", "mxn": "MXN",
-    "pesos": "MXN", "brl": "BRL", "reais": "BRL", "sgd": "SGD", "hkd": "HKD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "gbp": "GBP",
+    "cad": "CAD",
+    "aud": "AUD",
+    "chf": "CHF",
+    "francs": "CHF",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "pln": "PLN",
+    "zloty": "PLN",
+    "kr": None,
+    "inr": "INR",
+    "rupees": "INR",
+    "nzd": "NZD",
+    "mxn": "MXN",
+    "pesos": "MXN",
+    "brl": "BRL",
+    "reais": "BRL",
+    "sgd": "SGD",
+    "hkd": "HKD",
 }
 _NUMBER = r"(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _SYMBOL = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _WORD = "|".join(sorted(WORDS, key=len, reverse=True))
 SYMBOL_FIRST = re.compile(rf"(?<![\w$])({_SYMBOL})\s?{_NUMBER}(?![\d])", re.IGNORECASE)
-CODE_FIRST = re.compile(rf"\b(usd|eur|gbp|cad|aud|chf|jpy|sek|nok|dkk|pln|inr|nzd)\s?{_NUMBER}(?!\d)", re.IGNORECASE)
+CODE_FIRST = re.compile(
+    rf"\b(usd|eur|gbp|cad|aud|chf|jpy|sek|nok|dkk|pln|inr|nzd)\s?{_NUMBER}(?!\d)", re.IGNORECASE
+)
 NUMBER_FIRST = re.compile(rf"(?<![\w.,]){_NUMBER}\s?(?:({_SYMBOL})|({_WORD})\b)", re.IGNORECASE)
 
 
@@ -43,8 +86,12 @@ def _amount(text: str, match: re.Match[str], number: str, currency: str | None) 
     if value is None:
         return
     yield Amount(
-        value=f"{value} {currency}" if currency else str(value), text=match.group(), start=match.start(),
-        end=match.end(), amount=value, currency=currency,
+        value=f"{value} {currency}" if currency else str(value),
+        text=match.group(),
+        start=match.start(),
+        end=match.end(),
+        amount=value,
+        currency=currency,
     )
 
 

@@ -20,9 +20,27 @@ WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3, "weds": 2})
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a couple": 2,
-                "couple of": 2, "a few": 3, "few": 3}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a couple": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+}
 _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _COUNT = r"\d{1,3}|" + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -43,7 +61,9 @@ def find_dates(text: str, now: datetime.datetime) -> Iterator[Entity]:
     today = now.date()
     for match in RELATIVE_DAY.finditer(text):
         word = match.group(1).lower()
-        offset = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
+        offset = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[
+            word
+        ]
         yield _date(match, today + datetime.timedelta(days=offset))
     for match in AGO.finditer(text):
         yield _date(match, _shift(today, -_count(match.group(1)), match.group(2).lower()))
@@ -74,8 +94,13 @@ def find_dates(text: str, now: datetime.datetime) -> Iterator[Entity]:
 
 
 def _date(match: re.Match[str], value: datetime.date) -> Date:
-    return Date(value=value.isoformat(), text=match.group().rstrip("."), start=match.start(),
-                end=match.start() + len(match.group().rstrip(".")), date=value)
+    return Date(
+        value=value.isoformat(),
+        text=match.group().rstrip("."),
+        start=match.start(),
+        end=match.start() + len(match.group().rstrip(".")),
+        date=value,
+    )
 
 
 def _count(word: str) -> int:

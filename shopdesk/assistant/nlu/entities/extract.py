@@ -12,7 +12,12 @@ from collections.abc import Iterator
 from .amounts import find_amounts
 from .countries import find_countries
 from .dates import find_dates
-from .identifiers import find_contextual_references, find_emails, find_store_order_numbers, find_tracking_numbers
+from .identifiers import (
+    find_contextual_references,
+    find_emails,
+    find_store_order_numbers,
+    find_tracking_numbers,
+)
 from .promo_codes import find_promo_codes
 from .sizes import find_quantities, find_sizes
 from .types import Entity
@@ -20,8 +25,18 @@ from .types import Entity
 DEFAULT_PREFIX = "KW"
 DEFAULT_DIGITS = 8
 # Most specific first: an email or an order number is never re-read as a code, amount or quantity.
-PRIORITY = ["email", "order_number", "tracking_number", "reference", "promo_code", "amount", "date", "size",
-            "country", "quantity"]
+PRIORITY = [
+    "email",
+    "order_number",
+    "tracking_number",
+    "reference",
+    "promo_code",
+    "amount",
+    "date",
+    "size",
+    "country",
+    "quantity",
+]
 
 
 def store_order_format() -> tuple[str, int]:

@@ -11,7 +11,7 @@ from .types import Email, Entity, OrderNumber, Reference, TrackingNumber
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])")
 _ORDER_WORDS = r"(?:order|ord|purchase|oder|odrer|ordr|bestellung|commande|pedido)"
-_ID_WORDS = r"(?:number|num|nr|no\.?|n°|id|#|code|ref(?:erence)?)"
+_ID_WORDS = r"(?:number|num|nr|no\.?|n°|id|#|code|ref(?:erence)?)s?"
 # After "order id is", "order #", "order no." the next token is the customer's reference.
 ORDER_CONTEXT = re.compile(
     rf"\b{_ORDER_WORDS}\s*(?:{_ID_WORDS}\s*)?(?:is|was|:|=|-)?\s*#?\s*$", re.IGNORECASE
@@ -46,7 +46,9 @@ def find_store_order_numbers(text: str, prefix: str, digits: int) -> Iterator[En
 
 def _order(text: str, start: int, end: int, digits_text: str, prefix: str) -> OrderNumber:
     digits_only = re.sub(r"\D", "", digits_text)
-    return OrderNumber(value=prefix.upper() + digits_only, text=text[start:end], start=start, end=end, valid=True)
+    return OrderNumber(
+        value=prefix.upper() + digits_only, text=text[start:end], start=start, end=end, valid=True
+    )
 
 
 def find_tracking_numbers(text: str) -> Iterator[Entity]:
@@ -88,11 +90,14 @@ def find_contextual_references(text: str, prefix: str, digits: int) -> Iterator[
             continue
         before = text[: match.start()]
         if ORDER_CONTEXT.search(before):
-            is_store = bool(re.fullmatch(rf"(?:{re.escape(prefix)}-?)?\d{{{digits}}}", raw, re.IGNORECASE))
-            value = prefix.upper() + raw[-digits:] if is_store else raw.upper()
+            compact = raw.replace("-", "")
+            is_store = bool(re.fullmatch(rf"(?:{re.escape(prefix)})?\d{{{digits}}}", compact, re.IGNORECASE))
+            value = prefix.upper() + compact[-digits:] if is_store else raw.upper()
             yield OrderNumber(value=value, text=raw, start=match.start(1), end=match.end(1), valid=is_store)
         elif ACCOUNT_CONTEXT.search(before):
-            yield Reference(value=raw.upper(), text=raw, start=match.start(1), end=match.end(1), label="account")
+            yield Reference(
+                value=raw.upper(), text=raw, start=match.start(1), end=match.end(1), label="account"
+            )
         elif whole_message and raw == stripped.lstrip("#"):
             yield Reference(value=raw.upper(), text=raw, start=match.start(1), end=match.end(1))
 
