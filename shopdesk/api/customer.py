@@ -1,5 +1,253 @@
-"""API router: customer (being written)."""
+"""Customer API: sign in (order lookup or magic link), the order page, diagnoses, cases, tracking numbers.
 
-from ninja import Router
+Every order read goes through `shopdesk.access.selectors.order_for_access`, so another customer's order
+and a missing one give the same 404. Inputs are strict (unknown keys, oversized values → 422).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Router, Schema
+from ninja.responses import NinjaJSONEncoder, Status
+from pydantic import ConfigDict
+
+from shopdesk.access.auth import customer_bearer
+from shopdesk.access.errors import RateLimited
+from shopdesk.access.selectors import order_for_access, order_id_for_access, orders_for_access
+from shopdesk.access.services import (
+    IssuedSession,
+    magic_link_consume,
+    magic_link_request,
+    session_open_by_lookup,
+    session_revoke,
+)
+from shopdesk.access.types import CustomerAccess
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import NotFound
+from shopdesk.orders.models import Order
+from shopdesk.orders.selectors import OrderPage, order_number_normalise, order_page, order_page_version
+from shopdesk.shipping.diagnosis.order import TOPICS, diagnosis_for_topic
+from shopdesk.shipping.diagnosis.tracking_number import tracking_number_diagnose
+from shopdesk.shipping.diagnosis.types import jsonable
+from shopdesk.shipping.services.cases import case_open
 
 router = Router(tags=["customer"])
+
+MAGIC_LINK_ANSWER = (
+    "If we have orders for that email address, a sign-in link is on its way. It works once, for 30 minutes."
+)
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SessionIn(StrictIn):
+    order_number: str = Field(min_length=1, max_length=40, examples=["KW10000001"])
+    email: str = Field(min_length=3, max_length=254, examples=["ada@example.com"])
+
+
+class MagicLinkIn(StrictIn):
+    email: str = Field(min_length=3, max_length=254)
+
+
+class MagicTokenIn(StrictIn):
+    token: str = Field(min_length=10, max_length=200)
+
+
+class CaseIn(StrictIn):
+    kind: Literal["carrier_inquiry", "investigation"]
+    shipment: int = Field(gt=0)
+
+
+class SessionOut(Schema):
+    token: str
+    expires_at: dt.datetime
+    scope: str = Field(description="'order' (one order) or 'email' (every order of the email: magic link)")
+    order_number: str | None
+
+
+class MessageOut(Schema):
+    message: str
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _too_many(exc: RateLimited) -> HttpResponse:
+    return JsonResponse({"error": exc.as_dict()}, status=429, headers={"Retry-After": str(exc.retry_after)})
+
+
+def _session_out(issued: IssuedSession) -> dict[str, Any]:
+    numbers = issued.access.order_numbers
+    return {
+        "token": issued.token,
+        "expires_at": issued.expires_at,
+        "scope": "email" if numbers is None else "order",
+        "order_number": next(iter(numbers)) if numbers else None,
+    }
+
+
+def _order(request: HttpRequest, number: str) -> Order:
+    access: CustomerAccess = request.auth  # type: ignore[attr-defined]
+    normalised = order_number_normalise(number)
+    if normalised is None:
+        raise NotFound("We could not find that order among the orders you signed in for.")
+    return order_for_access(access=access, number=normalised)
+
+
+@router.post("/session", response={200: SessionOut}, auth=None, summary="Sign in with order number and email")
+def session_create(request: HttpRequest, payload: SessionIn) -> Any:
+    """A wrong number and a wrong email give the same 404 `lookup_failed`; failures are rate limited (429)."""
+    try:
+        issued = session_open_by_lookup(
+            order_number=payload.order_number, email=payload.email, client_ip=_client_ip(request)
+        )
+    except RateLimited as exc:
+        return _too_many(exc)
+    return _session_out(issued)
+
+
+@router.delete("/session", response={204: None}, auth=customer_bearer, summary="Sign out (revoke this token)")
+def session_delete(request: HttpRequest) -> Any:
+    session_revoke(session_id=request.auth.session_id)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+@router.post("/magic-link", response={202: MessageOut}, auth=None, summary="Email a sign-in link")
+def magic_link_create(request: HttpRequest, payload: MagicLinkIn) -> Any:
+    """Always the same answer, whether or not the email has orders."""
+    try:
+        magic_link_request(email=payload.email, client_ip=_client_ip(request),
+                           base_url=request.build_absolute_uri("/"))
+    except RateLimited as exc:
+        return _too_many(exc)
+    return Status(202, {"message": MAGIC_LINK_ANSWER})
+
+
+@router.post("/magic-link/session", response={200: SessionOut}, auth=None,
+             summary="Exchange a magic-link token for a session token")
+def magic_link_session(request: HttpRequest, payload: MagicTokenIn) -> Any:
+    return _session_out(magic_link_consume(token=payload.token))
+
+
+@router.get("/orders", auth=customer_bearer, summary="The orders this session may see")
+def orders_list(request: HttpRequest) -> list[dict[str, Any]]:
+    orders = orders_for_access(access=request.auth).order_by("-placed_at")[:100]  # type: ignore[attr-defined]
+    return [
+        {"number": o.number, "placed_at": o.placed_at, "total": {"amount": str(o.total), "currency": o.currency},
+         "url": f"/api/v1/customer/orders/{o.number}"}
+        for o in orders
+    ]
+
+
+PAGE_CACHE_SECONDS = 300
+
+
+@router.get("/orders/{number}", auth=customer_bearer, summary="The order page: lines, packages, diagnoses, actions")
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """Cached per order version (one query checks it), so a customer refreshing costs little."""
+    access: CustomerAccess = request.auth  # type: ignore[attr-defined]
+    normalised = order_number_normalise(number)
+    order_id = order_id_for_access(access=access, number=normalised) if normalised else None
+    if order_id is None:
+        raise NotFound("We could not find that order among the orders you signed in for.")
+    key = f"shopdesk:api:order:{order_id}:{order_page_version(order_id=order_id)}"
+    content = cache.get(key)
+    if content is None:
+        page = order_page(order=_order(request, number))
+        content = json.dumps(order_page_as_dict(page), cls=NinjaJSONEncoder).encode()
+        cache.set(key, content, PAGE_CACHE_SECONDS)
+    return HttpResponse(content, content_type="application/json")
+
+
+@router.get("/orders/{number}/diagnoses/{topic}", auth=customer_bearer,
+            summary="Answer one question about the order (split_shipment, customs_duties, …)")
+def order_diagnosis(request: HttpRequest, number: str, topic: str) -> dict[str, Any]:
+    page = order_page(order=_order(request, number), with_actions=topic == "not_at_address")
+    answers = diagnosis_for_topic(topic=topic[:40], page=page, now=dt.datetime.now(dt.UTC))
+    return {"topic": topic, "diagnoses": [d.as_dict() for d in answers], "topics": list(TOPICS)}
+
+
+@router.post("/orders/{number}/cases", response={200: dict, 201: dict}, auth=customer_bearer,
+             summary="Open a carrier inquiry or an investigation on a package (idempotent)")
+def order_case_open(request: HttpRequest, number: str, payload: CaseIn) -> Any:
+    access: CustomerAccess = request.auth  # type: ignore[attr-defined]
+    opened = case_open(order=_order(request, number), shipment_id=payload.shipment, kind=payload.kind,
+                       actor=Actor.customer(access.email))
+    case = opened.case
+    body = {"reference": case.reference, "kind": case.kind, "status": case.status, "shipment": case.shipment_id,
+            "opened_at": case.opened_at, "reason": case.reason, "created": opened.created}
+    return Status(201 if opened.created else 200, body)
+
+
+@router.get("/tracking-numbers/{number}", auth=None, summary="Check a tracking number (carrier, check digit)")
+def tracking_number_check(request: HttpRequest, number: str) -> dict[str, Any]:
+    """No sign-in needed: the answer comes from the number alone and reveals no order."""
+    return tracking_number_diagnose(number=number[:80]).as_dict()
+
+
+# --- serialisation -----------------------------------------------------------------------------------
+def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
+    totals = page.totals
+    return jsonable({
+        "number": page.number,
+        "placed_at": page.placed_at,
+        "email": page.email,
+        "currency": page.currency,
+        "summary": page.summary,
+        "status": {"fulfilment": page.fulfilment_status, "fulfilment_label": page.fulfilment_label,
+                   "payment": page.payment_status, "payment_label": page.payment_label,
+                   "returns": page.return_status},
+        "lines": [
+            {"id": line.id, "product_name": line.product_name, "sku": line.sku, "size": line.size,
+             "colour": line.colour, "quantity": line.quantity, "quantity_cancelled": line.quantity_cancelled,
+             "quantity_returned": line.quantity_returned, "quantity_shipped": line.quantity_shipped,
+             "unit_price": line.unit_price.as_dict(), "total": line.total.as_dict()}
+            for line in page.lines
+        ],
+        "totals": {
+            "subtotal": totals.subtotal.as_dict(), "discounts": totals.discounts.as_dict(),
+            "shipping": totals.shipping.as_dict(), "tax": totals.tax.as_dict(), "duties": totals.duties.as_dict(),
+            "points_used": totals.points_used, "points_value": totals.points_value.as_dict(),
+            "total": totals.total.as_dict(), "paid_by_money": totals.paid_by_money.as_dict(),
+        },
+        "shipping_address": page.shipping_address,
+        "billing_address": page.billing_address,
+        "shipping_method": {"code": page.shipping_method, "name": page.shipping_method_name},
+        "payment": None if page.payment is None else {
+            "method": page.payment.method, "method_name": page.payment.method_name,
+            "card_brand": page.payment.card_brand, "card_last4": page.payment.card_last4,
+            "status": page.payment.status, "status_label": page.payment.status_label,
+            "refunded": page.payment.refunded.as_dict(),
+        },
+        "unshipped": {"ship_by": page.ship_by, "ships_from": page.ship_from_name,
+                      "expected": page.expected.as_dict() if page.expected else None},
+        "packages": [
+            {"id": p.id, "position": p.position, "carrier": p.carrier, "carrier_name": p.carrier_name,
+             "tracking_number": p.tracking_number, "tracking_url": p.tracking_url,
+             "origin_warehouse": p.origin_warehouse, "origin_name": p.origin_name,
+             "status": p.status, "status_label": p.status_label, "shipped_at": p.shipped_at,
+             "delivered_at": p.delivered_at, "last_event_at": p.last_event_at,
+             "expected": p.window.as_dict() if p.window else None,
+             "lines": [{"line": pl.line_id, "product_name": pl.product_name, "size": pl.size,
+                        "colour": pl.colour, "quantity": pl.quantity} for pl in p.lines],
+             "events": [{"occurred_at": e.occurred_at, "status": e.status, "status_label": e.status_label,
+                         "location": e.location, "description": e.description} for e in p.events],
+             "cases": [c.reference for c in p.cases]}
+            for p in page.packages
+        ],
+        "cases": [
+            {"reference": c.reference, "kind": c.kind, "status": c.status, "shipment": c.shipment_id,
+             "opened_at": c.opened_at}
+            for c in page.cases
+        ],
+        "diagnoses": [d.as_dict() for d in page.diagnoses],
+        "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
+    })

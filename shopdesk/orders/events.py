@@ -42,3 +42,152 @@ def order_imported(*, order: Order, actor: Actor, at: dt.datetime | None = None)
 def order_updated(*, order: Order, actor: Actor, before: Any, after: Any) -> OrderEvent:
     return order_event_record(order=order, kind=OrderEventKind.UPDATED, actor=actor, before=before, after=after,
                               message="The store sent new details for this order.")
+
+
+# --- self-service actions (cancel, change, addresses, emails) --------------------------------------
+def order_cancelled(*, order: Order, actor: Actor, reason: str, before: Any, after: Any) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.CANCELLED,
+        actor=actor,
+        before=before,
+        after=after,
+        message=f"Order cancelled{': ' + reason if reason else ''}.",
+    )
+
+
+def order_lines_cancelled(*, order: Order, actor: Actor, reason: str, before: Any, after: Any) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.LINES_CANCELLED,
+        actor=actor,
+        before=before,
+        after=after,
+        message=f"Items cancelled{': ' + reason if reason else ''}.",
+    )
+
+
+def order_line_changed(*, order: Order, actor: Actor, before: Any, after: Any, message: str) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.LINE_CHANGED,
+        actor=actor,
+        before=before,
+        after=after,
+        message=message,
+    )
+
+
+def order_shipping_address_changed(*, order: Order, actor: Actor, before: Any, after: Any) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.SHIPPING_ADDRESS_CHANGED,
+        actor=actor,
+        before=before,
+        after=after,
+        message="Delivery address changed.",
+    )
+
+
+def order_billing_address_changed(*, order: Order, actor: Actor, before: Any, after: Any) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.BILLING_ADDRESS_CHANGED,
+        actor=actor,
+        before=before,
+        after=after,
+        message="Billing address changed.",
+    )
+
+
+def order_email_resent(*, order: Order, actor: Actor, template: str, to: str) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.EMAIL_RESENT,
+        actor=actor,
+        after={"template": template, "to": to},
+        message=f"Email '{template}' sent again.",
+    )
+
+
+def order_email_change_requested(*, order: Order, actor: Actor, old_email: str, new_email: str) -> OrderEvent:
+    # The token never goes into the audit trail: only who asked, and from which address to which.
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.EMAIL_CHANGE_REQUESTED,
+        actor=actor,
+        before={"email": old_email},
+        after={"email": new_email},
+        message="Email change requested; waiting for the new address to confirm.",
+    )
+
+
+def order_email_changed(*, order: Order, actor: Actor, old_email: str, new_email: str) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.EMAIL_CHANGED,
+        actor=actor,
+        before={"email": old_email},
+        after={"email": new_email},
+        message="Email address changed.",
+    )
+
+
+def order_refund_created(
+    *, order: Order, actor: Actor, refund_id: int, amount: str, points: int
+) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.REFUND_CREATED,
+        actor=actor,
+        after={"refund_id": refund_id, "amount": amount, "points": points},
+        message=f"Refund of {amount} {order.currency} recorded.",
+    )
+
+
+def order_payment_updated(*, order: Order, actor: Actor, before: Any, after: Any, message: str) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.PAYMENT_UPDATED,
+        actor=actor,
+        before=before,
+        after=after,
+        message=message,
+    )
+
+
+def order_points_returned(*, order: Order, actor: Actor, points: int) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.POINTS_RETURNED,
+        actor=actor,
+        after={"points": points},
+        message=f"{points} points given back.",
+    )
+
+
+def order_shipment_created(*, order: Order, actor: Actor, shipment: Any) -> OrderEvent:
+    label = f"{shipment.carrier.upper()} {shipment.tracking_number}".strip()
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.SHIPMENT_CREATED,
+        actor=actor,
+        after={
+            "shipment": shipment.external_id,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+        },
+        message=f"Package {label} shipped from {shipment.origin_warehouse}.",
+    )
+
+
+def order_shipment_updated(*, order: Order, actor: Actor, shipment: Any, before: Any, after: Any) -> OrderEvent:
+    label = f"{shipment.carrier.upper()} {shipment.tracking_number}".strip()
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.SHIPMENT_UPDATED,
+        actor=actor,
+        before=before,
+        after=after,
+        message=f"Package {label} updated.",
+    )

@@ -175,3 +175,51 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind}"
+
+
+class OrderActionRecord(models.Model):
+    """The answer of a self-service action that moved money, kept so a retry gets the same answer.
+
+    `key` is either the client's Idempotency-Key (scoped to the order and action) or a key derived from
+    the request (order + action + what it asked for), so a repeated cancel never refunds twice.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="action_records")
+    action = models.CharField(max_length=40)
+    request_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the request body: a reused key must match."
+    )
+    result = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.order_id}"
+
+
+class EmailChangeRequest(models.Model):
+    """A request to send an order's emails to a new address, waiting for that address to confirm.
+
+    Only the SHA-256 of the token is stored: a leaked database cannot confirm anything.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="email_change_requests")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    requested_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="A newer request replaced this one."
+    )
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.old_email} -> {self.new_email}"

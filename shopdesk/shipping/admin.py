@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from shopdesk.shipping.models import Shipment, ShipmentLine, TrackingEvent
+from shopdesk.shipping.models import Case, Shipment, ShipmentLine, TrackingEvent
 
 
 class ShipmentLineInline(admin.TabularInline):
@@ -23,3 +23,13 @@ class ShipmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["order"]
     list_select_related = ["order"]
     inlines = [ShipmentLineInline, TrackingEventInline]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "kind", "status", "order", "shipment", "reason", "opened_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["reference", "order__number", "shipment__tracking_number"]
+    raw_id_fields = ["order", "shipment"]
+    list_select_related = ["order", "shipment"]
+    readonly_fields = ["reference", "opened_at", "opened_by_kind", "opened_by_label"]

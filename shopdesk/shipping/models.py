@@ -40,6 +40,9 @@ class ShipmentLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="shipment_line_quantity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.order_line_id}"
+
 
 class TrackingEvent(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
@@ -57,3 +60,43 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# --- cases: carrier inquiries and investigations ----------------------------------------------------
+class CaseKind(models.TextChoices):
+    CARRIER_INQUIRY = "carrier_inquiry", "Carrier inquiry"  # tracking stopped moving: we ask the carrier
+    INVESTIGATION = "investigation", "Investigation"  # lost, late, or delivered but not received
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"  # we are waiting for the carrier or checking
+    RESOLVED = "resolved", "Resolved"  # found, reshipped or refunded
+    CLOSED = "closed", "Closed"  # closed without action (the parcel turned up)
+
+
+class Case(models.Model):
+    """A question we put to a carrier about one package, with a reference the customer can quote."""
+
+    reference = models.CharField(max_length=12, unique=True, help_text="Shown to the customer, e.g. CS-7K2M9Q.")
+    kind = models.CharField(max_length=20, choices=CaseKind.choices)
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="cases")
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="cases")
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    reason = models.CharField(max_length=60, help_text="The diagnosis code that warranted the case.")
+    opened_at = models.DateTimeField()
+    opened_by_kind = models.CharField(max_length=20, blank=True)
+    opened_by_label = models.CharField(max_length=254, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order_id", "opened_at", "id"]
+        constraints = [
+            # Idempotency: pressing the button twice (or two tabs racing) finds the open case.
+            models.UniqueConstraint(
+                fields=["shipment", "kind"], condition=Q(status="open"), name="case_one_open_per_kind_shipment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

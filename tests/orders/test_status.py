@@ -1,7 +1,13 @@
 from decimal import Decimal
 
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus, ReturnStatus
-from shopdesk.orders.status import LineQuantities, PaymentFacts, fulfilment_status, payment_status, return_status
+from shopdesk.orders.status import (
+    LineQuantities,
+    PaymentFacts,
+    fulfilment_status,
+    payment_status,
+    return_status,
+)
 
 
 def lines(*specs: tuple[int, int, int, int]) -> list[LineQuantities]:

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Help-center pages under /help/."""
+
+from django.urls import path
+
+from shopdesk.web.helpcenter import views
 
 app_name = "helpcenter"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("categories/<slug:slug>/", views.category, name="category"),
+    path("articles/<slug:slug>/", views.article, name="article"),
+    path("articles/<slug:slug>/vote/", views.vote, name="vote"),
+]

@@ -1,0 +1,151 @@
+"""Writes of customer access: open a session by order lookup or magic link, send a link, revoke.
+
+Lookups do the same work whether the number or the email is wrong (one query, one constant-time
+compare, one rate-limit write), so neither the answer nor its timing tells which one was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from shopdesk.access.errors import LookupFailed, TokenInvalid
+from shopdesk.access.models import CustomerSession, MagicLink, SessionOrigin
+from shopdesk.access.rate_limits import (
+    LOOKUP_FAILURES_PER_IP,
+    LOOKUP_FAILURES_PER_ORDER,
+    MAGIC_LINK_PER_EMAIL,
+    MAGIC_LINK_PER_IP,
+    rate_limit_check,
+    rate_limit_hit,
+    rate_limit_take,
+)
+from shopdesk.access.selectors import access_forget
+from shopdesk.access.tokens import token_hash, token_new
+from shopdesk.access.types import CustomerAccess
+from shopdesk.core.errors import InvalidInput
+from shopdesk.orders.models import Order
+from shopdesk.orders.selectors import order_number_normalise
+from shopdesk.policy import get_policy
+
+SESSION_LIFETIME = dt.timedelta(hours=2)
+MAGIC_LINK_LIFETIME = dt.timedelta(minutes=30)
+# Compared against when no order has the number, so a wrong number costs what a wrong email costs.
+_NO_SUCH_ORDER_EMAIL = "no-such-order@invalid.invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSession:
+    token: str  # shown once to the customer, never stored
+    expires_at: dt.datetime
+    access: CustomerAccess
+
+
+def email_normalise(text: str) -> str:
+    return (text or "").strip().lower()
+
+
+def _session_create(*, email: str, order_number: str, origin: SessionOrigin) -> IssuedSession:
+    token = token_new()
+    now = timezone.now()
+    session = CustomerSession.objects.create(
+        token_hash=token_hash(token),
+        email=email,
+        order_number=order_number,
+        origin=origin,
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+    )
+    return IssuedSession(token=token, expires_at=session.expires_at, access=session.access())
+
+
+def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> IssuedSession:
+    """Verify order number + email; raise LookupFailed (same for both mistakes) or RateLimited."""
+    number = order_number_normalise(order_number)
+    if number is None:
+        raise InvalidInput(
+            f"That does not look like an order number. Ours look like "
+            f"{get_policy().format_order_number(12345)}.",
+            code="order_number_invalid",
+        )
+    rate_limit_check(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
+    rate_limit_check(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
+    stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
+    given = email_normalise(email)
+    matches = hmac.compare_digest(
+        (stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode()
+    )
+    if not (stored and matches):
+        rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
+        rate_limit_hit(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
+        raise LookupFailed()
+    return _session_create(email=given, order_number=number, origin=SessionOrigin.LOOKUP)
+
+
+def magic_link_request(*, email: str, client_ip: str, base_url: str | None = None) -> None:
+    """Email a sign-in link when orders exist for the address; say nothing either way.
+
+    Both cases do the same work: a link row is written and the email is rendered; only an address
+    with orders gets the email queued. So neither the answer nor its timing says which it was.
+    """
+    from shopdesk.notifications.rendering import email_render
+    from shopdesk.notifications.services import email_enqueue  # the partner app's outbox
+
+    given = email_normalise(email)
+    rate_limit_take(limit=MAGIC_LINK_PER_IP, subject=client_ip)
+    rate_limit_take(limit=MAGIC_LINK_PER_EMAIL, subject=given)
+    token = token_new()
+    now = timezone.now()
+    link = f"{(base_url or settings.SHOPDESK_BASE_URL).rstrip('/')}{reverse('portal:magic', args=[token])}"
+    context = {
+        "link": link,
+        "expires_minutes": int(MAGIC_LINK_LIFETIME.total_seconds() // 60),
+        "store": get_policy().store.name,
+    }
+    with transaction.atomic():
+        MagicLink.objects.create(
+            token_hash=token_hash(token), email=given, created_at=now, expires_at=now + MAGIC_LINK_LIFETIME
+        )
+        if Order.objects.filter(email=given).exists():
+            email_enqueue(to=given, template="magic_link", context=context)
+        else:
+            email_render(template="magic_link", context=context, order=None)
+
+
+def magic_link_check(*, token: str) -> MagicLink:
+    """The live link behind a token, without using it (the page that asks 'continue?')."""
+    link = MagicLink.objects.filter(token_hash=token_hash(token or "")).first()
+    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
+        raise TokenInvalid()
+    return link
+
+
+def magic_link_consume(*, token: str) -> IssuedSession:
+    """Exchange a link for a session covering every order of its email. Works once, within 30 minutes."""
+    if not token or len(token) > 200:
+        raise TokenInvalid()
+    now = timezone.now()
+    with transaction.atomic():
+        link = MagicLink.objects.filter(token_hash=token_hash(token)).first()
+        if link is None:
+            raise TokenInvalid()
+        # Compare-and-set: of two clicks racing, exactly one updates the row and gets a session.
+        used = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+        if used != 1:
+            raise TokenInvalid()
+        return _session_create(email=link.email, order_number="", origin=SessionOrigin.MAGIC_LINK)
+
+
+def session_revoke(*, session_id: int) -> bool:
+    revoked = CustomerSession.objects.filter(pk=session_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    digest = CustomerSession.objects.filter(pk=session_id).values_list("token_hash", flat=True).first()
+    access_forget(session_id=session_id, token_hash_value=digest or "")
+    return revoked == 1

@@ -1,0 +1,121 @@
+"""Building blocks of the integration schemas: strict models, money, codes checked against the policy.
+
+Lengths mirror the database columns, so a value too long fails here with its field path instead of
+as a database error (PostgreSQL enforces lengths, SQLite would silently keep it).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from shopdesk.policy.loader import get_policy
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt field never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _text(max_length: int) -> object:
+    return StringConstraints(strip_whitespace=True, max_length=max_length)
+
+
+Text20 = Annotated[str, _text(20)]
+Text32 = Annotated[str, _text(32)]
+Text40 = Annotated[str, _text(40)]
+Text100 = Annotated[str, _text(100)]
+Text120 = Annotated[str, _text(120)]
+Text200 = Annotated[str, _text(200)]
+Text500 = Annotated[str, _text(500)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+# Decimal, never float: pydantic turns a JSON number into a Decimal through its shortest text form,
+# so 19.9 is Decimal("19.9"), and more than two decimals is refused rather than rounded.
+Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
+Quantity = Annotated[int, Field(gt=0, le=100_000)]
+Timestamp = AwareDatetime  # a time without a zone is ambiguous across the store's warehouses
+
+
+def _currency(code: str) -> str:
+    code = code.upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _country(code: str) -> str:
+    code = code.upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166 alpha-2 country code")
+    return code
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def order_number_normalise(value: str) -> str:
+    """The order number in the store's format (prefix and digits from the policy), upper-case."""
+    store = get_policy().store
+    number = value.strip().upper()
+    if not re.fullmatch(rf"{re.escape(store.order_number_prefix)}\d{{{store.order_number_digits}}}", number):
+        example = get_policy().format_order_number(12345)
+        raise ValueError(f"{value!r} is not an order number of this store (like {example})")
+    return number
+
+
+def _carrier(code: str) -> str:
+    code = code.strip().lower()
+    if get_policy().carrier(code) is None:
+        known = ", ".join(c.code for c in get_policy().shipping.carriers)
+        raise ValueError(f"unknown carrier {code!r} (the store policy has: {known})")
+    return code
+
+
+def _warehouse(code: str) -> str:
+    code = code.strip().lower()
+    if get_policy().warehouse(code) is None:
+        known = ", ".join(w.code for w in get_policy().store.warehouses)
+        raise ValueError(f"unknown warehouse {code!r} (the store policy has: {known})")
+    return code
+
+
+def _payment_method(code: str) -> str:
+    code = code.strip().lower()
+    if get_policy().payment_method(code) is None:
+        known = ", ".join(m.code for m in get_policy().payments.methods)
+        raise ValueError(f"unknown payment method {code!r} (the store policy has: {known})")
+    return code
+
+
+def _shipping_method(code: str) -> str:
+    code = code.strip().lower()
+    known = {method.code for zone in get_policy().shipping.zones for method in zone.methods}
+    if code not in known:
+        raise ValueError(f"unknown shipping method {code!r} (the store policy has: {', '.join(sorted(known))})")
+    return code
+
+
+CurrencyCode = Annotated[str, AfterValidator(_currency)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
+OrderNumber = Annotated[str, StringConstraints(max_length=32), AfterValidator(order_number_normalise)]
+CarrierCode = Annotated[str, AfterValidator(_carrier)]
+WarehouseCode = Annotated[str, AfterValidator(_warehouse)]
+PaymentMethodCode = Annotated[str, AfterValidator(_payment_method)]
+ShippingMethodCode = Annotated[str, AfterValidator(_shipping_method)]
+Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -1,0 +1,101 @@
+"""What the store sends for an order: customer by email, lines by SKU, addresses, totals, coupons, payments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from shopdesk.api.schemas.catalog import CustomerDetailsIn
+from shopdesk.api.schemas.common import (
+    Amount,
+    CountryCode,
+    CurrencyCode,
+    Email,
+    ExternalId,
+    Name,
+    Quantity,
+    ShippingMethodCode,
+    Sku,
+    Strict,
+    Text20,
+    Text32,
+    Text40,
+    Text100,
+    Text200,
+    Timestamp,
+)
+from shopdesk.api.schemas.payments import PaymentIn
+
+
+class OrderAddressIn(Strict):
+    name: Name
+    company: Text200 = ""
+    line1: Name
+    line2: Text200 = ""
+    city: Name
+    region: Text100 = ""
+    postcode: Text20 = ""
+    country: CountryCode
+    phone: Text32 = ""
+
+
+class OrderLineIn(Strict):
+    sku: Sku = Field(description="A SKU the store sent before with PUT /products/{external_id}.")
+    quantity: Quantity
+    quantity_cancelled: int | None = Field(default=None, ge=0, description="Units cancelled by the store; kept when omitted.")
+    unit_price: Amount | None = Field(default=None, description="Price paid per unit; defaults to the variant's price.")
+    discount_amount: Amount = Decimal("0")
+    tax_amount: Amount = Decimal("0")
+    product_name: Text200 | None = Field(default=None, description="Defaults to the product's name.")
+
+    @model_validator(mode="after")
+    def _cancelled_within_quantity(self) -> OrderLineIn:
+        if self.quantity_cancelled is not None and self.quantity_cancelled > self.quantity:
+            raise ValueError("quantity_cancelled is more than quantity")
+        return self
+
+
+class CouponIn(Strict):
+    code: Text40 = Field(min_length=1)
+    amount: Amount = Decimal("0")
+
+
+class OrderIn(Strict):
+    external_id: ExternalId | None = None
+    email: Email
+    customer: CustomerDetailsIn | None = None
+    currency: CurrencyCode | None = Field(default=None, description="Defaults to the store currency.")
+    locale: Text20 | None = None
+    placed_at: Timestamp
+    shipping_method: ShippingMethodCode = "standard"
+    shipping_address: OrderAddressIn
+    billing_address: OrderAddressIn | None = Field(default=None, description="Defaults to the shipping address.")
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+    subtotal: Amount | None = Field(default=None, description="Defaults to the sum of unit price × quantity.")
+    discount_total: Amount = Decimal("0")
+    shipping_total: Amount = Decimal("0")
+    tax_total: Amount = Decimal("0")
+    duties_total: Amount = Decimal("0")
+    total: Amount
+    points_used: int = Field(default=0, ge=0)
+    points_value: Amount = Decimal("0")
+    coupons: list[CouponIn] = Field(default_factory=list, max_length=20)
+    payments: list[PaymentIn] = Field(default_factory=list, max_length=20)
+    cancelled_at: Timestamp | None = Field(default=None, description="A cancellation made in the store; kept when omitted.")
+    cancel_reason: Text200 | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OrderIn:
+        skus: set[str] = set()
+        for line in self.lines:
+            if line.sku in skus:
+                raise ValueError(f"SKU {line.sku!r} appears on two lines; send one line with the total quantity")
+            skus.add(line.sku)
+        codes = [coupon.code.upper() for coupon in self.coupons]
+        if len(set(codes)) != len(codes):
+            raise ValueError("a coupon code appears twice")
+        if self.points_value > self.total:
+            raise ValueError("points_value is more than total")
+        return self

@@ -1,0 +1,124 @@
+"""The process-wide search index over the published articles, rebuilt when they change, and the
+search entry point that pages and the API share (ranking, snippets with highlighted terms).
+
+The index is rebuilt when the articles' version (count, last update, last id) or the policy changes;
+checking it is one small aggregate query, so every web worker sees admin edits on its next search.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Count, Max
+from django.utils.safestring import SafeString, mark_safe
+
+from shopdesk.helpcenter.models import Article
+from shopdesk.helpcenter.rendering import render_article
+from shopdesk.helpcenter.search.index import IndexedDocument, SearchIndex
+from shopdesk.helpcenter.search.text import normalise, stem
+from shopdesk.helpcenter.templating import policy_context
+from shopdesk.policy import get_policy
+
+SNIPPET_WORDS = 28
+MAX_HITS = 100  # past this rank, results are noise for a help center of a few hundred articles
+_lock = threading.Lock()
+_current: tuple[tuple[object, ...], SearchIndex] | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    article: Article
+    score: float
+    snippet: str  # plain text
+    snippet_html: SafeString  # escaped text with <mark> around the matched words
+
+
+def _version() -> tuple[object, ...]:
+    stats = Article.objects.filter(is_published=True).aggregate(
+        n=Count("id"), updated=Max("updated_at"), last=Max("id")
+    )
+    _, fingerprint = policy_context(get_policy())
+    return (stats["n"], stats["updated"], stats["last"], fingerprint)
+
+
+def build_index() -> SearchIndex:
+    articles = Article.objects.filter(is_published=True).select_related("category")
+    documents = [
+        IndexedDocument(
+            id=a.pk,
+            slug=a.slug,
+            title=a.title,
+            seed=a.seed,
+            keywords=f"{a.keywords}, {a.category.name}",
+            body=render_article(a).text,
+        )
+        for a in articles
+    ]
+    return SearchIndex(documents)
+
+
+def current_index() -> SearchIndex:
+    global _current
+    version = _version()
+    current = _current
+    if current is not None and current[0] == version:
+        return current[1]
+    with _lock:
+        if _current is None or _current[0] != version:
+            _current = (version, build_index())
+        return _current[1]
+
+
+@lru_cache(maxsize=50_000)
+def _token_term(token: str) -> str:
+    """The index term of a word as written in the text ("Refunds," → "refund"); bodies repeat words a lot."""
+    return stem(re.sub(r"[^a-z0-9]", "", normalise(token)))
+
+
+def make_snippet(text: str, matched_terms: set[str], words: int = SNIPPET_WORDS) -> tuple[str, SafeString]:
+    """The window of the body with the most matched words, plain and with those words in <mark>."""
+    tokens: list[str] = []
+    for line in text.splitlines():
+        line_tokens = line.split()
+        # A heading or table row has no final stop; add one so it doesn't run into the next sentence.
+        if line_tokens and not line_tokens[-1].endswith((".", ":", ";", "!", "?")):
+            line_tokens[-1] += "."
+        tokens.extend(line_tokens)
+    if not tokens:
+        return "", SafeString("")
+
+    hits = [_token_term(t) in matched_terms for t in tokens]
+    # Sliding window: the count for each start is the previous one plus the word entering, minus the one leaving.
+    count = best = sum(hits[:words])
+    best_start = 0
+    for start in range(1, max(1, len(tokens) - words + 1)):
+        count += hits[start + words - 1] - hits[start - 1]
+        if count > best:
+            best_start, best = start, count
+    window = range(best_start, min(len(tokens), best_start + words))
+    plain = " ".join(tokens[i] for i in window)
+    marked = " ".join(
+        f"<mark>{html.escape(tokens[i])}</mark>" if hits[i] else html.escape(tokens[i]) for i in window
+    )
+    prefix = "… " if best_start > 0 else ""
+    suffix = " …" if window.stop < len(tokens) else ""
+    return prefix + plain + suffix, mark_safe(prefix + marked + suffix)  # noqa: S308 - every token escaped
+
+
+def search_articles(query: str, *, limit: int = 10, offset: int = 0) -> tuple[list[SearchResult], int]:
+    """One page of ranked published articles for a query, and how many matched in all."""
+    hits = current_index().search(query, limit=MAX_HITS)
+    page = hits[offset : offset + limit]
+    articles = Article.objects.select_related("category").in_bulk([h.document.id for h in page])
+    results = []
+    for hit in page:
+        article = articles.get(hit.document.id)
+        if article is None or not article.is_published:
+            continue  # unpublished since the index was built
+        plain, marked = make_snippet(hit.document.body, set(hit.matched_terms))
+        results.append(SearchResult(article=article, score=hit.score, snippet=plain, snippet_html=marked))
+    return results, len(hits)

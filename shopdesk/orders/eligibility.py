@@ -1,0 +1,349 @@
+"""What a customer may do to an order right now, and why not: one function per self-service action.
+
+Each returns an `Eligibility` whose message the portal, the API, the assistant and the desk show as is.
+Services call the same functions again inside their transaction, with the order row locked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from django.db.models import Sum
+from django.utils import timezone
+
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.orders.enums import OrderEventKind
+from shopdesk.orders.models import Order, OrderEvent, OrderLine
+from shopdesk.payments.enums import PaymentState, VerificationStatus
+from shopdesk.payments.models import Payment
+from shopdesk.policy import get_policy
+from shopdesk.shipping.models import Shipment, ShipmentLine
+
+RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
+RESENDS_PER_HOUR = 3
+ACTION_KEYS = (
+    "cancel",
+    "change_items",
+    "shipping_address",
+    "billing_address",
+    "resend_confirmation",
+    "resend_shipping",
+    "change_email",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """What the rules look at, read once: lines, units shipped per line, packages and payments."""
+
+    order: Order
+    lines: list[OrderLine]
+    shipped: dict[int, int]
+    shipments: list[Shipment]
+    payments: list[Payment]
+
+    def units_shipped(self, line: OrderLine) -> int:
+        return self.shipped.get(line.pk, 0)
+
+    def units_unshipped(self, line: OrderLine) -> int:
+        return max(line.quantity_active - self.units_shipped(line), 0)
+
+    @property
+    def active_lines(self) -> list[OrderLine]:
+        return [line for line in self.lines if line.quantity_active > 0]
+
+    @property
+    def unshipped_lines(self) -> list[OrderLine]:
+        return [line for line in self.active_lines if self.units_unshipped(line) > 0]
+
+    @property
+    def any_shipped(self) -> bool:
+        return bool(self.shipments) or any(self.shipped.values())
+
+    @property
+    def live_payments(self) -> list[Payment]:
+        return [p for p in self.payments if p.state not in (PaymentState.DECLINED, PaymentState.VOIDED)]
+
+    @property
+    def captured(self) -> Decimal:
+        return sum((p.amount_captured for p in self.live_payments), Decimal(0))
+
+
+def order_facts(order: Order) -> OrderFacts:
+    """Read the facts in four queries (lines, shipped units, packages, payments)."""
+    lines = list(order.lines.all())
+    shipped_rows = (
+        ShipmentLine.objects.filter(order_line__order=order)
+        .values("order_line_id")
+        .annotate(units=Sum("quantity"))
+    )
+    shipped = {row["order_line_id"]: int(row["units"] or 0) for row in shipped_rows}
+    shipments = list(Shipment.objects.filter(order=order))
+    payments = list(Payment.objects.filter(order=order))
+    return OrderFacts(order=order, lines=lines, shipped=shipped, shipments=shipments, payments=payments)
+
+
+# --- wording ---------------------------------------------------------------------------------------
+def _when(moment: dt.datetime) -> str:
+    store = get_policy().store
+    return format_datetime(
+        moment, "MMM d 'at' h:mm a z", tzinfo=ZoneInfo(store.timezone), locale=store.locale
+    )
+
+
+def _item_names(lines: list[OrderLine]) -> str:
+    names = [line.product_name for line in lines]
+    if len(names) == 1:
+        return f"the {names[0]}"
+    return "the " + ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _returns_hint() -> str:
+    returns = get_policy().returns
+    start = "it arrives" if returns.window_starts == "delivery" else "you ordered"
+    return f"You can return items within {returns.window_days} days after {start}."
+
+
+def change_window_closes(order: Order) -> dt.datetime:
+    return order.placed_at + dt.timedelta(hours=get_policy().orders.change_window_hours)
+
+
+def _window_closed(order: Order, now: dt.datetime) -> Eligibility | None:
+    hours = get_policy().orders.change_window_hours
+    closes = change_window_closes(order)
+    if now <= closes:
+        return None
+    return Eligibility.no(
+        "change_window_closed",
+        f"Orders can be changed for {hours} hours after they're placed; the time for this one ended on "
+        f"{_when(closes)}. {_returns_hint()}",
+    )
+
+
+def _cancelled(order: Order) -> Eligibility | None:
+    if order.is_cancelled:
+        return Eligibility.no("order_cancelled", "This order is cancelled, so it can't be changed.")
+    return None
+
+
+def _dispatched(facts: OrderFacts, what: str) -> Eligibility | None:
+    if not facts.any_shipped:
+        return None
+    policy = get_policy()
+    carrier_hint = ""
+    if policy.shipping.address_change_after_dispatch == "carrier" and facts.shipments:
+        carrier = policy.carrier(facts.shipments[0].carrier)
+        if carrier is not None:
+            carrier_hint = f" {carrier.name} can help once it's on its way: {carrier.not_home_options}"
+    return Eligibility.no(
+        "already_dispatched",
+        f"Your order has left our warehouse, so we can't change {what} any more.{carrier_hint}",
+    )
+
+
+# --- the rules -----------------------------------------------------------------------------------
+def cancel_eligibility(
+    *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> Eligibility:
+    """Whole order before dispatch; once some items left, only the items that haven't."""
+    policy = get_policy()
+    facts = facts or order_facts(order)
+    if policy.orders.cancellation == "never":
+        return Eligibility.no(
+            "cancellation_not_offered",
+            f"Orders can't be cancelled once placed at {policy.store.name}. {_returns_hint()}",
+        )
+    if order.is_cancelled or not facts.active_lines:
+        return Eligibility.no("order_cancelled", "This order is already cancelled.")
+    unshipped = facts.unshipped_lines
+    if not unshipped:
+        return Eligibility.no(
+            "already_dispatched",
+            f"This order can't be cancelled any more: all of its items have left our warehouse. {_returns_hint()}",
+        )
+    if facts.any_shipped:
+        total = sum(line.quantity_active for line in facts.active_lines)
+        left = sum(facts.units_shipped(line) for line in facts.active_lines)
+        verb = "hasn't" if len(unshipped) == 1 else "haven't"
+        return Eligibility(
+            True,
+            "partially_dispatched",
+            f"This order can't be cancelled as a whole any more: {left} of its {total} items have left our "
+            f"warehouse. You can cancel {_item_names(unshipped)} that {verb} shipped yet, "
+            f"or return the rest once it arrives.",
+        )
+    return Eligibility.yes("You can cancel this order until it leaves our warehouse.")
+
+
+def line_change_eligibility(
+    *, order: Order, line: OrderLine, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> Eligibility:
+    """Size, colour or quantity of one item: within the change window, before that item ships."""
+    policy = get_policy()
+    now = now or timezone.now()
+    changeable = {"size", "colour", "quantity"} & set(policy.orders.changeable)
+    if not changeable:
+        return Eligibility.no("change_not_offered", "Items can't be changed once an order is placed.")
+    facts = facts or order_facts(order)
+    if (refusal := _cancelled(order)) is not None:
+        return refusal
+    if line.quantity_active == 0:
+        return Eligibility.no("line_cancelled", f"The {line.product_name} was cancelled.")
+    if facts.units_shipped(line):
+        return Eligibility.no(
+            "line_dispatched",
+            f"The {line.product_name} has left our warehouse, so it can't be changed any more. {_returns_hint()}",
+        )
+    if (refusal := _window_closed(order, now)) is not None:
+        return refusal
+    if line.variant_id is None:
+        return Eligibility.no(
+            "variant_unavailable",
+            f"The {line.product_name} is no longer in our catalogue, so an agent has to make this change.",
+        )
+    names = sorted(changeable, key=["size", "colour", "quantity"].index)
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]}"
+    return Eligibility.yes(
+        f"You can change the {what} of this item until {_when(change_window_closes(order))}."
+    )
+
+
+def shipping_address_change_eligibility(
+    *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> Eligibility:
+    policy = get_policy()
+    now = now or timezone.now()
+    if "shipping_address" not in policy.orders.changeable:
+        return Eligibility.no(
+            "change_not_offered", "The delivery address can't be changed once an order is placed."
+        )
+    facts = facts or order_facts(order)
+    # Eligibility is falsy when refused, so every refusal check compares with None.
+    for refusal in (_cancelled(order), _dispatched(facts, "the delivery address")):
+        if refusal is not None:
+            return refusal
+    if (refusal := _window_closed(order, now)) is not None:
+        return refusal
+    return Eligibility.yes(
+        f"You can change the delivery address until {_when(change_window_closes(order))}, "
+        "or until the order leaves our warehouse if that's sooner."
+    )
+
+
+def billing_address_change_eligibility(
+    *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> Eligibility:
+    policy = get_policy()
+    rules = policy.orders.billing_address
+    if "billing_address" not in policy.orders.changeable or rules.change_before == "never":
+        return Eligibility.no(
+            "change_not_offered", "The billing address can't be changed online; an agent can help."
+        )
+    facts = facts or order_facts(order)
+    if (refusal := _cancelled(order)) is not None:
+        return refusal
+    if (
+        rules.change_before == "dispatch"
+        and (refusal := _dispatched(facts, "the billing address")) is not None
+    ):
+        return refusal
+    if rules.change_before == "capture" and facts.captured > 0:
+        return Eligibility.no(
+            "already_charged",
+            "Your payment has already been taken, so the billing address can't be changed any more.",
+        )
+    suffix = " (in the same country)" if rules.same_country_only else ""
+    return Eligibility.yes(f"You can update the billing address{suffix} until your order ships.")
+
+
+def _resends_in_last_hour(order: Order, template: str, now: dt.datetime) -> list[dt.datetime]:
+    return list(
+        OrderEvent.objects.filter(
+            order=order,
+            kind=OrderEventKind.EMAIL_RESENT,
+            after__template=template,
+            created_at__gt=now - dt.timedelta(hours=1),
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+
+
+def resend_email_eligibility(
+    *, order: Order, template: str, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> Eligibility:
+    """Resend the confirmation or the shipping email to the order's address, a few times an hour."""
+    now = now or timezone.now()
+    if template not in RESEND_TEMPLATES:
+        return Eligibility.no(
+            "unknown_email", "Only the order confirmation and the shipping email can be resent."
+        )
+    facts = facts or order_facts(order)
+    if template == "shipped" and not facts.shipments:
+        return Eligibility.no(
+            "not_shipped_yet",
+            "Your order hasn't shipped yet, so there's no shipping email to resend. We'll send it when it leaves "
+            "our warehouse.",
+        )
+    recent = _resends_in_last_hour(order, template, now)
+    if len(recent) >= RESENDS_PER_HOUR:
+        again = recent[0] + dt.timedelta(hours=1)
+        return Eligibility.no(
+            "resend_limit",
+            f"We've sent this email {len(recent)} times in the last hour. Please check your spam or junk folder; "
+            f"you can ask again after {_when(again)}.",
+        )
+    what = "order confirmation" if template == "confirmation" else "shipping email"
+    return Eligibility.yes(f"We can send the {what} again to {order.email}.")
+
+
+def email_change_eligibility(*, order: Order, now: dt.datetime | None = None) -> Eligibility:
+    """Fix a mistyped email: always offered; the new address must confirm before anything changes."""
+    if get_policy().orders.email_change_needs_confirmation:
+        return Eligibility.yes(
+            "You can correct the email of this order: we send a link to the new address, and the change "
+            "happens once you open it."
+        )
+    return Eligibility.yes("You can correct the email address of this order.")
+
+
+def payment_holds_refund(facts: OrderFacts) -> bool:
+    """True when money was taken and could go back (declined or unverified orders refund nothing)."""
+    return any(
+        p.amount_captured > p.amount_refunded and p.verification_status != VerificationStatus.REQUIRED
+        for p in facts.live_payments
+    )
+
+
+def order_actions(
+    order: Order, *, now: dt.datetime | None = None, facts: OrderFacts | None = None
+) -> dict[str, Eligibility]:
+    """Every self-service action of the order with its eligibility, from one read of the facts
+    (pass `facts` built from rows already fetched, as the order page does)."""
+    now = now or timezone.now()
+    facts = facts or order_facts(order)
+    unshipped = facts.unshipped_lines
+    if unshipped:
+        line_answers = [
+            line_change_eligibility(order=order, line=line, now=now, facts=facts) for line in unshipped
+        ]
+        change_items = next((answer for answer in line_answers if answer.allowed), line_answers[0])
+    elif facts.active_lines:
+        change_items = line_change_eligibility(order=order, line=facts.active_lines[0], now=now, facts=facts)
+    else:
+        change_items = Eligibility.no("order_cancelled", "This order is cancelled, so it can't be changed.")
+    return {
+        "cancel": cancel_eligibility(order=order, now=now, facts=facts),
+        "change_items": change_items,
+        "shipping_address": shipping_address_change_eligibility(order=order, now=now, facts=facts),
+        "billing_address": billing_address_change_eligibility(order=order, now=now, facts=facts),
+        "resend_confirmation": resend_email_eligibility(
+            order=order, template="confirmation", now=now, facts=facts
+        ),
+        "resend_shipping": resend_email_eligibility(order=order, template="shipped", now=now, facts=facts),
+        "change_email": email_change_eligibility(order=order, now=now),
+    }

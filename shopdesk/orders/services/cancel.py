@@ -1,0 +1,254 @@
+"""Cancel an order, or the items of it that haven't shipped: refund (or release the hold), points, stock.
+
+cancel_preview(order=..., line_ids=...)   what would happen, for the confirmation step
+order_cancel(order=..., actor=..., ...)   do it: idempotent and race-safe (see services/idempotency.py)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shopdesk.catalog.stock import stock_release
+from shopdesk.core.actors import Actor
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.errors import InvalidInput, NotEligible
+from shopdesk.loyalty.selectors import points_earned_outstanding
+from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
+from shopdesk.notifications.services import email_enqueue
+from shopdesk.orders import events
+from shopdesk.orders.eligibility import OrderFacts, cancel_eligibility, order_facts
+from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
+from shopdesk.orders.services.refund_plan import PaymentOutcome, RefundPlan, line_refund_lines, refund_plan
+from shopdesk.payments.services.refunds import authorisation_reduce, refund_create
+from shopdesk.policy import get_policy
+
+MAX_REASON_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPreview:
+    units: dict[int, int]  # order line id -> units to cancel
+    whole_order: bool
+    plan: RefundPlan
+    items: list[dict[str, Any]]
+
+    @property
+    def unit_count(self) -> int:
+        return sum(self.units.values())
+
+    def sentence(self, *, locale: str = "en_US") -> str:
+        count = self.unit_count
+        what = "this order" if self.whole_order else f"{count} item{'s' if count != 1 else ''}"
+        return f"You're about to cancel {what}; {self.plan.sentence(locale=locale)}"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    order: Order
+    data: dict[
+        str, Any
+    ]  # stored for replays: whole_order, items, refund_id, refund_amount, points, outcome, message
+    replayed: bool
+
+    @property
+    def message(self) -> str:
+        return str(self.data["message"])
+
+
+def _units_to_cancel(facts: OrderFacts, line_ids: list[int] | None) -> dict[int, int]:
+    unshipped = {line.pk: facts.units_unshipped(line) for line in facts.unshipped_lines}
+    if line_ids is None:
+        if facts.any_shipped:
+            # "Cancel my order" after part of it left must not quietly become "cancel the rest".
+            raise NotEligible(cancel_eligibility(order=facts.order, facts=facts))
+        return unshipped
+    known = {line.pk for line in facts.lines}
+    unknown = [line_id for line_id in line_ids if line_id not in known]
+    if unknown or not line_ids:
+        raise InvalidInput("Choose the items to cancel from this order.", code="unknown_line")
+    shipped = [line_id for line_id in line_ids if line_id not in unshipped]
+    if shipped:
+        names = ", ".join(line.product_name for line in facts.lines if line.pk in shipped)
+        raise NotEligible(
+            Eligibility.no(
+                "line_dispatched",
+                f"{names} can't be cancelled: it has left our warehouse or was already cancelled.",
+            )
+        )
+    return {line_id: unshipped[line_id] for line_id in sorted(set(line_ids))}
+
+
+def _preview(order: Order, facts: OrderFacts, line_ids: list[int] | None) -> CancelPreview:
+    units = _units_to_cancel(facts, line_ids)
+    remaining = sum(line.quantity_active for line in facts.active_lines) - sum(units.values())
+    whole_order = remaining == 0 and not facts.any_shipped
+    by_id = {line.pk: line for line in facts.lines}
+    drafts = [
+        d
+        for line_id, n in units.items()
+        for d in line_refund_lines(line=by_id[line_id], units=n, currency=order.currency)
+    ]
+    plan = refund_plan(order=order, facts=facts, lines=drafts, whole_order=whole_order)
+    items = [
+        {"line_id": line_id, "name": by_id[line_id].product_name, "quantity": n}
+        for line_id, n in units.items()
+    ]
+    return CancelPreview(units=units, whole_order=whole_order, plan=plan, items=items)
+
+
+def cancel_preview(
+    *, order: Order, line_ids: list[int] | None = None, now: dt.datetime | None = None
+) -> CancelPreview:
+    """What a cancel would do, without doing it (raises NotEligible / InvalidInput like the service)."""
+    facts = order_facts(order)
+    cancel_eligibility(order=order, now=now, facts=facts).require()
+    return _preview(order, facts, line_ids)
+
+
+def _revoked_points(order: Order, preview: CancelPreview) -> int:
+    earned = points_earned_outstanding(order)
+    if preview.whole_order or not earned:
+        return earned
+    items = sum(d.amount for d in preview.plan.lines if d.kind == "item")
+    share = items / order.subtotal if order.subtotal else 0
+    return min(earned, int(earned * share))
+
+
+def order_cancel(
+    *,
+    order: Order,
+    actor: Actor,
+    line_ids: list[int] | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> CancelResult:
+    """Cancel the whole order (line_ids None) or the given unshipped lines, in one transaction."""
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            f"Please keep the reason under {MAX_REASON_LENGTH} characters.", code="reason_too_long"
+        )
+    now = now or timezone.now()
+    request = {"line_ids": sorted(set(line_ids)) if line_ids is not None else None, "reason": reason}
+    derived = "all" if line_ids is None else "lines:" + ",".join(str(i) for i in request["line_ids"] or [])
+    with transaction.atomic():
+        locked = order_lock(order_id=order.pk)
+        keys = action_keys(order=locked, action="cancel", client_key=idempotency_key, derived=derived)
+        replay = action_replay(keys=keys, request=request)
+        if replay is not None:
+            return CancelResult(order=locked, data=replay, replayed=True)
+        # Re-read the facts under the lock: a shipment recorded a moment ago is seen here.
+        facts = order_facts(locked)
+        cancel_eligibility(order=locked, now=now, facts=facts).require()
+        preview = _preview(locked, facts, line_ids)
+        data = _apply(locked, preview, facts=facts, actor=actor, reason=reason, key=keys[-1], now=now)
+        action_store(order=locked, action="cancel", keys=keys, request=request, result=data, now=now)
+    locked.refresh_from_db()
+    return CancelResult(order=locked, data=data, replayed=False)
+
+
+def _apply(
+    order: Order,
+    preview: CancelPreview,
+    *,
+    facts: OrderFacts,
+    actor: Actor,
+    reason: str,
+    key: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    before = {str(line.pk): line.quantity_cancelled for line in facts.lines}
+    by_id: dict[int, OrderLine] = {line.pk: line for line in facts.lines}
+    for line_id, units in preview.units.items():
+        OrderLine.objects.filter(pk=line_id).update(quantity_cancelled=F("quantity_cancelled") + units)
+        stock_release(variant_id=by_id[line_id].variant_id, quantity=units)
+    revoked = _revoked_points(order, preview)
+    if preview.whole_order:
+        order.cancelled_at = now
+        order.cancel_reason = reason[:200]
+        order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    after = {str(line_id): before[str(line_id)] + units for line_id, units in preview.units.items()}
+    if preview.whole_order:
+        events.order_cancelled(order=order, actor=actor, reason=reason, before=before, after=after)
+    else:
+        events.order_lines_cancelled(order=order, actor=actor, reason=reason, before=before, after=after)
+
+    plan = preview.plan
+    refund_id: int | None = None
+    if plan.outcome == PaymentOutcome.REFUND and plan.payment is not None and (plan.money > 0 or plan.points):
+        refund = refund_create(
+            order=order,
+            payment=plan.payment,
+            lines=plan.lines,
+            points=plan.points,
+            reason=reason or "Cancelled by the customer",
+            idempotency_key=key,
+            now=now,
+        )
+        refund_id = refund.pk
+        events.order_refund_created(
+            order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
+        )
+    elif plan.outcome in (PaymentOutcome.VOID, PaymentOutcome.RELEASE) and plan.payment is not None:
+        payment = authorisation_reduce(
+            payment=plan.payment, amount=plan.money, void=plan.outcome == PaymentOutcome.VOID
+        )
+        events.order_payment_updated(
+            order=order,
+            actor=actor,
+            message="Card hold released." if plan.outcome == PaymentOutcome.VOID else "Card hold lowered.",
+            before=None,
+            after={"state": payment.state, "amount_authorised": str(payment.amount_authorised)},
+        )
+    returned = points_return_for_cancel(
+        order=order,
+        points=plan.points,
+        key=f"{key}:points-returned",
+        now=now,
+        refund_expected_at=plan.expected_by(now),
+    )
+    if returned is not None:
+        events.order_points_returned(order=order, actor=actor, points=returned.points)
+    points_revoke_for_cancel(order=order, points=revoked, key=f"{key}:points-revoked", now=now)
+
+    message = _done_sentence(preview, order)
+    email_enqueue(
+        to=order.email,
+        template="cancelled",
+        order=order,
+        context={
+            "whole_order": preview.whole_order,
+            "cancelled_items": preview.items,
+            "money_message": message,
+        },
+        dedupe_key=f"{key}:email",
+    )
+    return {
+        "whole_order": preview.whole_order,
+        "items": preview.items,
+        "refund_id": refund_id,
+        "refund_amount": str(plan.money if plan.outcome == PaymentOutcome.REFUND else 0),
+        "currency": order.currency,
+        "points_returned": plan.points,
+        "payment_outcome": plan.outcome,
+        "message": message,
+    }
+
+
+def _done_sentence(preview: CancelPreview, order: Order) -> str:
+    locale = order.locale or get_policy().store.locale
+    count = preview.unit_count
+    what = (
+        "Your order is cancelled."
+        if preview.whole_order
+        else (f"{count} item{'s are' if count != 1 else ' is'} cancelled.")
+    )
+    return f"{what} {preview.plan.sentence(locale=locale)}"

@@ -1,0 +1,318 @@
+"""Orders and customers sent by the store platform: idempotent, race-safe upserts with an audit event.
+
+Lines are matched by SKU, addresses are the order's own copies (updated in place), coupons are replaced,
+payments are upserted by their external id. Sending the same order twice writes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from shopdesk.catalog.models import Variant
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import Conflict
+from shopdesk.integration.changes import changes
+from shopdesk.integration.errors import KeyConflict, UnknownReference
+from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
+from shopdesk.orders import events
+from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderLine
+from shopdesk.payments.services.upsert import payment_apply
+from shopdesk.policy.loader import get_policy
+from shopdesk.promotions.models import Coupon
+
+if TYPE_CHECKING:
+    from shopdesk.api.schemas.catalog import CustomerDetailsIn, CustomerIn
+    from shopdesk.api.schemas.orders import OrderAddressIn, OrderIn
+
+ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
+LINE_FIELDS = ("variant_id", "product_name", "size", "colour", "quantity", "unit_price", "price_kind",
+               "discount_amount", "tax_amount")
+CUSTOMER_FIELDS = ("name", "locale", "country", "phone")
+
+
+# --- customers ---------------------------------------------------------------------------------
+def customer_upsert(*, external_id: str | None, data: CustomerIn, actor: Actor) -> Upserted:
+    """By external id when given (linking a customer first known by email), else by email."""
+    return atomic_with_retry(
+        lambda: _customer_apply(external_id=external_id, email=data.email, details=data),
+        what=f'Customer "{external_id or data.email}"',
+    )
+
+
+def _customer_apply(
+    *,
+    external_id: str | None,
+    email: str,
+    details: CustomerIn | CustomerDetailsIn | None,
+    details_if_new: CustomerDetailsIn | None = None,
+) -> Upserted:
+    """`details_if_new` fills a customer created here (an order names a new customer after its address)."""
+    # order_by(): these are unique look-ups, and skipping Meta.ordering saves compiling an ORDER BY.
+    by_email = Customer.objects.select_for_update().filter(email=email).order_by().first()
+    by_external = (
+        Customer.objects.select_for_update().filter(external_id=external_id).order_by().first()
+        if external_id else None
+    )
+    if by_external and by_email and by_external.pk != by_email.pk:
+        raise KeyConflict(
+            f'Email "{email}" belongs to another customer than "{external_id}".', field="email"
+        )
+    customer = by_external or by_email
+    wanted: dict[str, Any] = {"email": email}
+    if external_id:
+        wanted["external_id"] = external_id
+    if details is not None:
+        # Omitted (None) fields keep what shopdesk has: a store may send a customer with an email only.
+        sent = {name: getattr(details, name) for name in CUSTOMER_FIELDS}
+        wanted |= {name: value for name, value in sent.items() if value is not None}
+    key = external_id or email
+    if customer is None:
+        if details_if_new is not None:
+            fill = {name: getattr(details_if_new, name) for name in CUSTOMER_FIELDS}
+            wanted = {name: value for name, value in fill.items() if value is not None} | wanted
+        customer = Customer.objects.create(**wanted)
+        return Upserted(status=UpsertStatus.CREATED, kind="customer", key=key, id=customer.pk)
+    _before, after = changes({name: getattr(customer, name) for name in wanted}, wanted)
+    if not after:
+        return Upserted(status=UpsertStatus.UNCHANGED, kind="customer", key=key, id=customer.pk)
+    for name in after:
+        setattr(customer, name, wanted[name])
+    customer.save(update_fields=list(after))
+    return Upserted(status=UpsertStatus.UPDATED, kind="customer", key=key, id=customer.pk)
+
+
+# --- orders ------------------------------------------------------------------------------------
+def order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
+    """Create the order (event `imported`) or bring it in line with `data` (event `updated`, only if changed)."""
+    return atomic_with_retry(lambda: _order_upsert(number=number, data=data, actor=actor), what=f"Order {number}")
+
+
+def _variants_by_sku(data: OrderIn) -> dict[str, Variant]:
+    skus = [line.sku for line in data.lines]
+    variants = {
+        v.sku: v
+        for v in Variant.objects.filter(sku__in=skus).select_related("product", "product__category").order_by()
+    }
+    for index, sku in enumerate(skus):
+        if sku not in variants:
+            raise UnknownReference(
+                f'Unknown SKU "{sku}" in lines.{index}.sku; send its product first with PUT /products/{{external_id}}.',
+                field=f"lines.{index}.sku",
+            )
+    return variants
+
+
+def _line_wanted(
+    data: OrderIn, variants: dict[str, Variant], current: dict[str, OrderLine]
+) -> dict[str, dict[str, Any]]:
+    """The fields of each line by SKU. A line that exists keeps what it was bought as (variant, size,
+    colour, price kind, and its price and name unless sent): today's catalog must not rewrite history."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for line in data.lines:
+        sent: dict[str, Any] = {
+            "quantity": line.quantity,
+            "discount_amount": line.discount_amount,
+            "tax_amount": line.tax_amount,
+            **({"unit_price": line.unit_price} if line.unit_price is not None else {}),
+            **({"product_name": line.product_name} if line.product_name else {}),
+            **({"quantity_cancelled": line.quantity_cancelled} if line.quantity_cancelled is not None else {}),
+        }
+        existing = current.get(line.sku)
+        if existing is not None:
+            wanted[line.sku] = {"unit_price": existing.unit_price, **sent}
+            continue
+        variant = variants[line.sku]
+        wanted[line.sku] = {
+            "variant_id": variant.pk,
+            "product_name": variant.product.name,
+            "size": variant.size,
+            "colour": variant.colour,
+            "unit_price": variant.price,
+            "price_kind": variant.price_kind,
+            **sent,
+        }
+    return wanted
+
+
+def _order_wanted(data: OrderIn, lines: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    subtotal = data.subtotal
+    if subtotal is None:
+        subtotal = sum((line["unit_price"] * line["quantity"] for line in lines.values()), Decimal(0))
+    wanted: dict[str, Any] = {
+        "email": data.email,
+        "currency": data.currency or get_policy().store.currency,
+        "placed_at": data.placed_at,
+        "shipping_method": data.shipping_method,
+        "subtotal": subtotal,
+        "discount_total": data.discount_total,
+        "shipping_total": data.shipping_total,
+        "tax_total": data.tax_total,
+        "duties_total": data.duties_total,
+        "total": data.total,
+        "points_used": data.points_used,
+        "points_value": data.points_value,
+    }
+    # Left out, these keep their value: an order cancelled in shopdesk's self-service must not be
+    # un-cancelled by the store's next sync that does not know yet, nor an agent's notes wiped.
+    for name in ("cancelled_at", "cancel_reason", "notes"):
+        if (value := getattr(data, name)) is not None:
+            wanted[name] = value
+    if data.external_id:
+        wanted["external_id"] = data.external_id
+    if data.locale:
+        wanted["locale"] = data.locale
+    return wanted
+
+
+def _address_dict(address: OrderAddressIn) -> dict[str, str]:
+    return {name: getattr(address, name) for name in ADDRESS_FIELDS}
+
+
+def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
+    variants = _variants_by_sku(data)
+    if data.external_id:
+        owner = Order.objects.filter(external_id=data.external_id).exclude(number=number).order_by().first()
+        if owner is not None:
+            raise KeyConflict(f'external_id "{data.external_id}" belongs to order {owner.number}.', field="external_id")
+    customer = _customer_apply(
+        external_id=data.customer.external_id if data.customer else None,
+        email=data.email,
+        details=data.customer,
+        details_if_new=_details_if_new(data),
+    )
+    order = (
+        Order.objects.select_for_update()
+        .select_related("shipping_address", "billing_address")
+        .filter(number=number)
+        .order_by()
+        .first()
+    )
+    current_lines = {line.sku: line for line in order.lines.all()} if order is not None else {}
+    lines = _line_wanted(data, variants, current_lines)
+    wanted = _order_wanted(data, lines) | {"customer_id": customer.id}
+    shipping = _address_dict(data.shipping_address)
+    billing = _address_dict(data.billing_address or data.shipping_address)
+    coupons = {coupon.code.upper(): coupon.amount for coupon in data.coupons}
+
+    if order is None:
+        order = _order_create(number=number, wanted=wanted, lines=lines, variants=variants,
+                              shipping=shipping, billing=billing, coupons=coupons)
+        for index, payment in enumerate(data.payments):
+            payment_apply(order=order, data=payment, actor=actor, audit=False, field_prefix=f"payments.{index}.")
+        events.order_imported(order=order, actor=actor)
+        return Upserted(status=UpsertStatus.CREATED, kind="order", key=number, id=order.pk)
+
+    before, after = _order_update(order=order, wanted=wanted, current_lines=current_lines, lines=lines,
+                                  variants=variants, shipping=shipping, billing=billing, coupons=coupons)
+    if after:
+        events.order_updated(order=order, actor=actor, before=before, after=after)
+    status = UpsertStatus.UPDATED if after else UpsertStatus.UNCHANGED
+    payment_statuses = [
+        payment_apply(order=order, data=payment, actor=actor, field_prefix=f"payments.{index}.")
+        for index, payment in enumerate(data.payments)
+    ]
+    return Upserted(status=combine(status, *payment_statuses), kind="order", key=number, id=order.pk)
+
+
+def _details_if_new(data: OrderIn) -> CustomerDetailsIn:
+    from shopdesk.api.schemas.catalog import CustomerDetailsIn
+
+    # A customer first seen on an order is named after its shipping address; later orders keep the name.
+    return CustomerDetailsIn(name=data.shipping_address.name[:120], country=data.shipping_address.country)
+
+
+def _order_create(*, number: str, wanted: dict[str, Any], lines: dict[str, dict[str, Any]],
+                  variants: dict[str, Variant], shipping: dict[str, str], billing: dict[str, str],
+                  coupons: dict[str, Decimal]) -> Order:
+    # Two address rows even when equal: a later billing change must not move the parcel.
+    shipping_address = Address.objects.create(**shipping)
+    billing_address = Address.objects.create(**billing)
+    order = Order.objects.create(
+        number=number, shipping_address=shipping_address, billing_address=billing_address, **wanted
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields)
+        for sku, fields in lines.items()
+    )
+    _coupons_create(order=order, coupons=coupons)
+    return order
+
+
+def _coupons_create(*, order: Order, coupons: dict[str, Decimal]) -> None:
+    if not coupons:
+        return
+    known = {c.code: c.pk for c in Coupon.objects.filter(code__in=list(coupons))}
+    OrderCoupon.objects.bulk_create(
+        OrderCoupon(order=order, code=code, coupon_id=known.get(code), amount=amount) for code, amount in coupons.items()
+    )
+
+
+def _order_snapshot(order: Order, lines: dict[str, OrderLine], wanted: dict[str, Any],
+                    line_wanted: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The order as flat keys, limited to what the store sends (so what it omits is never a change)."""
+    snapshot: dict[str, Any] = {name: getattr(order, name) for name in wanted}
+    for prefix, address in (("shipping_address", order.shipping_address), ("billing_address", order.billing_address)):
+        snapshot |= {f"{prefix}.{name}": getattr(address, name) for name in ADDRESS_FIELDS}
+    for sku, line in lines.items():
+        fields = line_wanted.get(sku, dict.fromkeys(LINE_FIELDS))
+        snapshot |= {f"lines.{sku}.{name}": getattr(line, name) for name in fields}
+    for coupon in order.coupons.all():
+        snapshot[f"coupons.{coupon.code}"] = coupon.amount
+    return snapshot
+
+
+def _order_update(*, order: Order, wanted: dict[str, Any], current_lines: dict[str, OrderLine],
+                  lines: dict[str, dict[str, Any]], variants: dict[str, Variant], shipping: dict[str, str],
+                  billing: dict[str, str], coupons: dict[str, Decimal]) -> tuple[dict[str, Any], dict[str, Any]]:
+    desired: dict[str, Any] = dict(wanted)
+    desired |= {f"shipping_address.{name}": value for name, value in shipping.items()}
+    desired |= {f"billing_address.{name}": value for name, value in billing.items()}
+    for sku, fields in lines.items():
+        desired |= {f"lines.{sku}.{name}": value for name, value in fields.items()}
+    desired |= {f"coupons.{code}": amount for code, amount in coupons.items()}
+    before, after = changes(_order_snapshot(order, current_lines, wanted, lines), desired)
+    if not after:
+        return before, after
+
+    changed_fields = [name for name in wanted if name in after]
+    for name in changed_fields:
+        setattr(order, name, wanted[name])
+    if changed_fields:
+        order.save(update_fields=[*changed_fields, "updated_at"])
+    for prefix, values in (("shipping_address", shipping), ("billing_address", billing)):
+        if any(key.startswith(f"{prefix}.") for key in after):
+            Address.objects.filter(pk=getattr(order, f"{prefix}_id")).update(**values)
+    _lines_update(order=order, current=current_lines, wanted=lines, variants=variants)
+    if any(key.startswith("coupons.") for key in before.keys() | after.keys()):
+        order.coupons.all().delete()
+        _coupons_create(order=order, coupons=coupons)
+    return before, after
+
+
+def _lines_update(*, order: Order, current: dict[str, OrderLine], wanted: dict[str, dict[str, Any]],
+                  variants: dict[str, Variant]) -> None:
+    for sku, line in current.items():
+        if sku in wanted:
+            continue
+        if line.shipment_lines.exists() or line.quantity_returned:
+            raise Conflict(
+                f'The line of SKU "{sku}" is already shipped or returned, so it cannot be removed from order '
+                f"{order.number}; send it with quantity_cancelled instead.",
+                code="line_in_use",
+            )
+        line.delete()
+    for index, (sku, fields) in enumerate(wanted.items()):
+        existing = current.get(sku)
+        if existing is None:
+            OrderLine.objects.create(order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields)
+            continue
+        kept = fields["quantity"] - fields.get("quantity_cancelled", existing.quantity_cancelled)
+        if existing.quantity_returned > kept:
+            raise KeyConflict(
+                f'SKU "{sku}": {existing.quantity_returned} unit(s) were returned, more than the {kept} the order would keep.',
+                field=f"lines.{index}.quantity",
+            )
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(fields))

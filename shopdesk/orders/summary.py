@@ -1,0 +1,196 @@
+"""When things should happen and where they stand, in the store's own time zone and words.
+
+    ship_window(...)          processing days from the order time (business days, same-day cutoff)
+    delivery_window(...)      ship dates + the zone method's transit days
+    where_things_stand(...)   the one sentence on top of the order page
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from shopdesk.orders.enums import FulfilmentStatus
+from shopdesk.policy import get_policy
+from shopdesk.policy.schema import Policy, ShippingMethod, Zone
+from shopdesk.shipping.enums import TrackingStatus
+
+if TYPE_CHECKING:
+    from shopdesk.orders.selectors import OrderPage, PackageView
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryWindow:
+    earliest: dt.date
+    latest: dt.date
+    basis: str  # "estimate" (not shipped yet) | "shipped" (from the ship date) | "delivered"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat(), "basis": self.basis}
+
+
+def store_timezone(policy: Policy) -> ZoneInfo:
+    return ZoneInfo(policy.store.timezone)
+
+
+def local_date(moment: dt.datetime, policy: Policy) -> dt.date:
+    return moment.astimezone(store_timezone(policy)).date()
+
+
+def business_days_add(start: dt.date, days: int) -> dt.date:
+    """`days` working days after `start` (Saturday and Sunday do not count); 0 gives `start`."""
+    current = start
+    while current.weekday() >= 5:
+        current += dt.timedelta(days=1)
+    for _ in range(days):
+        current += dt.timedelta(days=1)
+        while current.weekday() >= 5:
+            current += dt.timedelta(days=1)
+    return current
+
+
+def zone_and_method(*, policy: Policy, country: str, method_code: str) -> tuple[Zone | None, ShippingMethod | None]:
+    zone = policy.zone_for_country(country)
+    if zone is None:
+        return None, None
+    return zone, zone.method(method_code) or zone.methods[0]
+
+
+def ship_window(*, placed_at: dt.datetime, policy: Policy) -> tuple[dt.date, dt.date]:
+    """The dates the warehouse ships by: orders after the cutoff hour (or at weekends) start next business day."""
+    local = placed_at.astimezone(store_timezone(policy))
+    first = local.date()
+    if local.weekday() >= 5 or local.hour >= policy.orders.same_day_cutoff_hour:
+        first = business_days_add(first + dt.timedelta(days=1), 0)
+    return (
+        business_days_add(first, policy.orders.processing_days_min),
+        business_days_add(first, policy.orders.processing_days_max),
+    )
+
+
+def delivery_window(
+    *,
+    policy: Policy,
+    method: ShippingMethod | None,
+    placed_at: dt.datetime,
+    shipped_at: dt.datetime | None = None,
+    delivered_at: dt.datetime | None = None,
+) -> DeliveryWindow | None:
+    if delivered_at is not None:
+        day = local_date(delivered_at, policy)
+        return DeliveryWindow(day, day, "delivered")
+    if method is None:
+        return None
+    if shipped_at is not None:
+        start_min = start_max = local_date(shipped_at, policy)
+        basis = "shipped"
+    else:
+        start_min, start_max = ship_window(placed_at=placed_at, policy=policy)
+        basis = "estimate"
+    return DeliveryWindow(
+        start_min + dt.timedelta(days=method.transit_days_min),
+        start_max + dt.timedelta(days=method.transit_days_max),
+        basis,
+    )
+
+
+def day_name(day: dt.date, today: dt.date) -> str:
+    """'today', 'tomorrow', 'Friday' within a week, else 'Friday 4 December'."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if 1 < delta < 7:
+        return day.strftime("%A")
+    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
+def _by(day: dt.date, today: dt.date) -> str:
+    name = day_name(day, today)
+    return name if name in ("today", "tomorrow") else f"by {name}"
+
+
+def _package_state(package: PackageView, page: OrderPage) -> str:
+    """What one package is doing, as the end of 'your item is …'."""
+    status, today = package.status, page.today
+    late = package.window is not None and package.window.latest < today
+    if status == TrackingStatus.HELD_AT_CUSTOMS:
+        return "held at customs"
+    if status == TrackingStatus.DELIVERY_ATTEMPTED:
+        return "back with the carrier after a missed delivery"
+    if status == TrackingStatus.AVAILABLE_FOR_PICKUP:
+        return "waiting for you at a pickup point"
+    if status == TrackingStatus.LABEL_CREATED:
+        return "packed and waiting for the carrier to collect it"
+    last_scan = package.last_event_at or package.shipped_at
+    quiet_days = (today - local_date(last_scan, get_policy())).days if last_scan else 0
+    if quiet_days >= get_policy().shipping.lost_after_days:
+        return f"missing: the carrier has not scanned it for {quiet_days} days"
+    if late:
+        return f"on its way but late: it was due {_by(package.window.latest, today)}"  # type: ignore[union-attr]
+    if package.window is not None:
+        return f"on its way, expected {_by(package.window.latest, today)}"
+    return "on its way"
+
+
+def where_things_stand(*, page: OrderPage, today: dt.date) -> str:
+    """One plain sentence: what arrived, what moves, what still waits in a warehouse and until when."""
+    fulfilment = page.fulfilment_status
+    if fulfilment == FulfilmentStatus.CANCELLED:
+        return "This order was cancelled; nothing will be shipped."
+    if fulfilment == FulfilmentStatus.RETURNED_TO_SENDER:
+        return "A package came back to us: see below why, and choose between a new delivery and a refund."
+    active = sum(line.quantity_active for line in page.lines)
+    waiting_lines = [line for line in page.lines if line.quantity_unshipped]
+    waiting_units = sum(line.quantity_unshipped for line in waiting_lines)
+    where = f" in {page.ship_from_name}" if page.ship_from_name else ""
+    if fulfilment == FulfilmentStatus.UNFULFILLED:
+        sentence = f"We are preparing your {_items(active)}"
+        if page.ship_by:
+            verb = "it leaves" if active == 1 else "they leave"
+            sentence += f": {verb} our warehouse{where} {_by(page.ship_by, today)}"
+            if page.expected:
+                sentence += (f" and should reach you between {day_name(page.expected.earliest, today)} "
+                             f"and {day_name(page.expected.latest, today)}")
+        return sentence + "."
+    if fulfilment == FulfilmentStatus.DELIVERED:
+        last = max((p.delivered_on for p in page.packages if p.delivered_on), default=None)
+        return f"Everything was delivered{' on ' + last.strftime('%A %-d %B') if last else ''}."
+    parts: list[str] = []
+    delivered = [p for p in page.packages if p.status == TrackingStatus.DELIVERED]
+    moving = [p for p in page.packages if p.status != TrackingStatus.DELIVERED]
+    if len(page.packages) == 1 and not delivered:
+        shipped = active - waiting_units
+        noun = "your item is" if active == 1 else (
+            f"{shipped} of {_items(active)} {'is' if shipped == 1 else 'are'}" if waiting_units else f"your {_items(active)} are")
+        state = _package_state(moving[0], page)
+        if noun.endswith("are"):
+            state = (state.replace("its way", "their way").replace("it was", "they were")
+                     .replace("collect it", "collect them").replace("scanned it", "scanned them"))
+        parts.append(f"{noun} {state}")
+    else:
+        if delivered:
+            parts.append(f"{len(delivered)} of {len(page.packages)} packages {'was' if len(delivered) == 1 else 'were'} delivered")
+        if moving:
+            latest = max((p.window.latest for p in moving if p.window), default=None)
+            tail = f", expected {_by(latest, today)}" if latest and latest >= today else ""
+            subject = ("the other is" if len(moving) == 1 else f"the other {len(moving)} are") if delivered else (
+                "your package is" if len(moving) == 1 else f"your {len(moving)} packages are")
+            parts.append(f"{subject} on the way{tail}")
+    if waiting_lines and page.ship_by:
+        what = f"the {waiting_lines[0].product_name}" if len(waiting_lines) == 1 else f"the other {_items(waiting_units)}"
+        verb = "leaves" if len(waiting_lines) == 1 else "leave"
+        if page.ship_by < today:
+            parts.append(f"{what} is taking longer than usual to leave our warehouse{where}; "
+                         "we will email you as soon as it ships")
+        else:
+            parts.append(f"{what} {verb} our warehouse{where} {_by(page.ship_by, today)}")
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."

@@ -1,0 +1,145 @@
+"""Payment attempts and their events as the store platform reports them (authorised, captured, declined…).
+
+Refunds are not taken from the store: `amount_refunded` belongs to the refund service, so an upsert
+never touches it. An event carries totals, not increments, so the same event twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import Conflict
+from shopdesk.integration.changes import changes
+from shopdesk.integration.errors import KeyConflict, OrderNotFound, PaymentNotFound
+from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry
+from shopdesk.orders import events
+from shopdesk.orders.models import Order
+from shopdesk.payments.enums import PaymentState, VerificationStatus
+from shopdesk.payments.models import Payment
+
+if TYPE_CHECKING:
+    from shopdesk.api.schemas.payments import PaymentEventIn, PaymentIn
+
+PAYMENT_FIELDS = ("method", "provider", "provider_reference", "currency", "amount", "amount_authorised",
+                  "amount_captured", "state", "decline_code", "verification_status", "card_brand", "card_last4")
+
+
+def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, actor: Actor) -> Upserted:
+    """Create or update a payment of an existing order, keyed by its external id."""
+
+    def write() -> Upserted:
+        order = Order.objects.select_for_update().filter(number=order_number).order_by().first()
+        if order is None:
+            raise OrderNotFound(order_number)
+        status = payment_apply(order=order, data=data.model_copy(update={"external_id": external_id}), actor=actor)
+        payment = Payment.objects.get(external_id=external_id)
+        return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
+
+    return atomic_with_retry(write, what=f'Payment "{external_id}"')
+
+
+def payment_apply(
+    *, order: Order, data: PaymentIn, actor: Actor, audit: bool = True, field_prefix: str = ""
+) -> UpsertStatus:
+    """Create or update one payment of `order` inside the caller's transaction.
+
+    `audit=False` when the order itself is being created: its `imported` event already says it all.
+    `field_prefix` places errors in the caller's input (`payments.0.` inside an order).
+    """
+    external_id = data.external_id
+    payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
+    if payment is not None and payment.order_id != order.pk:
+        other = Order.objects.filter(pk=payment.order_id).values_list("number", flat=True).first()
+        raise KeyConflict(f'Payment "{external_id}" belongs to order {other}, not {order.number}.',
+                          field=f"{field_prefix}external_id")
+    # None means "not sent": keep the current value (or the model default for a new payment).
+    wanted: dict[str, Any] = {name: value for name in PAYMENT_FIELDS if (value := getattr(data, name)) is not None}
+    wanted["currency"] = data.currency or order.currency
+    if payment is None:
+        if "amount_authorised" not in wanted and "amount_captured" in wanted:
+            wanted["amount_authorised"] = wanted["amount_captured"]
+        payment = Payment.objects.create(
+            order=order, external_id=external_id, created_at=data.created_at or order.placed_at, **wanted
+        )
+        if audit:
+            events.order_payment_updated(order=order, actor=actor, before=None,
+                                         after={"state": payment.state, "amount": str(payment.amount)},
+                                         message=_payment_message(payment))
+        return UpsertStatus.CREATED
+    if data.created_at:
+        wanted["created_at"] = data.created_at
+    return _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
+
+
+def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], actor: Actor) -> UpsertStatus:
+    before, after = changes({name: getattr(payment, name) for name in wanted}, wanted)
+    if not after:
+        return UpsertStatus.UNCHANGED
+    captured = wanted.get("amount_captured", payment.amount_captured)
+    authorised = wanted.get("amount_authorised", payment.amount_authorised)
+    if captured > authorised:
+        raise Conflict(f'Payment "{payment.external_id}" would have {captured} captured but only {authorised} '
+                       "authorised.", code="captured_more_than_authorised")
+    if payment.amount_refunded > captured:
+        raise Conflict(
+            f'Payment "{payment.external_id}" has {payment.amount_refunded} refunded, more than the {captured} '
+            "captured it would have.",
+            code="refunded_more_than_captured",
+        )
+    for name in after:
+        setattr(payment, name, wanted[name])
+    payment.save(update_fields=[*after, "updated_at"])
+    events.order_payment_updated(order=order, actor=actor, before=before, after=after,
+                                 message=_payment_message(payment))
+    return UpsertStatus.UPDATED
+
+
+def _payment_message(payment: Payment) -> str:
+    return f"{payment.method} payment {payment.external_id}: {payment.state}."
+
+
+# --- events on an existing payment -------------------------------------------------------------
+def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor) -> Upserted:
+    def write() -> Upserted:
+        payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
+        if payment is None:
+            raise PaymentNotFound(external_id)
+        order = Order.objects.get(pk=payment.order_id)
+        wanted = _event_effect(payment=payment, data=data)
+        status = _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
+        return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
+
+    return atomic_with_retry(write, what=f'Payment "{external_id}"')
+
+
+def _event_effect(*, payment: Payment, data: PaymentEventIn) -> dict[str, Any]:
+    """The payment's fields after the event. Late events (authorised after captured) change nothing."""
+    state = payment.state
+    if data.kind == "authorised":
+        if state in (PaymentState.CAPTURED, PaymentState.VOIDED):
+            return {}  # webhooks arrive out of order; never step back
+        amount = data.amount if data.amount is not None else payment.amount
+        return {"state": PaymentState.AUTHORISED, "amount_authorised": amount, "decline_code": ""}
+    if data.kind == "captured":
+        if state == PaymentState.VOIDED:
+            raise Conflict(f'Payment "{payment.external_id}" was voided; it cannot be captured.', code="payment_voided")
+        amount = data.amount if data.amount is not None else (payment.amount_authorised or payment.amount)
+        return {"state": PaymentState.CAPTURED, "amount_captured": amount,
+                "amount_authorised": max(amount, payment.amount_authorised), "decline_code": ""}
+    if data.kind == "declined":
+        if state in (PaymentState.AUTHORISED, PaymentState.CAPTURED):
+            raise Conflict(f'Payment "{payment.external_id}" is already {state}; it cannot be declined now.',
+                           code="payment_already_authorised")
+        return {"state": PaymentState.DECLINED, "decline_code": data.decline_code}
+    if data.kind == "voided":
+        if state == PaymentState.CAPTURED:
+            raise Conflict(f'Payment "{payment.external_id}" is captured; refund it instead of voiding it.',
+                           code="payment_captured")
+        return {"state": PaymentState.VOIDED}
+    verification = {
+        "verification_required": VerificationStatus.REQUIRED,
+        "verified": VerificationStatus.VERIFIED,
+        "verification_failed": VerificationStatus.FAILED,
+    }[data.kind]
+    return {"verification_status": verification}

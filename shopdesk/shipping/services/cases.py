@@ -1,0 +1,114 @@
+"""Open a carrier inquiry or an investigation on a package: idempotent, and only when a diagnosis calls for it.
+
+Eligibility comes from the same diagnosis the customer sees (a stale, late, lost or missing package), and
+is re-checked inside the transaction. One open case per package and kind (a partial unique constraint):
+pressing the button twice, or two tabs racing, returns the case that is already open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.errors import NotFound
+from shopdesk.orders.enums import OrderEventKind
+from shopdesk.orders.events import order_event_record
+from shopdesk.orders.models import Order
+from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment
+
+# No 0/O, 1/I/L: a reference read out on the phone is never ambiguous.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOpened:
+    case: Case
+    created: bool
+
+
+def case_reference_new() -> str:
+    return "CS-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def case_eligibility(*, order: Order, shipment_id: int, kind: str, now: dt.datetime | None = None) -> Eligibility:
+    """Allowed when a diagnosis of that package offers this kind of case (or one is open already)."""
+    from shopdesk.orders.selectors import order_page  # the page holds the facts every diagnosis reads
+
+    if kind not in CaseKind.values:
+        return Eligibility.no("case_kind_unknown", "We can open a carrier inquiry or an investigation.")
+    page = order_page(order=order, now=now, with_actions=False)
+    package = next((p for p in page.packages if p.id == shipment_id), None)
+    if package is None:
+        return Eligibility.no("shipment_unknown", "This order has no such package.")
+    if any(c.kind == kind and c.status == CaseStatus.OPEN for c in package.cases):
+        return Eligibility.yes(code="case_already_open")
+    offered = any(
+        action.kind == "open_case" and action.case_kind == kind and action.shipment_id == shipment_id
+        for diagnosis in page.diagnoses
+        for action in diagnosis.actions
+    )
+    if offered:
+        return Eligibility.yes()
+    label = CaseKind(kind).label.lower()
+    return Eligibility.no(
+        "case_not_needed",
+        f"There is no need for {'an' if label[0] in 'aeiou' else 'a'} {label} yet: the package is moving as "
+        "expected. The order page says when that changes.",
+    )
+
+
+def case_open(
+    *, order: Order, shipment_id: int, kind: str, actor: Actor, note: str = "", now: dt.datetime | None = None
+) -> CaseOpened:
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the package so two requests decide one after the other (a no-op lock on SQLite's IMMEDIATE).
+        shipment = Shipment.objects.select_for_update().filter(pk=shipment_id, order=order).first()
+        if shipment is None:
+            raise NotFound("This order has no such package.")
+        existing = Case.objects.filter(shipment=shipment, kind=kind, status=CaseStatus.OPEN).first()
+        if existing is not None:
+            return CaseOpened(existing, created=False)
+        eligibility = case_eligibility(order=order, shipment_id=shipment_id, kind=kind, now=now)
+        eligibility.require()
+        reason = _reason(order=order, shipment_id=shipment_id, kind=kind, now=now)
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    case = Case.objects.create(
+                        reference=case_reference_new(), kind=kind, order=order, shipment=shipment,
+                        status=CaseStatus.OPEN, reason=reason, opened_at=now,
+                        opened_by_kind=actor.kind, opened_by_label=actor.label[:254], notes=note[:2000],
+                    )
+                break
+            except IntegrityError:
+                # Either a reference collision (retry) or a concurrent open of the same case (return it).
+                existing = Case.objects.filter(shipment=shipment, kind=kind, status=CaseStatus.OPEN).first()
+                if existing is not None:
+                    return CaseOpened(existing, created=False)
+        else:  # pragma: no cover - 31**6 references make five collisions in a row practically impossible
+            raise RuntimeError("could not allocate a case reference")
+        order_event_record(
+            order=order, kind=OrderEventKind.CASE_OPENED, actor=actor, at=now,
+            message=f"{CaseKind(kind).label} {case.reference} opened for package {shipment.tracking_number}.",
+            after={"reference": case.reference, "kind": kind, "shipment": shipment.pk, "reason": reason},
+        )
+    return CaseOpened(case, created=True)
+
+
+def _reason(*, order: Order, shipment_id: int, kind: str, now: dt.datetime) -> str:
+    from shopdesk.orders.selectors import order_page
+
+    page = order_page(order=order, now=now, with_actions=False)
+    for diagnosis in page.diagnoses:
+        if any(a.kind == "open_case" and a.case_kind == kind and a.shipment_id == shipment_id
+               for a in diagnosis.actions):
+            return diagnosis.code
+    return kind

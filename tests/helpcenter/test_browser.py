@@ -1,0 +1,39 @@
+"""A shopper in a real (headless) browser: help home → search → article → "Was this helpful?" → thanks."""
+
+from __future__ import annotations
+
+import pytest
+
+from shopdesk.helpcenter.models import Article
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("help_content")
+def test_search_open_an_article_and_vote(page) -> None:  # type: ignore[no-untyped-def]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    # Every stylesheet and page loads (the favicon is the site's, not the help center's).
+    page.on(
+        "response", lambda r: errors.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
+    )
+
+    page.goto("/help/")
+    assert page.get_by_role("heading", name="Help center", level=1).is_visible()
+    page.get_by_label("Search the help center").fill("send back shoes that don't fit")
+    page.get_by_role("button", name="Search").click()
+
+    page.wait_for_url("**/help/search/?q=*")
+    results = page.locator(".help-result h2 a")
+    assert results.count() > 0
+    assert "return" in results.first.inner_text().lower()
+    results.first.click()
+
+    page.wait_for_url("**/help/articles/**")
+    assert page.get_by_role("navigation", name="Breadcrumb").is_visible()
+    page.get_by_role("button", name="Yes").click()
+
+    assert page.get_by_role("heading", name="Thanks for your feedback!").is_visible()
+    slug = page.url.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    assert Article.objects.get(slug=slug).helpful_yes == 1
+    assert not errors, errors
