@@ -38,9 +38,16 @@ COUNTRIES = ("US", "US", "US", "CA", "GB", "DE", "AU")
 # --- deterministic data ------------------------------------------------------------------------
 def products() -> list[dict[str, Any]]:
     return [
-        {"type": "product", "external_id": f"bench-p{n}", "name": f"Bench shirt {n}", "category": "bench",
-         "variants": [{"sku": f"B{n:04d}-{size}", "size": size, "price": f"{20 + n % 60}.00", "stock": 100}
-                      for size in SIZES_PER_PRODUCT]}
+        {
+            "type": "product",
+            "external_id": f"bench-p{n}",
+            "name": f"Bench shirt {n}",
+            "category": "bench",
+            "variants": [
+                {"sku": f"B{n:04d}-{size}", "size": size, "price": f"{20 + n % 60}.00", "stock": 100}
+                for size in SIZES_PER_PRODUCT
+            ],
+        }
         for n in range(PRODUCTS)
     ]
 
@@ -49,19 +56,40 @@ def order(serial: int, rng: random.Random) -> dict[str, Any]:
     lines = []
     for sku in rng.sample(range(PRODUCTS * len(SIZES_PER_PRODUCT)), rng.randint(1, 3)):
         product, size = divmod(sku, len(SIZES_PER_PRODUCT))
-        lines.append({"sku": f"B{product:04d}-{SIZES_PER_PRODUCT[size]}", "quantity": rng.randint(1, 3),
-                      "unit_price": f"{20 + product % 60}.00"})
+        lines.append(
+            {
+                "sku": f"B{product:04d}-{SIZES_PER_PRODUCT[size]}",
+                "quantity": rng.randint(1, 3),
+                "unit_price": f"{20 + product % 60}.00",
+            }
+        )
     subtotal = sum(int(line["unit_price"].split(".")[0]) * line["quantity"] for line in lines)
     total = f"{subtotal}.00"
     country = rng.choice(COUNTRIES)
     return {
-        "type": "order", "number": f"KW{serial:08d}", "email": f"shopper{serial % 20000}@example.com",
+        "type": "order",
+        "number": f"KW{serial:08d}",
+        "email": f"shopper{serial % 20000}@example.com",
         "placed_at": f"2026-0{1 + serial % 9}-{1 + serial % 28:02d}T{serial % 24:02d}:00:00Z",
-        "shipping_address": {"name": f"Shopper {serial}", "line1": f"{serial} Main Street", "city": "Springfield",
-                             "postcode": "12345", "country": country},
-        "lines": lines, "total": total,
-        "payments": [{"external_id": f"pay-{serial}", "method": "card", "amount": total, "amount_authorised": total,
-                      "amount_captured": total, "state": "captured"}],
+        "shipping_address": {
+            "name": f"Shopper {serial}",
+            "line1": f"{serial} Main Street",
+            "city": "Springfield",
+            "postcode": "12345",
+            "country": country,
+        },
+        "lines": lines,
+        "total": total,
+        "payments": [
+            {
+                "external_id": f"pay-{serial}",
+                "method": "card",
+                "amount": total,
+                "amount_authorised": total,
+                "amount_captured": total,
+                "state": "captured",
+            }
+        ],
     }
 
 
@@ -85,7 +113,9 @@ def free_port() -> int:
 
 
 def shopdesk(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(BIN / "shopdesk"), *args], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(BIN / "shopdesk"), *args], env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         sys.exit(f"shopdesk {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout
@@ -114,9 +144,20 @@ def server(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
     port = free_port()
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "shopdesk.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--timeout", "300"],
-            env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT,
+            [
+                str(BIN / "gunicorn"),
+                "shopdesk.wsgi",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "300",
+            ],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -136,7 +177,9 @@ def server(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
 
 def post_bulk(base: str, token: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     request = urllib.request.Request(  # noqa: S310 - loopback only
-        f"{base}/api/v1/store/bulk", data=json.dumps({"items": items}).encode(), method="POST",
+        f"{base}/api/v1/store/bulk",
+        data=json.dumps({"items": items}).encode(),
+        method="POST",
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
@@ -148,13 +191,25 @@ def post_bulk(base: str, token: str, items: list[dict[str, Any]]) -> dict[str, A
 
 
 # --- one run -------------------------------------------------------------------------------------
-def run(kind: str, count: int, batch_size: int, workers: int, clients: int, admin_url: str,
-        max_seconds: float | None = None) -> dict[str, Any]:
+def run(
+    kind: str,
+    count: int,
+    batch_size: int,
+    workers: int,
+    clients: int,
+    admin_url: str,
+    max_seconds: float | None = None,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="shopdesk-bench-") as tmp:
         workdir = Path(tmp)
         with database(kind, workdir, admin_url) as url:
-            env = {**os.environ, "DATABASE_URL": url, "SHOPDESK_DATA_DIR": str(workdir),
-                   "SECRET_KEY": "bench-" + "x" * 50, "LOG_LEVEL": "WARNING"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "SHOPDESK_DATA_DIR": str(workdir),
+                "SECRET_KEY": "bench-" + "x" * 50,
+                "LOG_LEVEL": "WARNING",
+            }
             env.pop("SHOPDESK_TESTING", None)
             shopdesk(env, "migrate", "--no-input")
             token = shopdesk(env, "token", "create", "--name", "bench").strip()
@@ -178,43 +233,63 @@ def run(kind: str, count: int, batch_size: int, workers: int, clients: int, admi
             if created != sent:
                 sys.exit(f"{kind}: {created} orders created, {sent} sent")
     load = os.getloadavg()[0]  # other work on the machine shows up here, so it is printed beside the figures
-    return {"database": kind, "orders": created, "partial": created < count, "batch": batch_size,
-            "seconds": seconds, "rate": created / seconds, "load": load}
+    return {
+        "database": kind,
+        "orders": created,
+        "partial": created < count,
+        "batch": batch_size,
+        "seconds": seconds,
+        "rate": created / seconds,
+        "load": load,
+    }
 
 
 def hardware() -> str:
     model = "unknown CPU"
     try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         model = platform.processor() or model
     return f"{os.cpu_count()} CPUs (nproc), {model}, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated order counts")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients posting batches")
-    parser.add_argument("--max-seconds", type=float, help="stop sending after this long; the row is marked partial")
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-                        help="an admin connection used to create and drop the bench database")
+    parser.add_argument(
+        "--max-seconds", type=float, help="stop sending after this long; the row is marked partial"
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="an admin connection used to create and drop the bench database",
+    )
     args = parser.parse_args()
     rows = []
     for kind in args.databases.split(","):
         for count in (int(size) for size in args.sizes.split(",")):
             print(f"running {kind} with {count} orders…", file=sys.stderr, flush=True)
-            rows.append(run(kind, count, args.batch_size, args.workers, args.clients, args.postgres,
-                            args.max_seconds))
+            rows.append(
+                run(kind, count, args.batch_size, args.workers, args.clients, args.postgres, args.max_seconds)
+            )
     print(f"\nbulk API import: {args.workers} gunicorn workers, {args.clients} clients; {hardware()}\n")
     print(f"{'database':<10} {'orders':>8} {'batch':>6} {'seconds':>9} {'orders/s':>9} {'load 1m':>8}")
     for row in rows:
         orders = f"{row['orders']}{'*' if row['partial'] else ''}"
-        print(f"{row['database']:<10} {orders:>8} {row['batch']:>6} {row['seconds']:>9.1f} {row['rate']:>9.0f}"
-              f" {row['load']:>8.1f}")
+        print(
+            f"{row['database']:<10} {orders:>8} {row['batch']:>6} {row['seconds']:>9.1f} {row['rate']:>9.0f}"
+            f" {row['load']:>8.1f}"
+        )
     if any(row["partial"] for row in rows):
         print("* time-boxed by --max-seconds: fewer orders than asked were sent")
 

@@ -71,7 +71,9 @@ def timed_load(database: dict[str, str], orders: int) -> tuple[float, float]:
     env = {**os.environ, **database}
     subprocess.run([SHOPDESK, "migrate", "--no-input", "-v", "0"], env=env, check=True)
     cpu, started = child_cpu_seconds(), time.perf_counter()
-    subprocess.run([SHOPDESK, "demo", "--orders", str(orders), "--now", ANCHOR, "--quiet"], env=env, check=True)
+    subprocess.run(
+        [SHOPDESK, "demo", "--orders", str(orders), "--now", ANCHOR, "--quiet"], env=env, check=True
+    )
     return time.perf_counter() - started, child_cpu_seconds() - cpu
 
 
@@ -79,7 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="Comma-separated order counts.")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both.")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="Server URL, no db name.")
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432", help="Server URL, no db name."
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
@@ -94,8 +98,10 @@ def main() -> None:
             with context as settings:
                 load = os.getloadavg()[0]
                 seconds, cpu = timed_load(settings, orders)
-            print(f"{database:<10} {orders:>8,} {seconds:>9.1f} {orders / seconds:>9,.0f} {cpu:>7.1f} {load:>9.1f}",
-                  flush=True)
+            print(
+                f"{database:<10} {orders:>8,} {seconds:>9.1f} {orders / seconds:>9,.0f} {cpu:>7.1f} {load:>9.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -62,9 +62,16 @@ def prepare_database(env: dict[str, str], orders: int, db_path: Path) -> None:
         print(f"Reusing {db_path}")
         return
     started = time.perf_counter()
-    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=env["SHOPDESK_DATA_DIR"])
-    subprocess.run([str(BIN / "shopdesk"), "demo", "--orders", str(orders)], env=env, check=True,
-                   cwd=env["SHOPDESK_DATA_DIR"], stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=env["SHOPDESK_DATA_DIR"]
+    )
+    subprocess.run(
+        [str(BIN / "shopdesk"), "demo", "--orders", str(orders)],
+        env=env,
+        check=True,
+        cwd=env["SHOPDESK_DATA_DIR"],
+        stdout=subprocess.DEVNULL,
+    )
     print(f"Built {orders:,} demo orders in {time.perf_counter() - started:.0f} s")
 
 
@@ -95,8 +102,13 @@ with CaptureQueriesContext(connection) as warm:
     assert client.get(f"/orders/{order.number}/").status_code == 200
 print(order.number, order.email, len(selector_only), len(with_actions), len(cold), len(warm))
 """
-    done = subprocess.run([str(BIN / "python"), "-c", script], env={**env, "DJANGO_SETTINGS_MODULE": "shopdesk.settings"},
-                          capture_output=True, text=True, cwd=env["SHOPDESK_DATA_DIR"])
+    done = subprocess.run(
+        [str(BIN / "python"), "-c", script],
+        env={**env, "DJANGO_SETTINGS_MODULE": "shopdesk.settings"},
+        capture_output=True,
+        text=True,
+        cwd=env["SHOPDESK_DATA_DIR"],
+    )
     if done.returncode:
         sys.exit(f"measuring queries failed:\n{done.stderr[-3000:]}")
     out = done.stdout.split()
@@ -110,7 +122,9 @@ class Connection:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def request(self, method: str, path: str, headers: dict[str, str], body: str | None = None) -> http.client.HTTPResponse:
+    def request(
+        self, method: str, path: str, headers: dict[str, str], body: str | None = None
+    ) -> http.client.HTTPResponse:
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -134,8 +148,12 @@ def web_session(port: int, number: str, email: str) -> str:
     first = conn.request("GET", "/orders/", {})
     csrf = re.search(r"csrftoken=([^;]+)", first.getheader("Set-Cookie", "")).group(1)  # type: ignore[union-attr]
     body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "order_number": number, "email": email})
-    signed_in = conn.request("POST", "/orders/", {"Cookie": f"csrftoken={csrf}",
-                                                  "Content-Type": "application/x-www-form-urlencoded"}, body)
+    signed_in = conn.request(
+        "POST",
+        "/orders/",
+        {"Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"},
+        body,
+    )
     assert signed_in.status == 302, signed_in.status
     session = re.search(r"sessionid=([^;]+)", signed_in.getheader("Set-Cookie", "")).group(1)  # type: ignore[union-attr]
     return f"csrftoken={csrf}; sessionid={session}"
@@ -145,14 +163,20 @@ def api_token(port: int, number: str, email: str) -> str:
     import json
 
     response = Connection(port).conn
-    response.request("POST", "/api/v1/customer/session", body=json.dumps({"order_number": number, "email": email}),
-                     headers={"Content-Type": "application/json"})
+    response.request(
+        "POST",
+        "/api/v1/customer/session",
+        body=json.dumps({"order_number": number, "email": email}),
+        headers={"Content-Type": "application/json"},
+    )
     reply = response.getresponse()
     assert reply.status == 200, reply.read()
     return json.loads(reply.read())["token"]
 
 
-def load(port: int, path: str, headers: dict[str, str], *, threads: int, seconds: float, max_requests: int) -> dict:
+def load(
+    port: int, path: str, headers: dict[str, str], *, threads: int, seconds: float, max_requests: int
+) -> dict:
     deadline_holder: list[float] = []
     latencies: list[float] = []
     errors = 0
@@ -213,17 +237,25 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per measurement")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only-project-settings", action="store_true",
-                        help="skip the runs with tuned settings")
+    parser.add_argument(
+        "--only-project-settings", action="store_true", help="skip the runs with tuned settings"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="shopdesk-bench-page-") as tmp:
         db_path = args.db.resolve() if args.db else Path(tmp) / "bench.sqlite3"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "SHOPDESK_DATA_DIR": tmp,
-               "SECRET_KEY": "bench-only-" + "x" * 40, "LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SHOPDESK_DATA_DIR": tmp,
+            "SECRET_KEY": "bench-only-" + "x" * 40,
+            "LOG_LEVEL": "WARNING",
+        }
         env.pop("SHOPDESK_TESTING", None)
         prepare_database(env, args.orders, db_path)
-        number, email, selector_queries, page_queries, cold_queries, warm_queries = pick_order_and_count_queries(env)
+        number, email, selector_queries, page_queries, cold_queries, warm_queries = (
+            pick_order_and_count_queries(env)
+        )
         configurations = [("project settings", env)]
         if not args.only_project_settings:
             Path(tmp, "bench_persistent_settings.py").write_text(
@@ -236,27 +268,47 @@ def main() -> None:
             )
             python_path = os.pathsep.join(filter(None, [tmp, env.get("PYTHONPATH", "")]))
             configurations += [
-                ("+ persistent DB connections", {**env, "DJANGO_SETTINGS_MODULE": "bench_persistent_settings",
-                                                 "PYTHONPATH": python_path}),
-                ("+ persistent connections and cached_db sessions",
-                 {**env, "DJANGO_SETTINGS_MODULE": "bench_tuned_settings", "PYTHONPATH": python_path}),
+                (
+                    "+ persistent DB connections",
+                    {**env, "DJANGO_SETTINGS_MODULE": "bench_persistent_settings", "PYTHONPATH": python_path},
+                ),
+                (
+                    "+ persistent connections and cached_db sessions",
+                    {**env, "DJANGO_SETTINGS_MODULE": "bench_tuned_settings", "PYTHONPATH": python_path},
+                ),
             ]
-        tables = [(label, serve_and_measure(server_env, args, number, email)) for label, server_env in configurations]
+        tables = [
+            (label, serve_and_measure(server_env, args, number, email))
+            for label, server_env in configurations
+        ]
 
     for label, results in tables:
         print_table(label, results, args, number)
-    print(f"queries: order_page selector {selector_queries} (target ≤ 6), with action eligibility {page_queries}; "
-          f"whole web request {cold_queries} when the order changed, {warm_queries} when cached")
+    print(
+        f"queries: order_page selector {selector_queries} (target ≤ 6), with action eligibility {page_queries}; "
+        f"whole web request {cold_queries} when the order changed, {warm_queries} when cached"
+    )
     print(f"hardware: {hardware()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     sys.stdout.flush()
 
 
-def serve_and_measure(env: dict[str, str], args: argparse.Namespace, number: str, email: str) -> list[tuple[str, dict[str, float]]]:
+def serve_and_measure(
+    env: dict[str, str], args: argparse.Namespace, number: str, email: str
+) -> list[tuple[str, dict[str, float]]]:
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "shopdesk.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        env=env, cwd=env["SHOPDESK_DATA_DIR"],
+        [
+            str(BIN / "gunicorn"),
+            "shopdesk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=env["SHOPDESK_DATA_DIR"],
     )
     try:
         for _ in range(100):
@@ -276,26 +328,41 @@ def serve_and_measure(env: dict[str, str], args: argparse.Namespace, number: str
         rounds: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
         for _ in range(args.rounds):
             for name, path, headers in targets:
-                rounds[name].append(load(port, path, headers, threads=args.threads,
-                                         seconds=args.seconds / args.rounds,
-                                         max_requests=args.max_requests // args.rounds))
+                rounds[name].append(
+                    load(
+                        port,
+                        path,
+                        headers,
+                        threads=args.threads,
+                        seconds=args.seconds / args.rounds,
+                        max_requests=args.max_requests // args.rounds,
+                    )
+                )
         return [(name, summarise(rounds[name])) for name, _, _ in targets]
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def print_table(label: str, results: list[tuple[str, dict[str, float]]], args: argparse.Namespace, number: str) -> None:
+def print_table(
+    label: str, results: list[tuple[str, dict[str, float]]], args: argparse.Namespace, number: str
+) -> None:
     base = results[0][1]["rps"]
     print()
-    print(f"Order page, {label}: {args.orders:,} demo orders (SQLite), gunicorn {args.workers} sync workers, "
-          f"{args.threads} client threads, {args.seconds:.0f} s each in {args.rounds} interleaved rounds; order {number}")
-    print(f"{'target':<28} {'requests':>9} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
+    print(
+        f"Order page, {label}: {args.orders:,} demo orders (SQLite), gunicorn {args.workers} sync workers, "
+        f"{args.threads} client threads, {args.seconds:.0f} s each in {args.rounds} interleaved rounds; order {number}"
+    )
+    print(
+        f"{'target':<28} {'requests':>9} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}"
+    )
     for name, row in results:
         ratio = row["rps"] / base if base else 0.0
         flag = "" if name.startswith("constant") else ("  ok" if ratio >= TARGET_RATIO else "  below target")
-        print(f"{name:<28} {row['requests']:>9,.0f} {row['rps']:>8.0f} {ratio:>6.2f} {row['p50_ms']:>7.1f} "
-              f"{row['p95_ms']:>7.1f} {row['errors']:>6.0f}{flag}")
+        print(
+            f"{name:<28} {row['requests']:>9,.0f} {row['rps']:>8.0f} {ratio:>6.2f} {row['p50_ms']:>7.1f} "
+            f"{row['p95_ms']:>7.1f} {row['errors']:>6.0f}{flag}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 """The `shopdesk` command: every Django management command, plus shopdesk's own.
 
-    shopdesk serve [--dev] [--host H] [--port P]   migrate if needed, then serve
-    shopdesk demo [--orders N] [--seed S] [--list] load (or list) the deterministic demo store
-    shopdesk token create --name NAME              an API token for the store integration
-    shopdesk import FILE                           orders, products, shipments from CSV or JSON Lines
-    shopdesk worker                                deliver the outbox (emails, webhooks)
-    shopdesk nlu predict | eval FILE               the assistant's understanding
-    shopdesk <django command>                      migrate, createsuperuser, check, shell, ...
+shopdesk serve [--dev] [--host H] [--port P]   migrate if needed, then serve
+shopdesk demo [--orders N] [--seed S] [--list] load (or list) the deterministic demo store
+shopdesk token create --name NAME              an API token for the store integration
+shopdesk import FILE                           orders, products, shipments from CSV or JSON Lines
+shopdesk worker                                deliver the outbox (emails, webhooks)
+shopdesk nlu predict | eval FILE               the assistant's understanding
+shopdesk <django command>                      migrate, createsuperuser, check, shell, ...
 """
 
 from __future__ import annotations

@@ -17,14 +17,19 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-m", "shopdesk", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_the_cli_lists_its_commands():
-    result = subprocess.run([sys.executable, "-m", "shopdesk", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "shopdesk", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     for command in ("serve", "demo", "token", "import", "worker", "nlu"):
         assert command in result.stdout

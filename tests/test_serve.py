@@ -28,7 +28,10 @@ def test_serve_migrates_and_answers(tmp_path: Path):
     env.pop("PYTEST_CURRENT_TEST", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "shopdesk", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 90

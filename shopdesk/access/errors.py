@@ -29,7 +29,8 @@ class RateLimited(DomainError):
         self.retry_after = max(1, math.ceil(retry_after))
         minutes = max(1, math.ceil(self.retry_after / 60))
         super().__init__(
-            message or f"Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again.",
+            message
+            or f"Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again.",
             details={"retry_after": self.retry_after},
         )
 

@@ -68,8 +68,9 @@ def _cached_access(key: str, lookup: dict[str, object]) -> CustomerAccess | None
     if cached is not None:
         email, number, session_id, expires = cached
         if expires > now.timestamp():
-            return CustomerAccess(email=email, order_numbers=frozenset({number}) if number else None,
-                                  session_id=session_id)
+            return CustomerAccess(
+                email=email, order_numbers=frozenset({number}) if number else None, session_id=session_id
+            )
     session = (
         CustomerSession.objects.filter(revoked_at__isnull=True, expires_at__gt=now, **lookup)
         .only("id", "email", "order_number", "expires_at")
@@ -98,4 +99,6 @@ def access_for_session_id(*, session_id: int) -> CustomerAccess | None:
 
 def access_forget(*, session_id: int, token_hash_value: str) -> None:
     """Drop a session from the cache (after revoking it), so it stops working on the next request."""
-    cache.delete_many([_access_cache_key("session", session_id), _access_cache_key("token", token_hash_value)])
+    cache.delete_many(
+        [_access_cache_key("session", session_id), _access_cache_key("token", token_hash_value)]
+    )

@@ -78,9 +78,7 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
     rate_limit_check(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
     stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
     given = email_normalise(email)
-    matches = hmac.compare_digest(
-        (stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode()
-    )
+    matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
     if not (stored and matches):
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
@@ -136,7 +134,9 @@ def magic_link_consume(*, token: str) -> IssuedSession:
         if link is None:
             raise TokenInvalid()
         # Compare-and-set: of two clicks racing, exactly one updates the row and gets a session.
-        used = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+        used = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now
+        )
         if used != 1:
             raise TokenInvalid()
         return _session_create(email=link.email, order_number="", origin=SessionOrigin.MAGIC_LINK)

@@ -56,7 +56,9 @@ def token_create(*, name: str) -> CreatedToken:
     secret = _new_secret()
     try:
         with transaction.atomic():
-            token = ApiToken.objects.create(name=name, prefix=secret[:PREFIX_SHOWN], token_hash=token_hash(secret))
+            token = ApiToken.objects.create(
+                name=name, prefix=secret[:PREFIX_SHOWN], token_hash=token_hash(secret)
+            )
     except IntegrityError:
         raise Conflict(f'A live token named "{name}" already exists; revoke it first.') from None
     return CreatedToken(token=token, secret=secret)

@@ -124,15 +124,20 @@ def session_delete(request: HttpRequest) -> Any:
 def magic_link_create(request: HttpRequest, payload: MagicLinkIn) -> Any:
     """Always the same answer, whether or not the email has orders."""
     try:
-        magic_link_request(email=payload.email, client_ip=_client_ip(request),
-                           base_url=request.build_absolute_uri("/"))
+        magic_link_request(
+            email=payload.email, client_ip=_client_ip(request), base_url=request.build_absolute_uri("/")
+        )
     except RateLimited as exc:
         return _too_many(exc)
     return Status(202, {"message": MAGIC_LINK_ANSWER})
 
 
-@router.post("/magic-link/session", response={200: SessionOut}, auth=None,
-             summary="Exchange a magic-link token for a session token")
+@router.post(
+    "/magic-link/session",
+    response={200: SessionOut},
+    auth=None,
+    summary="Exchange a magic-link token for a session token",
+)
 def magic_link_session(request: HttpRequest, payload: MagicTokenIn) -> Any:
     return _session_out(magic_link_consume(token=payload.token))
 
@@ -141,8 +146,12 @@ def magic_link_session(request: HttpRequest, payload: MagicTokenIn) -> Any:
 def orders_list(request: HttpRequest) -> list[dict[str, Any]]:
     orders = orders_for_access(access=request.auth).order_by("-placed_at")[:100]  # type: ignore[attr-defined]
     return [
-        {"number": o.number, "placed_at": o.placed_at, "total": {"amount": str(o.total), "currency": o.currency},
-         "url": f"/api/v1/customer/orders/{o.number}"}
+        {
+            "number": o.number,
+            "placed_at": o.placed_at,
+            "total": {"amount": str(o.total), "currency": o.currency},
+            "url": f"/api/v1/customer/orders/{o.number}",
+        }
         for o in orders
     ]
 
@@ -150,7 +159,9 @@ def orders_list(request: HttpRequest) -> list[dict[str, Any]]:
 PAGE_CACHE_SECONDS = 300
 
 
-@router.get("/orders/{number}", auth=customer_bearer, summary="The order page: lines, packages, diagnoses, actions")
+@router.get(
+    "/orders/{number}", auth=customer_bearer, summary="The order page: lines, packages, diagnoses, actions"
+)
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Cached per order version (one query checks it), so a customer refreshing costs little."""
     access: CustomerAccess = request.auth  # type: ignore[attr-defined]
@@ -167,23 +178,41 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return HttpResponse(content, content_type="application/json")
 
 
-@router.get("/orders/{number}/diagnoses/{topic}", auth=customer_bearer,
-            summary="Answer one question about the order (split_shipment, customs_duties, …)")
+@router.get(
+    "/orders/{number}/diagnoses/{topic}",
+    auth=customer_bearer,
+    summary="Answer one question about the order (split_shipment, customs_duties, …)",
+)
 def order_diagnosis(request: HttpRequest, number: str, topic: str) -> dict[str, Any]:
     page = order_page(order=_order(request, number), with_actions=topic == "not_at_address")
     answers = diagnosis_for_topic(topic=topic[:40], page=page, now=dt.datetime.now(dt.UTC))
     return {"topic": topic, "diagnoses": [d.as_dict() for d in answers], "topics": list(TOPICS)}
 
 
-@router.post("/orders/{number}/cases", response={200: dict, 201: dict}, auth=customer_bearer,
-             summary="Open a carrier inquiry or an investigation on a package (idempotent)")
+@router.post(
+    "/orders/{number}/cases",
+    response={200: dict, 201: dict},
+    auth=customer_bearer,
+    summary="Open a carrier inquiry or an investigation on a package (idempotent)",
+)
 def order_case_open(request: HttpRequest, number: str, payload: CaseIn) -> Any:
     access: CustomerAccess = request.auth  # type: ignore[attr-defined]
-    opened = case_open(order=_order(request, number), shipment_id=payload.shipment, kind=payload.kind,
-                       actor=Actor.customer(access.email))
+    opened = case_open(
+        order=_order(request, number),
+        shipment_id=payload.shipment,
+        kind=payload.kind,
+        actor=Actor.customer(access.email),
+    )
     case = opened.case
-    body = {"reference": case.reference, "kind": case.kind, "status": case.status, "shipment": case.shipment_id,
-            "opened_at": case.opened_at, "reason": case.reason, "created": opened.created}
+    body = {
+        "reference": case.reference,
+        "kind": case.kind,
+        "status": case.status,
+        "shipment": case.shipment_id,
+        "opened_at": case.opened_at,
+        "reason": case.reason,
+        "created": opened.created,
+    }
     return Status(201 if opened.created else 200, body)
 
 
@@ -196,58 +225,117 @@ def tracking_number_check(request: HttpRequest, number: str) -> dict[str, Any]:
 # --- serialisation -----------------------------------------------------------------------------------
 def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
     totals = page.totals
-    return jsonable({
-        "number": page.number,
-        "placed_at": page.placed_at,
-        "email": page.email,
-        "currency": page.currency,
-        "summary": page.summary,
-        "status": {"fulfilment": page.fulfilment_status, "fulfilment_label": page.fulfilment_label,
-                   "payment": page.payment_status, "payment_label": page.payment_label,
-                   "returns": page.return_status},
-        "lines": [
-            {"id": line.id, "product_name": line.product_name, "sku": line.sku, "size": line.size,
-             "colour": line.colour, "quantity": line.quantity, "quantity_cancelled": line.quantity_cancelled,
-             "quantity_returned": line.quantity_returned, "quantity_shipped": line.quantity_shipped,
-             "unit_price": line.unit_price.as_dict(), "total": line.total.as_dict()}
-            for line in page.lines
-        ],
-        "totals": {
-            "subtotal": totals.subtotal.as_dict(), "discounts": totals.discounts.as_dict(),
-            "shipping": totals.shipping.as_dict(), "tax": totals.tax.as_dict(), "duties": totals.duties.as_dict(),
-            "points_used": totals.points_used, "points_value": totals.points_value.as_dict(),
-            "total": totals.total.as_dict(), "paid_by_money": totals.paid_by_money.as_dict(),
-        },
-        "shipping_address": page.shipping_address,
-        "billing_address": page.billing_address,
-        "shipping_method": {"code": page.shipping_method, "name": page.shipping_method_name},
-        "payment": None if page.payment is None else {
-            "method": page.payment.method, "method_name": page.payment.method_name,
-            "card_brand": page.payment.card_brand, "card_last4": page.payment.card_last4,
-            "status": page.payment.status, "status_label": page.payment.status_label,
-            "refunded": page.payment.refunded.as_dict(),
-        },
-        "unshipped": {"ship_by": page.ship_by, "ships_from": page.ship_from_name,
-                      "expected": page.expected.as_dict() if page.expected else None},
-        "packages": [
-            {"id": p.id, "position": p.position, "carrier": p.carrier, "carrier_name": p.carrier_name,
-             "tracking_number": p.tracking_number, "tracking_url": p.tracking_url,
-             "origin_warehouse": p.origin_warehouse, "origin_name": p.origin_name,
-             "status": p.status, "status_label": p.status_label, "shipped_at": p.shipped_at,
-             "delivered_at": p.delivered_at, "last_event_at": p.last_event_at,
-             "expected": p.window.as_dict() if p.window else None,
-             "lines": [{"line": pl.line_id, "product_name": pl.product_name, "size": pl.size,
-                        "colour": pl.colour, "quantity": pl.quantity} for pl in p.lines],
-             "events": [{"occurred_at": e.occurred_at, "status": e.status, "status_label": e.status_label,
-                         "location": e.location, "description": e.description} for e in p.events],
-             "cases": [c.reference for c in p.cases]}
-            for p in page.packages
-        ],
-        "cases": [
-            {"reference": c.reference, "kind": c.kind, "status": c.status, "shipment": c.shipment_id,
-             "opened_at": c.opened_at}
-            for c in page.cases
-        ],
-        "diagnoses": [d.as_dict() for d in page.diagnoses],
-        "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
-    })
+    return jsonable(
+        {
+            "number": page.number,
+            "placed_at": page.placed_at,
+            "email": page.email,
+            "currency": page.currency,
+            "summary": page.summary,
+            "status": {
+                "fulfilment": page.fulfilment_status,
+                "fulfilment_label": page.fulfilment_label,
+                "payment": page.payment_status,
+                "payment_label": page.payment_label,
+                "returns": page.return_status,
+            },
+            "lines": [
+                {
+                    "id": line.id,
+                    "product_name": line.product_name,
+                    "sku": line.sku,
+                    "size": line.size,
+                    "colour": line.colour,
+                    "quantity": line.quantity,
+                    "quantity_cancelled": line.quantity_cancelled,
+                    "quantity_returned": line.quantity_returned,
+                    "quantity_shipped": line.quantity_shipped,
+                    "unit_price": line.unit_price.as_dict(),
+                    "total": line.total.as_dict(),
+                }
+                for line in page.lines
+            ],
+            "totals": {
+                "subtotal": totals.subtotal.as_dict(),
+                "discounts": totals.discounts.as_dict(),
+                "shipping": totals.shipping.as_dict(),
+                "tax": totals.tax.as_dict(),
+                "duties": totals.duties.as_dict(),
+                "points_used": totals.points_used,
+                "points_value": totals.points_value.as_dict(),
+                "total": totals.total.as_dict(),
+                "paid_by_money": totals.paid_by_money.as_dict(),
+            },
+            "shipping_address": page.shipping_address,
+            "billing_address": page.billing_address,
+            "shipping_method": {"code": page.shipping_method, "name": page.shipping_method_name},
+            "payment": None
+            if page.payment is None
+            else {
+                "method": page.payment.method,
+                "method_name": page.payment.method_name,
+                "card_brand": page.payment.card_brand,
+                "card_last4": page.payment.card_last4,
+                "status": page.payment.status,
+                "status_label": page.payment.status_label,
+                "refunded": page.payment.refunded.as_dict(),
+            },
+            "unshipped": {
+                "ship_by": page.ship_by,
+                "ships_from": page.ship_from_name,
+                "expected": page.expected.as_dict() if page.expected else None,
+            },
+            "packages": [
+                {
+                    "id": p.id,
+                    "position": p.position,
+                    "carrier": p.carrier,
+                    "carrier_name": p.carrier_name,
+                    "tracking_number": p.tracking_number,
+                    "tracking_url": p.tracking_url,
+                    "origin_warehouse": p.origin_warehouse,
+                    "origin_name": p.origin_name,
+                    "status": p.status,
+                    "status_label": p.status_label,
+                    "shipped_at": p.shipped_at,
+                    "delivered_at": p.delivered_at,
+                    "last_event_at": p.last_event_at,
+                    "expected": p.window.as_dict() if p.window else None,
+                    "lines": [
+                        {
+                            "line": pl.line_id,
+                            "product_name": pl.product_name,
+                            "size": pl.size,
+                            "colour": pl.colour,
+                            "quantity": pl.quantity,
+                        }
+                        for pl in p.lines
+                    ],
+                    "events": [
+                        {
+                            "occurred_at": e.occurred_at,
+                            "status": e.status,
+                            "status_label": e.status_label,
+                            "location": e.location,
+                            "description": e.description,
+                        }
+                        for e in p.events
+                    ],
+                    "cases": [c.reference for c in p.cases],
+                }
+                for p in page.packages
+            ],
+            "cases": [
+                {
+                    "reference": c.reference,
+                    "kind": c.kind,
+                    "status": c.status,
+                    "shipment": c.shipment_id,
+                    "opened_at": c.opened_at,
+                }
+                for c in page.cases
+            ],
+            "diagnoses": [d.as_dict() for d in page.diagnoses],
+            "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
+        }
+    )

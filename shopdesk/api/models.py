@@ -7,7 +7,9 @@ from django.db.models import Q
 
 
 class ApiToken(models.Model):
-    name = models.CharField(max_length=80, help_text="Who uses it, e.g. 'shopify-sync'. Unique among live tokens.")
+    name = models.CharField(
+        max_length=80, help_text="Who uses it, e.g. 'shopify-sync'. Unique among live tokens."
+    )
     # The first characters of the secret, shown in lists so an operator can tell tokens apart.
     prefix = models.CharField(max_length=12)
     # SHA-256 of the whole secret (hex). A token has ~240 bits of entropy, so a fast hash is enough:
@@ -22,7 +24,9 @@ class ApiToken(models.Model):
         ordering = ["name", "-created_at"]
         constraints = [
             # A revoked name may be reused; two live tokens may not share one.
-            models.UniqueConstraint(fields=["name"], condition=Q(revoked_at__isnull=True), name="api_token_live_name_once"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(revoked_at__isnull=True), name="api_token_live_name_once"
+            ),
         ]
 
     def __str__(self) -> str:

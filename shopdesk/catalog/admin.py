@@ -17,7 +17,16 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "final_sale", "hygiene", "custom_made", "gift_card", "published_at", "active"]
+    list_display = [
+        "name",
+        "category",
+        "final_sale",
+        "hygiene",
+        "custom_made",
+        "gift_card",
+        "published_at",
+        "active",
+    ]
     list_filter = ["category", "final_sale", "hygiene", "active"]
     search_fields = ["name", "external_id", "variants__sku"]
     inlines = [VariantInline]

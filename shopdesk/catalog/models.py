@@ -12,7 +12,9 @@ from shopdesk.core.fields import MoneyField
 class Category(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Every product of a hygiene category (underwear, swimwear, earrings) is non-returnable.
     hygiene = models.BooleanField(default=False)
 
@@ -25,7 +27,9 @@ class Category(models.Model):
 
 
 class Product(models.Model):
-    external_id = models.CharField(max_length=100, unique=True, help_text="The product's id in the store platform.")
+    external_id = models.CharField(
+        max_length=100, unique=True, help_text="The product's id in the store platform."
+    )
     slug = models.SlugField(max_length=160, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -47,7 +51,9 @@ class Product(models.Model):
 
     def return_flags(self) -> list[str]:
         """The non-returnable flags that apply, product and category together."""
-        flags = [name for name in ("final_sale", "hygiene", "custom_made", "gift_card") if getattr(self, name)]
+        flags = [
+            name for name in ("final_sale", "hygiene", "custom_made", "gift_card") if getattr(self, name)
+        ]
         if self.category.hygiene and "hygiene" not in flags:
             flags.append("hygiene")
         return flags

@@ -59,9 +59,13 @@ def _product_upsert(*, external_id: str, data: ProductIn) -> Upserted:
     product = Product.objects.select_for_update().filter(external_id=external_id).order_by().first()
     category = _category(slug=data.category, name=data.category_name)
     wanted = _product_fields(external_id=external_id, data=data, category=category)
-    slug_owner = Product.objects.filter(slug=wanted["slug"]).exclude(external_id=external_id).order_by().first()
+    slug_owner = (
+        Product.objects.filter(slug=wanted["slug"]).exclude(external_id=external_id).order_by().first()
+    )
     if slug_owner is not None:
-        raise KeyConflict(f'Slug "{wanted["slug"]}" belongs to product "{slug_owner.external_id}".', field="slug")
+        raise KeyConflict(
+            f'Slug "{wanted["slug"]}" belongs to product "{slug_owner.external_id}".', field="slug"
+        )
     now = timezone.now()
     created = product is None
     if product is None:
@@ -76,7 +80,9 @@ def _product_upsert(*, external_id: str, data: ProductIn) -> Upserted:
         if after:
             product.save(update_fields=[*after.keys(), "updated_at"])
         product_changed = bool(after)
-    variants_changed = _variants_upsert(product=product, variants=data.variants, price_at=data.price_changed_at or now)
+    variants_changed = _variants_upsert(
+        product=product, variants=data.variants, price_at=data.price_changed_at or now
+    )
     if created:
         status = UpsertStatus.CREATED
     elif product_changed or variants_changed:
@@ -99,7 +105,9 @@ def _variant_fields(variant: VariantIn) -> dict[str, Any]:
 
 def _variants_upsert(*, product: Product, variants: list[VariantIn], price_at: dt.datetime) -> bool:
     skus = [variant.sku for variant in variants]
-    existing = {v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=skus).select_related("product")}
+    existing = {
+        v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=skus).select_related("product")
+    }
     changed = False
     for index, variant in enumerate(variants):
         wanted = _variant_fields(variant)

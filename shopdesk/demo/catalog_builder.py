@@ -86,8 +86,9 @@ def _price(base: Decimal, factor: str) -> Decimal:
     return max((base * Decimal(factor)).quantize(Decimal("1")), Decimal("1")).quantize(Decimal("0.01"))
 
 
-def _story(spec: ProductSpec, base: Decimal, published: dt.datetime, anchor: dt.datetime,
-           rng: random.Random) -> list[tuple[dt.datetime, Decimal, str]]:
+def _story(
+    spec: ProductSpec, base: Decimal, published: dt.datetime, anchor: dt.datetime, rng: random.Random
+) -> list[tuple[dt.datetime, Decimal, str]]:
     history = [(published, base, PriceKind.REGULAR.value)]
     if spec.story == "regular_drop":
         history.append((anchor - _days(rng, 2, 9), _price(base, "0.80"), PriceKind.REGULAR.value))
@@ -104,21 +105,31 @@ def _story(spec: ProductSpec, base: Decimal, published: dt.datetime, anchor: dt.
     return history
 
 
-def build_catalog(*, policy: Policy, anchor: dt.datetime, rng: random.Random, keys: KeyAllocator,
-                  buffer: RowBuffer, existing_category_slugs: set[str]) -> Catalog:
+def build_catalog(
+    *,
+    policy: Policy,
+    anchor: dt.datetime,
+    rng: random.Random,
+    keys: KeyAllocator,
+    buffer: RowBuffer,
+    existing_category_slugs: set[str],
+) -> Catalog:
     categories: dict[str, int] = {}
     created_slugs: list[str] = []
     for category_spec in CATEGORIES:
         if category_spec.slug in existing_category_slugs:
             continue
-        category = Category(id=keys(Category), slug=category_spec.slug, name=category_spec.name,
-                            hygiene=category_spec.hygiene)
+        category = Category(
+            id=keys(Category), slug=category_spec.slug, name=category_spec.name, hygiene=category_spec.hygiene
+        )
         buffer.add(category)
         categories[category_spec.slug] = category.id
         created_slugs.append(category_spec.slug)
     hygiene_categories = {c.slug for c in CATEGORIES if c.hygiene}
     if existing_category_slugs:
-        categories.update(dict(Category.objects.filter(slug__in=existing_category_slugs).values_list("slug", "id")))
+        categories.update(
+            dict(Category.objects.filter(slug__in=existing_category_slugs).values_list("slug", "id"))
+        )
 
     variants: list[VariantInfo] = []
     new_days = policy.new_arrivals.days
@@ -128,13 +139,22 @@ def build_catalog(*, policy: Policy, anchor: dt.datetime, rng: random.Random, ke
         else:
             published = anchor - _days(rng, 220, 700)
         product = Product(
-            id=keys(Product), external_id=f"demo-{spec.key}", slug=f"kw-{spec.key}", name=spec.name,
-            description=spec.description or f"{spec.name} by KWOKING.", category_id=categories[spec.category],
-            final_sale=spec.final_sale, hygiene=spec.category in hygiene_categories,
-            custom_made=spec.custom_made, gift_card=spec.gift_card, published_at=published,
+            id=keys(Product),
+            external_id=f"demo-{spec.key}",
+            slug=f"kw-{spec.key}",
+            name=spec.name,
+            description=spec.description or f"{spec.name} by KWOKING.",
+            category_id=categories[spec.category],
+            final_sale=spec.final_sale,
+            hygiene=spec.category in hygiene_categories,
+            custom_made=spec.custom_made,
+            gift_card=spec.gift_card,
+            published_at=published,
         )
         buffer.add(product)
-        flags = [name for name in ("final_sale", "hygiene", "custom_made", "gift_card") if getattr(product, name)]
+        flags = [
+            name for name in ("final_sale", "hygiene", "custom_made", "gift_card") if getattr(product, name)
+        ]
         story = _story(spec, spec.price, published, anchor, rng)
         for colour in spec.colours:
             for size in spec.sizes:
@@ -143,16 +163,40 @@ def build_catalog(*, policy: Policy, anchor: dt.datetime, rng: random.Random, ke
                 colour_code = "".join(word[:3] for word in colour.upper().split()) or "GC"
                 size_code = size.upper().replace("$", "").replace(" ", "")[:6]
                 info = VariantInfo(
-                    id=keys(Variant), sku=f"KW-{spec.key.upper()}-{colour_code}-{size_code}",
-                    size=size, colour=colour, product_name=spec.name, product_key=spec.key,
-                    category=spec.category, flags=flags, published_at=published, story=spec.story,
+                    id=keys(Variant),
+                    sku=f"KW-{spec.key.upper()}-{colour_code}-{size_code}",
+                    size=size,
+                    colour=colour,
+                    product_name=spec.name,
+                    product_key=spec.key,
+                    category=spec.category,
+                    flags=flags,
+                    published_at=published,
+                    story=spec.story,
                     history=list(history),
                 )
                 price, kind = info.current
-                buffer.add(Variant(id=info.id, product_id=product.id, sku=info.sku, size=size, colour=colour,
-                                   price=price, price_kind=kind, stock=rng.randrange(0, 80)))
+                buffer.add(
+                    Variant(
+                        id=info.id,
+                        product_id=product.id,
+                        sku=info.sku,
+                        size=size,
+                        colour=colour,
+                        price=price,
+                        price_kind=kind,
+                        stock=rng.randrange(0, 80),
+                    )
+                )
                 for starts_at, amount, amount_kind in history:
-                    buffer.add(PriceChange(id=keys(PriceChange), variant_id=info.id, price=amount,
-                                           kind=amount_kind, starts_at=starts_at))
+                    buffer.add(
+                        PriceChange(
+                            id=keys(PriceChange),
+                            variant_id=info.id,
+                            price=amount,
+                            kind=amount_kind,
+                            starts_at=starts_at,
+                        )
+                    )
                 variants.append(info)
     return Catalog(variants=variants, category_slugs=created_slugs)

@@ -51,8 +51,9 @@ class OrderFacts:
     extra: list[str] = field(default_factory=list)
 
 
-def _package_situations(package: PackageFacts, facts: OrderFacts, policy: Policy,
-                        now: dt.datetime) -> set[str]:
+def _package_situations(
+    package: PackageFacts, facts: OrderFacts, policy: Policy, now: dt.datetime
+) -> set[str]:
     shipping = policy.shipping
     found: set[str] = set()
     age = now - package.last_event_at
@@ -69,7 +70,9 @@ def _package_situations(package: PackageFacts, facts: OrderFacts, policy: Policy
     elif age > dt.timedelta(days=shipping.stale_tracking_days):
         found.add(S.STALE_TRACKING)
     elif package.status in MOVING and package.shipped_at is not None:
-        latest = package.shipped_at + dt.timedelta(days=facts.method.transit_days_max + shipping.late_grace_days)
+        latest = package.shipped_at + dt.timedelta(
+            days=facts.method.transit_days_max + shipping.late_grace_days
+        )
         found.add(S.LATE if now > latest else S.IN_TRANSIT)
     elif package.status == T.HELD_AT_CUSTOMS and facts.zone.duties == "collected_on_delivery":
         found.add(S.HELD_AT_CUSTOMS)

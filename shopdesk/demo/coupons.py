@@ -34,27 +34,52 @@ COUPON_TABLE: tuple[tuple[str, str, str, str, str, int, int | None, bool, bool],
     ("TAKE20", "$20 off orders of $100 or more", CouponKind.FIXED, "20", "100", 400, None, False, False),
     ("TENOFF", "$10 off", CouponKind.FIXED, "10", "0", 400, None, False, False),
     ("FREESHIP", "Free shipping", CouponKind.FREE_SHIPPING, "0", "0", 900, None, False, False),
-    ("VIP25", "25% off for members, cannot be combined", CouponKind.PERCENT, "25", "0", 300, None, True, False),
+    (
+        "VIP25",
+        "25% off for members, cannot be combined",
+        CouponKind.PERCENT,
+        "25",
+        "0",
+        300,
+        None,
+        True,
+        False,
+    ),
     ("SUMMER30", "30% off the summer edit (ended)", CouponKind.PERCENT, "30", "0", 160, 100, False, False),
 )
 
 
-def build_coupons(*, anchor: dt.datetime, keys: KeyAllocator, buffer: RowBuffer,
-                  existing_codes: set[str]) -> list[CouponInfo]:
+def build_coupons(
+    *, anchor: dt.datetime, keys: KeyAllocator, buffer: RowBuffer, existing_codes: set[str]
+) -> list[CouponInfo]:
     coupons: list[CouponInfo] = []
     for code, description, kind, value, minimum, starts, ends, exclusive, first_only in COUPON_TABLE:
         if code in existing_codes:  # the store has its own code of that name: leave it alone
             continue
         info = CouponInfo(
-            id=keys(Coupon), code=code, kind=kind, value=Decimal(value), min_subtotal=Decimal(minimum),
+            id=keys(Coupon),
+            code=code,
+            kind=kind,
+            value=Decimal(value),
+            min_subtotal=Decimal(minimum),
             starts_at=anchor - dt.timedelta(days=starts),
             ends_at=None if ends is None else anchor - dt.timedelta(days=ends),
-            exclusive=exclusive, first_order_only=first_only,
+            exclusive=exclusive,
+            first_order_only=first_only,
         )
-        buffer.add(Coupon(
-            id=info.id, code=code, description=description, kind=kind, value=info.value,
-            min_subtotal=info.min_subtotal, starts_at=info.starts_at, ends_at=info.ends_at,
-            exclusive=exclusive, first_order_only=first_only,
-        ))
+        buffer.add(
+            Coupon(
+                id=info.id,
+                code=code,
+                description=description,
+                kind=kind,
+                value=info.value,
+                min_subtotal=info.min_subtotal,
+                starts_at=info.starts_at,
+                ends_at=info.ends_at,
+                exclusive=exclusive,
+                first_order_only=first_only,
+            )
+        )
         coupons.append(info)
     return coupons

@@ -71,21 +71,41 @@ class ShopperPool:
             line1 = street
         phone = f"+1 212 555 {rng.randrange(100, 200):04d}" if country.code == "US" else ""
         shopper = Shopper(
-            id=self._keys(Customer), email=email, name=f"{first} {last}", locale=rng.choice(country.locales),
-            country=country.code, city=city, line1=line1, postcode=_postcode(city.postcode, rng), phone=phone,
+            id=self._keys(Customer),
+            email=email,
+            name=f"{first} {last}",
+            locale=rng.choice(country.locales),
+            country=country.code,
+            city=city,
+            line1=line1,
+            postcode=_postcode(city.postcode, rng),
+            phone=phone,
         )
-        self._buffer.add(Customer(
-            id=shopper.id, email=email, name=shopper.name, locale=shopper.locale, country=country.code,
-            phone=phone, external_id=f"demo-customer-{self.created:06d}",
-        ))
+        self._buffer.add(
+            Customer(
+                id=shopper.id,
+                email=email,
+                name=shopper.name,
+                locale=shopper.locale,
+                country=country.code,
+                phone=phone,
+                external_id=f"demo-customer-{self.created:06d}",
+            )
+        )
         self._by_country.setdefault(country.code, []).append(shopper)
         return shopper
 
     def address(self, shopper: Shopper) -> Address:
         """A fresh copy of the shopper's address for one order (orders own their addresses)."""
         address = Address(
-            id=self._keys(Address), name=shopper.name, line1=shopper.line1, city=shopper.city.name,
-            region=shopper.city.region, postcode=shopper.postcode, country=shopper.country, phone=shopper.phone,
+            id=self._keys(Address),
+            name=shopper.name,
+            line1=shopper.line1,
+            city=shopper.city.name,
+            region=shopper.city.region,
+            postcode=shopper.postcode,
+            country=shopper.country,
+            phone=shopper.phone,
         )
         self._buffer.add(address)
         return address

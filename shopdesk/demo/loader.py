@@ -49,9 +49,14 @@ def _record(summary: LoadSummary, written: dict[type[models.Model], int]) -> Non
         summary.rows[_label(model)] += count
 
 
-def load_demo_store(*, orders: int, seed: int, anchor: dt.datetime,
-                    on_progress: Callable[[int], None] | None = None,
-                    batch_orders: int = BATCH_ORDERS) -> LoadSummary:
+def load_demo_store(
+    *,
+    orders: int,
+    seed: int,
+    anchor: dt.datetime,
+    on_progress: Callable[[int], None] | None = None,
+    batch_orders: int = BATCH_ORDERS,
+) -> LoadSummary:
     """Write a complete demo store; the DemoStore row is marked complete only at the very end."""
     policy = get_policy()
     started = time.perf_counter()
@@ -60,12 +65,20 @@ def load_demo_store(*, orders: int, seed: int, anchor: dt.datetime,
     with transaction.atomic():
         keys = KeyAllocator()
         store = DemoStore.objects.create(seed=seed, orders=orders, anchor=anchor, started_at=timezone.now())
-        existing_slugs = set(Category.objects.filter(slug__in=[c.slug for c in CATEGORIES])
-                             .values_list("slug", flat=True))
-        existing_codes = set(Coupon.objects.filter(code__in=[row[0] for row in COUPON_TABLE])
-                             .values_list("code", flat=True))
-        catalog = build_catalog(policy=policy, anchor=anchor, rng=random.Random(f"{seed}:catalog"), keys=keys,
-                                buffer=buffer, existing_category_slugs=existing_slugs)
+        existing_slugs = set(
+            Category.objects.filter(slug__in=[c.slug for c in CATEGORIES]).values_list("slug", flat=True)
+        )
+        existing_codes = set(
+            Coupon.objects.filter(code__in=[row[0] for row in COUPON_TABLE]).values_list("code", flat=True)
+        )
+        catalog = build_catalog(
+            policy=policy,
+            anchor=anchor,
+            rng=random.Random(f"{seed}:catalog"),
+            keys=keys,
+            buffer=buffer,
+            existing_category_slugs=existing_slugs,
+        )
         coupons = build_coupons(anchor=anchor, keys=keys, buffer=buffer, existing_codes=existing_codes)
         store.created = {
             "categories": catalog.category_slugs,
@@ -76,8 +89,16 @@ def load_demo_store(*, orders: int, seed: int, anchor: dt.datetime,
         _record(summary, buffer.flush())
 
     shoppers = ShopperPool(rng=random.Random(f"{seed}:customers"), keys=keys, buffer=buffer)
-    builder = OrderBuilder(policy=policy, anchor=anchor, seed=seed, catalog=catalog, coupons=coupons,
-                           shoppers=shoppers, keys=keys, buffer=buffer)
+    builder = OrderBuilder(
+        policy=policy,
+        anchor=anchor,
+        seed=seed,
+        catalog=catalog,
+        coupons=coupons,
+        shoppers=shoppers,
+        keys=keys,
+        buffer=buffer,
+    )
     for start in range(0, orders, batch_orders):
         stop = min(start + batch_orders, orders)
         with transaction.atomic():
@@ -95,8 +116,12 @@ def load_demo_store(*, orders: int, seed: int, anchor: dt.datetime,
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
-        used = dict(OrderCoupon.objects.filter(coupon_id__in=[c.id for c in coupons])
-                    .values_list("coupon_id").annotate(n=Count("id")).values_list("coupon_id", "n"))
+        used = dict(
+            OrderCoupon.objects.filter(coupon_id__in=[c.id for c in coupons])
+            .values_list("coupon_id")
+            .annotate(n=Count("id"))
+            .values_list("coupon_id", "n")
+        )
         for coupon_id, count in used.items():
             Coupon.objects.filter(id=coupon_id).update(times_used=count)
         store.created = {**store.created, "keys": keys.ranges()}

@@ -35,7 +35,10 @@ from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 ACTOR = ("system", "demo")
-PRICE_DROP_STORIES = {"price_drop": ("regular_drop", "sale"), "price_drop_excluded": ("flash_sale", "clearance")}
+PRICE_DROP_STORIES = {
+    "price_drop": ("regular_drop", "sale"),
+    "price_drop_excluded": ("flash_sale", "clearance"),
+}
 
 
 def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
@@ -50,8 +53,18 @@ class BuiltOrder:
 
 
 class OrderBuilder:
-    def __init__(self, *, policy: Policy, anchor: dt.datetime, seed: int, catalog: Catalog,
-                 coupons: list[CouponInfo], shoppers: ShopperPool, keys: KeyAllocator, buffer: RowBuffer) -> None:
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        anchor: dt.datetime,
+        seed: int,
+        catalog: Catalog,
+        coupons: list[CouponInfo],
+        shoppers: ShopperPool,
+        keys: KeyAllocator,
+        buffer: RowBuffer,
+    ) -> None:
         self.policy, self.anchor, self.seed = policy, anchor, seed
         self.catalog, self.coupons, self.shoppers = catalog, coupons, shoppers
         self.keys, self.buffer = keys, buffer
@@ -64,6 +77,12 @@ class OrderBuilder:
         self._fitting: dict[tuple[str | None, bool], list[tuple[str, int]]] = {}
 
     # --- choosing ------------------------------------------------------------------------------
+    def _zone(self, country: str) -> Zone:
+        zone = self.policy.zone_for_country(country)
+        if zone is None:
+            raise ValueError(f"the policy has no shipping zone for {country}")
+        return zone
+
     def _zone_fits(self, zone: Zone, plan: OrderPlan) -> bool:
         need = plan.zone_need or ("collected_on_delivery" if "customs" in plan.packages else None)
         if need == "multi_warehouse":
@@ -80,8 +99,7 @@ class OrderBuilder:
                 return plan.country, zone
         need = (plan.zone_need, "customs" in plan.packages)
         if need not in self._fitting:
-            self._fitting[need] = [(c, w) for c, w in self.countries
-                                   if self._zone_fits(self.policy.zone_for_country(c), plan)]  # type: ignore[arg-type]
+            self._fitting[need] = [(c, w) for c, w in self.countries if self._zone_fits(self._zone(c), plan)]
         pool = self._fitting[need] or self.countries
         code = rng.choices([c for c, _ in pool], weights=[w for _, w in pool])[0]
         return code, self.policy.zone_for_country(code)  # type: ignore[return-value]
@@ -98,7 +116,9 @@ class OrderBuilder:
             return [v for v in available if v.story in stories and (v.last_drop_at or placed_at) > placed_at]
         return [v for v in available if item in v.flags]
 
-    def _lines(self, rng: random.Random, plan: OrderPlan, placed_at: dt.datetime, count: int) -> list[LineDraft]:
+    def _lines(
+        self, rng: random.Random, plan: OrderPlan, placed_at: dt.datetime, count: int
+    ) -> list[LineDraft]:
         available = self._available(placed_at)
         plain = [v for v in available if not v.flags]
         steady = [v for v in plain if v.story == "steady"]
@@ -122,10 +142,21 @@ class OrderBuilder:
             lines.append(LineDraft(variant=variant, quantity=quantity, unit_price=price, price_kind=kind))
         return lines
 
-    def _coupons(self, rng: random.Random, plan: OrderPlan, placed_at: dt.datetime, subtotal: Decimal,
-                 first_order: bool) -> list[CouponInfo]:
-        usable = [c for c in self.coupons if c.valid_at(placed_at) and c.min_subtotal <= subtotal
-                  and (first_order or not c.first_order_only)]
+    def _coupons(
+        self,
+        rng: random.Random,
+        plan: OrderPlan,
+        placed_at: dt.datetime,
+        subtotal: Decimal,
+        first_order: bool,
+    ) -> list[CouponInfo]:
+        usable = [
+            c
+            for c in self.coupons
+            if c.valid_at(placed_at)
+            and c.min_subtotal <= subtotal
+            and (first_order or not c.first_order_only)
+        ]
         if plan.coupons == "exclusive":
             return [c for c in usable if c.exclusive][:1]
         usable = [c for c in usable if not c.exclusive]
@@ -174,49 +205,115 @@ class OrderBuilder:
         points_value = policy.points_value(points_used) if points_used else Decimal("0.00")
 
         order = Order(
-            id=self.keys(Order), number=policy.format_order_number(serial), customer_id=shopper.id,
-            email=shopper.email, currency=policy.store.currency, locale=shopper.locale, placed_at=placed_at,
-            shipping_method=method.code, shipping_address_id=self.shoppers.address(shopper).id,
-            billing_address_id=self.shoppers.address(shopper).id, subtotal=totals.subtotal,
-            discount_total=totals.discount_total, shipping_total=totals.shipping_total, tax_total=totals.tax_total,
-            duties_total=totals.duties_total, total=totals.total, points_used=points_used, points_value=points_value,
-            cancelled_at=cancelled_at, cancel_reason="Ordered the wrong size" if cancelled_at else "",
+            id=self.keys(Order),
+            number=policy.format_order_number(serial),
+            customer_id=shopper.id,
+            email=shopper.email,
+            currency=policy.store.currency,
+            locale=shopper.locale,
+            placed_at=placed_at,
+            shipping_method=method.code,
+            shipping_address_id=self.shoppers.address(shopper).id,
+            billing_address_id=self.shoppers.address(shopper).id,
+            subtotal=totals.subtotal,
+            discount_total=totals.discount_total,
+            shipping_total=totals.shipping_total,
+            tax_total=totals.tax_total,
+            duties_total=totals.duties_total,
+            total=totals.total,
+            points_used=points_used,
+            points_value=points_value,
+            cancelled_at=cancelled_at,
+            cancel_reason="Ordered the wrong size" if cancelled_at else "",
         )
         self.buffer.add(order)
         rows = self._line_rows(order, lines, cancelled=cancelled_at is not None)
         for use in totals.coupons:
-            self.buffer.add(OrderCoupon(id=self.keys(OrderCoupon), order_id=order.id, code=use.coupon.code,
-                                        coupon_id=use.coupon.id, amount=use.amount))
-        self._event(order, OrderEventKind.IMPORTED, placed_at, f"Order {order.number} received from the store.")
+            self.buffer.add(
+                OrderCoupon(
+                    id=self.keys(OrderCoupon),
+                    order_id=order.id,
+                    code=use.coupon.code,
+                    coupon_id=use.coupon.id,
+                    amount=use.amount,
+                )
+            )
+        self._event(
+            order, OrderEventKind.IMPORTED, placed_at, f"Order {order.number} received from the store."
+        )
         if plan.stage != "declined":
-            self.buffer.add(email_history_row(pk=self.keys(OutboxMessage), order=order, template="confirmation",
-                                              to=order.email, at=placed_at + dt.timedelta(minutes=2)))
+            self.buffer.add(
+                email_history_row(
+                    pk=self.keys(OutboxMessage),
+                    order=order,
+                    template="confirmation",
+                    to=order.email,
+                    at=placed_at + dt.timedelta(minutes=2),
+                )
+            )
         if cancelled_at is not None:
-            self.buffer.add(email_history_row(pk=self.keys(OutboxMessage), order=order, template="cancelled",
-                                              to=order.email, at=cancelled_at + dt.timedelta(minutes=1)))
+            self.buffer.add(
+                email_history_row(
+                    pk=self.keys(OutboxMessage),
+                    order=order,
+                    template="cancelled",
+                    to=order.email,
+                    at=cancelled_at + dt.timedelta(minutes=1),
+                )
+            )
         packed = add_packages(
-            rng=rng, keys=self.keys, buffer=self.buffer, policy=policy, order=order, rows=rows, journeys=journeys,
-            method=method, carrier_name=carrier_name, partial=plan.partial,
+            rng=rng,
+            keys=self.keys,
+            buffer=self.buffer,
+            policy=policy,
+            order=order,
+            rows=rows,
+            journeys=journeys,
+            method=method,
+            carrier_name=carrier_name,
+            partial=plan.partial,
             duties_due_text=format_money(totals.duties_due_on_delivery, order.currency),
         )
-        money = self.money.add(rng=rng, plan=plan, order=order, rows=rows, packed=packed, customer_id=shopper.id,
-                               country=country)
+        money = self.money.add(
+            rng=rng, plan=plan, order=order, rows=rows, packed=packed, customer_id=shopper.id, country=country
+        )
         home = policy.warehouse(zone.warehouses[0])
         facts = OrderFacts(
-            placed_at=placed_at, country=country, zone=zone, method=method, cancelled=cancelled_at is not None,
-            lines=[LineQuantities(row.quantity, row.quantity_cancelled, row.quantity_returned,
-                                  packed.shipped.get(row.id, 0)) for row, _ in rows],
+            placed_at=placed_at,
+            country=country,
+            zone=zone,
+            method=method,
+            cancelled=cancelled_at is not None,
+            lines=[
+                LineQuantities(
+                    row.quantity, row.quantity_cancelled, row.quantity_returned, packed.shipped.get(row.id, 0)
+                )
+                for row, _ in rows
+            ],
             line_flags=[row.return_flags for row, _ in rows],
             price_dropped=any(draft.variant.current[0] < draft.unit_price for _, draft in rows),
-            packages=packed.facts, payments=money.payments, coupon_count=len(totals.coupons),
-            points_used=points_used, refunds=money.refunds, home_country=home.country if home else country,
+            packages=packed.facts,
+            payments=money.payments,
+            coupon_count=len(totals.coupons),
+            points_used=points_used,
+            refunds=money.refunds,
+            home_country=home.country if home else country,
         )
         situations = order_situations(facts, policy=policy, now=now)
-        self.buffer.add(DemoOrder(id=self.keys(DemoOrder), order_id=order.id, seed=self.seed, situations=situations))
+        self.buffer.add(
+            DemoOrder(id=self.keys(DemoOrder), order_id=order.id, seed=self.seed, situations=situations)
+        )
         return BuiltOrder(number=order.number, email=order.email, situations=situations)
 
-    def _journeys(self, rng: random.Random, plan: OrderPlan, zone: Zone, method: ShippingMethod,
-                  carrier_name: str, shopper: Shopper) -> tuple[list[tuple[str, Journey]], dt.datetime]:
+    def _journeys(
+        self,
+        rng: random.Random,
+        plan: OrderPlan,
+        zone: Zone,
+        method: ShippingMethod,
+        carrier_name: str,
+        shopper: Shopper,
+    ) -> tuple[list[tuple[str, Journey]], dt.datetime]:
         """The packages' journeys and the order date they imply (before the first label).
 
         Packages come first because their scenario fixes the dates. When the plan wants an item whose
@@ -235,9 +332,15 @@ class OrderBuilder:
             for number, scenario in enumerate(plan.packages):
                 warehouse = warehouses[number % len(warehouses)]
                 home = policy.warehouse(warehouse)
-                route = route_for(warehouse=warehouse, warehouse_country=home.country if home else country,
-                                  carrier_code=method.carrier, carrier_name=carrier_name, country=country,
-                                  city=shopper.city.name, region=shopper.city.region)
+                route = route_for(
+                    warehouse=warehouse,
+                    warehouse_country=home.country if home else country,
+                    carrier_code=method.carrier,
+                    carrier_name=carrier_name,
+                    country=country,
+                    city=shopper.city.name,
+                    region=shopper.city.region,
+                )
                 if plan.window == "open":
                     age = rng.uniform(8 if plan.returned_line else 0.5, window - 1.5)
                 elif plan.window == "closed":
@@ -248,17 +351,24 @@ class OrderBuilder:
                     age = rng.uniform(8 if plan.returned_line else 0.5, 150)
                 if plan.item in PRICE_DROP_STORIES and plan.window == "open" and attempt < 20:
                     age = rng.uniform(0.5, 4)
-                journey = planner.plan(scenario, route=route, method=method, carrier_name=carrier_name,
-                                       rts_reason=plan.rts_reason or "refused",
-                                       delivered_age_days=age,
-                                       hold_days=policy.shipping.returned_to_sender.hold_days)
+                journey = planner.plan(
+                    scenario,
+                    route=route,
+                    method=method,
+                    carrier_name=carrier_name,
+                    rts_reason=plan.rts_reason or "refused",
+                    delivered_age_days=age,
+                    hold_days=policy.shipping.returned_to_sender.hold_days,
+                )
                 journeys.append((warehouse, journey))
             placed_at = self._placed_at(rng, plan, journeys)
             if plan.item is None or self._special(plan.item, placed_at):
                 break
         return journeys, placed_at
 
-    def _placed_at(self, rng: random.Random, plan: OrderPlan, journeys: list[tuple[str, Journey]]) -> dt.datetime:
+    def _placed_at(
+        self, rng: random.Random, plan: OrderPlan, journeys: list[tuple[str, Journey]]
+    ) -> dt.datetime:
         now, orders = self.anchor, self.policy.orders
         window = orders.change_window_hours
         if journeys:
@@ -276,25 +386,49 @@ class OrderBuilder:
             placed = now - _hours(rng, 36, 90 * 24)
         return placed.replace(microsecond=0)
 
-    def _price(self, rng: random.Random, plan: OrderPlan, lines: list[LineDraft], zone: Zone, method: ShippingMethod,
-               tax: Decimal, placed_at: dt.datetime, first_order: bool) -> Totals:
+    def _price(
+        self,
+        rng: random.Random,
+        plan: OrderPlan,
+        lines: list[LineDraft],
+        zone: Zone,
+        method: ShippingMethod,
+        tax: Decimal,
+        placed_at: dt.datetime,
+        first_order: bool,
+    ) -> Totals:
         subtotal = sum((line.gross for line in lines), Decimal(0))
         coupons = self._coupons(rng, plan, placed_at, subtotal, first_order) if plan.coupons != "none" else []
-        return price_order(lines=lines, coupons=coupons, zone=zone, method=method,
-                           tax_percent=tax)
+        return price_order(lines=lines, coupons=coupons, zone=zone, method=method, tax_percent=tax)
 
-    def _grow(self, rng: random.Random, plan: OrderPlan, lines: list[LineDraft], zone: Zone, method: ShippingMethod,
-              tax: Decimal, placed_at: dt.datetime, first_order: bool, totals: Totals) -> Totals:
+    def _grow(
+        self,
+        rng: random.Random,
+        plan: OrderPlan,
+        lines: list[LineDraft],
+        zone: Zone,
+        method: ShippingMethod,
+        tax: Decimal,
+        placed_at: dt.datetime,
+        first_order: bool,
+        totals: Totals,
+    ) -> Totals:
         """Add items until duties are due (customs) or the total needs verification."""
         threshold = self.policy.payments.verification_over
         plain = [v for v in self._available(placed_at) if not v.flags]
         for _ in range(20):
-            enough = totals.duties_due_on_delivery > 0 if plan.stage != "verification" else totals.total > threshold
+            enough = (
+                totals.duties_due_on_delivery > 0
+                if plan.stage != "verification"
+                else totals.total > threshold
+            )
             if enough:
                 break
             variant = max(rng.sample(plain, min(4, len(plain))), key=lambda v: v.price_at(placed_at)[0])
             price, kind = variant.price_at(placed_at)
-            lines.append(LineDraft(variant=variant, quantity=rng.choice((1, 2)), unit_price=price, price_kind=kind))
+            lines.append(
+                LineDraft(variant=variant, quantity=rng.choice((1, 2)), unit_price=price, price_kind=kind)
+            )
             totals = self._price(rng, plan, lines, zone, method, tax, placed_at, first_order)
         return totals
 
@@ -307,15 +441,26 @@ class OrderBuilder:
         points = min(rng.choice((500, 1000, 1500, 2000, 2500, 3000)), most)
         return points if points >= max(rules.min_redeem, 100) else 0
 
-    def _line_rows(self, order: Order, lines: list[LineDraft], *, cancelled: bool) -> list[tuple[OrderLine, LineDraft]]:
+    def _line_rows(
+        self, order: Order, lines: list[LineDraft], *, cancelled: bool
+    ) -> list[tuple[OrderLine, LineDraft]]:
         rows = []
         for draft in lines:
             variant = draft.variant
             row = OrderLine(
-                id=self.keys(OrderLine), order_id=order.id, variant_id=variant.id, product_name=variant.product_name,
-                sku=variant.sku, size=variant.size, colour=variant.colour, quantity=draft.quantity,
-                quantity_cancelled=draft.quantity if cancelled else 0, unit_price=draft.unit_price,
-                price_kind=draft.price_kind, discount_amount=draft.discount, tax_amount=draft.tax,
+                id=self.keys(OrderLine),
+                order_id=order.id,
+                variant_id=variant.id,
+                product_name=variant.product_name,
+                sku=variant.sku,
+                size=variant.size,
+                colour=variant.colour,
+                quantity=draft.quantity,
+                quantity_cancelled=draft.quantity if cancelled else 0,
+                unit_price=draft.unit_price,
+                price_kind=draft.price_kind,
+                discount_amount=draft.discount,
+                tax_amount=draft.tax,
                 return_flags=list(variant.flags),
             )
             self.buffer.add(row)
@@ -323,5 +468,14 @@ class OrderBuilder:
         return rows
 
     def _event(self, order: Order, kind: str, at: dt.datetime, message: str) -> None:
-        self.buffer.add(OrderEvent(id=self.keys(OrderEvent), order_id=order.id, kind=kind, actor_kind=ACTOR[0],
-                                   actor_label=ACTOR[1], message=message, created_at=at))
+        self.buffer.add(
+            OrderEvent(
+                id=self.keys(OrderEvent),
+                order_id=order.id,
+                kind=kind,
+                actor_kind=ACTOR[0],
+                actor_label=ACTOR[1],
+                message=message,
+                created_at=at,
+            )
+        )

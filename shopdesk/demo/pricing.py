@@ -96,8 +96,14 @@ def duties_for(zone: Zone, base: Decimal) -> Decimal:
     return cents(base * zone.duties_rate_percent / 100)
 
 
-def price_order(*, lines: list[LineDraft], coupons: list[CouponInfo], zone: Zone, method: ShippingMethod,
-                tax_percent: Decimal) -> Totals:
+def price_order(
+    *,
+    lines: list[LineDraft],
+    coupons: list[CouponInfo],
+    zone: Zone,
+    method: ShippingMethod,
+    tax_percent: Decimal,
+) -> Totals:
     subtotal = sum((line.gross for line in lines), ZERO)
     eligible = [line for line in lines if line.takes_codes]
     eligible_total = sum((line.gross for line in eligible), ZERO)
@@ -128,6 +134,12 @@ def price_order(*, lines: list[LineDraft], coupons: list[CouponInfo], zone: Zone
     paid_at_checkout = duties if zone.duties == "store_pays" else ZERO
     due_on_delivery = duties if zone.duties == "collected_on_delivery" else ZERO
     # Codes come back in the order they were entered, free shipping last, as the checkout shows them.
-    return Totals(subtotal=subtotal, discount_total=discount_total, shipping_total=shipping_total,
-                  tax_total=tax_total, duties_total=paid_at_checkout, duties_due_on_delivery=due_on_delivery,
-                  coupons=uses)
+    return Totals(
+        subtotal=subtotal,
+        discount_total=discount_total,
+        shipping_total=shipping_total,
+        tax_total=tax_total,
+        duties_total=paid_at_checkout,
+        duties_due_on_delivery=due_on_delivery,
+        coupons=uses,
+    )

@@ -23,9 +23,26 @@ from shopdesk.shipping.models import Shipment, ShipmentLine, TrackingEvent
 
 # Insert order: a row's foreign keys always point at rows of an earlier table.
 TABLES: tuple[type[models.Model], ...] = (
-    Category, Product, Variant, PriceChange, Coupon,
-    Customer, Address, Order, OrderLine, OrderCoupon, OrderEvent,
-    Shipment, ShipmentLine, TrackingEvent, Payment, Refund, RefundLine, PointsEntry, DemoOrder, OutboxMessage,
+    Category,
+    Product,
+    Variant,
+    PriceChange,
+    Coupon,
+    Customer,
+    Address,
+    Order,
+    OrderLine,
+    OrderCoupon,
+    OrderEvent,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+    Payment,
+    Refund,
+    RefundLine,
+    PointsEntry,
+    DemoOrder,
+    OutboxMessage,
 )
 
 

@@ -73,8 +73,16 @@ def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
     return dt.timedelta(minutes=round(rng.uniform(low, high) * 60))
 
 
-def route_for(*, warehouse: str, warehouse_country: str, carrier_code: str, carrier_name: str,
-              country: str, city: str, region: str) -> Route:
+def route_for(
+    *,
+    warehouse: str,
+    warehouse_country: str,
+    carrier_code: str,
+    carrier_name: str,
+    country: str,
+    city: str,
+    region: str,
+) -> Route:
     town = WAREHOUSE_TOWNS.get(warehouse, warehouse)
     hub = ORIGIN_HUBS.get((warehouse, carrier_code), f"{carrier_name} hub near {town}")
     door = ", ".join(part for part in (city, region, country) if part)
@@ -89,7 +97,9 @@ def route_for(*, warehouse: str, warehouse_country: str, carrier_code: str, carr
         transit.append(Stop(T.IN_TRANSIT, f"{US_REGIONAL_HUBS[region]}, US", "Arrived at regional facility"))
     transit.append(Stop(T.IN_TRANSIT, door, "Arrived at the local delivery station"))
     return Route(
-        label=Stop(T.LABEL_CREATED, town, f"Shipping label created: {carrier_name} is waiting for the parcel"),
+        label=Stop(
+            T.LABEL_CREATED, town, f"Shipping label created: {carrier_name} is waiting for the parcel"
+        ),
         pickup=Stop(T.PICKED_UP, town, f"Picked up by {carrier_name}"),
         transit=tuple(transit),
         out_for_delivery=Stop(T.OUT_FOR_DELIVERY, door, "Out for delivery"),
@@ -99,8 +109,9 @@ def route_for(*, warehouse: str, warehouse_country: str, carrier_code: str, carr
     )
 
 
-def _spread(start: dt.datetime, end: dt.datetime, stops: tuple[Stop, ...] | list[Stop],
-            rng: random.Random) -> list[tuple[dt.datetime, Stop]]:
+def _spread(
+    start: dt.datetime, end: dt.datetime, stops: tuple[Stop, ...] | list[Stop], rng: random.Random
+) -> list[tuple[dt.datetime, Stop]]:
     """Stops at increasing times strictly between start and end."""
     if not stops:
         return []
@@ -135,8 +146,17 @@ class JourneyPlanner:
         label_at = shipped_at - _hours(self.rng, 2, 20)
         return Journey(label_at=label_at, events=[(label_at, route.label), (shipped_at, route.pickup)])
 
-    def plan(self, scenario: str, *, route: Route, method: ShippingMethod, carrier_name: str,
-             rts_reason: str, delivered_age_days: float, hold_days: int) -> Journey:
+    def plan(
+        self,
+        scenario: str,
+        *,
+        route: Route,
+        method: ShippingMethod,
+        carrier_name: str,
+        rts_reason: str,
+        delivered_age_days: float,
+        hold_days: int,
+    ) -> Journey:
         rng, now = self.rng, self.anchor
         if scenario == "label_only":
             label_at = now - _hours(rng, 1, max(self.activation - 2, 1.5))
@@ -168,20 +188,23 @@ class JourneyPlanner:
             stops = [stop for stop in route.transit if stop.description != "Cleared customs"][:2]
             journey.extend(_spread(shipped_at, hold_at, stops, rng))
             # The amount is filled in once the order is priced (see DUTIES_PLACEHOLDER).
-            note = (f"Held at customs: import duties and taxes of {DUTIES_PLACEHOLDER} must be paid before "
-                    f"delivery; {carrier_name} will contact the recipient.")
+            note = (
+                f"Held at customs: import duties and taxes of {DUTIES_PLACEHOLDER} must be paid before "
+                f"delivery; {carrier_name} will contact the recipient."
+            )
             journey.add(hold_at, Stop(T.HELD_AT_CUSTOMS, route.gateway or route.door, note))
             return journey
         if scenario in ("stale", "lost"):
             if scenario == "stale":
-                last_scan = now - _hours(rng, (self.stale + 0.5) * 24, max(self.lost - 0.5, self.stale + 1) * 24)
+                last_scan = now - _hours(
+                    rng, (self.stale + 0.5) * 24, max(self.lost - 0.5, self.stale + 1) * 24
+                )
             else:
                 last_scan = now - _hours(rng, (self.lost + 1) * 24, (self.lost + 25) * 24)
             shipped_at = last_scan - _hours(rng, 12, 48)
             journey = self._start(route, shipped_at)
             journey.extend(_spread(shipped_at, last_scan, route.transit[:1], rng))
-            journey.add(last_scan, Stop(T.IN_TRANSIT, route.transit[0].location,
-                                                   "Processed at facility"))
+            journey.add(last_scan, Stop(T.IN_TRANSIT, route.transit[0].location, "Processed at facility"))
             return journey
         if scenario == "late":
             days_late = rng.uniform(1.5, 4)
@@ -189,8 +212,14 @@ class JourneyPlanner:
             last_scan = now - _hours(rng, 2, 20)
             journey = self._start(route, shipped_at)
             journey.extend(_spread(shipped_at, last_scan, route.transit[:-1] or route.transit, rng))
-            journey.add(last_scan, Stop(T.IN_TRANSIT, route.transit[-1].location,
-                                                   "Delayed: the parcel is running later than planned"))
+            journey.add(
+                last_scan,
+                Stop(
+                    T.IN_TRANSIT,
+                    route.transit[-1].location,
+                    "Delayed: the parcel is running later than planned",
+                ),
+            )
             return journey
         # in_transit: moving, recent scans, not yet due
         transit_time = self._transit_time(method)
@@ -199,12 +228,20 @@ class JourneyPlanner:
         journey = self._through(route, shipped_at, eta, final=None, until=now - _hours(rng, 0.5, 3))
         last_at, last_stop = journey.last
         if now - last_at > dt.timedelta(days=min(2, self.stale - 1)):
-            journey.add(now - _hours(rng, 2, 20), Stop(T.IN_TRANSIT, last_stop.location,
-                                                                   "Processed at facility"))
+            journey.add(
+                now - _hours(rng, 2, 20), Stop(T.IN_TRANSIT, last_stop.location, "Processed at facility")
+            )
         return journey
 
-    def _through(self, route: Route, shipped_at: dt.datetime, end: dt.datetime, *, final: Stop | None,
-                 until: dt.datetime | None = None) -> Journey:
+    def _through(
+        self,
+        route: Route,
+        shipped_at: dt.datetime,
+        end: dt.datetime,
+        *,
+        final: Stop | None,
+        until: dt.datetime | None = None,
+    ) -> Journey:
         """Label, pickup and the transit stops spread up to `end`; `final` at `end` when given."""
         journey = self._start(route, shipped_at)
         stops = list(route.transit)
@@ -228,10 +265,14 @@ class JourneyPlanner:
             attempt_at = back_at - wait - _hours(rng, 2, 24)
             journey = self._through(route, attempt_at - self._transit_time(method), attempt_at, final=None)
             journey.add(attempt_at - _hours(rng, 2, 5), route.out_for_delivery)
-            journey.add(attempt_at, Stop(T.DELIVERY_ATTEMPTED, route.door,
-                                                    "Delivery attempted: nobody was at the address"))
-            journey.add(attempt_at + _hours(rng, 3, 8), Stop(
-                T.AVAILABLE_FOR_PICKUP, route.door, "Waiting at the local pickup point"))
+            journey.add(
+                attempt_at,
+                Stop(T.DELIVERY_ATTEMPTED, route.door, "Delivery attempted: nobody was at the address"),
+            )
+            journey.add(
+                attempt_at + _hours(rng, 3, 8),
+                Stop(T.AVAILABLE_FOR_PICKUP, route.door, "Waiting at the local pickup point"),
+            )
             description = f"Returned to sender: unclaimed after {hold_days} days at the pickup point"
         else:
             problem_at = back_at - _hours(rng, 24, 72)

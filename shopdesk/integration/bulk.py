@@ -44,8 +44,14 @@ class ItemResult:
         return list((self.error or {}).get("fields", []))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "type": self.type, "key": self.key, "status": self.status,
-                "id": self.id, "error": self.error}
+        return {
+            "index": self.index,
+            "type": self.type,
+            "key": self.key,
+            "status": self.status,
+            "id": self.id,
+            "error": self.error,
+        }
 
 
 @dataclass(slots=True)
@@ -56,11 +62,17 @@ class BatchResult:
     @property
     def summary(self) -> dict[str, int]:
         counts = Counter(result.status for result in self.results)
-        return {status: counts.get(status, 0) for status in ("created", "updated", "unchanged", "error", "rolled_back")}
+        return {
+            status: counts.get(status, 0)
+            for status in ("created", "updated", "unchanged", "error", "rolled_back")
+        }
 
     def as_dict(self) -> dict[str, Any]:
-        return {"committed": self.committed, "summary": self.summary,
-                "results": [result.as_dict() for result in self.results]}
+        return {
+            "committed": self.committed,
+            "summary": self.summary,
+            "results": [result.as_dict() for result in self.results],
+        }
 
 
 def validation_fields(error: ValidationError) -> list[dict[str, str]]:
@@ -125,11 +137,15 @@ def item_apply(item: BaseModel, *, actor: Actor) -> Upserted:
     if isinstance(item, items.OrderItem):
         return order_upsert(number=item.number, data=item, actor=actor)
     if isinstance(item, items.PaymentItem):
-        return payment_upsert(external_id=item.external_id, order_number=item.order_number, data=item, actor=actor)
+        return payment_upsert(
+            external_id=item.external_id, order_number=item.order_number, data=item, actor=actor
+        )
     if isinstance(item, items.PaymentEventItem):
         return payment_event_record(external_id=item.external_id, data=item, actor=actor)
     if isinstance(item, items.ShipmentItem):
-        return shipment_upsert(order_number=item.order_number, external_id=item.external_id, data=item, actor=actor)
+        return shipment_upsert(
+            order_number=item.order_number, external_id=item.external_id, data=item, actor=actor
+        )
     if isinstance(item, items.TrackingEventItem):
         recorded = tracking_events_record(
             shipment_external_id=item.shipment_external_id,
@@ -137,7 +153,9 @@ def item_apply(item: BaseModel, *, actor: Actor) -> Upserted:
             actor=actor,
         )
         status = UpsertStatus.CREATED if recorded.created else UpsertStatus.UNCHANGED
-        return Upserted(status=status, kind="tracking_event", key=item.shipment_external_id, id=recorded.shipment.pk)
+        return Upserted(
+            status=status, kind="tracking_event", key=item.shipment_external_id, id=recorded.shipment.pk
+        )
     raise TypeError(f"no service for {type(item).__name__}")
 
 
@@ -173,7 +191,9 @@ def _rank(raw: Any) -> int:
 
 def bulk_apply(*, batch: Sequence[Any], actor: Actor, atomic: bool = False) -> BatchResult:
     """Results in the order of `batch`; writes in dependency order (products before the orders using them)."""
-    order = sorted(range(len(batch)), key=lambda index: _rank(batch[index]))  # stable: keeps the store's order
+    order = sorted(
+        range(len(batch)), key=lambda index: _rank(batch[index])
+    )  # stable: keeps the store's order
     results: dict[int, ItemResult] = {}
     if not atomic:
         for index in order:

@@ -13,26 +13,101 @@ from typing import Any
 ADDRESS = ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "products": ("external_id", "name", "slug", "description", "category", "category_name", "final_sale", "hygiene",
-                 "custom_made", "gift_card", "published_at", "active", "price_changed_at",
-                 "sku", "size", "colour", "price", "price_kind", "stock", "variant_active"),
+    "products": (
+        "external_id",
+        "name",
+        "slug",
+        "description",
+        "category",
+        "category_name",
+        "final_sale",
+        "hygiene",
+        "custom_made",
+        "gift_card",
+        "published_at",
+        "active",
+        "price_changed_at",
+        "sku",
+        "size",
+        "colour",
+        "price",
+        "price_kind",
+        "stock",
+        "variant_active",
+    ),
     "customers": ("external_id", "email", "name", "locale", "country", "phone"),
-    "orders": ("number", "external_id", "email", "customer_external_id", "customer_name", "customer_phone",
-               "currency", "locale", "placed_at", "shipping_method",
-               *(f"ship_{name}" for name in ADDRESS), *(f"bill_{name}" for name in ADDRESS),
-               "subtotal", "discount_total", "shipping_total", "tax_total", "duties_total", "total",
-               "points_used", "points_value", "coupons", "cancelled_at", "cancel_reason", "notes",
-               "line_sku", "line_quantity", "line_unit_price", "line_discount", "line_tax",
-               "line_quantity_cancelled", "line_product_name",
-               "payment_external_id", "payment_method", "payment_provider", "payment_state", "payment_amount",
-               "payment_amount_authorised", "payment_amount_captured", "payment_decline_code",
-               "payment_card_brand", "payment_card_last4"),
-    "shipments": ("order_number", "external_id", "carrier", "service", "tracking_number", "origin_warehouse",
-                  "shipped_at", "sku", "quantity"),
+    "orders": (
+        "number",
+        "external_id",
+        "email",
+        "customer_external_id",
+        "customer_name",
+        "customer_phone",
+        "currency",
+        "locale",
+        "placed_at",
+        "shipping_method",
+        *(f"ship_{name}" for name in ADDRESS),
+        *(f"bill_{name}" for name in ADDRESS),
+        "subtotal",
+        "discount_total",
+        "shipping_total",
+        "tax_total",
+        "duties_total",
+        "total",
+        "points_used",
+        "points_value",
+        "coupons",
+        "cancelled_at",
+        "cancel_reason",
+        "notes",
+        "line_sku",
+        "line_quantity",
+        "line_unit_price",
+        "line_discount",
+        "line_tax",
+        "line_quantity_cancelled",
+        "line_product_name",
+        "payment_external_id",
+        "payment_method",
+        "payment_provider",
+        "payment_state",
+        "payment_amount",
+        "payment_amount_authorised",
+        "payment_amount_captured",
+        "payment_decline_code",
+        "payment_card_brand",
+        "payment_card_last4",
+    ),
+    "shipments": (
+        "order_number",
+        "external_id",
+        "carrier",
+        "service",
+        "tracking_number",
+        "origin_warehouse",
+        "shipped_at",
+        "sku",
+        "quantity",
+    ),
     "tracking_events": ("shipment_external_id", "occurred_at", "status", "location", "description"),
-    "payments": ("external_id", "order_number", "method", "provider", "provider_reference", "currency", "amount",
-                 "amount_authorised", "amount_captured", "state", "decline_code", "verification_status",
-                 "card_brand", "card_last4", "created_at"),
+    "payments": (
+        "external_id",
+        "order_number",
+        "method",
+        "provider",
+        "provider_reference",
+        "currency",
+        "amount",
+        "amount_authorised",
+        "amount_captured",
+        "state",
+        "decline_code",
+        "verification_status",
+        "card_brand",
+        "card_last4",
+        "created_at",
+    ),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "products": ("external_id", "sku"),
@@ -86,8 +161,12 @@ def product_item(group: CsvGroup) -> dict[str, Any]:
     head = group.rows[0]
     item: dict[str, Any] = {"type": "product", **_sent(head, *COLUMNS["products"][:13])}
     item["variants"] = [
-        {**_sent(row, "sku", "size", "colour", "price", "price_kind", "stock"),
-         **({"active": row["variant_active"].strip()} if (row.get("variant_active") or "").strip() else {})}
+        {
+            **_sent(row, "sku", "size", "colour", "price", "price_kind", "stock"),
+            **(
+                {"active": row["variant_active"].strip()} if (row.get("variant_active") or "").strip() else {}
+            ),
+        }
         for row in group.rows
     ]
     return item
@@ -95,12 +174,34 @@ def product_item(group: CsvGroup) -> dict[str, Any]:
 
 def order_item(group: CsvGroup) -> dict[str, Any]:
     rows, head = group.rows, group.rows[0]
-    item: dict[str, Any] = {"type": "order", **_sent(
-        head, "number", "external_id", "email", "currency", "locale", "placed_at", "shipping_method", "subtotal",
-        "discount_total", "shipping_total", "tax_total", "duties_total", "total", "points_used", "points_value",
-        "cancelled_at", "cancel_reason", "notes")}
-    customer = {key.removeprefix("customer_"): value for key, value in _sent(
-        head, "customer_external_id", "customer_name", "customer_phone").items()}
+    item: dict[str, Any] = {
+        "type": "order",
+        **_sent(
+            head,
+            "number",
+            "external_id",
+            "email",
+            "currency",
+            "locale",
+            "placed_at",
+            "shipping_method",
+            "subtotal",
+            "discount_total",
+            "shipping_total",
+            "tax_total",
+            "duties_total",
+            "total",
+            "points_used",
+            "points_value",
+            "cancelled_at",
+            "cancel_reason",
+            "notes",
+        ),
+    }
+    customer = {
+        key.removeprefix("customer_"): value
+        for key, value in _sent(head, "customer_external_id", "customer_name", "customer_phone").items()
+    }
     if customer:
         item["customer"] = customer
     item["shipping_address"] = _sent(head, *ADDRESS, prefix="ship_")
@@ -108,9 +209,15 @@ def order_item(group: CsvGroup) -> dict[str, Any]:
         item["billing_address"] = billing
     if coupons := _first(rows, "coupons"):
         item["coupons"] = _coupons(coupons)
-    renamed = {"line_sku": "sku", "line_quantity": "quantity", "line_unit_price": "unit_price",
-               "line_discount": "discount_amount", "line_tax": "tax_amount",
-               "line_quantity_cancelled": "quantity_cancelled", "line_product_name": "product_name"}
+    renamed = {
+        "line_sku": "sku",
+        "line_quantity": "quantity",
+        "line_unit_price": "unit_price",
+        "line_discount": "discount_amount",
+        "line_tax": "tax_amount",
+        "line_quantity_cancelled": "quantity_cancelled",
+        "line_product_name": "product_name",
+    }
     item["lines"] = [{renamed[key]: value for key, value in _sent(row, *renamed).items()} for row in rows]
     if payment := _sent(head, *(name for name in COLUMNS["orders"] if name.startswith("payment_"))):
         item["payments"] = [{key.removeprefix("payment_"): value for key, value in payment.items()}]
@@ -119,9 +226,19 @@ def order_item(group: CsvGroup) -> dict[str, Any]:
 
 def shipment_item(group: CsvGroup) -> dict[str, Any]:
     head = group.rows[0]
-    item: dict[str, Any] = {"type": "shipment", **_sent(
-        head, "order_number", "external_id", "carrier", "service", "tracking_number", "origin_warehouse",
-        "shipped_at")}
+    item: dict[str, Any] = {
+        "type": "shipment",
+        **_sent(
+            head,
+            "order_number",
+            "external_id",
+            "carrier",
+            "service",
+            "tracking_number",
+            "origin_warehouse",
+            "shipped_at",
+        ),
+    }
     item["lines"] = [_sent(row, "sku", "quantity") for row in group.rows]
     return item
 

@@ -42,22 +42,28 @@ class UnknownReference(FieldError):
 
 class OrderNotFound(_AboutAField, NotFound):
     def __init__(self, number: str, *, field: str = "order_number"):
-        super().__init__(f'Order "{number}" does not exist; send it first with PUT /orders/{number}.',
-                         code="unknown_order")
+        super().__init__(
+            f'Order "{number}" does not exist; send it first with PUT /orders/{number}.', code="unknown_order"
+        )
         self.field = field
 
 
 class ShipmentNotFound(_AboutAField, NotFound):
     def __init__(self, external_id: str, *, field: str = "shipment_external_id"):
-        super().__init__(f'Shipment "{external_id}" does not exist; send it first with PUT '
-                         f"/orders/{{number}}/shipments/{external_id}.", code="unknown_shipment")
+        super().__init__(
+            f'Shipment "{external_id}" does not exist; send it first with PUT '
+            f"/orders/{{number}}/shipments/{external_id}.",
+            code="unknown_shipment",
+        )
         self.field = field
 
 
 class PaymentNotFound(_AboutAField, NotFound):
     def __init__(self, external_id: str, *, field: str = "external_id"):
-        super().__init__(f'Payment "{external_id}" does not exist; send it first with PUT /payments/{external_id}.',
-                         code="unknown_payment")
+        super().__init__(
+            f'Payment "{external_id}" does not exist; send it first with PUT /payments/{external_id}.',
+            code="unknown_payment",
+        )
         self.field = field
 
 

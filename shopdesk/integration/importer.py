@@ -20,8 +20,14 @@ from shopdesk.integration import csv_rows
 from shopdesk.integration.bulk import ItemResult, bulk_apply
 
 FILE_TYPES = ("products", "customers", "orders", "shipments", "tracking_events", "payments")
-SINGULAR = {"products": "product", "customers": "customer", "orders": "order", "shipments": "shipment",
-            "tracking_events": "tracking_event", "payments": "payment"}
+SINGULAR = {
+    "products": "product",
+    "customers": "customer",
+    "orders": "order",
+    "shipments": "shipment",
+    "tracking_events": "tracking_event",
+    "payments": "payment",
+}
 # Which list inside an item maps to one file row each (CSV rows of an order are its lines).
 ROW_LISTS = {"order": "lines", "product": "variants", "shipment": "lines"}
 
@@ -44,12 +50,18 @@ class Failure:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}" if self.field else f"line {self.line}: {self.message}"
+        return (
+            f"line {self.line}: {self.field}: {self.message}"
+            if self.field
+            else f"line {self.line}: {self.message}"
+        )
 
 
 @dataclass(slots=True)
 class ImportReport:
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "failed"), 0))
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "failed"), 0)
+    )
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -65,7 +77,9 @@ def detect_format(path: Path, explicit: str | None) -> str:
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise ImportFileError(f"{path.name}: cannot tell the format from the extension; use --format csv or jsonl")
+    raise ImportFileError(
+        f"{path.name}: cannot tell the format from the extension; use --format csv or jsonl"
+    )
 
 
 def read_jsonl(path: Path, *, kind: str | None) -> Iterator[SourceItem]:
@@ -79,7 +93,11 @@ def read_jsonl(path: Path, *, kind: str | None) -> Iterator[SourceItem]:
             except json.JSONDecodeError as exc:
                 yield SourceItem([number], problem=f"not valid JSON: {exc.msg} (column {exc.colno})")
                 continue
-            if isinstance(data, dict) and default_type and data.setdefault("type", default_type) != default_type:
+            if (
+                isinstance(data, dict)
+                and default_type
+                and data.setdefault("type", default_type) != default_type
+            ):
                 yield SourceItem([number], problem=f'type "{data["type"]}" in a --type {kind} import')
                 continue
             yield SourceItem([number], data)

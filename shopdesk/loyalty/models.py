@@ -16,7 +16,9 @@ class PointsEntryKind(models.TextChoices):
 
 class PointsEntry(models.Model):
     customer = models.ForeignKey("orders.Customer", on_delete=models.CASCADE, related_name="points_entries")
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="points_entries")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="points_entries"
+    )
     kind = models.CharField(max_length=20, choices=PointsEntryKind.choices)
     points = models.IntegerField(help_text="Positive adds, negative removes.")
     available_at = models.DateTimeField(help_text="When these points can be spent.")

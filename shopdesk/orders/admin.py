@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from shopdesk.orders.models import (
     Address,
@@ -23,8 +24,18 @@ class CustomerAdmin(admin.ModelAdmin):
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["product_name", "sku", "size", "colour", "quantity", "quantity_cancelled", "quantity_returned",
-              "unit_price", "discount_amount", "tax_amount"]
+    fields = [
+        "product_name",
+        "sku",
+        "size",
+        "colour",
+        "quantity",
+        "quantity_cancelled",
+        "quantity_returned",
+        "unit_price",
+        "discount_amount",
+        "tax_amount",
+    ]
     raw_id_fields = ["variant"]
 
 
@@ -44,26 +55,40 @@ class ShipmentInline(admin.TabularInline):
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
-    fields = ["method", "state", "amount", "amount_captured", "amount_refunded", "decline_code", "verification_status"]
+    fields = [
+        "method",
+        "state",
+        "amount",
+        "amount_captured",
+        "amount_refunded",
+        "decline_code",
+        "verification_status",
+    ]
     show_change_link = True
 
 
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
-    fields = ["amount", "points", "status", "reason", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("amount", "points", "status", "reason", "created_at")
     show_change_link = True
 
 
 class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
-    fields = ["created_at", "kind", "actor_kind", "actor_label", "message", "before", "after"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "actor_kind",
+        "actor_label",
+        "message",
+        "before",
+        "after",
+    )
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # the audit trail is append-only, through services
 
 
@@ -73,7 +98,14 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "external_id"]
     date_hierarchy = "placed_at"
     raw_id_fields = ["customer", "shipping_address", "billing_address"]
-    inlines = [OrderLineInline, OrderCouponInline, ShipmentInline, PaymentInline, RefundInline, OrderEventInline]
+    inlines = [
+        OrderLineInline,
+        OrderCouponInline,
+        ShipmentInline,
+        PaymentInline,
+        RefundInline,
+        OrderEventInline,
+    ]
 
 
 @admin.register(Address)
@@ -92,18 +124,34 @@ class OrderActionRecordAdmin(admin.ModelAdmin):
     readonly_fields = ["key", "order", "action", "request_hash", "result", "created_at"]
     list_select_related = ["order"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
 @admin.register(EmailChangeRequest)
 class EmailChangeRequestAdmin(admin.ModelAdmin):
-    list_display = ["order", "old_email", "new_email", "created_at", "expires_at", "confirmed_at", "superseded_at"]
+    list_display = [
+        "order",
+        "old_email",
+        "new_email",
+        "created_at",
+        "expires_at",
+        "confirmed_at",
+        "superseded_at",
+    ]
     search_fields = ["order__number", "old_email", "new_email"]
     exclude = ["token_hash"]  # never shown: a hash is still a credential to brute-force offline
-    readonly_fields = ["order", "old_email", "new_email", "requested_by", "created_at", "expires_at",
-                       "confirmed_at", "superseded_at"]
+    readonly_fields = [
+        "order",
+        "old_email",
+        "new_email",
+        "requested_by",
+        "created_at",
+        "expires_at",
+        "confirmed_at",
+        "superseded_at",
+    ]
     list_select_related = ["order"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

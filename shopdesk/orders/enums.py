@@ -15,7 +15,10 @@ class FulfilmentStatus(models.TextChoices):
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Awaiting payment"
-    AWAITING_VERIFICATION = "awaiting_verification", "Awaiting verification"  # held until the customer verifies
+    AWAITING_VERIFICATION = (
+        "awaiting_verification",
+        "Awaiting verification",
+    )  # held until the customer verifies
     DECLINED = "declined", "Declined"  # the last attempt was declined and nothing is authorised
     AUTHORISED = "authorised", "Authorised"  # reserved on the card, captured at dispatch
     PAID = "paid", "Paid"

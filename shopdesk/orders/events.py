@@ -35,13 +35,24 @@ def order_event_record(
 
 
 def order_imported(*, order: Order, actor: Actor, at: dt.datetime | None = None) -> OrderEvent:
-    return order_event_record(order=order, kind=OrderEventKind.IMPORTED, actor=actor, at=at,
-                              message=f"Order {order.number} received from the store.")
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.IMPORTED,
+        actor=actor,
+        at=at,
+        message=f"Order {order.number} received from the store.",
+    )
 
 
 def order_updated(*, order: Order, actor: Actor, before: Any, after: Any) -> OrderEvent:
-    return order_event_record(order=order, kind=OrderEventKind.UPDATED, actor=actor, before=before, after=after,
-                              message="The store sent new details for this order.")
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.UPDATED,
+        actor=actor,
+        before=before,
+        after=after,
+        message="The store sent new details for this order.",
+    )
 
 
 # --- self-service actions (cancel, change, addresses, emails) --------------------------------------
@@ -181,7 +192,9 @@ def order_shipment_created(*, order: Order, actor: Actor, shipment: Any) -> Orde
     )
 
 
-def order_shipment_updated(*, order: Order, actor: Actor, shipment: Any, before: Any, after: Any) -> OrderEvent:
+def order_shipment_updated(
+    *, order: Order, actor: Actor, shipment: Any, before: Any, after: Any
+) -> OrderEvent:
     label = f"{shipment.carrier.upper()} {shipment.tracking_number}".strip()
     return order_event_record(
         order=order,

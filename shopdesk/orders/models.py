@@ -50,7 +50,17 @@ class Address(models.Model):
     def as_dict(self) -> dict[str, str]:
         return {
             field: getattr(self, field)
-            for field in ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
+            for field in (
+                "name",
+                "company",
+                "line1",
+                "line2",
+                "city",
+                "region",
+                "postcode",
+                "country",
+                "phone",
+            )
         }
 
 
@@ -84,7 +94,9 @@ class Order(models.Model):
         indexes = [models.Index(fields=["email", "-placed_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
-            models.CheckConstraint(condition=Q(points_value__lte=F("total")), name="order_points_within_total"),
+            models.CheckConstraint(
+                condition=Q(points_value__lte=F("total")), name="order_points_within_total"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,7 +113,9 @@ class Order(models.Model):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey("catalog.Variant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     product_name = models.CharField(max_length=200)
     sku = models.CharField(max_length=64)
     size = models.CharField(max_length=20, blank=True)

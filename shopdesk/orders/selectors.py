@@ -59,7 +59,7 @@ def order_number_normalise(text: str) -> str | None:
     cleaned = _NOISE.sub("", (text or "")[:64]).upper()
     prefix = store.order_number_prefix.upper()
     if prefix and cleaned.startswith(prefix):
-        cleaned = cleaned[len(prefix):]
+        cleaned = cleaned[len(prefix) :]
     if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > store.order_number_digits:
         return None
     if int(cleaned) == 0:
@@ -230,8 +230,11 @@ def _order_actions(order: Order, shipped: dict[int, int], now: dt.datetime) -> d
     from shopdesk.orders import eligibility  # imported late: eligibility reads models this module serves
 
     facts = eligibility.OrderFacts(
-        order=order, lines=list(order.lines.all()), shipped=dict(shipped),
-        shipments=list(order.shipments.all()), payments=list(order.payments.all()),
+        order=order,
+        lines=list(order.lines.all()),
+        shipped=dict(shipped),
+        shipments=list(order.shipments.all()),
+        payments=list(order.payments.all()),
     )
     return eligibility.order_actions(order, now=now, facts=facts)
 
@@ -299,7 +302,9 @@ def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bo
         zone_code=zone.code if zone else "",
         ship_from_name=_short_place(ship_from.name) if ship_from else "",
         ship_by=ship_window(placed_at=order.placed_at, policy=policy)[1] if unshipped else None,
-        expected=delivery_window(policy=policy, method=method, placed_at=order.placed_at) if unshipped else None,
+        expected=delivery_window(policy=policy, method=method, placed_at=order.placed_at)
+        if unshipped
+        else None,
         cases=cases,
         today=local_date(now, policy),
     )
@@ -422,7 +427,9 @@ def _totals(order: Order, currency: str, locale: str) -> Totals:
     )
 
 
-def _payment_summary(payments: list[Payment], policy: Policy, currency: str, locale: str) -> PaymentSummary | None:
+def _payment_summary(
+    payments: list[Payment], policy: Policy, currency: str, locale: str
+) -> PaymentSummary | None:
     if not payments:
         return None
     # The attempt that counts: the last one that was not declined, else the last attempt.

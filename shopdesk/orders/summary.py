@@ -1,8 +1,8 @@
 """When things should happen and where they stand, in the store's own time zone and words.
 
-    ship_window(...)          processing days from the order time (business days, same-day cutoff)
-    delivery_window(...)      ship dates + the zone method's transit days
-    where_things_stand(...)   the one sentence on top of the order page
+ship_window(...)          processing days from the order time (business days, same-day cutoff)
+delivery_window(...)      ship dates + the zone method's transit days
+where_things_stand(...)   the one sentence on top of the order page
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def business_days_add(start: dt.date, days: int) -> dt.date:
     return current
 
 
-def zone_and_method(*, policy: Policy, country: str, method_code: str) -> tuple[Zone | None, ShippingMethod | None]:
+def zone_and_method(
+    *, policy: Policy, country: str, method_code: str
+) -> tuple[Zone | None, ShippingMethod | None]:
     zone = policy.zone_for_country(country)
     if zone is None:
         return None, None
@@ -157,8 +159,10 @@ def where_things_stand(*, page: OrderPage, today: dt.date) -> str:
             verb = "it leaves" if active == 1 else "they leave"
             sentence += f": {verb} our warehouse{where} {_by(page.ship_by, today)}"
             if page.expected:
-                sentence += (f" and should reach you between {day_name(page.expected.earliest, today)} "
-                             f"and {day_name(page.expected.latest, today)}")
+                sentence += (
+                    f" and should reach you between {day_name(page.expected.earliest, today)} "
+                    f"and {day_name(page.expected.latest, today)}"
+                )
         return sentence + "."
     if fulfilment == FulfilmentStatus.DELIVERED:
         last = max((p.delivered_on for p in page.packages if p.delivered_on), default=None)
@@ -168,28 +172,50 @@ def where_things_stand(*, page: OrderPage, today: dt.date) -> str:
     moving = [p for p in page.packages if p.status != TrackingStatus.DELIVERED]
     if len(page.packages) == 1 and not delivered:
         shipped = active - waiting_units
-        noun = "your item is" if active == 1 else (
-            f"{shipped} of {_items(active)} {'is' if shipped == 1 else 'are'}" if waiting_units else f"your {_items(active)} are")
+        noun = (
+            "your item is"
+            if active == 1
+            else (
+                f"{shipped} of {_items(active)} {'is' if shipped == 1 else 'are'}"
+                if waiting_units
+                else f"your {_items(active)} are"
+            )
+        )
         state = _package_state(moving[0], page)
         if noun.endswith("are"):
-            state = (state.replace("its way", "their way").replace("it was", "they were")
-                     .replace("collect it", "collect them").replace("scanned it", "scanned them"))
+            state = (
+                state.replace("its way", "their way")
+                .replace("it was", "they were")
+                .replace("collect it", "collect them")
+                .replace("scanned it", "scanned them")
+            )
         parts.append(f"{noun} {state}")
     else:
         if delivered:
-            parts.append(f"{len(delivered)} of {len(page.packages)} packages {'was' if len(delivered) == 1 else 'were'} delivered")
+            parts.append(
+                f"{len(delivered)} of {len(page.packages)} packages {'was' if len(delivered) == 1 else 'were'} delivered"
+            )
         if moving:
             latest = max((p.window.latest for p in moving if p.window), default=None)
             tail = f", expected {_by(latest, today)}" if latest and latest >= today else ""
-            subject = ("the other is" if len(moving) == 1 else f"the other {len(moving)} are") if delivered else (
-                "your package is" if len(moving) == 1 else f"your {len(moving)} packages are")
+            subject = (
+                ("the other is" if len(moving) == 1 else f"the other {len(moving)} are")
+                if delivered
+                else ("your package is" if len(moving) == 1 else f"your {len(moving)} packages are")
+            )
             parts.append(f"{subject} on the way{tail}")
     if waiting_lines and page.ship_by:
-        what = f"the {waiting_lines[0].product_name}" if len(waiting_lines) == 1 else f"the other {_items(waiting_units)}"
+        what = (
+            f"the {waiting_lines[0].product_name}"
+            if len(waiting_lines) == 1
+            else f"the other {_items(waiting_units)}"
+        )
         verb = "leaves" if len(waiting_lines) == 1 else "leave"
         if page.ship_by < today:
-            parts.append(f"{what} is taking longer than usual to leave our warehouse{where}; "
-                         "we will email you as soon as it ships")
+            parts.append(
+                f"{what} is taking longer than usual to leave our warehouse{where}; "
+                "we will email you as soon as it ships"
+            )
         else:
             parts.append(f"{what} {verb} our warehouse{where} {_by(page.ship_by, today)}")
     sentence = "; ".join(parts)

@@ -5,8 +5,17 @@ from shopdesk.payments.models import Payment, Refund, RefundLine
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "method", "state", "amount", "amount_captured", "amount_refunded", "currency",
-                    "decline_code", "verification_status"]
+    list_display = [
+        "order",
+        "method",
+        "state",
+        "amount",
+        "amount_captured",
+        "amount_refunded",
+        "currency",
+        "decline_code",
+        "verification_status",
+    ]
     list_filter = ["method", "state", "verification_status", "decline_code"]
     search_fields = ["order__number", "provider_reference"]
     raw_id_fields = ["order"]

@@ -33,8 +33,12 @@ class Payment(models.Model):
     class Meta:
         ordering = ["order_id", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_captured__lte=F("amount_authorised")), name="captured_within_authorised"),
-            models.CheckConstraint(condition=Q(amount_refunded__lte=F("amount_captured")), name="refunded_within_captured"),
+            models.CheckConstraint(
+                condition=Q(amount_captured__lte=F("amount_authorised")), name="captured_within_authorised"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=F("amount_captured")), name="refunded_within_captured"
+            ),
             models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="refunded_not_negative"),
         ]
 
@@ -44,7 +48,9 @@ class Payment(models.Model):
 
 class Refund(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="refunds")
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     currency = models.CharField(max_length=3, default="USD")
     amount = MoneyField(help_text="Money sent back to the payment method (the sum of the lines).")
     points = models.IntegerField(default=0, help_text="Points given back with this refund.")

@@ -15,7 +15,9 @@ class CouponKind(models.TextChoices):
 
 
 class Coupon(models.Model):
-    code = models.CharField(max_length=40, unique=True, help_text="Stored upper-case; matched case-insensitively.")
+    code = models.CharField(
+        max_length=40, unique=True, help_text="Stored upper-case; matched case-insensitively."
+    )
     description = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=CouponKind.choices)
     value = models.DecimalField(max_digits=10, decimal_places=2, default=0)

@@ -17,7 +17,15 @@ class TrackingEventInline(admin.TabularInline):
 
 @admin.register(Shipment)
 class ShipmentAdmin(admin.ModelAdmin):
-    list_display = ["order", "carrier", "tracking_number", "origin_warehouse", "status", "shipped_at", "last_event_at"]
+    list_display = [
+        "order",
+        "carrier",
+        "tracking_number",
+        "origin_warehouse",
+        "status",
+        "shipped_at",
+        "last_event_at",
+    ]
     list_filter = ["carrier", "status", "origin_warehouse"]
     search_fields = ["tracking_number", "order__number"]
     raw_id_fields = ["order"]

@@ -16,7 +16,9 @@ class Shipment(models.Model):
     tracking_number = models.CharField(max_length=40, blank=True, db_index=True)
     origin_warehouse = models.CharField(max_length=20, help_text="A warehouse code of the store policy.")
     # Latest event's status, kept in step by the service that records events (a read shortcut).
-    status = models.CharField(max_length=30, choices=TrackingStatus.choices, default=TrackingStatus.LABEL_CREATED)
+    status = models.CharField(
+        max_length=30, choices=TrackingStatus.choices, default=TrackingStatus.LABEL_CREATED
+    )
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_event_at = models.DateTimeField(null=True, blank=True)
@@ -31,7 +33,9 @@ class Shipment(models.Model):
 
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, related_name="shipment_lines")
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.CASCADE, related_name="shipment_lines"
+    )
     quantity = models.PositiveIntegerField()
 
     class Meta:
@@ -77,7 +81,9 @@ class CaseStatus(models.TextChoices):
 class Case(models.Model):
     """A question we put to a carrier about one package, with a reference the customer can quote."""
 
-    reference = models.CharField(max_length=12, unique=True, help_text="Shown to the customer, e.g. CS-7K2M9Q.")
+    reference = models.CharField(
+        max_length=12, unique=True, help_text="Shown to the customer, e.g. CS-7K2M9Q."
+    )
     kind = models.CharField(max_length=20, choices=CaseKind.choices)
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="cases")
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="cases")
@@ -94,7 +100,9 @@ class Case(models.Model):
         constraints = [
             # Idempotency: pressing the button twice (or two tabs racing) finds the open case.
             models.UniqueConstraint(
-                fields=["shipment", "kind"], condition=Q(status="open"), name="case_one_open_per_kind_shipment"
+                fields=["shipment", "kind"],
+                condition=Q(status="open"),
+                name="case_one_open_per_kind_shipment",
             ),
         ]
 

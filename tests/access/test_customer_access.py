@@ -23,8 +23,9 @@ def _clear_rate_limits() -> None:
 
 
 def _lookup(client: Client, number: str, email: str, ip: str = "10.0.0.1"):
-    return client.post(SESSION_URL, {"order_number": number, "email": email}, content_type="application/json",
-                       REMOTE_ADDR=ip)
+    return client.post(
+        SESSION_URL, {"order_number": number, "email": email}, content_type="application/json", REMOTE_ADDR=ip
+    )
 
 
 @pytest.mark.parametrize("typed", ["KW{d}", "kw{d}", " kw {d} ", "#{d}", "{d}", "KW-{d}", "#KW{d}"])
@@ -58,7 +59,12 @@ def test_wrong_number_and_wrong_email_answer_identically(unfulfilled_order: Orde
 
 def test_failed_lookups_are_rate_limited_per_order(unfulfilled_order: Order, client: Client) -> None:
     for attempt in range(8):
-        assert _lookup(client, unfulfilled_order.number, f"guess{attempt}@x.example", ip=f"10.1.0.{attempt}").status_code == 404
+        assert (
+            _lookup(
+                client, unfulfilled_order.number, f"guess{attempt}@x.example", ip=f"10.1.0.{attempt}"
+            ).status_code
+            == 404
+        )
     blocked = _lookup(client, unfulfilled_order.number, unfulfilled_order.email, ip="10.9.9.9")
     assert blocked.status_code == 429
     assert int(blocked["Retry-After"]) > 0
@@ -73,11 +79,17 @@ def test_failed_lookups_are_rate_limited_per_ip(db: None, client: Client) -> Non
 
 
 def test_bad_input_is_refused_clearly(db: None, client: Client) -> None:
-    too_long = client.post(SESSION_URL, {"order_number": "1" * 500, "email": "a@b.example"},
-                           content_type="application/json")
-    wrong_type = client.post(SESSION_URL, {"order_number": ["KW1"], "email": 5}, content_type="application/json")
-    extra = client.post(SESSION_URL, {"order_number": "KW1", "email": "a@b.example", "admin": True},
-                        content_type="application/json")
+    too_long = client.post(
+        SESSION_URL, {"order_number": "1" * 500, "email": "a@b.example"}, content_type="application/json"
+    )
+    wrong_type = client.post(
+        SESSION_URL, {"order_number": ["KW1"], "email": 5}, content_type="application/json"
+    )
+    extra = client.post(
+        SESSION_URL,
+        {"order_number": "KW1", "email": "a@b.example", "admin": True},
+        content_type="application/json",
+    )
     not_a_number = _lookup(client, "hello there", "a@b.example")
     for response in (too_long, wrong_type, extra, not_a_number):
         assert response.status_code == 422
@@ -105,23 +117,36 @@ def _magic_token(mailbox_email: str) -> str:
 
 
 def test_magic_link_answer_is_the_same_for_unknown_emails(unfulfilled_order: Order, client: Client) -> None:
-    known = client.post("/api/v1/customer/magic-link", {"email": unfulfilled_order.email},
-                        content_type="application/json")
-    unknown = client.post("/api/v1/customer/magic-link", {"email": "nobody@nowhere.example"},
-                          content_type="application/json", REMOTE_ADDR="10.0.0.5")
+    known = client.post(
+        "/api/v1/customer/magic-link", {"email": unfulfilled_order.email}, content_type="application/json"
+    )
+    unknown = client.post(
+        "/api/v1/customer/magic-link",
+        {"email": "nobody@nowhere.example"},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.5",
+    )
     assert known.status_code == unknown.status_code == 202
     assert known.content == unknown.content
     assert MagicLink.objects.count() == 2  # same writes either way
 
 
-def test_magic_link_is_single_use_and_covers_every_order_of_the_email(unfulfilled_order: Order, client: Client) -> None:
+def test_magic_link_is_single_use_and_covers_every_order_of_the_email(
+    unfulfilled_order: Order, client: Client
+) -> None:
     second = factories.OrderFactory(customer=unfulfilled_order.customer, email=unfulfilled_order.email)
     stranger = factories.OrderFactory()
-    client.post("/api/v1/customer/magic-link", {"email": unfulfilled_order.email}, content_type="application/json")
+    client.post(
+        "/api/v1/customer/magic-link", {"email": unfulfilled_order.email}, content_type="application/json"
+    )
     token = _magic_token(unfulfilled_order.email)
-    first_use = client.post("/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json")
+    first_use = client.post(
+        "/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json"
+    )
     assert first_use.status_code == 200 and first_use.json()["scope"] == "email"
-    again = client.post("/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json")
+    again = client.post(
+        "/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json"
+    )
     assert again.status_code == 410
     auth = {"HTTP_AUTHORIZATION": f"Bearer {first_use.json()['token']}"}
     numbers = {o["number"] for o in client.get("/api/v1/customer/orders", **auth).json()}
@@ -130,19 +155,31 @@ def test_magic_link_is_single_use_and_covers_every_order_of_the_email(unfulfille
 
 
 def test_magic_link_expires_after_30_minutes(unfulfilled_order: Order, client: Client) -> None:
-    client.post("/api/v1/customer/magic-link", {"email": unfulfilled_order.email}, content_type="application/json")
+    client.post(
+        "/api/v1/customer/magic-link", {"email": unfulfilled_order.email}, content_type="application/json"
+    )
     token = _magic_token(unfulfilled_order.email)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)):
-        late = client.post("/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json")
+        late = client.post(
+            "/api/v1/customer/magic-link/session", {"token": token}, content_type="application/json"
+        )
     assert late.status_code == 410
     assert late.json()["error"]["code"] == "link_invalid"
 
 
 def test_magic_link_requests_are_rate_limited_per_email(unfulfilled_order: Order, client: Client) -> None:
     for attempt in range(3):
-        ok = client.post("/api/v1/customer/magic-link", {"email": unfulfilled_order.email},
-                         content_type="application/json", REMOTE_ADDR=f"10.2.0.{attempt}")
+        ok = client.post(
+            "/api/v1/customer/magic-link",
+            {"email": unfulfilled_order.email},
+            content_type="application/json",
+            REMOTE_ADDR=f"10.2.0.{attempt}",
+        )
         assert ok.status_code == 202
-    blocked = client.post("/api/v1/customer/magic-link", {"email": unfulfilled_order.email},
-                          content_type="application/json", REMOTE_ADDR="10.2.0.9")
+    blocked = client.post(
+        "/api/v1/customer/magic-link",
+        {"email": unfulfilled_order.email},
+        content_type="application/json",
+        REMOTE_ADDR="10.2.0.9",
+    )
     assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0

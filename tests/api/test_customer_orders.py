@@ -26,7 +26,9 @@ def bearer(order: Order) -> dict[str, str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("situation", sorted(EXPECTED_DIAGNOSIS))
-def test_api_shows_each_situations_diagnosis(situation: str, request: pytest.FixtureRequest, client: Client) -> None:
+def test_api_shows_each_situations_diagnosis(
+    situation: str, request: pytest.FixtureRequest, client: Client
+) -> None:
     order = request.getfixturevalue(situation)
     response = client.get(f"/api/v1/customer/orders/{order.number}", **bearer(order))
     assert response.status_code == 200
@@ -39,12 +41,15 @@ def test_api_shows_each_situations_diagnosis(situation: str, request: pytest.Fix
 
 
 def test_order_detail_has_everything_the_page_shows(order_with_split_shipment: Order, client: Client) -> None:
-    body = client.get(f"/api/v1/customer/orders/{order_with_split_shipment.number}",
-                      **bearer(order_with_split_shipment)).json()
+    body = client.get(
+        f"/api/v1/customer/orders/{order_with_split_shipment.number}", **bearer(order_with_split_shipment)
+    ).json()
     assert body["totals"]["total"]["display"] == "$98.00"
     assert body["payment"]["card_last4"] == "4242"
     first, second = body["packages"]
-    assert first["origin_name"] == "Edison, New Jersey (USA)" and second["origin_name"] == "Venlo (Netherlands)"
+    assert (
+        first["origin_name"] == "Edison, New Jersey (USA)" and second["origin_name"] == "Venlo (Netherlands)"
+    )
     assert first["tracking_url"].startswith("https://www.ups.com/track?tracknum=")
     assert first["events"] and first["expected"]["latest"]
     assert {line["line"] for line in first["lines"]}.isdisjoint({line["line"] for line in second["lines"]})
@@ -64,8 +69,12 @@ def test_only_the_owner_sees_the_order(order_with_stale_tracking: Order, client:
     responses = [
         client.get(f"/api/v1/customer/orders/{order.number}", **headers),
         client.get(f"/api/v1/customer/orders/{order.number}/diagnoses/split_shipment", **headers),
-        client.post(f"/api/v1/customer/orders/{order.number}/cases",
-                    {"kind": "carrier_inquiry", "shipment": shipment.pk}, content_type="application/json", **headers),
+        client.post(
+            f"/api/v1/customer/orders/{order.number}/cases",
+            {"kind": "carrier_inquiry", "shipment": shipment.pk},
+            content_type="application/json",
+            **headers,
+        ),
     ]
     expected = {"owner": None, "other_customer": 404, "anonymous": 401, "garbage_token": 401}[who]
     for response in responses:
@@ -76,14 +85,18 @@ def test_only_the_owner_sees_the_order(order_with_stale_tracking: Order, client:
     assert Case.objects.exists() == (who == "owner")
 
 
-def test_case_open_is_idempotent_and_shows_its_reference(order_with_stale_tracking: Order, client: Client) -> None:
+def test_case_open_is_idempotent_and_shows_its_reference(
+    order_with_stale_tracking: Order, client: Client
+) -> None:
     order = order_with_stale_tracking
     headers = bearer(order)
     payload = {"kind": "carrier_inquiry", "shipment": order.shipments.get().pk}
-    first = client.post(f"/api/v1/customer/orders/{order.number}/cases", payload,
-                        content_type="application/json", **headers)
-    second = client.post(f"/api/v1/customer/orders/{order.number}/cases", payload,
-                         content_type="application/json", **headers)
+    first = client.post(
+        f"/api/v1/customer/orders/{order.number}/cases", payload, content_type="application/json", **headers
+    )
+    second = client.post(
+        f"/api/v1/customer/orders/{order.number}/cases", payload, content_type="application/json", **headers
+    )
     assert first.status_code == 201 and second.status_code == 200
     reference = first.json()["reference"]
     assert second.json()["reference"] == reference and reference.startswith("CS-")
@@ -95,9 +108,12 @@ def test_case_open_is_idempotent_and_shows_its_reference(order_with_stale_tracki
 
 
 def test_case_is_refused_when_no_diagnosis_calls_for_it(order_in_transit: Order, client: Client) -> None:
-    response = client.post(f"/api/v1/customer/orders/{order_in_transit.number}/cases",
-                           {"kind": "investigation", "shipment": order_in_transit.shipments.get().pk},
-                           content_type="application/json", **bearer(order_in_transit))
+    response = client.post(
+        f"/api/v1/customer/orders/{order_in_transit.number}/cases",
+        {"kind": "investigation", "shipment": order_in_transit.shipments.get().pk},
+        content_type="application/json",
+        **bearer(order_in_transit),
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "case_not_needed"
     assert not Case.objects.exists()
@@ -105,9 +121,12 @@ def test_case_is_refused_when_no_diagnosis_calls_for_it(order_in_transit: Order,
 
 def test_case_on_another_orders_package_is_not_found(order_lost: Order, client: Client) -> None:
     other = factories.ShipmentFactory()
-    response = client.post(f"/api/v1/customer/orders/{order_lost.number}/cases",
-                           {"kind": "investigation", "shipment": other.pk}, content_type="application/json",
-                           **bearer(order_lost))
+    response = client.post(
+        f"/api/v1/customer/orders/{order_lost.number}/cases",
+        {"kind": "investigation", "shipment": other.pk},
+        content_type="application/json",
+        **bearer(order_lost),
+    )
     assert response.status_code == 404
 
 
@@ -160,17 +179,28 @@ def test_order_list_shows_only_the_sessions_orders(order_in_transit: Order, clie
 
 @pytest.mark.parametrize(
     "payload",
-    [{"kind": "refund", "shipment": 1}, {"kind": "investigation", "shipment": "one"},
-     {"kind": "investigation"}, {"kind": "investigation", "shipment": 1, "note": "x" * 10_000}],
+    [
+        {"kind": "refund", "shipment": 1},
+        {"kind": "investigation", "shipment": "one"},
+        {"kind": "investigation"},
+        {"kind": "investigation", "shipment": 1, "note": "x" * 10_000},
+    ],
 )
-def test_bad_case_input_is_refused_and_changes_nothing(order_lost: Order, client: Client, payload: dict) -> None:
-    response = client.post(f"/api/v1/customer/orders/{order_lost.number}/cases", payload,
-                           content_type="application/json", **bearer(order_lost))
+def test_bad_case_input_is_refused_and_changes_nothing(
+    order_lost: Order, client: Client, payload: dict
+) -> None:
+    response = client.post(
+        f"/api/v1/customer/orders/{order_lost.number}/cases",
+        payload,
+        content_type="application/json",
+        **bearer(order_lost),
+    )
     assert response.status_code == 422 and response.json()["error"]["fields"]
     assert not Case.objects.exists()
 
 
 def test_oversized_magic_link_email_is_refused(db: None, client: Client) -> None:
-    response = client.post("/api/v1/customer/magic-link", {"email": "a" * 300 + "@x.example"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/customer/magic-link", {"email": "a" * 300 + "@x.example"}, content_type="application/json"
+    )
     assert response.status_code == 422

@@ -14,7 +14,11 @@ from tests.integration.payloads import StoreClient, product_payload
 
 @pytest.mark.parametrize(
     ("secret", "code"),
-    [(None, "token_missing"), ("sd_not-a-real-token-000000000000000000000000", "token_invalid"), ("x", "token_invalid")],
+    [
+        (None, "token_missing"),
+        ("sd_not-a-real-token-000000000000000000000000", "token_invalid"),
+        ("x", "token_invalid"),
+    ],
 )
 def test_without_a_valid_token_the_answer_is_401(db: None, secret: str | None, code: str) -> None:
     response = StoreClient(secret).put("/products/p-1", product_payload())

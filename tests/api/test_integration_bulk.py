@@ -20,8 +20,12 @@ store = fixtures.store
 def _mixed_batch() -> list[dict[str, Any]]:
     """Sent in the wrong order on purpose: the scan first, the product last."""
     return [
-        {"type": "tracking_event", "shipment_external_id": "ship-1", "occurred_at": "2026-03-03T08:00:00Z",
-         "status": "in_transit"},
+        {
+            "type": "tracking_event",
+            "shipment_external_id": "ship-1",
+            "occurred_at": "2026-03-03T08:00:00Z",
+            "status": "in_transit",
+        },
         {"type": "shipment", "order_number": "KW00000001", "external_id": "ship-1", **shipment_payload()},
         {"type": "order", "number": "KW00000001", **order_payload()},
         {"type": "customer", "external_id": "c-1", "email": "ada@example.com", "name": "Ada"},
@@ -59,7 +63,11 @@ def test_same_batch_twice_is_all_unchanged_with_no_new_rows(store: StoreClient) 
 
 
 def test_a_bad_item_is_reported_and_the_good_ones_are_kept(store: StoreClient) -> None:
-    bad_order = {"type": "order", "number": "KW00000002", **order_payload(lines=(("TS-100-M", 1), ("TS-404-M", 1)))}
+    bad_order = {
+        "type": "order",
+        "number": "KW00000002",
+        **order_payload(lines=(("TS-100-M", 1), ("TS-404-M", 1))),
+    }
     invalid = {"type": "order", "number": "KW00000003", **order_payload()}
     invalid["lines"][0]["quantity"] = 0
     items = [
@@ -73,11 +81,19 @@ def test_a_bad_item_is_reported_and_the_good_ones_are_kept(store: StoreClient) -
 
     body = store.post("/bulk", {"items": items}).json()
 
-    assert [r["status"] for r in body["results"]] == ["created", "created", "error", "error", "error", "error"]
+    assert [r["status"] for r in body["results"]] == [
+        "created",
+        "created",
+        "error",
+        "error",
+        "error",
+        "error",
+    ]
     assert body["results"][2]["error"]["fields"][0]["field"] == "lines.1.sku"
     assert "TS-404-M" in body["results"][2]["error"]["message"]
     assert body["results"][3]["error"]["fields"] == [
-        {"field": "lines.0.quantity", "message": "Input should be greater than 0"}]
+        {"field": "lines.0.quantity", "message": "Input should be greater than 0"}
+    ]
     assert body["results"][4]["error"]["fields"][0]["field"] == "type"
     assert body["results"][5]["error"]["fields"][0]["field"] == "type"
     assert list(Order.objects.values_list("number", flat=True)) == ["KW00000001"]
@@ -89,8 +105,12 @@ def test_atomic_batch_writes_nothing_when_an_item_fails(store: StoreClient) -> N
         {"type": "order", "number": "KW00000001", **order_payload(lines=(("TS-404-M", 1),))},
     ]
 
-    response = store.client.post("/api/v1/store/bulk?atomic=true", data={"items": items},
-                                 content_type="application/json", headers=store.headers)
+    response = store.client.post(
+        "/api/v1/store/bulk?atomic=true",
+        data={"items": items},
+        content_type="application/json",
+        headers=store.headers,
+    )
 
     body = response.json()
     assert response.status_code == 422
@@ -100,11 +120,17 @@ def test_atomic_batch_writes_nothing_when_an_item_fails(store: StoreClient) -> N
 
 
 def test_atomic_batch_commits_when_every_item_is_good(store: StoreClient) -> None:
-    items = [{"type": "product", "external_id": "p-100", **product_payload()},
-             {"type": "order", "number": "KW00000001", **order_payload(payments=[])}]
+    items = [
+        {"type": "product", "external_id": "p-100", **product_payload()},
+        {"type": "order", "number": "KW00000001", **order_payload(payments=[])},
+    ]
 
-    response = store.client.post("/api/v1/store/bulk?atomic=true", data={"items": items},
-                                 content_type="application/json", headers=store.headers)
+    response = store.client.post(
+        "/api/v1/store/bulk?atomic=true",
+        data={"items": items},
+        content_type="application/json",
+        headers=store.headers,
+    )
 
     assert response.status_code == 200
     assert Order.objects.count() == 1
@@ -118,11 +144,32 @@ def test_an_empty_batch_is_refused(store: StoreClient) -> None:
 
 
 JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
-JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
-ITEM_KEYS = st.sampled_from(["type", "number", "external_id", "email", "lines", "variants", "sku", "quantity",
-                             "total", "placed_at", "order_number", "kind", "status", "occurred_at"])
-ITEMS = st.dictionaries(ITEM_KEYS, JSON_VALUES | st.sampled_from(["order", "product", "payment_event"]), max_size=6)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+ITEM_KEYS = st.sampled_from(
+    [
+        "type",
+        "number",
+        "external_id",
+        "email",
+        "lines",
+        "variants",
+        "sku",
+        "quantity",
+        "total",
+        "placed_at",
+        "order_number",
+        "kind",
+        "status",
+        "occurred_at",
+    ]
+)
+ITEMS = st.dictionaries(
+    ITEM_KEYS, JSON_VALUES | st.sampled_from(["order", "product", "payment_event"]), max_size=6
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -75,7 +75,9 @@ def test_shipment_of_an_unknown_order_is_404_naming_it(store: StoreClient) -> No
 
 
 def test_shipment_sku_not_in_the_order_is_named(store_with_order: StoreClient) -> None:
-    response = store_with_order.put("/orders/KW00000001/shipments/ship-1", shipment_payload(lines=(("TS-100-S", 1),)))
+    response = store_with_order.put(
+        "/orders/KW00000001/shipments/ship-1", shipment_payload(lines=(("TS-100-S", 1),))
+    )
 
     assert response.status_code == 422
     assert 'SKU "TS-100-S"' in response.json()["error"]["message"]
@@ -83,15 +85,19 @@ def test_shipment_sku_not_in_the_order_is_named(store_with_order: StoreClient) -
 
 
 def test_shipment_cannot_hold_more_than_the_order_left_to_ship(store_with_shipment: StoreClient) -> None:
-    response = store_with_shipment.put("/orders/KW00000001/shipments/ship-2", shipment_payload(lines=(("TS-100-M", 1),)))
+    response = store_with_shipment.put(
+        "/orders/KW00000001/shipments/ship-2", shipment_payload(lines=(("TS-100-M", 1),))
+    )
 
     assert response.status_code == 422
     assert "only 0 of order KW00000001 are left to ship" in response.json()["error"]["message"]
 
 
 def test_tracking_events_for_an_unknown_shipment_are_404(store: StoreClient) -> None:
-    response = store.post("/shipments/nope/tracking-events",
-                          {"events": [{"occurred_at": "2026-03-03T08:00:00Z", "status": "in_transit"}]})
+    response = store.post(
+        "/shipments/nope/tracking-events",
+        {"events": [{"occurred_at": "2026-03-03T08:00:00Z", "status": "in_transit"}]},
+    )
 
     assert response.status_code == 404
     assert '"nope"' in response.json()["error"]["message"]
@@ -154,11 +160,14 @@ def test_a_shipped_line_cannot_be_dropped_from_the_order(store_with_shipment: St
 
 
 def test_payment_of_an_unknown_order_is_404(store: StoreClient) -> None:
-    response = store.put("/payments/pay-9", {"order_number": "KW00000404", "method": "card", "amount": "1.00"})
+    response = store.put(
+        "/payments/pay-9", {"order_number": "KW00000404", "method": "card", "amount": "1.00"}
+    )
 
     assert response.status_code == 404
     assert response.json()["error"]["fields"] == [
-        {"field": "order_number", "message": response.json()["error"]["message"]}]
+        {"field": "order_number", "message": response.json()["error"]["message"]}
+    ]
 
 
 def test_event_for_an_unknown_payment_is_404(store: StoreClient) -> None:
@@ -176,6 +185,8 @@ def test_declined_event_needs_a_decline_code(store_with_order: StoreClient) -> N
 
 
 def test_a_captured_payment_cannot_be_declined(store_with_order: StoreClient) -> None:
-    response = store_with_order.post("/payments/pay-1/events", {"kind": "declined", "decline_code": "do_not_honor"})
+    response = store_with_order.post(
+        "/payments/pay-1/events", {"kind": "declined", "decline_code": "do_not_honor"}
+    )
 
     assert response.status_code == 409

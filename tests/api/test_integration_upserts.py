@@ -63,8 +63,12 @@ def test_customer_by_external_id_links_the_customer_known_by_email(store_with_or
     assert response.json()["status"] == "updated"
     customer = Customer.objects.get(email="ada@example.com")
     assert (customer.external_id, customer.name) == ("c-7", "Ada Lovelace")
-    assert store_with_order.put("/customers/c-7", {"email": "ada@example.com", "name": "Ada Lovelace"}).json()[
-        "status"] == "unchanged"
+    assert (
+        store_with_order.put("/customers/c-7", {"email": "ada@example.com", "name": "Ada Lovelace"}).json()[
+            "status"
+        ]
+        == "unchanged"
+    )
 
 
 def test_customer_by_email(store: StoreClient) -> None:
@@ -150,31 +154,45 @@ def test_tracking_events_keep_the_shipment_in_step(store_with_shipment: StoreCli
 
 
 def test_payment_put_and_events(store_with_order: StoreClient) -> None:
-    created = store_with_order.put("/payments/pay-2", {"order_number": "KW00000001", "method": "paypal",
-                                                       "amount": "10.00"})
+    created = store_with_order.put(
+        "/payments/pay-2", {"order_number": "KW00000001", "method": "paypal", "amount": "10.00"}
+    )
     authorised = store_with_order.post("/payments/pay-2/events", {"kind": "authorised", "amount": "10.00"})
     captured = store_with_order.post("/payments/pay-2/events", {"kind": "captured"})
     captured_again = store_with_order.post("/payments/pay-2/events", {"kind": "captured"})
-    late_authorised = store_with_order.post("/payments/pay-2/events", {"kind": "authorised", "amount": "10.00"})
+    late_authorised = store_with_order.post(
+        "/payments/pay-2/events", {"kind": "authorised", "amount": "10.00"}
+    )
 
     assert created.status_code == 201
     assert [r.json()["status"] for r in (authorised, captured, captured_again, late_authorised)] == [
-        "updated", "updated", "unchanged", "unchanged"]
+        "updated",
+        "updated",
+        "unchanged",
+        "unchanged",
+    ]
     payment = Payment.objects.get(external_id="pay-2")
     assert (payment.state, payment.amount_captured) == ("captured", Decimal("10.00"))
 
 
 def test_declined_payment_then_verification(store_with_order: StoreClient) -> None:
-    store_with_order.put("/payments/pay-3", {"order_number": "KW00000001", "method": "card", "amount": "98.00"})
+    store_with_order.put(
+        "/payments/pay-3", {"order_number": "KW00000001", "method": "card", "amount": "98.00"}
+    )
 
-    declined = store_with_order.post("/payments/pay-3/events", {"kind": "declined", "decline_code": "do_not_honor"})
+    declined = store_with_order.post(
+        "/payments/pay-3/events", {"kind": "declined", "decline_code": "do_not_honor"}
+    )
     required = store_with_order.post("/payments/pay-3/events", {"kind": "verification_required"})
 
     assert declined.status_code == 200
     assert required.status_code == 200
     payment = Payment.objects.get(external_id="pay-3")
     assert (payment.state, payment.decline_code, payment.verification_status) == (
-        "declined", "do_not_honor", "required")
+        "declined",
+        "do_not_honor",
+        "required",
+    )
 
 
 def test_a_later_sync_keeps_what_the_line_was_bought_as(store_with_order: StoreClient) -> None:

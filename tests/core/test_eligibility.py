@@ -9,7 +9,10 @@ def test_a_refusal_raises_with_its_code_and_message():
     with pytest.raises(NotEligible) as caught:
         refusal.require()
     assert caught.value.code == "already_shipped"
-    assert caught.value.as_dict() == {"code": "already_shipped", "message": "Your order has left our warehouse."}
+    assert caught.value.as_dict() == {
+        "code": "already_shipped",
+        "message": "Your order has left our warehouse.",
+    }
     assert not refusal
 
 

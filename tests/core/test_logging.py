@@ -20,7 +20,9 @@ def test_the_filter_rewrites_records():
 
 
 def test_tokens_in_link_paths_are_masked():
-    line = "GET /orders/magic/Zx9yQ2m7Hk3LpW5vT8nR1sA4dF6gJ0bC 302 and /orders/email-change/abcDEF123456ghiJKL/"
+    line = (
+        "GET /orders/magic/Zx9yQ2m7Hk3LpW5vT8nR1sA4dF6gJ0bC 302 and /orders/email-change/abcDEF123456ghiJKL/"
+    )
     cleaned = redact(line)
     assert "Zx9yQ2m7Hk3LpW5vT8nR1sA4dF6gJ0bC" not in cleaned
     assert "abcDEF123456ghiJKL" not in cleaned

@@ -14,7 +14,10 @@ from tests.demo.conftest import ANCHOR
 def test_catalogue_has_every_kind_of_item(loaded_demo_store_60: object) -> None:
     assert Variant.objects.count() >= 200
     assert set(Category.objects.filter(hygiene=True).values_list("slug", flat=True)) == {
-        "underwear", "swimwear", "earrings"}
+        "underwear",
+        "swimwear",
+        "earrings",
+    }
     for flag in ("final_sale", "custom_made", "gift_card"):
         assert Product.objects.filter(**{flag: True}).exists(), flag
     new_since = ANCHOR - dt.timedelta(days=get_policy().new_arrivals.days)

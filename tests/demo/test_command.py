@@ -25,12 +25,27 @@ def test_every_situation_appears_in_sixty_orders(demo_store_60: list[dict[str, o
 def test_small_stores_still_cover_the_main_situations(db: None) -> None:
     run_demo("--orders", "15", "--now", ANCHOR_ISO, "--quiet")
     seen = {name for row in listed() for name in row["situations"]}  # type: ignore[attr-defined]
-    assert {"unfulfilled", "recent_changeable", "in_transit", "delivered", "split_shipment", "partially_shipped",
-            "returned_to_sender", "stale_tracking", "lost", "late", "tracking_not_active", "held_at_customs",
-            "payment_declined", "payment_verification"} <= seen
+    assert {
+        "unfulfilled",
+        "recent_changeable",
+        "in_transit",
+        "delivered",
+        "split_shipment",
+        "partially_shipped",
+        "returned_to_sender",
+        "stale_tracking",
+        "lost",
+        "late",
+        "tracking_not_active",
+        "held_at_customs",
+        "payment_declined",
+        "payment_verification",
+    } <= seen
 
 
-def test_list_prints_one_json_object_per_order_ordered_by_number(demo_store_60: list[dict[str, object]]) -> None:
+def test_list_prints_one_json_object_per_order_ordered_by_number(
+    demo_store_60: list[dict[str, object]],
+) -> None:
     policy = get_policy()
     numbers = [row["number"] for row in demo_store_60]
     assert len(demo_store_60) == 60 and numbers == sorted(numbers)
@@ -50,11 +65,20 @@ def test_list_filters_by_situation(demo_store_60: list[dict[str, object]]) -> No
 
 
 def test_running_again_says_it_is_loaded_and_changes_nothing(demo_store_60: list[dict[str, object]]) -> None:
-    counts = (Order.objects.count(), Customer.objects.count(), Variant.objects.count(), DemoStore.objects.count())
+    counts = (
+        Order.objects.count(),
+        Customer.objects.count(),
+        Variant.objects.count(),
+        DemoStore.objects.count(),
+    )
     output = run_demo("--orders", "60", "--seed", "7")
     assert "already loaded" in output
-    assert counts == (Order.objects.count(), Customer.objects.count(), Variant.objects.count(),
-                      DemoStore.objects.count())
+    assert counts == (
+        Order.objects.count(),
+        Customer.objects.count(),
+        Variant.objects.count(),
+        DemoStore.objects.count(),
+    )
 
 
 def test_reset_replaces_the_demo_store(demo_store_60: list[dict[str, object]]) -> None:

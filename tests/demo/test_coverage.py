@@ -21,12 +21,26 @@ from shopdesk.policy import get_policy
 
 def situations_in_first_orders(*, seed: int, anchor: dt.datetime, orders: int) -> set[str]:
     policy, keys, buffer = get_policy(), KeyAllocator(), RowBuffer()
-    catalog = build_catalog(policy=policy, anchor=anchor, rng=random.Random(f"{seed}:catalog"), keys=keys,
-                            buffer=buffer, existing_category_slugs=set())
+    catalog = build_catalog(
+        policy=policy,
+        anchor=anchor,
+        rng=random.Random(f"{seed}:catalog"),
+        keys=keys,
+        buffer=buffer,
+        existing_category_slugs=set(),
+    )
     coupons = build_coupons(anchor=anchor, keys=keys, buffer=buffer, existing_codes=set())
     shoppers = ShopperPool(rng=random.Random(f"{seed}:customers"), keys=keys, buffer=buffer)
-    builder = OrderBuilder(policy=policy, anchor=anchor, seed=seed, catalog=catalog, coupons=coupons,
-                           shoppers=shoppers, keys=keys, buffer=buffer)
+    builder = OrderBuilder(
+        policy=policy,
+        anchor=anchor,
+        seed=seed,
+        catalog=catalog,
+        coupons=coupons,
+        shoppers=shoppers,
+        keys=keys,
+        buffer=buffer,
+    )
     return {name for index in range(orders) for name in builder.build(index, 10023001 + index).situations}
 
 

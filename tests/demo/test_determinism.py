@@ -8,11 +8,25 @@ from tests.demo.conftest import ANCHOR_ISO, listed, run_demo
 
 
 def snapshot() -> tuple[object, ...]:
-    orders = list(Order.objects.order_by("number").values_list(
-        "number", "email", "placed_at", "subtotal", "discount_total", "shipping_total", "tax_total",
-        "duties_total", "total", "points_used"))
-    packages = list(Shipment.objects.order_by("order__number", "id").values_list(
-        "order__number", "carrier", "tracking_number", "origin_warehouse", "status", "last_event_at"))
+    orders = list(
+        Order.objects.order_by("number").values_list(
+            "number",
+            "email",
+            "placed_at",
+            "subtotal",
+            "discount_total",
+            "shipping_total",
+            "tax_total",
+            "duties_total",
+            "total",
+            "points_used",
+        )
+    )
+    packages = list(
+        Shipment.objects.order_by("order__number", "id").values_list(
+            "order__number", "carrier", "tracking_number", "origin_warehouse", "status", "last_event_at"
+        )
+    )
     return listed(), orders, packages
 
 

@@ -22,20 +22,34 @@ from tests.demo.conftest import ANCHOR
 
 
 def demo_orders(situation: str | None = None) -> list[Order]:
-    orders = Order.objects.prefetch_related(
-        "lines__shipment_lines", "shipments__events", "shipments__lines", "payments", "refunds__lines", "coupons",
-    ).select_related("demo", "shipping_address").order_by("number")
+    orders = (
+        Order.objects.prefetch_related(
+            "lines__shipment_lines",
+            "shipments__events",
+            "shipments__lines",
+            "payments",
+            "refunds__lines",
+            "coupons",
+        )
+        .select_related("demo", "shipping_address")
+        .order_by("number")
+    )
     return [o for o in orders if situation is None or situation in o.demo.situations]
 
 
 def derived_fulfilment(order: Order) -> FulfilmentStatus:
-    lines = [line_quantities(line, sum(s.quantity for s in line.shipment_lines.all())) for line in order.lines.all()]
+    lines = [
+        line_quantities(line, sum(s.quantity for s in line.shipment_lines.all()))
+        for line in order.lines.all()
+    ]
     return fulfilment_status(lines, [shipment.status for shipment in order.shipments.all()])
 
 
 def derived_payment(order: Order) -> PaymentStatus:
-    return payment_status(PaymentFacts(p.state, p.verification_status, p.amount_captured, p.amount_refunded)
-                          for p in order.payments.all())
+    return payment_status(
+        PaymentFacts(p.state, p.verification_status, p.amount_captured, p.amount_refunded)
+        for p in order.payments.all()
+    )
 
 
 def test_amounts_add_up(loaded_demo_store_60: object) -> None:
@@ -44,13 +58,25 @@ def test_amounts_add_up(loaded_demo_store_60: object) -> None:
         assert order.subtotal == sum(line.unit_price * line.quantity for line in lines), order.number
         assert order.discount_total == sum(line.discount_amount for line in lines), order.number
         assert order.tax_total == sum(line.tax_amount for line in lines), order.number
-        assert order.total == (order.subtotal - order.discount_total + order.shipping_total + order.tax_total
-                               + order.duties_total), order.number
-        item_codes = sum(c.amount for c in order.coupons.all() if c.coupon and c.coupon.kind != "free_shipping")
+        assert order.total == (
+            order.subtotal
+            - order.discount_total
+            + order.shipping_total
+            + order.tax_total
+            + order.duties_total
+        ), order.number
+        item_codes = sum(
+            c.amount for c in order.coupons.all() if c.coupon and c.coupon.kind != "free_shipping"
+        )
         assert item_codes == order.discount_total, order.number
         for payment in order.payments.all():
             assert payment.amount == order.total - order.points_value
-            assert payment.amount_refunded <= payment.amount_captured <= payment.amount_authorised <= payment.amount
+            assert (
+                payment.amount_refunded
+                <= payment.amount_captured
+                <= payment.amount_authorised
+                <= payment.amount
+            )
         for refund in order.refunds.all():
             assert refund.amount == sum(line.amount for line in refund.lines.all()) > 0
 
@@ -87,10 +113,13 @@ def test_situations_agree_with_the_derived_statuses(loaded_demo_store_60: object
         assert orders, situation
         assert all(derived_fulfilment(o) in statuses for o in orders), situation
     assert all(derived_payment(o) == PaymentStatus.DECLINED for o in demo_orders("payment_declined"))
-    assert all(derived_payment(o) == PaymentStatus.PARTIALLY_REFUNDED for o in demo_orders("refunded_partially"))
+    assert all(
+        derived_payment(o) == PaymentStatus.PARTIALLY_REFUNDED for o in demo_orders("refunded_partially")
+    )
     assert all(derived_payment(o) == PaymentStatus.REFUNDED for o in demo_orders("cancelled"))
-    assert all(derived_payment(o) == PaymentStatus.AWAITING_VERIFICATION
-               for o in demo_orders("payment_verification"))
+    assert all(
+        derived_payment(o) == PaymentStatus.AWAITING_VERIFICATION for o in demo_orders("payment_verification")
+    )
 
 
 def test_tracking_situations_respect_the_policy_thresholds(loaded_demo_store_60: object) -> None:
@@ -98,18 +127,24 @@ def test_tracking_situations_respect_the_policy_thresholds(loaded_demo_store_60:
     stale, lost = dt.timedelta(days=shipping.stale_tracking_days), dt.timedelta(days=shipping.lost_after_days)
     moving = {"picked_up", "in_transit", "out_for_delivery"}
     for order in demo_orders("stale_tracking"):
-        assert any(s.status in moving and stale < ANCHOR - s.last_event_at <= lost for s in order.shipments.all())
+        assert any(
+            s.status in moving and stale < ANCHOR - s.last_event_at <= lost for s in order.shipments.all()
+        )
     for order in demo_orders("lost"):
         assert any(s.status in moving and ANCHOR - s.last_event_at > lost for s in order.shipments.all())
     for order in demo_orders("late"):
         method = get_policy().zone_for_country(order.shipping_address.country).method(order.shipping_method)
         due = dt.timedelta(days=method.transit_days_max + shipping.late_grace_days)
-        assert any(s.status in moving and ANCHOR - s.shipped_at > due and ANCHOR - s.last_event_at < stale
-                   for s in order.shipments.all())
+        assert any(
+            s.status in moving and ANCHOR - s.shipped_at > due and ANCHOR - s.last_event_at < stale
+            for s in order.shipments.all()
+        )
     for order in demo_orders("tracking_not_active"):
         fresh = [s for s in order.shipments.all() if s.status == "label_created"]
         assert fresh and all(len(s.events.all()) == 1 and s.shipped_at is None for s in fresh)
-        assert all(ANCHOR - s.last_event_at < dt.timedelta(hours=shipping.label_activation_hours) for s in fresh)
+        assert all(
+            ANCHOR - s.last_event_at < dt.timedelta(hours=shipping.label_activation_hours) for s in fresh
+        )
     for order in demo_orders("returned_to_sender"):
         back = next(s for s in order.shipments.all() if s.status == "returned_to_sender")
         reason = max(back.events.all(), key=lambda e: e.occurred_at).description
@@ -189,6 +224,10 @@ def test_order_age_situations(loaded_demo_store_60: object) -> None:
 def test_every_order_has_its_placement_event(loaded_demo_store_60: object) -> None:
     for order in demo_orders():
         placed = order.events.get(kind="imported")
-        assert (placed.actor_kind, placed.actor_label, placed.created_at) == ("system", "demo", order.placed_at)
+        assert (placed.actor_kind, placed.actor_label, placed.created_at) == (
+            "system",
+            "demo",
+            order.placed_at,
+        )
     assert DemoOrder.objects.count() == Order.objects.count() == 60
     assert Order.objects.aggregate(total=Sum("total"))["total"] > Decimal(1000)

@@ -49,7 +49,12 @@ def test_two_concurrent_upserts_of_one_order_create_one_row() -> None:
     results = _race(4, lambda: order_upsert(number="KW00000077", data=data, actor=Actor.integration("race")))
 
     assert all(isinstance(result, Upserted) for result in results), results
-    assert sorted(str(result.status) for result in results) == ["created", "unchanged", "unchanged", "unchanged"]
+    assert sorted(str(result.status) for result in results) == [
+        "created",
+        "unchanged",
+        "unchanged",
+        "unchanged",
+    ]
     assert Order.objects.filter(number="KW00000077").count() == 1
     assert Customer.objects.filter(email="race@example.com").count() == 1
     assert OrderLine.objects.count() == 1

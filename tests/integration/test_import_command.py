@@ -16,9 +16,11 @@ from shopdesk.orders.models import Order
 from shopdesk.shipping.models import Shipment
 from tests.integration.payloads import order_payload, product_payload, shipment_payload
 
-ORDER_HEADER = ("number,email,placed_at,ship_name,ship_line1,ship_city,ship_postcode,ship_country,total,coupons,"
-                "line_sku,line_quantity,line_unit_price,payment_external_id,payment_method,payment_amount,"
-                "payment_state,payment_amount_captured")
+ORDER_HEADER = (
+    "number,email,placed_at,ship_name,ship_line1,ship_city,ship_postcode,ship_country,total,coupons,"
+    "line_sku,line_quantity,line_unit_price,payment_external_id,payment_method,payment_amount,"
+    "payment_state,payment_amount_captured"
+)
 
 
 def _import(path: Path, *args: str) -> tuple[int, str, str]:
@@ -39,12 +41,16 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 @pytest.fixture
 def catalog_csv(tmp_path: Path) -> Path:
-    return _write(tmp_path, "products.csv", (
-        "external_id,name,category,sku,size,colour,price,stock\n"
-        "p-100,Linen shirt,shirts,TS-100-S,S,Navy,49.00,5\n"
-        "p-100,Linen shirt,shirts,TS-100-M,M,Navy,49.00,5\n"
-        "p-200,Canvas tote,bags,BG-200,,Sand,25.00,9\n"
-    ))
+    return _write(
+        tmp_path,
+        "products.csv",
+        (
+            "external_id,name,category,sku,size,colour,price,stock\n"
+            "p-100,Linen shirt,shirts,TS-100-S,S,Navy,49.00,5\n"
+            "p-100,Linen shirt,shirts,TS-100-M,M,Navy,49.00,5\n"
+            "p-200,Canvas tote,bags,BG-200,,Sand,25.00,9\n"
+        ),
+    )
 
 
 def test_products_csv_groups_variants_by_product(db: None, catalog_csv: Path, capsys: Any) -> None:
@@ -59,14 +65,21 @@ def test_orders_csv_with_a_bad_row_reports_its_line_and_keeps_the_others(
     db: None, catalog_csv: Path, tmp_path: Path, capsys: Any
 ) -> None:
     _import(catalog_csv, "--type", "products")
-    orders = _write(tmp_path, "orders.csv", "\n".join([
-        ORDER_HEADER,
-        "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,147.00,WELCOME10:0,"
-        "TS-100-M,2,49.00,pay-1,card,147.00,captured,147.00",
-        "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,147.00,,TS-100-S,1,49.00,,,,,",
-        "kw00000002,bob@example.com,2026-03-02T11:00:00Z,Bob,2 Main St,Boston,02110,US,49.00,,TS-100-S,0,49.00,,,,,",
-        "KW00000003,cy@example.com,2026-03-02T12:00:00Z,Cy,3 Main St,Austin,73301,US,25.00,,BG-200,1,25.00,,,,,",
-    ]) + "\n")
+    orders = _write(
+        tmp_path,
+        "orders.csv",
+        "\n".join(
+            [
+                ORDER_HEADER,
+                "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,147.00,WELCOME10:0,"
+                "TS-100-M,2,49.00,pay-1,card,147.00,captured,147.00",
+                "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,147.00,,TS-100-S,1,49.00,,,,,",
+                "kw00000002,bob@example.com,2026-03-02T11:00:00Z,Bob,2 Main St,Boston,02110,US,49.00,,TS-100-S,0,49.00,,,,,",
+                "KW00000003,cy@example.com,2026-03-02T12:00:00Z,Cy,3 Main St,Austin,73301,US,25.00,,BG-200,1,25.00,,,,,",
+            ]
+        )
+        + "\n",
+    )
 
     code, out, err = _import(orders, "--type", "orders")
 
@@ -80,13 +93,22 @@ def test_orders_csv_with_a_bad_row_reports_its_line_and_keeps_the_others(
     assert not Order.objects.filter(number="KW00000002").exists()
 
 
-def test_the_second_row_of_an_order_is_named_when_it_fails(db: None, catalog_csv: Path, tmp_path: Path) -> None:
+def test_the_second_row_of_an_order_is_named_when_it_fails(
+    db: None, catalog_csv: Path, tmp_path: Path
+) -> None:
     _import(catalog_csv, "--type", "products")
-    orders = _write(tmp_path, "orders.csv", "\n".join([
-        ORDER_HEADER,
-        "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,98.00,,TS-100-M,1,49.00,,,,,",
-        "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,98.00,,TS-404-M,1,49.00,,,,,",
-    ]) + "\n")
+    orders = _write(
+        tmp_path,
+        "orders.csv",
+        "\n".join(
+            [
+                ORDER_HEADER,
+                "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,98.00,,TS-100-M,1,49.00,,,,,",
+                "KW00000001,ada@example.com,2026-03-02T10:00:00Z,Ada,1 Main St,New York,10002,US,98.00,,TS-404-M,1,49.00,,,,,",
+            ]
+        )
+        + "\n",
+    )
 
     code, _, err = _import(orders, "--type", "orders")
 
@@ -101,10 +123,16 @@ def test_mixed_jsonl_with_a_bad_line(db: None, tmp_path: Path) -> None:
         {"type": "order", "number": "KW00000001", **order_payload()},
         "not json",
         {"type": "shipment", "order_number": "KW00000001", "external_id": "ship-1", **shipment_payload()},
-        {"type": "tracking_event", "shipment_external_id": "ship-404", "occurred_at": "2026-03-03T08:00:00Z",
-         "status": "in_transit"},
+        {
+            "type": "tracking_event",
+            "shipment_external_id": "ship-404",
+            "occurred_at": "2026-03-03T08:00:00Z",
+            "status": "in_transit",
+        },
     ]
-    path = _write(tmp_path, "feed.jsonl", "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
+    path = _write(
+        tmp_path, "feed.jsonl", "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n"
+    )
 
     code, out, err = _import(path)
 
@@ -146,24 +174,44 @@ def test_csv_needs_a_type(db: None, catalog_csv: Path) -> None:
 
 def test_shipments_and_tracking_csv(db: None, catalog_csv: Path, tmp_path: Path) -> None:
     _import(catalog_csv, "--type", "products")
-    feed = _write(tmp_path, "orders.jsonl", json.dumps({"type": "order", "number": "KW00000001", **order_payload(
-        lines=(("TS-100-M", 2), ("TS-100-S", 1)), total="147.00", payments=[])}) + "\n")
+    feed = _write(
+        tmp_path,
+        "orders.jsonl",
+        json.dumps(
+            {
+                "type": "order",
+                "number": "KW00000001",
+                **order_payload(lines=(("TS-100-M", 2), ("TS-100-S", 1)), total="147.00", payments=[]),
+            }
+        )
+        + "\n",
+    )
     _import(feed)
-    shipments = _write(tmp_path, "shipments.csv", (
-        "order_number,external_id,carrier,tracking_number,origin_warehouse,sku,quantity\n"
-        "KW00000001,ship-1,ups,1Z999AA10123456784,us-nj,TS-100-M,2\n"
-        "KW00000001,ship-2,dhl,1234567890,eu-nl,TS-100-S,1\n"
-    ))
-    scans = _write(tmp_path, "scans.csv", (
-        "shipment_external_id,occurred_at,status,location\n"
-        "ship-1,2026-03-03T08:00:00Z,in_transit,Edison NJ\n"
-        "ship-2,2026-03-03T09:00:00Z,delivered,\n"
-    ))
+    shipments = _write(
+        tmp_path,
+        "shipments.csv",
+        (
+            "order_number,external_id,carrier,tracking_number,origin_warehouse,sku,quantity\n"
+            "KW00000001,ship-1,ups,1Z999AA10123456784,us-nj,TS-100-M,2\n"
+            "KW00000001,ship-2,dhl,1234567890,eu-nl,TS-100-S,1\n"
+        ),
+    )
+    scans = _write(
+        tmp_path,
+        "scans.csv",
+        (
+            "shipment_external_id,occurred_at,status,location\n"
+            "ship-1,2026-03-03T08:00:00Z,in_transit,Edison NJ\n"
+            "ship-2,2026-03-03T09:00:00Z,delivered,\n"
+        ),
+    )
 
     assert _import(shipments, "--type", "shipments")[0] == 0
     code, out, _ = _import(scans, "--type", "tracking_events")
 
     assert code == 0
     assert "2 created" in out
-    assert dict(Shipment.objects.values_list("external_id", "status")) == {"ship-1": "in_transit",
-                                                                           "ship-2": "delivered"}
+    assert dict(Shipment.objects.values_list("external_id", "status")) == {
+        "ship-1": "in_transit",
+        "ship-2": "delivered",
+    }

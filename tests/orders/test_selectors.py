@@ -13,9 +13,18 @@ from tests import factories
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("KW00012345", "KW00012345"), ("kw 0001 2345", "KW00012345"), ("#12345", "KW00012345"),
-     ("12345", "KW00012345"), ("  kw-00012345 ", "KW00012345"), ("KW123456789", None), ("hello", None),
-     ("", None), ("0", None), ("١٢٣", None)],
+    [
+        ("KW00012345", "KW00012345"),
+        ("kw 0001 2345", "KW00012345"),
+        ("#12345", "KW00012345"),
+        ("12345", "KW00012345"),
+        ("  kw-00012345 ", "KW00012345"),
+        ("KW123456789", None),
+        ("hello", None),
+        ("", None),
+        ("0", None),
+        ("١٢٣", None),
+    ],
 )
 def test_order_number_normalise(typed: str, expected: str | None) -> None:
     assert order_number_normalise(typed) == expected

@@ -20,7 +20,10 @@ def test_nothing_shipped_is_unfulfilled():
 
 def test_some_units_shipped_is_partially_shipped():
     assert fulfilment_status(lines((2, 0, 0, 1)), ["in_transit"]) == FulfilmentStatus.PARTIALLY_SHIPPED
-    assert fulfilment_status(lines((1, 0, 0, 1), (1, 0, 0, 0)), ["delivered"]) == FulfilmentStatus.PARTIALLY_SHIPPED
+    assert (
+        fulfilment_status(lines((1, 0, 0, 1), (1, 0, 0, 0)), ["delivered"])
+        == FulfilmentStatus.PARTIALLY_SHIPPED
+    )
 
 
 def test_everything_shipped_then_delivered_package_by_package():
@@ -36,10 +39,14 @@ def test_cancelled_units_do_not_wait_for_shipment():
 
 
 def test_a_returned_parcel_shows_first():
-    assert fulfilment_status(lines((1, 0, 0, 1)), ["returned_to_sender"]) == FulfilmentStatus.RETURNED_TO_SENDER
+    assert (
+        fulfilment_status(lines((1, 0, 0, 1)), ["returned_to_sender"]) == FulfilmentStatus.RETURNED_TO_SENDER
+    )
 
 
-def pay(state: str, verification: str = "not_required", captured: str = "0", refunded: str = "0") -> PaymentFacts:
+def pay(
+    state: str, verification: str = "not_required", captured: str = "0", refunded: str = "0"
+) -> PaymentFacts:
     return PaymentFacts(state, verification, Decimal(captured), Decimal(refunded))
 
 

@@ -26,32 +26,54 @@ def ago(**kwargs: float) -> dt.datetime:
 def order_with_lines(count: int = 2, *, placed_days_ago: float = 0.1, **order_fields: object) -> Order:
     order = factories.OrderFactory(placed_at=ago(days=placed_days_ago), **order_fields)
     for index in range(count):
-        factories.OrderLineFactory(order=order, product_name=["Linen shirt", "Wool scarf", "Canvas tote"][index % 3]
-                                   + ("" if index < 3 else f" {index}"))
+        factories.OrderLineFactory(
+            order=order,
+            product_name=["Linen shirt", "Wool scarf", "Canvas tote"][index % 3]
+            + ("" if index < 3 else f" {index}"),
+        )
     factories.PaymentFactory(order=order)
     return order
 
 
-def ship(order: Order, *, lines: list | None = None, status: str = TrackingStatus.IN_TRANSIT,
-         shipped_days_ago: float = 1, last_scan_days_ago: float | None = None, warehouse: str = "us-nj",
-         carrier: str = "ups", tracking_number: str | None = None, events: list[tuple] | None = None) -> Shipment:
+def ship(
+    order: Order,
+    *,
+    lines: list | None = None,
+    status: str = TrackingStatus.IN_TRANSIT,
+    shipped_days_ago: float = 1,
+    last_scan_days_ago: float | None = None,
+    warehouse: str = "us-nj",
+    carrier: str = "ups",
+    tracking_number: str | None = None,
+    events: list[tuple] | None = None,
+) -> Shipment:
     last = ago(days=last_scan_days_ago if last_scan_days_ago is not None else shipped_days_ago)
     fields: dict[str, object] = {}
     if tracking_number:
         fields["tracking_number"] = tracking_number
     shipment = factories.ShipmentFactory(
-        order=order, status=status, shipped_at=ago(days=shipped_days_ago), origin_warehouse=warehouse,
-        carrier=carrier, last_event_at=None if status == TrackingStatus.LABEL_CREATED else last,
-        delivered_at=last if status == TrackingStatus.DELIVERED else None, **fields,
+        order=order,
+        status=status,
+        shipped_at=ago(days=shipped_days_ago),
+        origin_warehouse=warehouse,
+        carrier=carrier,
+        last_event_at=None if status == TrackingStatus.LABEL_CREATED else last,
+        delivered_at=last if status == TrackingStatus.DELIVERED else None,
+        **fields,
     )
     for line in lines if lines is not None else list(order.lines.all()):
         factories.ShipmentLineFactory(shipment=shipment, order_line=line, quantity=line.quantity)
     if status != TrackingStatus.LABEL_CREATED:
-        factories.TrackingEventFactory(shipment=shipment, occurred_at=ago(days=shipped_days_ago),
-                                       status=TrackingStatus.PICKED_UP, description="Picked up")
+        factories.TrackingEventFactory(
+            shipment=shipment,
+            occurred_at=ago(days=shipped_days_ago),
+            status=TrackingStatus.PICKED_UP,
+            description="Picked up",
+        )
         for when, event_status, description in events or [(last, status, "Scanned")]:
-            factories.TrackingEventFactory(shipment=shipment, occurred_at=when, status=event_status,
-                                           description=description)
+            factories.TrackingEventFactory(
+                shipment=shipment, occurred_at=when, status=event_status, description=description
+            )
     return shipment
 
 
@@ -94,17 +116,29 @@ def order_delivered(db: None) -> Order:
 @pytest.fixture
 def order_with_delivery_attempted(db: None) -> Order:
     order = order_with_lines(1, placed_days_ago=5)
-    ship(order, status=TrackingStatus.DELIVERY_ATTEMPTED, shipped_days_ago=3, last_scan_days_ago=0.5,
-         events=[(ago(days=0.5), TrackingStatus.DELIVERY_ATTEMPTED, "Receiver not available, notice left")])
+    ship(
+        order,
+        status=TrackingStatus.DELIVERY_ATTEMPTED,
+        shipped_days_ago=3,
+        last_scan_days_ago=0.5,
+        events=[(ago(days=0.5), TrackingStatus.DELIVERY_ATTEMPTED, "Receiver not available, notice left")],
+    )
     return order
 
 
 @pytest.fixture
 def order_returned_to_sender(db: None) -> Order:
     order = order_with_lines(1, placed_days_ago=20, shipping_total=Decimal("5.95"))
-    ship(order, status=TrackingStatus.RETURNED_TO_SENDER, shipped_days_ago=18, last_scan_days_ago=2,
-         events=[(ago(days=9), TrackingStatus.EXCEPTION, "Address incomplete: apartment number missing"),
-                 (ago(days=2), TrackingStatus.RETURNED_TO_SENDER, "Returned to shipper: address incomplete")])
+    ship(
+        order,
+        status=TrackingStatus.RETURNED_TO_SENDER,
+        shipped_days_ago=18,
+        last_scan_days_ago=2,
+        events=[
+            (ago(days=9), TrackingStatus.EXCEPTION, "Address incomplete: apartment number missing"),
+            (ago(days=2), TrackingStatus.RETURNED_TO_SENDER, "Returned to shipper: address incomplete"),
+        ],
+    )
     return order
 
 
@@ -143,11 +177,23 @@ def _abroad(country: str, city: str) -> dict[str, object]:
 
 @pytest.fixture
 def order_held_at_customs(db: None) -> Order:
-    order = order_with_lines(2, placed_days_ago=6, subtotal=Decimal("200.00"), total=Decimal("208.95"),
-                             shipping_total=Decimal("8.95"), **_abroad("GB", "London"))
-    ship(order, status=TrackingStatus.HELD_AT_CUSTOMS, shipped_days_ago=4, last_scan_days_ago=1,
-         warehouse="eu-nl", carrier="dhl",
-         events=[(ago(days=1), TrackingStatus.HELD_AT_CUSTOMS, "Held at customs: duties to pay")])
+    order = order_with_lines(
+        2,
+        placed_days_ago=6,
+        subtotal=Decimal("200.00"),
+        total=Decimal("208.95"),
+        shipping_total=Decimal("8.95"),
+        **_abroad("GB", "London"),
+    )
+    ship(
+        order,
+        status=TrackingStatus.HELD_AT_CUSTOMS,
+        shipped_days_ago=4,
+        last_scan_days_ago=1,
+        warehouse="eu-nl",
+        carrier="dhl",
+        events=[(ago(days=1), TrackingStatus.HELD_AT_CUSTOMS, "Held at customs: duties to pay")],
+    )
     return order
 
 

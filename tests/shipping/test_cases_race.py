@@ -24,8 +24,12 @@ def test_racing_opens_make_one_case(order_lost: Order) -> None:
     def press() -> None:
         try:
             barrier.wait()
-            opened = case_open(order=order_lost, shipment_id=shipment_id, kind="investigation",
-                               actor=Actor.customer(order_lost.email))
+            opened = case_open(
+                order=order_lost,
+                shipment_id=shipment_id,
+                kind="investigation",
+                actor=Actor.customer(order_lost.email),
+            )
             references.append(opened.case.reference)
         finally:
             connections.close_all()

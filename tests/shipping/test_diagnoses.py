@@ -102,8 +102,12 @@ def test_label_not_scanned_after_the_activation_window() -> None:
 def test_emails_diagnosis_lists_what_was_sent(order_in_transit: Order) -> None:
     from shopdesk.notifications.services import email_record_sent
 
-    email_record_sent(order=order_in_transit, template="confirmation", to=order_in_transit.email,
-                      at=order_in_transit.placed_at)
+    email_record_sent(
+        order=order_in_transit,
+        template="confirmation",
+        to=order_in_transit.email,
+        at=order_in_transit.placed_at,
+    )
     diagnosis = emails_diagnose(order=order_in_transit)
     assert diagnosis.code == "emails_sent"
     assert order_in_transit.email in diagnosis.message and "spam" in diagnosis.message
@@ -112,10 +116,18 @@ def test_emails_diagnosis_lists_what_was_sent(order_in_transit: Order) -> None:
 
 def test_case_open_is_idempotent_with_a_readable_reference(order_lost: Order) -> None:
     shipment = order_lost.shipments.get()
-    first = case_open(order=order_lost, shipment_id=shipment.pk, kind="investigation",
-                      actor=Actor.customer(order_lost.email))
-    again = case_open(order=order_lost, shipment_id=shipment.pk, kind="investigation",
-                      actor=Actor.customer(order_lost.email))
+    first = case_open(
+        order=order_lost,
+        shipment_id=shipment.pk,
+        kind="investigation",
+        actor=Actor.customer(order_lost.email),
+    )
+    again = case_open(
+        order=order_lost,
+        shipment_id=shipment.pk,
+        kind="investigation",
+        actor=Actor.customer(order_lost.email),
+    )
     assert first.created and not again.created and first.case.pk == again.case.pk
     reference = first.case.reference
     assert reference.startswith("CS-") and all(c in REFERENCE_ALPHABET for c in reference[3:])
@@ -124,6 +136,10 @@ def test_case_open_is_idempotent_with_a_readable_reference(order_lost: Order) ->
 
 def test_case_is_refused_without_a_reason(order_in_transit: Order) -> None:
     with pytest.raises(NotEligible) as refused:
-        case_open(order=order_in_transit, shipment_id=order_in_transit.shipments.get().pk, kind="carrier_inquiry",
-                  actor=Actor.customer(order_in_transit.email))
+        case_open(
+            order=order_in_transit,
+            shipment_id=order_in_transit.shipments.get().pk,
+            kind="carrier_inquiry",
+            actor=Actor.customer(order_in_transit.email),
+        )
     assert refused.value.code == "case_not_needed"

@@ -26,7 +26,9 @@ def sign_in(client: Client, order: Order) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("situation", sorted(EXPECTED_DIAGNOSIS))
-def test_page_shows_each_situations_diagnosis(situation: str, request: pytest.FixtureRequest, client: Client) -> None:
+def test_page_shows_each_situations_diagnosis(
+    situation: str, request: pytest.FixtureRequest, client: Client
+) -> None:
     order = request.getfixturevalue(situation)
     sign_in(client, order)
     response = client.get(f"/orders/{order.number}/")
@@ -40,7 +42,9 @@ def test_page_shows_each_situations_diagnosis(situation: str, request: pytest.Fi
 
 def test_lookup_then_order_page(order_with_split_shipment: Order, client: Client) -> None:
     order = order_with_split_shipment
-    response = client.post("/orders/", {"order_number": f" #{order.number[2:]} ", "email": order.email.upper()})
+    response = client.post(
+        "/orders/", {"order_number": f" #{order.number[2:]} ", "email": order.email.upper()}
+    )
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
     html = client.get(response["Location"]).content.decode()
     assert "Venlo (Netherlands)" in html and "Edison, New Jersey (USA)" in html
@@ -64,7 +68,9 @@ def test_failed_lookup_says_the_same_for_number_and_email(unfulfilled_order: Ord
 def test_too_many_failures_get_a_friendly_429(unfulfilled_order: Order, client: Client) -> None:
     for attempt in range(8):
         client.post("/orders/", {"order_number": unfulfilled_order.number, "email": f"g{attempt}@x.example"})
-    response = client.post("/orders/", {"order_number": unfulfilled_order.number, "email": unfulfilled_order.email})
+    response = client.post(
+        "/orders/", {"order_number": unfulfilled_order.number, "email": unfulfilled_order.email}
+    )
     assert response.status_code == 429 and response["Retry-After"]
     assert "Too many attempts" in response.content.decode()
 
@@ -85,8 +91,9 @@ def test_only_the_owner_sees_the_page(order_with_stale_tracking: Order, client: 
         sign_in(client, factories.OrderFactory())
     page = client.get(f"/orders/{order.number}/")
     emails = client.get(f"/orders/{order.number}/emails/")
-    case = client.post(f"/orders/{order.number}/cases/", {"kind": "carrier_inquiry",
-                                                          "shipment": order.shipments.get().pk})
+    case = client.post(
+        f"/orders/{order.number}/cases/", {"kind": "carrier_inquiry", "shipment": order.shipments.get().pk}
+    )
     if who == "owner":
         assert page.status_code == 200 and emails.status_code == 200 and case.status_code == 302
         assert order.cases.count() == 1
@@ -99,8 +106,9 @@ def test_only_the_owner_sees_the_page(order_with_stale_tracking: Order, client: 
 def test_pressing_the_case_button_shows_the_reference(order_lost: Order, client: Client) -> None:
     sign_in(client, order_lost)
     shipment = order_lost.shipments.get()
-    response = client.post(f"/orders/{order_lost.number}/cases/", {"kind": "investigation", "shipment": shipment.pk},
-                           follow=True)
+    response = client.post(
+        f"/orders/{order_lost.number}/cases/", {"kind": "investigation", "shipment": shipment.pk}, follow=True
+    )
     reference = order_lost.cases.get().reference
     assert reference in response.content.decode()
 
@@ -147,7 +155,9 @@ def test_cached_page_follows_changes_and_never_shares_a_csrf_token(order_in_tran
     assert token(before) != token(other)
     assert "csrf-placeholder" not in before
     shipment = order_in_transit.shipments.get()
-    factories.TrackingEventFactory(shipment=shipment, status="out_for_delivery", description="With the driver today")
+    factories.TrackingEventFactory(
+        shipment=shipment, status="out_for_delivery", description="With the driver today"
+    )
     after = first.get(f"/orders/{order_in_transit.number}/").content.decode()
     assert "With the driver today" in after and "With the driver today" not in before
 

@@ -62,7 +62,13 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
 ITEM_TYPES = tuple(ITEM_MODELS)
 
 BulkItem = Annotated[
-    ProductItem | CustomerItem | OrderItem | PaymentItem | PaymentEventItem | ShipmentItem | TrackingEventItem,
+    ProductItem
+    | CustomerItem
+    | OrderItem
+    | PaymentItem
+    | PaymentEventItem
+    | ShipmentItem
+    | TrackingEventItem,
     Field(discriminator="type"),
 ]
 

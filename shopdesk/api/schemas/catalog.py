@@ -22,14 +22,18 @@ from shopdesk.api.schemas.common import (
 )
 from shopdesk.catalog.enums import PriceKind
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_-]+$", max_length=80)]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_-]+$", max_length=80)
+]
 
 
 class VariantIn(Strict):
     sku: Sku
     size: Text20 = ""
     colour: Text40 = ""
-    price: Amount = Field(description="Current price in the store currency, as a string or a number: \"49.00\".")
+    price: Amount = Field(
+        description='Current price in the store currency, as a string or a number: "49.00".'
+    )
     price_kind: PriceKind = PriceKind.REGULAR
     stock: int = Field(default=0, ge=0)
     active: bool = True
@@ -37,12 +41,15 @@ class VariantIn(Strict):
 
 class ProductIn(Strict):
     name: Name
-    slug: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]+$", max_length=160)] | None = (
-        Field(default=None, description="Defaults to the name and external id, slugified.")
-    )
+    slug: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]+$", max_length=160)]
+        | None
+    ) = Field(default=None, description="Defaults to the name and external id, slugified.")
     description: str = Field(default="", max_length=20_000)
     category: Slug = Field(default="uncategorised", description="Category slug; created when new.")
-    category_name: Text120 | None = Field(default=None, description="Name of a new category (defaults to the slug).")
+    category_name: Text120 | None = Field(
+        default=None, description="Name of a new category (defaults to the slug)."
+    )
     final_sale: bool = False
     hygiene: bool = False
     custom_made: bool = False

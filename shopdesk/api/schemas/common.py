@@ -105,7 +105,9 @@ def _shipping_method(code: str) -> str:
     code = code.strip().lower()
     known = {method.code for zone in get_policy().shipping.zones for method in zone.methods}
     if code not in known:
-        raise ValueError(f"unknown shipping method {code!r} (the store policy has: {', '.join(sorted(known))})")
+        raise ValueError(
+            f"unknown shipping method {code!r} (the store policy has: {', '.join(sorted(known))})"
+        )
     return code
 
 

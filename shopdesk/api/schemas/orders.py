@@ -43,8 +43,12 @@ class OrderAddressIn(Strict):
 class OrderLineIn(Strict):
     sku: Sku = Field(description="A SKU the store sent before with PUT /products/{external_id}.")
     quantity: Quantity
-    quantity_cancelled: int | None = Field(default=None, ge=0, description="Units cancelled by the store; kept when omitted.")
-    unit_price: Amount | None = Field(default=None, description="Price paid per unit; defaults to the variant's price.")
+    quantity_cancelled: int | None = Field(
+        default=None, ge=0, description="Units cancelled by the store; kept when omitted."
+    )
+    unit_price: Amount | None = Field(
+        default=None, description="Price paid per unit; defaults to the variant's price."
+    )
     discount_amount: Amount = Decimal("0")
     tax_amount: Amount = Decimal("0")
     product_name: Text200 | None = Field(default=None, description="Defaults to the product's name.")
@@ -70,7 +74,9 @@ class OrderIn(Strict):
     placed_at: Timestamp
     shipping_method: ShippingMethodCode = "standard"
     shipping_address: OrderAddressIn
-    billing_address: OrderAddressIn | None = Field(default=None, description="Defaults to the shipping address.")
+    billing_address: OrderAddressIn | None = Field(
+        default=None, description="Defaults to the shipping address."
+    )
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
     subtotal: Amount | None = Field(default=None, description="Defaults to the sum of unit price × quantity.")
     discount_total: Amount = Decimal("0")
@@ -82,7 +88,9 @@ class OrderIn(Strict):
     points_value: Amount = Decimal("0")
     coupons: list[CouponIn] = Field(default_factory=list, max_length=20)
     payments: list[PaymentIn] = Field(default_factory=list, max_length=20)
-    cancelled_at: Timestamp | None = Field(default=None, description="A cancellation made in the store; kept when omitted.")
+    cancelled_at: Timestamp | None = Field(
+        default=None, description="A cancellation made in the store; kept when omitted."
+    )
     cancel_reason: Text200 | None = None
     notes: str | None = Field(default=None, max_length=5000)
 
@@ -91,7 +99,9 @@ class OrderIn(Strict):
         skus: set[str] = set()
         for line in self.lines:
             if line.sku in skus:
-                raise ValueError(f"SKU {line.sku!r} appears on two lines; send one line with the total quantity")
+                raise ValueError(
+                    f"SKU {line.sku!r} appears on two lines; send one line with the total quantity"
+                )
             skus.add(line.sku)
         codes = [coupon.code.upper() for coupon in self.coupons]
         if len(set(codes)) != len(codes):

@@ -26,8 +26,17 @@ if TYPE_CHECKING:
     from shopdesk.api.schemas.orders import OrderAddressIn, OrderIn
 
 ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
-LINE_FIELDS = ("variant_id", "product_name", "size", "colour", "quantity", "unit_price", "price_kind",
-               "discount_amount", "tax_amount")
+LINE_FIELDS = (
+    "variant_id",
+    "product_name",
+    "size",
+    "colour",
+    "quantity",
+    "unit_price",
+    "price_kind",
+    "discount_amount",
+    "tax_amount",
+)
 CUSTOMER_FIELDS = ("name", "locale", "country", "phone")
 
 
@@ -52,12 +61,11 @@ def _customer_apply(
     by_email = Customer.objects.select_for_update().filter(email=email).order_by().first()
     by_external = (
         Customer.objects.select_for_update().filter(external_id=external_id).order_by().first()
-        if external_id else None
+        if external_id
+        else None
     )
     if by_external and by_email and by_external.pk != by_email.pk:
-        raise KeyConflict(
-            f'Email "{email}" belongs to another customer than "{external_id}".', field="email"
-        )
+        raise KeyConflict(f'Email "{email}" belongs to another customer than "{external_id}".', field="email")
     customer = by_external or by_email
     wanted: dict[str, Any] = {"email": email}
     if external_id:
@@ -85,14 +93,18 @@ def _customer_apply(
 # --- orders ------------------------------------------------------------------------------------
 def order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
     """Create the order (event `imported`) or bring it in line with `data` (event `updated`, only if changed)."""
-    return atomic_with_retry(lambda: _order_upsert(number=number, data=data, actor=actor), what=f"Order {number}")
+    return atomic_with_retry(
+        lambda: _order_upsert(number=number, data=data, actor=actor), what=f"Order {number}"
+    )
 
 
 def _variants_by_sku(data: OrderIn) -> dict[str, Variant]:
     skus = [line.sku for line in data.lines]
     variants = {
         v.sku: v
-        for v in Variant.objects.filter(sku__in=skus).select_related("product", "product__category").order_by()
+        for v in Variant.objects.filter(sku__in=skus)
+        .select_related("product", "product__category")
+        .order_by()
     }
     for index, sku in enumerate(skus):
         if sku not in variants:
@@ -116,7 +128,9 @@ def _line_wanted(
             "tax_amount": line.tax_amount,
             **({"unit_price": line.unit_price} if line.unit_price is not None else {}),
             **({"product_name": line.product_name} if line.product_name else {}),
-            **({"quantity_cancelled": line.quantity_cancelled} if line.quantity_cancelled is not None else {}),
+            **(
+                {"quantity_cancelled": line.quantity_cancelled} if line.quantity_cancelled is not None else {}
+            ),
         }
         existing = current.get(line.sku)
         if existing is not None:
@@ -174,7 +188,9 @@ def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
     if data.external_id:
         owner = Order.objects.filter(external_id=data.external_id).exclude(number=number).order_by().first()
         if owner is not None:
-            raise KeyConflict(f'external_id "{data.external_id}" belongs to order {owner.number}.', field="external_id")
+            raise KeyConflict(
+                f'external_id "{data.external_id}" belongs to order {owner.number}.', field="external_id"
+            )
     customer = _customer_apply(
         external_id=data.customer.external_id if data.customer else None,
         email=data.email,
@@ -196,15 +212,32 @@ def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
     coupons = {coupon.code.upper(): coupon.amount for coupon in data.coupons}
 
     if order is None:
-        order = _order_create(number=number, wanted=wanted, lines=lines, variants=variants,
-                              shipping=shipping, billing=billing, coupons=coupons)
+        order = _order_create(
+            number=number,
+            wanted=wanted,
+            lines=lines,
+            variants=variants,
+            shipping=shipping,
+            billing=billing,
+            coupons=coupons,
+        )
         for index, payment in enumerate(data.payments):
-            payment_apply(order=order, data=payment, actor=actor, audit=False, field_prefix=f"payments.{index}.")
+            payment_apply(
+                order=order, data=payment, actor=actor, audit=False, field_prefix=f"payments.{index}."
+            )
         events.order_imported(order=order, actor=actor)
         return Upserted(status=UpsertStatus.CREATED, kind="order", key=number, id=order.pk)
 
-    before, after = _order_update(order=order, wanted=wanted, current_lines=current_lines, lines=lines,
-                                  variants=variants, shipping=shipping, billing=billing, coupons=coupons)
+    before, after = _order_update(
+        order=order,
+        wanted=wanted,
+        current_lines=current_lines,
+        lines=lines,
+        variants=variants,
+        shipping=shipping,
+        billing=billing,
+        coupons=coupons,
+    )
     if after:
         events.order_updated(order=order, actor=actor, before=before, after=after)
     status = UpsertStatus.UPDATED if after else UpsertStatus.UNCHANGED
@@ -222,9 +255,16 @@ def _details_if_new(data: OrderIn) -> CustomerDetailsIn:
     return CustomerDetailsIn(name=data.shipping_address.name[:120], country=data.shipping_address.country)
 
 
-def _order_create(*, number: str, wanted: dict[str, Any], lines: dict[str, dict[str, Any]],
-                  variants: dict[str, Variant], shipping: dict[str, str], billing: dict[str, str],
-                  coupons: dict[str, Decimal]) -> Order:
+def _order_create(
+    *,
+    number: str,
+    wanted: dict[str, Any],
+    lines: dict[str, dict[str, Any]],
+    variants: dict[str, Variant],
+    shipping: dict[str, str],
+    billing: dict[str, str],
+    coupons: dict[str, Decimal],
+) -> Order:
     # Two address rows even when equal: a later billing change must not move the parcel.
     shipping_address = Address.objects.create(**shipping)
     billing_address = Address.objects.create(**billing)
@@ -244,15 +284,20 @@ def _coupons_create(*, order: Order, coupons: dict[str, Decimal]) -> None:
         return
     known = {c.code: c.pk for c in Coupon.objects.filter(code__in=list(coupons))}
     OrderCoupon.objects.bulk_create(
-        OrderCoupon(order=order, code=code, coupon_id=known.get(code), amount=amount) for code, amount in coupons.items()
+        OrderCoupon(order=order, code=code, coupon_id=known.get(code), amount=amount)
+        for code, amount in coupons.items()
     )
 
 
-def _order_snapshot(order: Order, lines: dict[str, OrderLine], wanted: dict[str, Any],
-                    line_wanted: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _order_snapshot(
+    order: Order, lines: dict[str, OrderLine], wanted: dict[str, Any], line_wanted: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """The order as flat keys, limited to what the store sends (so what it omits is never a change)."""
     snapshot: dict[str, Any] = {name: getattr(order, name) for name in wanted}
-    for prefix, address in (("shipping_address", order.shipping_address), ("billing_address", order.billing_address)):
+    for prefix, address in (
+        ("shipping_address", order.shipping_address),
+        ("billing_address", order.billing_address),
+    ):
         snapshot |= {f"{prefix}.{name}": getattr(address, name) for name in ADDRESS_FIELDS}
     for sku, line in lines.items():
         fields = line_wanted.get(sku, dict.fromkeys(LINE_FIELDS))
@@ -262,9 +307,17 @@ def _order_snapshot(order: Order, lines: dict[str, OrderLine], wanted: dict[str,
     return snapshot
 
 
-def _order_update(*, order: Order, wanted: dict[str, Any], current_lines: dict[str, OrderLine],
-                  lines: dict[str, dict[str, Any]], variants: dict[str, Variant], shipping: dict[str, str],
-                  billing: dict[str, str], coupons: dict[str, Decimal]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _order_update(
+    *,
+    order: Order,
+    wanted: dict[str, Any],
+    current_lines: dict[str, OrderLine],
+    lines: dict[str, dict[str, Any]],
+    variants: dict[str, Variant],
+    shipping: dict[str, str],
+    billing: dict[str, str],
+    coupons: dict[str, Decimal],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     desired: dict[str, Any] = dict(wanted)
     desired |= {f"shipping_address.{name}": value for name, value in shipping.items()}
     desired |= {f"billing_address.{name}": value for name, value in billing.items()}
@@ -290,8 +343,13 @@ def _order_update(*, order: Order, wanted: dict[str, Any], current_lines: dict[s
     return before, after
 
 
-def _lines_update(*, order: Order, current: dict[str, OrderLine], wanted: dict[str, dict[str, Any]],
-                  variants: dict[str, Variant]) -> None:
+def _lines_update(
+    *,
+    order: Order,
+    current: dict[str, OrderLine],
+    wanted: dict[str, dict[str, Any]],
+    variants: dict[str, Variant],
+) -> None:
     for sku, line in current.items():
         if sku in wanted:
             continue
@@ -305,7 +363,9 @@ def _lines_update(*, order: Order, current: dict[str, OrderLine], wanted: dict[s
     for index, (sku, fields) in enumerate(wanted.items()):
         existing = current.get(sku)
         if existing is None:
-            OrderLine.objects.create(order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields)
+            OrderLine.objects.create(
+                order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields
+            )
             continue
         kept = fields["quantity"] - fields.get("quantity_cancelled", existing.quantity_cancelled)
         if existing.quantity_returned > kept:

@@ -21,8 +21,20 @@ from shopdesk.payments.models import Payment
 if TYPE_CHECKING:
     from shopdesk.api.schemas.payments import PaymentEventIn, PaymentIn
 
-PAYMENT_FIELDS = ("method", "provider", "provider_reference", "currency", "amount", "amount_authorised",
-                  "amount_captured", "state", "decline_code", "verification_status", "card_brand", "card_last4")
+PAYMENT_FIELDS = (
+    "method",
+    "provider",
+    "provider_reference",
+    "currency",
+    "amount",
+    "amount_authorised",
+    "amount_captured",
+    "state",
+    "decline_code",
+    "verification_status",
+    "card_brand",
+    "card_last4",
+)
 
 
 def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, actor: Actor) -> Upserted:
@@ -32,7 +44,9 @@ def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, acto
         order = Order.objects.select_for_update().filter(number=order_number).order_by().first()
         if order is None:
             raise OrderNotFound(order_number)
-        status = payment_apply(order=order, data=data.model_copy(update={"external_id": external_id}), actor=actor)
+        status = payment_apply(
+            order=order, data=data.model_copy(update={"external_id": external_id}), actor=actor
+        )
         payment = Payment.objects.get(external_id=external_id)
         return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
 
@@ -51,10 +65,14 @@ def payment_apply(
     payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
     if payment is not None and payment.order_id != order.pk:
         other = Order.objects.filter(pk=payment.order_id).values_list("number", flat=True).first()
-        raise KeyConflict(f'Payment "{external_id}" belongs to order {other}, not {order.number}.',
-                          field=f"{field_prefix}external_id")
+        raise KeyConflict(
+            f'Payment "{external_id}" belongs to order {other}, not {order.number}.',
+            field=f"{field_prefix}external_id",
+        )
     # None means "not sent": keep the current value (or the model default for a new payment).
-    wanted: dict[str, Any] = {name: value for name in PAYMENT_FIELDS if (value := getattr(data, name)) is not None}
+    wanted: dict[str, Any] = {
+        name: value for name in PAYMENT_FIELDS if (value := getattr(data, name)) is not None
+    }
     wanted["currency"] = data.currency or order.currency
     if payment is None:
         if "amount_authorised" not in wanted and "amount_captured" in wanted:
@@ -63,9 +81,13 @@ def payment_apply(
             order=order, external_id=external_id, created_at=data.created_at or order.placed_at, **wanted
         )
         if audit:
-            events.order_payment_updated(order=order, actor=actor, before=None,
-                                         after={"state": payment.state, "amount": str(payment.amount)},
-                                         message=_payment_message(payment))
+            events.order_payment_updated(
+                order=order,
+                actor=actor,
+                before=None,
+                after={"state": payment.state, "amount": str(payment.amount)},
+                message=_payment_message(payment),
+            )
         return UpsertStatus.CREATED
     if data.created_at:
         wanted["created_at"] = data.created_at
@@ -79,8 +101,11 @@ def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], ac
     captured = wanted.get("amount_captured", payment.amount_captured)
     authorised = wanted.get("amount_authorised", payment.amount_authorised)
     if captured > authorised:
-        raise Conflict(f'Payment "{payment.external_id}" would have {captured} captured but only {authorised} '
-                       "authorised.", code="captured_more_than_authorised")
+        raise Conflict(
+            f'Payment "{payment.external_id}" would have {captured} captured but only {authorised} '
+            "authorised.",
+            code="captured_more_than_authorised",
+        )
     if payment.amount_refunded > captured:
         raise Conflict(
             f'Payment "{payment.external_id}" has {payment.amount_refunded} refunded, more than the {captured} '
@@ -90,8 +115,9 @@ def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], ac
     for name in after:
         setattr(payment, name, wanted[name])
     payment.save(update_fields=[*after, "updated_at"])
-    events.order_payment_updated(order=order, actor=actor, before=before, after=after,
-                                 message=_payment_message(payment))
+    events.order_payment_updated(
+        order=order, actor=actor, before=before, after=after, message=_payment_message(payment)
+    )
     return UpsertStatus.UPDATED
 
 
@@ -123,19 +149,29 @@ def _event_effect(*, payment: Payment, data: PaymentEventIn) -> dict[str, Any]:
         return {"state": PaymentState.AUTHORISED, "amount_authorised": amount, "decline_code": ""}
     if data.kind == "captured":
         if state == PaymentState.VOIDED:
-            raise Conflict(f'Payment "{payment.external_id}" was voided; it cannot be captured.', code="payment_voided")
+            raise Conflict(
+                f'Payment "{payment.external_id}" was voided; it cannot be captured.', code="payment_voided"
+            )
         amount = data.amount if data.amount is not None else (payment.amount_authorised or payment.amount)
-        return {"state": PaymentState.CAPTURED, "amount_captured": amount,
-                "amount_authorised": max(amount, payment.amount_authorised), "decline_code": ""}
+        return {
+            "state": PaymentState.CAPTURED,
+            "amount_captured": amount,
+            "amount_authorised": max(amount, payment.amount_authorised),
+            "decline_code": "",
+        }
     if data.kind == "declined":
         if state in (PaymentState.AUTHORISED, PaymentState.CAPTURED):
-            raise Conflict(f'Payment "{payment.external_id}" is already {state}; it cannot be declined now.',
-                           code="payment_already_authorised")
+            raise Conflict(
+                f'Payment "{payment.external_id}" is already {state}; it cannot be declined now.',
+                code="payment_already_authorised",
+            )
         return {"state": PaymentState.DECLINED, "decline_code": data.decline_code}
     if data.kind == "voided":
         if state == PaymentState.CAPTURED:
-            raise Conflict(f'Payment "{payment.external_id}" is captured; refund it instead of voiding it.',
-                           code="payment_captured")
+            raise Conflict(
+                f'Payment "{payment.external_id}" is captured; refund it instead of voiding it.',
+                code="payment_captured",
+            )
         return {"state": PaymentState.VOIDED}
     verification = {
         "verification_required": VerificationStatus.REQUIRED,

@@ -25,23 +25,40 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
     held = next((p for p in page.packages if p.status == TrackingStatus.HELD_AT_CUSTOMS), None)
     model = zone.duties if zone else "none"
     goods = page.totals.subtotal.amount - page.totals.discounts.amount
-    facts: dict[str, object] = {"zone": zone.code if zone else None, "duties_model": model, "goods_value": goods,
-                                "held_at_customs": held.id if held else None}
-    refusing = (f" If you refuse the parcel, it comes back to us and we refund the items less "
-                f"{money(rules.return_shipping_charge)} return shipping"
-                + (" and the original shipping" if rules.refund_deducts_original_shipping else "")
-                + ("; duties you paid are not refunded by us" if not rules.duties_refunded else "") + ".")
+    facts: dict[str, object] = {
+        "zone": zone.code if zone else None,
+        "duties_model": model,
+        "goods_value": goods,
+        "held_at_customs": held.id if held else None,
+    }
+    refusing = (
+        f" If you refuse the parcel, it comes back to us and we refund the items less "
+        f"{money(rules.return_shipping_charge)} return shipping"
+        + (" and the original shipping" if rules.refund_deducts_original_shipping else "")
+        + ("; duties you paid are not refunded by us" if not rules.duties_refunded else "")
+        + "."
+    )
     if model == "none":
-        return Diagnosis(code="duties_none", topic="customs_duties", title="No customs duties",
-                         message="Your order ships within the same customs area, so there are no duties to pay.",
-                         severity=Severity.OK, facts=facts)
+        return Diagnosis(
+            code="duties_none",
+            topic="customs_duties",
+            title="No customs duties",
+            message="Your order ships within the same customs area, so there are no duties to pay.",
+            severity=Severity.OK,
+            facts=facts,
+        )
     if model == "store_pays":
         return Diagnosis(
-            code="duties_paid_by_store", topic="customs_duties", title="Duties are on us",
-            message=(f"We pay the duties and import taxes for {zone.name if zone else 'your country'}"
-                     f"{' (' + money(page.totals.duties.amount) + ' included in your total)' if page.totals.duties.amount else ''}. "
-                     "Nothing is due on delivery; if a carrier asks you for money, don't pay and contact us."),
-            severity=Severity.OK, facts={**facts, "duties_charged": page.totals.duties.amount},
+            code="duties_paid_by_store",
+            topic="customs_duties",
+            title="Duties are on us",
+            message=(
+                f"We pay the duties and import taxes for {zone.name if zone else 'your country'}"
+                f"{' (' + money(page.totals.duties.amount) + ' included in your total)' if page.totals.duties.amount else ''}. "
+                "Nothing is due on delivery; if a carrier asks you for money, don't pay and contact us."
+            ),
+            severity=Severity.OK,
+            facts={**facts, "duties_charged": page.totals.duties.amount},
         )
     threshold = zone.duties_free_under if zone and zone.duties_free_under is not None else Decimal(0)
     rate = zone.duties_rate_percent if zone and zone.duties_rate_percent is not None else Decimal(0)
@@ -49,17 +66,27 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
     estimate = Money(goods * rate / 100, page.currency).amount if due else Decimal(0)
     facts.update({"duties_free_under": threshold, "rate_percent": rate, "estimate": estimate, "due": due})
     if due:
-        message = (f"Duties for {zone.name if zone else 'your country'} are collected by the carrier on delivery: "
-                   f"about {money(estimate)} ({rate}% of {money(goods)}).")
+        message = (
+            f"Duties for {zone.name if zone else 'your country'} are collected by the carrier on delivery: "
+            f"about {money(estimate)} ({rate}% of {money(goods)})."
+        )
     else:
-        message = (f"Orders under {money(threshold)} enter {zone.name if zone else 'your country'} without duties, "
-                   "so nothing should be due on delivery.")
+        message = (
+            f"Orders under {money(threshold)} enter {zone.name if zone else 'your country'} without duties, "
+            "so nothing should be due on delivery."
+        )
     if held is not None:
-        message = (f"Package {held.position} is held at customs until the duties are paid. " + message +
-                   f" {held.carrier_name} contacts you with a payment link; paying it releases the parcel.")
+        message = (
+            f"Package {held.position} is held at customs until the duties are paid. "
+            + message
+            + f" {held.carrier_name} contacts you with a payment link; paying it releases the parcel."
+        )
     return Diagnosis(
         code="held_at_customs" if held else ("duties_on_delivery" if due else "duties_under_threshold"),
-        topic="customs_duties", title="Held at customs" if held else "Customs duties on delivery",
-        message=message + refusing, severity=Severity.WARN if held else Severity.INFO, facts=facts,
+        topic="customs_duties",
+        title="Held at customs" if held else "Customs duties on delivery",
+        message=message + refusing,
+        severity=Severity.WARN if held else Severity.INFO,
+        facts=facts,
         shipment_id=held.id if held else None,
     )

@@ -1,7 +1,7 @@
 """Where is my package? Tracking not updated, not yet due, late, lost, or delivered but not received.
 
-    tracking_not_updated_diagnose   age of the last scan vs the stale threshold → reassure, or inquire
-    package_not_received_diagnose   not due yet / late / lost → investigation; delivered → what to check
+tracking_not_updated_diagnose   age of the last scan vs the stale threshold → reassure, or inquire
+package_not_received_diagnose   not due yet / late / lost → investigation; delivered → what to check
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from shopdesk.orders.selectors import CaseView, OrderPage, PackageView
 
 # Past these, nobody waits for a scan: the package is where it is.
-_SETTLED = {TrackingStatus.DELIVERED, TrackingStatus.RETURNED_TO_SENDER, TrackingStatus.AVAILABLE_FOR_PICKUP,
-            TrackingStatus.LABEL_CREATED}
+_SETTLED = {
+    TrackingStatus.DELIVERED,
+    TrackingStatus.RETURNED_TO_SENDER,
+    TrackingStatus.AVAILABLE_FOR_PICKUP,
+    TrackingStatus.LABEL_CREATED,
+}
 DELIVERED_WAIT_HOURS = 48
 
 
@@ -50,23 +54,38 @@ def tracking_not_updated_diagnose(*, package: PackageView, now: dt.datetime) -> 
     age = scan_age_days(package, now)
     if package.status in _SETTLED or age is None or age >= shipping.lost_after_days:
         return None
-    facts = {"last_scan_at": package.last_event_at, "days_since_last_scan": int(age),
-             "stale_after_days": shipping.stale_tracking_days, "lost_after_days": shipping.lost_after_days}
+    facts = {
+        "last_scan_at": package.last_event_at,
+        "days_since_last_scan": int(age),
+        "stale_after_days": shipping.stale_tracking_days,
+        "lost_after_days": shipping.lost_after_days,
+    }
     if age < shipping.stale_tracking_days:
         return Diagnosis(
-            code="tracking_recent", topic="tracking_not_updated", title="Tracking is up to date",
-            message=(f"The last scan was {int(age)} day{'s' if int(age) != 1 else ''} ago. Parcels are often not "
-                     f"scanned for a few days while they cross the country or a border; we only worry after "
-                     f"{shipping.stale_tracking_days} days without a scan."),
-            severity=Severity.OK, facts=facts, shipment_id=package.id,
+            code="tracking_recent",
+            topic="tracking_not_updated",
+            title="Tracking is up to date",
+            message=(
+                f"The last scan was {int(age)} day{'s' if int(age) != 1 else ''} ago. Parcels are often not "
+                f"scanned for a few days while they cross the country or a border; we only worry after "
+                f"{shipping.stale_tracking_days} days without a scan."
+            ),
+            severity=Severity.OK,
+            facts=facts,
+            shipment_id=package.id,
         )
     return Diagnosis(
-        code="tracking_stale", topic="tracking_not_updated",
+        code="tracking_stale",
+        topic="tracking_not_updated",
         title=f"No tracking update for {int(age)} days",
-        message=(f"Package {package.position} has not been scanned for {int(age)} days, longer than the "
-                 f"{shipping.stale_tracking_days} days we expect. It is most likely still moving, but we can ask "
-                 f"{package.carrier_name} where it is." + _case_sentence(package, "carrier_inquiry")),
-        severity=Severity.WARN, facts=facts, shipment_id=package.id,
+        message=(
+            f"Package {package.position} has not been scanned for {int(age)} days, longer than the "
+            f"{shipping.stale_tracking_days} days we expect. It is most likely still moving, but we can ask "
+            f"{package.carrier_name} where it is." + _case_sentence(package, "carrier_inquiry")
+        ),
+        severity=Severity.WARN,
+        facts=facts,
+        shipment_id=package.id,
         actions=_case_action(package, "carrier_inquiry", f"Ask {package.carrier_name} where it is"),
     )
 
@@ -77,7 +96,9 @@ def _reship_or_refund() -> str:
     return " or ".join(words[option] for option in options)
 
 
-def package_not_received_diagnose(*, page: OrderPage, package: PackageView, now: dt.datetime) -> Diagnosis | None:
+def package_not_received_diagnose(
+    *, page: OrderPage, package: PackageView, now: dt.datetime
+) -> Diagnosis | None:
     shipping = get_policy().shipping
     if package.status == TrackingStatus.RETURNED_TO_SENDER:
         return None
@@ -85,18 +106,26 @@ def package_not_received_diagnose(*, page: OrderPage, package: PackageView, now:
         return _delivered_not_received(package, now)
     age = scan_age_days(package, now)
     window = package.window
-    facts: dict[str, object] = {"window": window.as_dict() if window else None,
-                                "days_since_last_scan": int(age) if age is not None else None,
-                                "late_grace_days": shipping.late_grace_days,
-                                "lost_after_days": shipping.lost_after_days}
+    facts: dict[str, object] = {
+        "window": window.as_dict() if window else None,
+        "days_since_last_scan": int(age) if age is not None else None,
+        "late_grace_days": shipping.late_grace_days,
+        "lost_after_days": shipping.lost_after_days,
+    }
     if age is not None and age >= shipping.lost_after_days and package.status != TrackingStatus.LABEL_CREATED:
         return Diagnosis(
-            code="package_lost", topic="package_not_received", title="Your package seems to be lost",
-            message=(f"Package {package.position} has not been scanned for {int(age)} days. After "
-                     f"{shipping.lost_after_days} days we treat a parcel as lost: we open an investigation with "
-                     f"{package.carrier_name} and, if it does not turn up, we {_reship_or_refund()}, "
-                     "whichever you prefer." + _case_sentence(package, "investigation")),
-            severity=Severity.BAD, facts=facts, shipment_id=package.id,
+            code="package_lost",
+            topic="package_not_received",
+            title="Your package seems to be lost",
+            message=(
+                f"Package {package.position} has not been scanned for {int(age)} days. After "
+                f"{shipping.lost_after_days} days we treat a parcel as lost: we open an investigation with "
+                f"{package.carrier_name} and, if it does not turn up, we {_reship_or_refund()}, "
+                "whichever you prefer." + _case_sentence(package, "investigation")
+            ),
+            severity=Severity.BAD,
+            facts=facts,
+            shipment_id=package.id,
             actions=_case_action(package, "investigation", "Open an investigation"),
         )
     if window is None:
@@ -104,42 +133,64 @@ def package_not_received_diagnose(*, page: OrderPage, package: PackageView, now:
     late_after = window.latest + dt.timedelta(days=shipping.late_grace_days)
     if page.today > late_after:
         return Diagnosis(
-            code="package_late", topic="package_not_received", title="Your package is late",
-            message=(f"Package {package.position} was due by {format_date(window.latest)} and is still on its "
-                     f"way. We can open an investigation with {package.carrier_name}; if the parcel does not "
-                     f"arrive, we {_reship_or_refund()}." + _case_sentence(package, "investigation")),
-            severity=Severity.WARN, facts={**facts, "late_since": late_after}, shipment_id=package.id,
+            code="package_late",
+            topic="package_not_received",
+            title="Your package is late",
+            message=(
+                f"Package {package.position} was due by {format_date(window.latest)} and is still on its "
+                f"way. We can open an investigation with {package.carrier_name}; if the parcel does not "
+                f"arrive, we {_reship_or_refund()}." + _case_sentence(package, "investigation")
+            ),
+            severity=Severity.WARN,
+            facts={**facts, "late_since": late_after},
+            shipment_id=package.id,
             actions=_case_action(package, "investigation", "Open an investigation"),
         )
     return Diagnosis(
-        code="package_not_yet_due", topic="package_not_received", title="Your package is on time",
-        message=(f"Package {package.position} is expected between {format_date(window.earliest)} and "
-                 f"{format_date(window.latest)}. If it has not arrived "
-                 f"{shipping.late_grace_days} days after that, come back here and we will open an investigation."),
-        severity=Severity.OK, facts=facts, shipment_id=package.id,
+        code="package_not_yet_due",
+        topic="package_not_received",
+        title="Your package is on time",
+        message=(
+            f"Package {package.position} is expected between {format_date(window.earliest)} and "
+            f"{format_date(window.latest)}. If it has not arrived "
+            f"{shipping.late_grace_days} days after that, come back here and we will open an investigation."
+        ),
+        severity=Severity.OK,
+        facts=facts,
+        shipment_id=package.id,
     )
 
 
 def _delivered_not_received(package: PackageView, now: dt.datetime) -> Diagnosis:
     delivered_at = package.delivered_at or package.last_event_at
     hours = (now - delivered_at).total_seconds() / 3600 if delivered_at else None
-    location = next((e.location for e in package.events if e.status == TrackingStatus.DELIVERED and e.location), "")
+    location = next(
+        (e.location for e in package.events if e.status == TrackingStatus.DELIVERED and e.location), ""
+    )
     where = f" ({location})" if location else ""
-    message = (f"{package.carrier_name} marked package {package.position} as delivered{where}"
-               f"{' on ' + format_date(package.delivered_on) if package.delivered_on else ''}. If you can't find "
-               "it: look around the entrance, mailroom or a safe place, ask your neighbours and building staff, "
-               f"and check for a card from the carrier. Parcels marked delivered often turn up within "
-               f"{DELIVERED_WAIT_HOURS} hours.")
+    message = (
+        f"{package.carrier_name} marked package {package.position} as delivered{where}"
+        f"{' on ' + format_date(package.delivered_on) if package.delivered_on else ''}. If you can't find "
+        "it: look around the entrance, mailroom or a safe place, ask your neighbours and building staff, "
+        f"and check for a card from the carrier. Parcels marked delivered often turn up within "
+        f"{DELIVERED_WAIT_HOURS} hours."
+    )
     can_investigate = hours is not None and hours >= DELIVERED_WAIT_HOURS
     if can_investigate:
         message += " It is still missing after that, so we can open an investigation."
     else:
         message += " If it is still missing after that, come back here to open an investigation."
     return Diagnosis(
-        code="delivered_not_received", topic="package_not_received", title="Delivered, but not with you?",
-        message=message + _case_sentence(package, "investigation"), severity=Severity.INFO,
-        facts={"delivered_at": delivered_at, "hours_since_delivery": int(hours) if hours is not None else None,
-               "wait_hours": DELIVERED_WAIT_HOURS},
+        code="delivered_not_received",
+        topic="package_not_received",
+        title="Delivered, but not with you?",
+        message=message + _case_sentence(package, "investigation"),
+        severity=Severity.INFO,
+        facts={
+            "delivered_at": delivered_at,
+            "hours_since_delivery": int(hours) if hours is not None else None,
+            "wait_hours": DELIVERED_WAIT_HOURS,
+        },
         shipment_id=package.id,
         actions=_case_action(package, "investigation", "Open an investigation") if can_investigate else (),
     )

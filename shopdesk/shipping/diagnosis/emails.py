@@ -10,10 +10,16 @@ if TYPE_CHECKING:
     from shopdesk.orders.models import Order
 
 # The notifications app's template names, as a customer would say them.
-_NAMES = {"confirmation": "order confirmation", "shipped": "shipping notice", "delivered": "delivery notice",
-          "cancelled": "cancellation notice", "address_changed": "address change notice",
-          "billing_address_changed": "billing address notice", "line_changed": "item change notice",
-          "email_change_confirm": "email change confirmation"}
+_NAMES = {
+    "confirmation": "order confirmation",
+    "shipped": "shipping notice",
+    "delivered": "delivery notice",
+    "cancelled": "cancellation notice",
+    "address_changed": "address change notice",
+    "billing_address_changed": "billing address notice",
+    "line_changed": "item change notice",
+    "email_change_confirm": "email change confirmation",
+}
 
 
 def emails_diagnose(*, order: Order, topic: str = "confirmation_email_missing") -> Diagnosis:
@@ -22,26 +28,60 @@ def emails_diagnose(*, order: Order, topic: str = "confirmation_email_missing") 
     emails = [email for email in emails_for_order(order) if email.template != "magic_link"]
     facts = {"emails": [email.as_dict() for email in emails], "address": order.email}
     actions = (
-        DiagnosisAction(kind="action", label="Send it again", action="resend", url=f"/orders/{order.number}/resend/"),
-        DiagnosisAction(kind="action", label="Fix my email address", action="change_email",
-                        url=f"/orders/{order.number}/email/"),
+        DiagnosisAction(
+            kind="action", label="Send it again", action="resend", url=f"/orders/{order.number}/resend/"
+        ),
+        DiagnosisAction(
+            kind="action",
+            label="Fix my email address",
+            action="change_email",
+            url=f"/orders/{order.number}/email/",
+        ),
     )
     failed = [email for email in emails if email.status == "failed"]
     if not emails:
-        message = (f"We have not emailed anything about this order yet. Emails go to {order.email}; "
-                   "if that address is wrong, fix it below.")
-        return Diagnosis(code="emails_none", topic=topic, title="No emails yet", message=message,
-                         severity=Severity.INFO, facts=facts, actions=actions)
+        message = (
+            f"We have not emailed anything about this order yet. Emails go to {order.email}; "
+            "if that address is wrong, fix it below."
+        )
+        return Diagnosis(
+            code="emails_none",
+            topic=topic,
+            title="No emails yet",
+            message=message,
+            severity=Severity.INFO,
+            facts=facts,
+            actions=actions,
+        )
     listed = "; ".join(
         f"{_NAMES.get(e.template, e.template.replace('_', ' '))} to {e.to}, "
-        f"{(e.sent_at or e.created_at).strftime('%-d %B at %H:%M')} ({e.status})" for e in emails
+        f"{(e.sent_at or e.created_at).strftime('%-d %B at %H:%M')} ({e.status})"
+        for e in emails
     )
     if failed:
-        message = (f"We could not deliver some emails to {failed[-1].to}: the address may be mistyped or the "
-                   f"mailbox full. What we sent: {listed}. Fix the address, then ask us to send it again.")
-        return Diagnosis(code="emails_bounced", topic=topic, title="An email could not be delivered",
-                         message=message, severity=Severity.WARN, facts=facts, actions=actions)
-    message = (f"What we sent: {listed}. Look in your spam, junk or promotions folder for mail from us, and check "
-               f"that {order.email} is right. You can have any email sent again.")
-    return Diagnosis(code="emails_sent", topic=topic, title="What we emailed you", message=message,
-                     severity=Severity.INFO, facts=facts, actions=actions)
+        message = (
+            f"We could not deliver some emails to {failed[-1].to}: the address may be mistyped or the "
+            f"mailbox full. What we sent: {listed}. Fix the address, then ask us to send it again."
+        )
+        return Diagnosis(
+            code="emails_bounced",
+            topic=topic,
+            title="An email could not be delivered",
+            message=message,
+            severity=Severity.WARN,
+            facts=facts,
+            actions=actions,
+        )
+    message = (
+        f"What we sent: {listed}. Look in your spam, junk or promotions folder for mail from us, and check "
+        f"that {order.email} is right. You can have any email sent again."
+    )
+    return Diagnosis(
+        code="emails_sent",
+        topic=topic,
+        title="What we emailed you",
+        message=message,
+        severity=Severity.INFO,
+        facts=facts,
+        actions=actions,
+    )

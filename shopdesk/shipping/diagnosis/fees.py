@@ -30,7 +30,9 @@ def shipping_fees_diagnose(*, page: OrderPage) -> Diagnosis:
     parts = []
     if method:
         if free:
-            parts.append(f"{method.name} shipping was free because your order is over {money(method.free_over or Decimal(0))}")
+            parts.append(
+                f"{method.name} shipping was free because your order is over {money(method.free_over or Decimal(0))}"
+            )
         else:
             tail = f" (free over {money(method.free_over)})" if method.free_over is not None else ""
             parts.append(f"{method.name} shipping costs {money(method.fee)}{tail}")
@@ -41,15 +43,29 @@ def shipping_fees_diagnose(*, page: OrderPage) -> Diagnosis:
         parts.append(f"{money(page.totals.duties.amount)} duties and import taxes were paid at checkout")
     if page.totals.tax.amount:
         parts.append(f"tax was {money(page.totals.tax.amount)}")
-    message = "; ".join(parts) + f". In total you paid {money(charged)} for shipping." if parts else \
-        f"You paid {money(charged)} for shipping."
+    message = (
+        "; ".join(parts) + f". In total you paid {money(charged)} for shipping."
+        if parts
+        else f"You paid {money(charged)} for shipping."
+    )
     return Diagnosis(
-        code="shipping_fees", topic="shipping_fees", title="Your shipping costs", message=message[:1].upper() + message[1:],
+        code="shipping_fees",
+        topic="shipping_fees",
+        title="Your shipping costs",
+        message=message[:1].upper() + message[1:],
         severity=Severity.INFO,
-        facts={"method": method.code if method else page.shipping_method, "method_fee": method.fee if method else None,
-               "free_over": method.free_over if method else None, "free": free, "charged": charged,
-               "surcharge": extra, "surcharges": [s.code for s in surcharges], "duties": page.totals.duties.amount,
-               "tax": page.totals.tax.amount, "currency": page.currency},
+        facts={
+            "method": method.code if method else page.shipping_method,
+            "method_fee": method.fee if method else None,
+            "free_over": method.free_over if method else None,
+            "free": free,
+            "charged": charged,
+            "surcharge": extra,
+            "surcharges": [s.code for s in surcharges],
+            "duties": page.totals.duties.amount,
+            "tax": page.totals.tax.amount,
+            "currency": page.currency,
+        },
     )
 
 
@@ -64,5 +80,11 @@ def ships_from_diagnose(*, page: OrderPage) -> Diagnosis:
             message += f" The rest will leave from {planned[0] if planned else page.ship_from_name}."
     else:
         message = f"Your order will leave from {planned[0] if planned else 'our warehouse'}."
-    return Diagnosis(code="ships_from", topic="ships_from", title="Where your order ships from", message=message,
-                     severity=Severity.INFO, facts={"shipped_from": shipped, "zone_warehouses": planned})
+    return Diagnosis(
+        code="ships_from",
+        topic="ships_from",
+        title="Where your order ships from",
+        message=message,
+        severity=Severity.INFO,
+        facts={"shipped_from": shipped, "zone_warehouses": planned},
+    )

@@ -1,7 +1,7 @@
 """Which diagnoses apply to an order: the panels of the order page, and any one topic on request.
 
-    order_diagnoses(page=, now=)          the relevant ones, most pressing first
-    diagnosis_for_topic(topic=, page=, now=)   one question asked in chat or the API
+order_diagnoses(page=, now=)          the relevant ones, most pressing first
+diagnosis_for_topic(topic=, page=, now=)   one question asked in chat or the API
 """
 
 from __future__ import annotations
@@ -27,20 +27,38 @@ if TYPE_CHECKING:
 
 _ORDER = {Severity.BAD: 0, Severity.WARN: 1, Severity.INFO: 2, Severity.OK: 3}
 # Packages whose situation has its own panel (customs, missed delivery) or the page sentence.
-_SAID_ELSEWHERE = {TrackingStatus.HELD_AT_CUSTOMS, TrackingStatus.DELIVERY_ATTEMPTED,
-                   TrackingStatus.AVAILABLE_FOR_PICKUP}
-TOPICS = ("split_shipment", "tracking_not_updated", "package_not_received", "package_returned", "tracking_invalid",
-          "not_at_address", "customs_duties", "shipping_fees", "ships_from", "confirmation_email_missing",
-          "delivery_email_missing")
+_SAID_ELSEWHERE = {
+    TrackingStatus.HELD_AT_CUSTOMS,
+    TrackingStatus.DELIVERY_ATTEMPTED,
+    TrackingStatus.AVAILABLE_FOR_PICKUP,
+}
+TOPICS = (
+    "split_shipment",
+    "tracking_not_updated",
+    "package_not_received",
+    "package_returned",
+    "tracking_invalid",
+    "not_at_address",
+    "customs_duties",
+    "shipping_fees",
+    "ships_from",
+    "confirmation_email_missing",
+    "delivery_email_missing",
+)
 
 
 def _tracking_number(package: PackageView, now: dt.datetime) -> Diagnosis:
     scanned = package.status != TrackingStatus.LABEL_CREATED or bool(
         [e for e in package.events if e.status != TrackingStatus.LABEL_CREATED]
     )
-    return tracking_number_diagnose(number=package.tracking_number, expected_carrier=package.carrier,
-                                    label_created_at=package.shipped_at or package.created_at,
-                                    scanned=scanned, shipment_id=package.id, now=now)
+    return tracking_number_diagnose(
+        number=package.tracking_number,
+        expected_carrier=package.carrier,
+        label_created_at=package.shipped_at or package.created_at,
+        scanned=scanned,
+        shipment_id=package.id,
+        now=now,
+    )
 
 
 def _package_diagnoses(page: OrderPage, package: PackageView, now: dt.datetime) -> list[Diagnosis]:
@@ -95,14 +113,26 @@ def diagnosis_for_topic(*, topic: str, page: OrderPage, now: dt.datetime) -> lis
     }
     if topic in single:
         result = single[topic](page=page)
-        return [result] if result is not None else [
-            Diagnosis(code="single_package", topic=topic, title="One package",
-                      message="Your order travels in one package.", severity=Severity.OK)]
+        return (
+            [result]
+            if result is not None
+            else [
+                Diagnosis(
+                    code="single_package",
+                    topic=topic,
+                    title="One package",
+                    message="Your order travels in one package.",
+                    severity=Severity.OK,
+                )
+            ]
+        )
     results: list[Diagnosis | None] = []
     for package in page.packages:
         if topic == "tracking_not_updated":
-            results.append(tracking_not_updated_diagnose(package=package, now=now)
-                           or package_not_received_diagnose(page=page, package=package, now=now))
+            results.append(
+                tracking_not_updated_diagnose(package=package, now=now)
+                or package_not_received_diagnose(page=page, package=package, now=now)
+            )
         elif topic == "package_not_received":
             results.append(package_not_received_diagnose(page=page, package=package, now=now))
         elif topic == "package_returned":
@@ -111,8 +141,18 @@ def diagnosis_for_topic(*, topic: str, page: OrderPage, now: dt.datetime) -> lis
             results.append(_tracking_number(package, now))
     answers = [r for r in results if r is not None]
     if not answers:
-        message = ("Nothing has shipped yet, so there is no tracking to check."
-                   if not page.packages else "None of your packages is in that situation.")
-        answers.append(Diagnosis(code="not_applicable", topic=topic, title="Nothing to report", message=message,
-                                 severity=Severity.OK))
+        message = (
+            "Nothing has shipped yet, so there is no tracking to check."
+            if not page.packages
+            else "None of your packages is in that situation."
+        )
+        answers.append(
+            Diagnosis(
+                code="not_applicable",
+                topic=topic,
+                title="Nothing to report",
+                message=message,
+                severity=Severity.OK,
+            )
+        )
     return answers

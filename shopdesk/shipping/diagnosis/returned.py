@@ -13,7 +13,11 @@ from shopdesk.shipping.enums import TrackingStatus
 if TYPE_CHECKING:
     from shopdesk.orders.selectors import OrderPage, PackageView
 
-_PROBLEM_STATUSES = {TrackingStatus.RETURNED_TO_SENDER, TrackingStatus.EXCEPTION, TrackingStatus.DELIVERY_ATTEMPTED}
+_PROBLEM_STATUSES = {
+    TrackingStatus.RETURNED_TO_SENDER,
+    TrackingStatus.EXCEPTION,
+    TrackingStatus.DELIVERY_ATTEMPTED,
+}
 
 
 def returned_reason(package: PackageView) -> str:
@@ -31,7 +35,11 @@ def returned_to_sender_diagnose(*, page: OrderPage, package: PackageView) -> Dia
     currency, locale = page.currency, page.locale
     lines_by_id = {line.id: line for line in page.lines}
     goods = sum(
-        (lines_by_id[p.line_id].unit_price.amount * p.quantity for p in package.lines if p.line_id in lines_by_id),
+        (
+            lines_by_id[p.line_id].unit_price.amount * p.quantity
+            for p in package.lines
+            if p.line_id in lines_by_id
+        ),
         Decimal(0),
     )
     deductions: list[dict[str, object]] = []
@@ -52,18 +60,37 @@ def returned_to_sender_diagnose(*, page: OrderPage, package: PackageView) -> Dia
     if "reship" in rules.options:
         options.append(f"we send it again for {money(rules.reship_fee)}")
     if "refund" in rules.options:
-        words = {"original_shipping": "the original shipping", "return_shipping": "the return shipping",
-                 "duties": "duties already paid"}
+        words = {
+            "original_shipping": "the original shipping",
+            "return_shipping": "the return shipping",
+            "duties": "duties already paid",
+        }
         less = ", ".join(f"{words[str(d['kind'])]} ({money(Decimal(str(d['amount'])))})" for d in deductions)
         options.append(f"we refund {money(refund)}" + (f" (the items, less {less})" if less else ""))
-    message = (f"Package {package.position} came back to us"
-               + (f": the carrier reported \u201c{reason}\u201d." if reason else ".")
-               + f" We keep it for {rules.hold_days} days. You can choose: " + "; or ".join(options) + ". "
-               "Reply to your shipping email or contact us with your choice, and check your address first.")
+    message = (
+        f"Package {package.position} came back to us"
+        + (f": the carrier reported \u201c{reason}\u201d." if reason else ".")
+        + f" We keep it for {rules.hold_days} days. You can choose: "
+        + "; or ".join(options)
+        + ". "
+        "Reply to your shipping email or contact us with your choice, and check your address first."
+    )
     return Diagnosis(
-        code="returned_to_sender", topic="package_returned", title="Your package came back to us",
-        message=message, severity=Severity.BAD, shipment_id=package.id,
-        facts={"reason": reason, "options": list(rules.options), "reship_fee": rules.reship_fee,
-               "items_value": goods, "deductions": deductions, "refund_estimate": refund,
-               "hold_days": rules.hold_days, "duties_refunded": rules.duties_refunded, "currency": currency},
+        code="returned_to_sender",
+        topic="package_returned",
+        title="Your package came back to us",
+        message=message,
+        severity=Severity.BAD,
+        shipment_id=package.id,
+        facts={
+            "reason": reason,
+            "options": list(rules.options),
+            "reship_fee": rules.reship_fee,
+            "items_value": goods,
+            "deductions": deductions,
+            "refund_estimate": refund,
+            "hold_days": rules.hold_days,
+            "duties_refunded": rules.duties_refunded,
+            "currency": currency,
+        },
     )

@@ -55,7 +55,9 @@ def split_shipment_diagnose(*, page: OrderPage) -> Diagnosis | None:
         facts={
             "packages": packages,
             "warehouses": origins,
-            "unshipped": [{"line": line.id, "product": line.product_name, "quantity": line.quantity_unshipped}
-                          for line in unshipped],
+            "unshipped": [
+                {"line": line.id, "product": line.product_name, "quantity": line.quantity_unshipped}
+                for line in unshipped
+            ],
         },
     )

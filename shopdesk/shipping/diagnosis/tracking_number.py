@@ -42,56 +42,105 @@ def tracking_number_diagnose(
 
     def result(code: str, title: str, message: str, severity: str, **more: object) -> Diagnosis:
         actions = more.pop("actions", ())
-        return Diagnosis(code=code, topic="tracking_invalid", title=title, message=message, severity=severity,
-                         facts={**facts, **more}, shipment_id=shipment_id, actions=actions)  # type: ignore[arg-type]
+        return Diagnosis(
+            code=code,
+            topic="tracking_invalid",
+            title=title,
+            message=message,
+            severity=severity,
+            facts={**facts, **more},
+            shipment_id=shipment_id,
+            actions=actions,  # type: ignore[arg-type]
+        )
 
     if not normalised or len(normalised) > MAX_LENGTH or not normalised.isalnum():
-        return result("tracking_malformed", "That is not a tracking number",
-                      "A tracking number has only letters and digits (10 to 34 of them). Copy it from your "
-                      "shipping email and try again.", Severity.WARN)
+        return result(
+            "tracking_malformed",
+            "That is not a tracking number",
+            "A tracking number has only letters and digits (10 to 34 of them). Copy it from your "
+            "shipping email and try again.",
+            Severity.WARN,
+        )
     found = get_tracking_number(normalised)
     if found is None:
         near = [d for d in DEFINITIONS if (t := d.test(normalised)) is not None and not t.valid]
         if near:
             carrier = near[0].courier.code
-            return result("tracking_typo", "One character looks wrong",
-                          f"This looks like a {near[0].courier.name} number, but its check digit does not match: "
-                          "one character is probably mistyped. Compare it with the number in your shipping email.",
-                          Severity.WARN, detected_carrier=carrier, check_digit_valid=False)
+            return result(
+                "tracking_typo",
+                "One character looks wrong",
+                f"This looks like a {near[0].courier.name} number, but its check digit does not match: "
+                "one character is probably mistyped. Compare it with the number in your shipping email.",
+                Severity.WARN,
+                detected_carrier=carrier,
+                check_digit_valid=False,
+            )
         if not scanned:
-            return result("tracking_unrecognised", "We don't recognise this number",
-                          "This number does not match any carrier's format (it may be too short or too long). "
-                          "Check it against your shipping email, or open your order page: every package there "
-                          "links to its carrier.", Severity.WARN, detected_carrier=None)
+            return result(
+                "tracking_unrecognised",
+                "We don't recognise this number",
+                "This number does not match any carrier's format (it may be too short or too long). "
+                "Check it against your shipping email, or open your order page: every package there "
+                "links to its carrier.",
+                Severity.WARN,
+                detected_carrier=None,
+            )
         detected = None
     else:
         detected = _LIBRARY_TO_POLICY.get(found.courier.code, found.courier.code)
         facts["detected_carrier"] = detected
         facts["check_digit_valid"] = True
         if expected_carrier and detected != expected_carrier:
-            return result("tracking_other_carrier", "This number belongs to another carrier",
-                          f"This is a {found.courier.name} number, so track it on {found.courier.name}'s site "
-                          f"rather than {_carrier_name(expected_carrier)}'s.", Severity.INFO)
+            return result(
+                "tracking_other_carrier",
+                "This number belongs to another carrier",
+                f"This is a {found.courier.name} number, so track it on {found.courier.name}'s site "
+                f"rather than {_carrier_name(expected_carrier)}'s.",
+                Severity.INFO,
+            )
     if scanned:
-        return result("tracking_valid", "The number is valid",
-                      "The number is valid and the carrier has scanned the package.", Severity.OK,
-                      detected_carrier=detected)
+        return result(
+            "tracking_valid",
+            "The number is valid",
+            "The number is valid and the carrier has scanned the package.",
+            Severity.OK,
+            detected_carrier=detected,
+        )
     if label_created_at is None:
         name = found.courier.name if found else "the carrier"
-        return result("tracking_valid_format", "The number is valid",
-                      f"This is a valid {name} number. Carriers show it as 'not found' until they scan the "
-                      f"package, usually within {get_policy().shipping.label_activation_hours} hours of the "
-                      "label being printed.", Severity.OK)
+        return result(
+            "tracking_valid_format",
+            "The number is valid",
+            f"This is a valid {name} number. Carriers show it as 'not found' until they scan the "
+            f"package, usually within {get_policy().shipping.label_activation_hours} hours of the "
+            "label being printed.",
+            Severity.OK,
+        )
     hours = get_policy().shipping.label_activation_hours
     age_hours = ((now or dt.datetime.now(dt.UTC)) - label_created_at).total_seconds() / 3600
     if age_hours <= hours:
-        return result("tracking_not_active_yet", "Not scanned yet",
-                      f"Your label was created {int(age_hours)} hours ago; the carrier shows the number as "
-                      f"unknown until it scans the package at pickup, which takes up to {hours} hours. "
-                      "Nothing is wrong.", Severity.OK, label_age_hours=round(age_hours, 1))
-    return result("tracking_not_activated", "The carrier has not scanned your package",
-                  f"The label was created {int(age_hours // 24)} days ago and the carrier has not scanned the "
-                  "package yet. We can ask the carrier and the warehouse to check.", Severity.WARN,
-                  label_age_hours=round(age_hours, 1),
-                  actions=(DiagnosisAction(kind="open_case", label="Ask the carrier to check",
-                                           case_kind="carrier_inquiry", shipment_id=shipment_id),))
+        return result(
+            "tracking_not_active_yet",
+            "Not scanned yet",
+            f"Your label was created {int(age_hours)} hours ago; the carrier shows the number as "
+            f"unknown until it scans the package at pickup, which takes up to {hours} hours. "
+            "Nothing is wrong.",
+            Severity.OK,
+            label_age_hours=round(age_hours, 1),
+        )
+    return result(
+        "tracking_not_activated",
+        "The carrier has not scanned your package",
+        f"The label was created {int(age_hours // 24)} days ago and the carrier has not scanned the "
+        "package yet. We can ask the carrier and the warehouse to check.",
+        Severity.WARN,
+        label_age_hours=round(age_hours, 1),
+        actions=(
+            DiagnosisAction(
+                kind="open_case",
+                label="Ask the carrier to check",
+                case_kind="carrier_inquiry",
+                shipment_id=shipment_id,
+            ),
+        ),
+    )

@@ -37,7 +37,9 @@ def case_reference_new() -> str:
     return "CS-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def case_eligibility(*, order: Order, shipment_id: int, kind: str, now: dt.datetime | None = None) -> Eligibility:
+def case_eligibility(
+    *, order: Order, shipment_id: int, kind: str, now: dt.datetime | None = None
+) -> Eligibility:
     """Allowed when a diagnosis of that package offers this kind of case (or one is open already)."""
     from shopdesk.orders.selectors import order_page  # the page holds the facts every diagnosis reads
 
@@ -83,9 +85,16 @@ def case_open(
             try:
                 with transaction.atomic():
                     case = Case.objects.create(
-                        reference=case_reference_new(), kind=kind, order=order, shipment=shipment,
-                        status=CaseStatus.OPEN, reason=reason, opened_at=now,
-                        opened_by_kind=actor.kind, opened_by_label=actor.label[:254], notes=note[:2000],
+                        reference=case_reference_new(),
+                        kind=kind,
+                        order=order,
+                        shipment=shipment,
+                        status=CaseStatus.OPEN,
+                        reason=reason,
+                        opened_at=now,
+                        opened_by_kind=actor.kind,
+                        opened_by_label=actor.label[:254],
+                        notes=note[:2000],
                     )
                 break
             except IntegrityError:
@@ -96,7 +105,10 @@ def case_open(
         else:  # pragma: no cover - 31**6 references make five collisions in a row practically impossible
             raise RuntimeError("could not allocate a case reference")
         order_event_record(
-            order=order, kind=OrderEventKind.CASE_OPENED, actor=actor, at=now,
+            order=order,
+            kind=OrderEventKind.CASE_OPENED,
+            actor=actor,
+            at=now,
             message=f"{CaseKind(kind).label} {case.reference} opened for package {shipment.tracking_number}.",
             after={"reference": case.reference, "kind": kind, "shipment": shipment.pk, "reason": reason},
         )
@@ -108,7 +120,9 @@ def _reason(*, order: Order, shipment_id: int, kind: str, now: dt.datetime) -> s
 
     page = order_page(order=order, now=now, with_actions=False)
     for diagnosis in page.diagnoses:
-        if any(a.kind == "open_case" and a.case_kind == kind and a.shipment_id == shipment_id
-               for a in diagnosis.actions):
+        if any(
+            a.kind == "open_case" and a.case_kind == kind and a.shipment_id == shipment_id
+            for a in diagnosis.actions
+        ):
             return diagnosis.code
     return kind

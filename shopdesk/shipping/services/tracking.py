@@ -17,6 +17,7 @@ from shopdesk.orders import events
 from shopdesk.orders.models import Order
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Shipment, TrackingEvent
+from shopdesk.shipping.services.notices import shipment_notices_enqueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,11 @@ def shipment_status_sync(*, shipment: Shipment) -> bool:
 
     Computed from every event rather than the one just added, because carriers send scans out of order.
     """
-    scans = list(TrackingEvent.objects.filter(shipment=shipment).order_by("occurred_at", "id")
-                 .values_list("occurred_at", "status"))
+    scans = list(
+        TrackingEvent.objects.filter(shipment=shipment)
+        .order_by("occurred_at", "id")
+        .values_list("occurred_at", "status")
+    )
     if not scans:
         return False
     last_at, last_status = scans[-1]
@@ -92,7 +96,9 @@ def tracking_events_record(
     """Record several scans of one shipment in one transaction; an order event when its status moves."""
 
     def write() -> ScansRecorded:
-        shipment = Shipment.objects.select_for_update().filter(external_id=shipment_external_id).order_by().first()
+        shipment = (
+            Shipment.objects.select_for_update().filter(external_id=shipment_external_id).order_by().first()
+        )
         if shipment is None:
             raise ShipmentNotFound(shipment_external_id)
         return shipment_scans_apply(shipment=shipment, scans=scans, actor=actor)
@@ -106,13 +112,22 @@ def shipment_scans_apply(*, shipment: Shipment, scans: Iterable[Scan], actor: Ac
     created = unchanged = 0
     for scan in scans:
         _event, new = tracking_event_record(
-            shipment=shipment, occurred_at=scan.occurred_at, status=scan.status,
-            location=scan.location, description=scan.description,
+            shipment=shipment,
+            occurred_at=scan.occurred_at,
+            status=scan.status,
+            location=scan.location,
+            description=scan.description,
         )
         created += new
         unchanged += not new
+    order = Order.objects.get(pk=shipment.order_id)
     if shipment.status != status_before:
-        order = Order.objects.get(pk=shipment.order_id)
-        events.order_shipment_updated(order=order, actor=actor, shipment=shipment,
-                                before={"status": status_before}, after={"status": shipment.status})
+        events.order_shipment_updated(
+            order=order,
+            actor=actor,
+            shipment=shipment,
+            before={"status": status_before},
+            after={"status": shipment.status},
+        )
+    shipment_notices_enqueue(order=order, shipment=shipment)
     return ScansRecorded(shipment=shipment, created=created, unchanged=unchanged)

@@ -52,7 +52,9 @@ def _check_quantities(*, order: Order, shipment: Shipment | None, wanted: dict[i
     others = ShipmentLine.objects.filter(order_line__order=order)
     if shipment is not None:
         others = others.exclude(shipment=shipment)
-    elsewhere = dict(others.values("order_line").annotate(units=Sum("quantity")).values_list("order_line", "units"))
+    elsewhere = dict(
+        others.values("order_line").annotate(units=Sum("quantity")).values_list("order_line", "units")
+    )
     lines = {line.pk: line for line in OrderLine.objects.filter(pk__in=wanted)}
     for index, (line_id, quantity) in enumerate(wanted.items()):
         line = lines[line_id]
@@ -73,7 +75,9 @@ def _shipment_upsert(*, order_number: str, external_id: str, data: ShipmentIn, a
     shipment = Shipment.objects.select_for_update().filter(external_id=external_id).order_by().first()
     if shipment is not None and shipment.order_id != order.pk:
         other = Order.objects.filter(pk=shipment.order_id).values_list("number", flat=True).first()
-        raise KeyConflict(f'Shipment "{external_id}" belongs to order {other}, not {order_number}.', field="external_id")
+        raise KeyConflict(
+            f'Shipment "{external_id}" belongs to order {other}, not {order_number}.', field="external_id"
+        )
     wanted_lines = _wanted_lines(order=order, data=data)
     _check_quantities(order=order, shipment=shipment, wanted=wanted_lines)
     wanted: dict[str, Any] = {name: getattr(data, name) for name in SHIPMENT_FIELDS}
@@ -92,7 +96,9 @@ def _shipment_upsert(*, order_number: str, external_id: str, data: ShipmentIn, a
         return Upserted(status=UpsertStatus.CREATED, kind="shipment", key=external_id, id=shipment.pk)
 
     current_lines = {sl.order_line_id: sl.quantity for sl in ShipmentLine.objects.filter(shipment=shipment)}
-    sku_of = dict(OrderLine.objects.filter(pk__in=current_lines.keys() | wanted_lines.keys()).values_list("pk", "sku"))
+    sku_of = dict(
+        OrderLine.objects.filter(pk__in=current_lines.keys() | wanted_lines.keys()).values_list("pk", "sku")
+    )
     current = {name: getattr(shipment, name) for name in wanted}
     current |= {f"lines.{sku_of[pk]}": quantity for pk, quantity in current_lines.items()}
     desired = dict(wanted) | {f"lines.{sku_of[pk]}": quantity for pk, quantity in wanted_lines.items()}

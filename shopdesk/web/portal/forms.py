@@ -12,11 +12,16 @@ from shopdesk.policy import get_policy
 
 class LookupForm(forms.Form):
     order_number = forms.CharField(
-        label="Order number", max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        label="Order number",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
     email = forms.EmailField(
-        label="Email address", max_length=254, help_text="The address you used for the order.",
+        label="Email address",
+        max_length=254,
+        help_text="The address you used for the order.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -24,9 +29,9 @@ class LookupForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The example follows the store's own number format (prefix and digits from the policy).
         example = get_policy().format_order_number(12345)
-        self.fields["order_number"].help_text = (
-            f"In your confirmation email, e.g. {example}. Spaces, # and lower case are fine."
-        )
+        self.fields[
+            "order_number"
+        ].help_text = f"In your confirmation email, e.g. {example}. Spaces, # and lower case are fine."
 
     def clean_order_number(self) -> str:
         number = order_number_normalise(self.cleaned_data["order_number"])
@@ -37,10 +42,14 @@ class LookupForm(forms.Form):
 
 
 class MagicLinkForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class TrackingNumberForm(forms.Form):
-    number = forms.CharField(label="Tracking number", max_length=60,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    number = forms.CharField(
+        label="Tracking number",
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

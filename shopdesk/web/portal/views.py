@@ -68,7 +68,9 @@ def _client_ip(request: HttpRequest) -> str:
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -80,8 +82,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(request.POST)
         if form.is_valid():
             try:
-                issued = session_open_by_lookup(order_number=form.cleaned_data["order_number"],
-                                                email=form.cleaned_data["email"], client_ip=_client_ip(request))
+                issued = session_open_by_lookup(
+                    order_number=form.cleaned_data["order_number"],
+                    email=form.cleaned_data["email"],
+                    client_ip=_client_ip(request),
+                )
             except RateLimited as exc:
                 error, status, retry_after = exc.message, 429, exc.retry_after
             except DomainError as exc:
@@ -94,9 +99,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = LookupForm(initial={"order_number": request.GET.get("number", "")[:40]})
-    response = render(request, "web/portal/lookup.html", {
-        "form": form, "error": error, "next": _safe_next(request, ""), "access": portal_access(request),
-    }, status=status)
+    response = render(
+        request,
+        "web/portal/lookup.html",
+        {
+            "form": form,
+            "error": error,
+            "next": _safe_next(request, ""),
+            "access": portal_access(request),
+        },
+        status=status,
+    )
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -109,15 +122,19 @@ def magic_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                magic_link_request(email=form.cleaned_data["email"], client_ip=_client_ip(request),
-                                   base_url=request.build_absolute_uri("/"))
+                magic_link_request(
+                    email=form.cleaned_data["email"],
+                    client_ip=_client_ip(request),
+                    base_url=request.build_absolute_uri("/"),
+                )
                 sent = True
             except RateLimited as exc:
                 error, status = exc.message, 429
         else:
             status = 400
-    return render(request, "web/portal/magic_request.html", {"form": form, "sent": sent, "error": error},
-                  status=status)
+    return render(
+        request, "web/portal/magic_request.html", {"form": form, "sent": sent, "error": error}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,16 +179,27 @@ def _order_body(order: Order, *, all_orders: bool) -> str:
     """The order page body with a placeholder for the CSRF token: nothing request-specific inside."""
     page = order_page(order=order)
     actions = [
-        {"name": name, "label": ACTION_LABELS.get(name, name.replace("_", " ").capitalize()),
-         "eligibility": eligibility,
-         "url": f"/orders/{page.number}/{ACTION_URLS[name]}" if name in ACTION_URLS else ""}
-        for name, eligibility in page.actions.items() if name != "change_items"
+        {
+            "name": name,
+            "label": ACTION_LABELS.get(name, name.replace("_", " ").capitalize()),
+            "eligibility": eligibility,
+            "url": f"/orders/{page.number}/{ACTION_URLS[name]}" if name in ACTION_URLS else "",
+        }
+        for name, eligibility in page.actions.items()
+        if name != "change_items"
     ]
     lines = [{"line": line, "change_url": f"/orders/{page.number}/change/{line.id}/"} for line in page.lines]
-    return render_to_string("web/portal/_order_body.html", {
-        "page": page, "actions": actions, "lines": lines, "change_items": page.actions.get("change_items"),
-        "all_orders": all_orders, "csrf_token": _CSRF_PLACEHOLDER,
-    })
+    return render_to_string(
+        "web/portal/_order_body.html",
+        {
+            "page": page,
+            "actions": actions,
+            "lines": lines,
+            "change_items": page.actions.get("change_items"),
+            "all_orders": all_orders,
+            "csrf_token": _CSRF_PLACEHOLDER,
+        },
+    )
 
 
 @customer_required
@@ -192,8 +220,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     html = None if pending_messages else cache.get(key)
     if html is None:
         body = _order_body(portal_order_or_404(request, number), all_orders=all_orders)
-        html = render_to_string("web/portal/order.html", {"number": normalised, "body": mark_safe(body)},  # noqa: S308 - our template
-                                request=request)
+        html = render_to_string(
+            "web/portal/order.html",
+            {"number": normalised, "body": mark_safe(body)},  # noqa: S308 - our template
+            request=request,
+        )
         if not pending_messages:  # flash messages belong to one response only
             cache.set(key, html, PAGE_CACHE_SECONDS)
     return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
@@ -206,23 +237,32 @@ def case_create(request: HttpRequest, number: str) -> HttpResponse:
     access = portal_access(request)
     try:
         shipment_id = int(request.POST.get("shipment", "")[:12])
-        opened = case_open(order=order, shipment_id=shipment_id, kind=request.POST.get("kind", "")[:30],
-                           actor=Actor.customer(access.email if access else order.email))
+        opened = case_open(
+            order=order,
+            shipment_id=shipment_id,
+            kind=request.POST.get("kind", "")[:30],
+            actor=Actor.customer(access.email if access else order.email),
+        )
     except ValueError:
         messages.error(request, "Please choose a package.")
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         verb = "We opened" if opened.created else "You already have"
-        messages.success(request, f"{verb} case {opened.case.reference}: quote it if you contact us. "
-                                  "Our care team follows it up with the carrier and writes to you.")
+        messages.success(
+            request,
+            f"{verb} case {opened.case.reference}: quote it if you contact us. "
+            "Our care team follows it up with the carrier and writes to you.",
+        )
     return HttpResponseRedirect(reverse("portal:order", args=[order.number]))
 
 
 @customer_required
 def emails(request: HttpRequest, number: str) -> HttpResponse:
     order = portal_order_or_404(request, number)
-    return render(request, "web/portal/emails.html", {"order": order, "diagnosis": emails_diagnose(order=order)})
+    return render(
+        request, "web/portal/emails.html", {"order": order, "diagnosis": emails_diagnose(order=order)}
+    )
 
 
 def tracking_check(request: HttpRequest) -> HttpResponse:
@@ -230,5 +270,9 @@ def tracking_check(request: HttpRequest) -> HttpResponse:
     diagnosis = None
     if form.is_valid():
         diagnosis = tracking_number_diagnose(number=form.cleaned_data["number"], now=dt.datetime.now(dt.UTC))
-    return render(request, "web/portal/tracking.html", {"form": form, "diagnosis": diagnosis},
-                  status=400 if request.GET and not form.is_valid() else 200)
+    return render(
+        request,
+        "web/portal/tracking.html",
+        {"form": form, "diagnosis": diagnosis},
+        status=400 if request.GET and not form.is_valid() else 200,
+    )

@@ -23,14 +23,22 @@ from shopdesk.integration.importer import (
 
 
 class Command(BaseCommand):
-    help = "Import products, customers, orders, shipments, tracking events or payments from CSV or JSON Lines."
+    help = (
+        "Import products, customers, orders, shipments, tracking events or payments from CSV or JSON Lines."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
-        parser.add_argument("--type", choices=FILE_TYPES, dest="kind",
-                            help="what the rows are (required for CSV; JSON Lines may carry a type per line)")
-        parser.add_argument("--dry-run", action="store_true", help="check and apply everything, then roll back")
+        parser.add_argument(
+            "--type",
+            choices=FILE_TYPES,
+            dest="kind",
+            help="what the rows are (required for CSV; JSON Lines may carry a type per line)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and apply everything, then roll back"
+        )
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,8 +55,15 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from None
 
         # The bar goes to stderr and only on a terminal: piped output stays plain and parseable.
-        with Progress(TextColumn("[bold]importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=errors, disable=not errors.is_terminal, transient=True) as progress:
+        with Progress(
+            TextColumn("[bold]importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=errors,
+            disable=not errors.is_terminal,
+            transient=True,
+        ) as progress:
             task = progress.add_task("import", total=len(items))
 
             def report_failure(failure: Failure) -> None:
@@ -63,8 +78,12 @@ class Command(BaseCommand):
                 on_failure=report_failure,
             )
         counts = report.counts
-        summary = (f"{counts['created']} created, {counts['updated']} updated, "
-                   f"{counts['unchanged']} unchanged, {counts['failed']} failed")
-        self.stdout.write(f"{path.name}: {summary}" + (" (dry run: nothing was written)" if options["dry_run"] else ""))
+        summary = (
+            f"{counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        )
+        self.stdout.write(
+            f"{path.name}: {summary}" + (" (dry run: nothing was written)" if options["dry_run"] else "")
+        )
         if report.failed:
             raise SystemExit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from typing import Any
 
@@ -21,7 +22,9 @@ def parse_anchor(value: str | None) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise CommandError(f"--now {value!r} is not an ISO 8601 date and time (e.g. 2026-11-26T10:00:00Z)") from None
+            raise CommandError(
+                f"--now {value!r} is not an ISO 8601 date and time (e.g. 2026-11-26T10:00:00Z)"
+            ) from None
         moment = moment.replace(microsecond=0)
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
@@ -35,10 +38,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Same seed and size, same store (default 1).")
         parser.add_argument("--now", help="The time every demo date is relative to (default: this hour).")
         parser.add_argument("--list", action="store_true", help="Print one JSON object per demo order.")
-        parser.add_argument("--situation", choices=Situation.values, metavar="NAME",
-                            help="With --list: only the orders in this situation (see docs/demo.md).")
+        parser.add_argument(
+            "--situation",
+            choices=Situation.values,
+            metavar="NAME",
+            help="With --list: only the orders in this situation (see docs/demo.md).",
+        )
         parser.add_argument("--reset", action="store_true", help="Delete the demo data, then load again.")
-        parser.add_argument("--force", action="store_true", help="Load even if the database has other orders.")
+        parser.add_argument(
+            "--force", action="store_true", help="Load even if the database has other orders."
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar and no summary.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -83,20 +92,32 @@ class Command(BaseCommand):
         if demo_store_current() is None:
             raise CommandError("No demo store is loaded: run `shopdesk demo` first.")
         write = self.stdout.write
-        for line in demo_order_lines(situation=situation):
-            write(line)
+        try:
+            for line in demo_order_lines(situation=situation):
+                write(line)
+            self.stdout.flush()
+        except BrokenPipeError:
+            # `shopdesk demo --list | head`: the reader has all it wanted; leave without a traceback.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
 
     def _load(self, orders: int, seed: int, anchor: dt.datetime, *, quiet: bool) -> LoadSummary:
         if quiet or not sys.stdout.isatty():
             return load_demo_store(orders=orders, seed=seed, anchor=anchor)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        columns = (TextColumn("[bold]Loading the demo store"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("orders"), TimeRemainingColumn())
+        columns = (
+            TextColumn("[bold]Loading the demo store"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("orders"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, transient=True) as progress:
             task = progress.add_task("orders", total=orders)
-            return load_demo_store(orders=orders, seed=seed, anchor=anchor,
-                                   on_progress=lambda done: progress.advance(task, done))
+            return load_demo_store(
+                orders=orders, seed=seed, anchor=anchor, on_progress=lambda done: progress.advance(task, done)
+            )
 
     def _summary(self, summary: LoadSummary) -> None:
         rows = summary.rows
@@ -110,6 +131,8 @@ class Command(BaseCommand):
         )
         missing = [s.value for s in Situation if summary.situations[s.value] == 0]
         covered = len(Situation) - len(missing)
-        self.stdout.write(f"Situations covered: {covered} of {len(Situation)}"
-                          + (f" (missing: {', '.join(missing)})" if missing else "."))
+        self.stdout.write(
+            f"Situations covered: {covered} of {len(Situation)}"
+            + (f" (missing: {', '.join(missing)})" if missing else ".")
+        )
         self.stdout.write("List the orders with `shopdesk demo --list` (see docs/demo.md).")

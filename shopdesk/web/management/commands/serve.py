@@ -19,13 +19,17 @@ def pending_migrations() -> int:
 
 
 class Command(BaseCommand):
-    help = "Apply pending migrations, then serve shopdesk (gunicorn; --dev for Django's auto-reloading server)."
+    help = (
+        "Apply pending migrations, then serve shopdesk (gunicorn; --dev for Django's auto-reloading server)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--dev", action="store_true", help="Django's development server with auto-reload.")
+        parser.add_argument(
+            "--dev", action="store_true", help="Django's development server with auto-reload."
+        )
         parser.add_argument("--no-migrate", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,16 +43,22 @@ class Command(BaseCommand):
             return
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
         if gunicorn is None:
-            self.stderr.write("gunicorn is not installed; run `shopdesk serve --dev` or install shopdesk again.")
+            self.stderr.write(
+                "gunicorn is not installed; run `shopdesk serve --dev` or install shopdesk again."
+            )
             sys.exit(1)
         os.execv(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
             gunicorn,
             [
                 gunicorn,
                 "shopdesk.wsgi:application",
-                "--bind", address,
-                "--workers", str(options["workers"]),
-                "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                "--timeout", "60",
+                "--bind",
+                address,
+                "--workers",
+                str(options["workers"]),
+                "--forwarded-allow-ips",
+                os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                "--timeout",
+                "60",
             ],
         )
