@@ -15,6 +15,8 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SHOPDESK_DATA_DIR": str(tmp_path),
         "SHOPDESK_TESTING": "",
     }
+    # A browser test in the same worker may have set it; production never does (check --deploy warns).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "shopdesk", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
