@@ -6,6 +6,7 @@ and a missing one give the same 404. Inputs are strict (unknown keys, oversized 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any, Literal
@@ -31,6 +32,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import OrderPage, order_number_normalise, order_page, order_page_version
+from shopdesk.payments.selectors import refunds_for_order
 from shopdesk.shipping.diagnosis.order import TOPICS, diagnosis_for_topic
 from shopdesk.shipping.diagnosis.tracking_number import tracking_number_diagnose
 from shopdesk.shipping.diagnosis.types import jsonable
@@ -172,8 +174,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     key = f"shopdesk:api:order:{order_id}:{order_page_version(order_id=order_id)}"
     content = cache.get(key)
     if content is None:
-        page = order_page(order=_order(request, number))
-        content = json.dumps(order_page_as_dict(page), cls=NinjaJSONEncoder).encode()
+        order = _order(request, number)
+        body = order_page_as_dict(order_page(order=order))
+        body["refunds"] = jsonable([dataclasses.asdict(refund) for refund in refunds_for_order(order=order)])
+        content = json.dumps(body, cls=NinjaJSONEncoder).encode()
         cache.set(key, content, PAGE_CACHE_SECONDS)
     return HttpResponse(content, content_type="application/json")
 

@@ -64,24 +64,14 @@ def email_record_sent(*, order: Order, template: str, to: str, at: dt.datetime) 
 
     Recording the same email twice (the demo loader or an import run again) keeps one row.
     """
-    dedupe_key = f"recorded:{order.pk}:{template}:{to.strip().lower()}:{at.isoformat()}"
-    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    message = email_history_row(order=order, template=template, to=to, at=at)
+    existing = OutboxMessage.objects.filter(dedupe_key=message.dedupe_key).first()
     if existing is not None:
         return existing
     rendered = email_render(template=template, context={}, order=order)
-    return OutboxMessage.objects.create(
-        order=order,
-        template=template,
-        to=to.strip().lower(),
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        status=OutboxStatus.SENT,
-        dedupe_key=dedupe_key,
-        next_attempt_at=at,
-        created_at=at,
-        sent_at=at,
-    )
+    message.subject, message.body_text, message.body_html = rendered.subject, rendered.text, rendered.html
+    message.save()
+    return message
 
 
 def email_history_row(

@@ -203,3 +203,23 @@ def test_the_actions_are_in_the_openapi_document(client):
         assert f"/api/v1/customer/orders/{{number}}/{path}" in paths
     cancel = paths["/api/v1/customer/orders/{number}/cancel"]["post"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in cancel["parameters"])
+
+
+def test_after_a_cancel_the_order_lists_its_refund_line_by_line(client, owner_order):
+    headers = _bearer(owner_order)
+    assert (
+        _post(
+            client, f"{BASE}/{owner_order.number}/cancel", {"reason": "Changed my mind"}, headers
+        ).status_code
+        == 200
+    )
+
+    body = client.get(f"{BASE}/{owner_order.number}", **headers).json()
+
+    [refund] = body["refunds"]
+    assert refund["amount"] == "123.95"
+    assert refund["status"] == "pending"
+    assert refund["expected_by"]  # the policy's refund days for the card
+    kinds = [line["kind"] for line in refund["lines"]]
+    assert "item" in kinds and "shipping" in kinds
+    assert sum(Decimal(line["amount"]) for line in refund["lines"]) == Decimal("123.95")

@@ -1,0 +1,86 @@
+"""Reads of the payments app: an order's refunds, line by line, with when the money should arrive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from shopdesk.orders.models import Order
+from shopdesk.payments.enums import RefundStatus
+from shopdesk.payments.models import Refund, RefundLine
+from shopdesk.policy import get_policy
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLineView:
+    kind: str
+    description: str
+    quantity: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RefundView:
+    id: int
+    amount: Decimal
+    currency: str
+    points: int
+    status: str
+    reason: str
+    method: str
+    created_at: dt.datetime
+    # The latest day the policy promises the money back on this payment method (None once settled).
+    expected_by: dt.date | None
+    lines: tuple[RefundLineView, ...]
+
+
+def _expected_by(refund: Refund, method: str) -> dt.date | None:
+    if refund.status != RefundStatus.PENDING:
+        return None
+    policy_method = get_policy().payment_method(method)
+    days = policy_method.refund_days_max if policy_method else 10
+    day, left = refund.created_at.date(), days
+    while left > 0:  # business days: banks do not move money at weekends
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def refunds_for_order(*, order: Order) -> list[RefundView]:
+    """Every refund of the order with its lines (two queries, whatever their number)."""
+    refunds = (
+        Refund.objects.filter(order=order)
+        .select_related("payment")
+        .prefetch_related(Prefetch("lines", queryset=RefundLine.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+    views = []
+    for refund in refunds:
+        method = refund.payment.method if refund.payment else ""
+        views.append(
+            RefundView(
+                id=refund.pk,
+                amount=refund.amount,
+                currency=refund.currency,
+                points=refund.points,
+                status=refund.status,
+                reason=refund.reason,
+                method=method,
+                created_at=refund.created_at,
+                expected_by=_expected_by(refund, method),
+                lines=tuple(
+                    RefundLineView(
+                        kind=line.kind,
+                        description=line.description,
+                        quantity=line.quantity,
+                        amount=line.amount,
+                    )
+                    for line in refund.lines.all()
+                ),
+            )
+        )
+    return views
