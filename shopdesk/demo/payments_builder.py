@@ -150,36 +150,27 @@ def add_cancellation_refund(
                 description=f"{draft.quantity} × {draft.variant.product_name}",
             )
         )
-    if order.shipping_total:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.SHIPPING,
-                amount=order.shipping_total,
-                description="Shipping",
+    # Same order as before (shipping, duties, points): keys are handed out in sequence, for determinism.
+    extras = (
+        (RefundLineKind.SHIPPING, order.shipping_total, "Shipping"),
+        (RefundLineKind.DUTIES, order.duties_total, "Duties and taxes paid at checkout"),
+        (
+            RefundLineKind.POINTS,
+            -order.points_value if order.points_used else ZERO,
+            f"Paid with points: {order.points_used} points back to your balance",
+        ),
+    )
+    for kind, amount, description in extras:
+        if amount:
+            parts.append(
+                RefundLine(
+                    id=keys(RefundLine),
+                    refund_id=refund.id,
+                    kind=kind,
+                    amount=amount,
+                    description=description,
+                )
             )
-        )
-    if order.duties_total:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.DUTIES,
-                amount=order.duties_total,
-                description="Duties and taxes paid at checkout",
-            )
-        )
-    if order.points_used:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.POINTS,
-                amount=-order.points_value,
-                description=f"Paid with points: {order.points_used} points back to your balance",
-            )
-        )
     refund.amount = sum((part.amount for part in parts), ZERO)
     payment.amount_refunded = refund.amount
     buffer.add(refund)
