@@ -12,7 +12,7 @@ from ninja import Path, Query, Router, Status
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
 from shopdesk.api.schemas.bulk import BulkIn
 from shopdesk.api.schemas.catalog import CustomerIn, ProductIn
-from shopdesk.api.schemas.common import ExternalId, order_number_normalise
+from shopdesk.api.schemas.common import ExternalId, order_number_validate
 from shopdesk.api.schemas.orders import OrderIn
 from shopdesk.api.schemas.payments import PaymentEventIn, StandalonePaymentIn
 from shopdesk.api.schemas.results import BulkOut, ErrorOut, TrackingEventsOut, UpsertOut
@@ -39,7 +39,7 @@ def _render(outcome: Upserted) -> Status[dict[str, object]]:
 
 def _order_number(value: str, *, field: str = "number") -> str:
     try:
-        return order_number_normalise(value)
+        return order_number_validate(value)
     except ValueError as exc:
         raise FieldError(str(exc), field=field) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -312,6 +313,11 @@ class Policy(Strict):
 
     def points_value(self, points: int) -> Decimal:
         return (Decimal(points) * self.points.value_per_100 / 100).quantize(Decimal("0.01"))
+
+    def is_order_number(self, value: str) -> bool:
+        """Exactly the store's format (prefix and digit count), as the store platform must send it."""
+        prefix, digits = self.store.order_number_prefix, self.store.order_number_digits
+        return re.fullmatch(rf"{re.escape(prefix)}\d{{{digits}}}", value) is not None
 
     def format_order_number(self, serial: int) -> str:
         return f"{self.store.order_number_prefix}{serial:0{self.store.order_number_digits}d}"

@@ -70,3 +70,11 @@ def test_broken_toml_and_missing_files_are_clear(tmp_path):
         load_policy_file(bad)
     with pytest.raises(PolicyError, match="does not exist"):
         load_policy_file(tmp_path / "nope.toml")
+
+
+def test_the_order_number_format_comes_from_the_policy():
+    policy = get_policy()
+    assert policy.is_order_number("KW10023456")
+    assert not policy.is_order_number("KW1002345")  # a digit short
+    assert not policy.is_order_number("10023456")  # no prefix
+    assert not policy.is_order_number("KW10023456X")

@@ -7,6 +7,7 @@ as a database error (PostgreSQL enforces lengths, SQLite would silently keep it)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -67,54 +68,41 @@ def _email(value: str) -> str:
     return value
 
 
-def order_number_normalise(value: str) -> str:
-    """The order number in the store's format (prefix and digits from the policy), upper-case."""
-    store = get_policy().store
+def order_number_validate(value: str) -> str:
+    """The order number exactly in the store's format (the policy's prefix and digits), upper-cased."""
+    policy = get_policy()
     number = value.strip().upper()
-    if not re.fullmatch(rf"{re.escape(store.order_number_prefix)}\d{{{store.order_number_digits}}}", number):
-        example = get_policy().format_order_number(12345)
+    if not policy.is_order_number(number):
+        example = policy.format_order_number(12345)
         raise ValueError(f"{value!r} is not an order number of this store (like {example})")
     return number
 
 
-def _carrier(code: str) -> str:
-    code = code.strip().lower()
-    if get_policy().carrier(code) is None:
-        known = ", ".join(c.code for c in get_policy().shipping.carriers)
-        raise ValueError(f"unknown carrier {code!r} (the store policy has: {known})")
-    return code
+def _policy_code(what: str, known: Callable[[], Iterable[str]]) -> Callable[[str], str]:
+    """A validator accepting only the codes the store policy defines for `what`, naming them when it refuses."""
+
+    def validate(code: str) -> str:
+        code = code.strip().lower()
+        codes = sorted(set(known()))
+        if code not in codes:
+            raise ValueError(f"unknown {what} {code!r} (the store policy has: {', '.join(codes)})")
+        return code
+
+    return validate
 
 
-def _warehouse(code: str) -> str:
-    code = code.strip().lower()
-    if get_policy().warehouse(code) is None:
-        known = ", ".join(w.code for w in get_policy().store.warehouses)
-        raise ValueError(f"unknown warehouse {code!r} (the store policy has: {known})")
-    return code
-
-
-def _payment_method(code: str) -> str:
-    code = code.strip().lower()
-    if get_policy().payment_method(code) is None:
-        known = ", ".join(m.code for m in get_policy().payments.methods)
-        raise ValueError(f"unknown payment method {code!r} (the store policy has: {known})")
-    return code
-
-
-def _shipping_method(code: str) -> str:
-    code = code.strip().lower()
-    known = {method.code for zone in get_policy().shipping.zones for method in zone.methods}
-    if code not in known:
-        raise ValueError(
-            f"unknown shipping method {code!r} (the store policy has: {', '.join(sorted(known))})"
-        )
-    return code
+_carrier = _policy_code("carrier", lambda: (c.code for c in get_policy().shipping.carriers))
+_warehouse = _policy_code("warehouse", lambda: (w.code for w in get_policy().store.warehouses))
+_payment_method = _policy_code("payment method", lambda: (m.code for m in get_policy().payments.methods))
+_shipping_method = _policy_code(
+    "shipping method", lambda: (m.code for zone in get_policy().shipping.zones for m in zone.methods)
+)
 
 
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-OrderNumber = Annotated[str, StringConstraints(max_length=32), AfterValidator(order_number_normalise)]
+OrderNumber = Annotated[str, StringConstraints(max_length=32), AfterValidator(order_number_validate)]
 CarrierCode = Annotated[str, AfterValidator(_carrier)]
 WarehouseCode = Annotated[str, AfterValidator(_warehouse)]
 PaymentMethodCode = Annotated[str, AfterValidator(_payment_method)]
