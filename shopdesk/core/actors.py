@@ -1,4 +1,4 @@
-"""Who did something: recorded on every audit event."""
+"""Who did something: recorded on every audit event, and checked by actions that depend on who asks."""
 
 from __future__ import annotations
 
@@ -15,10 +15,22 @@ class ActorKind(models.TextChoices):
     ASSISTANT = "assistant", "Assistant"  # acting for a verified customer in chat
 
 
+class AgentRole(models.TextChoices):
+    """What a desk user may do; each role may do everything the ones above it may."""
+
+    AGENT = "agent", "Agent"  # works tickets, acts on orders under the customer-facing rules
+    LEAD = "lead", "Lead"  # may override a rule with a reason, approves refunds above the policy's limit
+    ADMIN = "admin", "Admin"  # manages agents, macros and settings
+
+
+_ROLE_RANK = {AgentRole.AGENT: 1, AgentRole.LEAD: 2, AgentRole.ADMIN: 3}
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     kind: ActorKind
     label: str  # an email, an agent's username, a token name: never a secret
+    role: str = ""  # an AgentRole for agents, empty for everyone else
 
     @classmethod
     def system(cls, label: str = "shopdesk") -> Actor:
@@ -33,5 +45,25 @@ class Actor:
         return cls(ActorKind.INTEGRATION, token_name)
 
     @classmethod
-    def agent(cls, username: str) -> Actor:
-        return cls(ActorKind.AGENT, username)
+    def agent(cls, username: str, role: str = AgentRole.AGENT) -> Actor:
+        return cls(ActorKind.AGENT, username, AgentRole(role).value)
+
+    @classmethod
+    def assistant(cls, email: str) -> Actor:
+        """The assistant acting for a customer it has verified: the customer's rules apply."""
+        return cls(ActorKind.ASSISTANT, email)
+
+    @property
+    def is_agent(self) -> bool:
+        return self.kind == ActorKind.AGENT
+
+    @property
+    def is_customer_facing(self) -> bool:
+        """Customer-facing rules apply as they are: the customer, or the assistant on their behalf."""
+        return self.kind in (ActorKind.CUSTOMER, ActorKind.ASSISTANT)
+
+    def has_role(self, role: str) -> bool:
+        """An agent whose role is `role` or above it."""
+        if not self.is_agent or not self.role:
+            return False
+        return _ROLE_RANK[AgentRole(self.role)] >= _ROLE_RANK[AgentRole(role)]

@@ -1,6 +1,7 @@
 """The answer of every self-service check: allowed or not, a stable code, and a sentence to show.
 
-Pages, the assistant, the API and the desk all show `message` as it is.
+Pages, the assistant, the API and the desk all show `message` as it is. `needs_approval` marks an
+action that is allowed but that a person (an agent or a lead) must approve before it takes effect.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ class Eligibility:
     allowed: bool
     code: str
     message: str
+    needs_approval: bool = False
 
     @classmethod
     def yes(cls, message: str = "", code: str = "ok") -> Eligibility:
@@ -23,6 +25,11 @@ class Eligibility:
     @classmethod
     def no(cls, code: str, message: str) -> Eligibility:
         return cls(False, code, message)
+
+    @classmethod
+    def approval(cls, code: str, message: str) -> Eligibility:
+        """Allowed, but a person decides: the request is recorded and waits for them."""
+        return cls(True, code, message, needs_approval=True)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -33,4 +40,7 @@ class Eligibility:
             raise NotEligible(self)
 
     def as_dict(self) -> dict[str, object]:
-        return {"allowed": self.allowed, "code": self.code, "message": self.message}
+        body: dict[str, object] = {"allowed": self.allowed, "code": self.code, "message": self.message}
+        if self.needs_approval:
+            body["needs_approval"] = True
+        return body

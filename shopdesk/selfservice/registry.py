@@ -1,0 +1,99 @@
+"""The action registry: one object per self-service action, shared by every interface.
+
+    action = action_get("cancel")
+    action.eligibility(order=order, actor=actor)                    -> Eligibility
+    action.preview(order=order, actor=actor, params={...})          -> ActionPreview
+    action.perform(order=order, actor=actor, params={...}, idempotency_key=key) -> ActionResult
+
+The portal, the API, the assistant and the desk loop over `actions_all()`: none of them writes an
+eligibility rule, a choice list or a success sentence of its own. Action ids are part of the API
+contract (the order view's `actions` map is keyed by them) and never change. Articles name actions by
+id (`is_registered`), so the help center never promises an action that does not exist.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from shopdesk.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from shopdesk.core.actors import Actor
+    from shopdesk.core.eligibility import Eligibility
+    from shopdesk.orders.models import Order
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPreview:
+    """What performing would do, shown before the customer confirms (the same sentence everywhere)."""
+
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What happened: the sentence to show, the details for the API, and whether it was a replay."""
+
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False
+
+
+class OrderAction(abc.ABC):
+    """A self-service action on one order. Subclasses set `id` and `label` and register themselves."""
+
+    id: ClassVar[str]
+    label: ClassVar[str]
+    moves_money: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def eligibility(self, *, order: Order, actor: Actor, now: dt.datetime | None = None) -> Eligibility:
+        """Whether `actor` may do this to `order` now, with the reason: cheap, no writes."""
+
+    @abc.abstractmethod
+    def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
+        """What `perform` with these params would do. Raises NotEligible or InvalidInput like perform."""
+
+    @abc.abstractmethod
+    def perform(
+        self,
+        *,
+        order: Order,
+        actor: Actor,
+        params: Mapping[str, Any],
+        idempotency_key: str | None = None,
+    ) -> ActionResult:
+        """Do it in one transaction: lock, re-check eligibility, change, audit, outbox."""
+
+
+_REGISTRY: dict[str, OrderAction] = {}
+
+
+def register(action_class: type[OrderAction]) -> type[OrderAction]:
+    """Class decorator: add one instance of the action to the registry (ids are unique)."""
+    action_id = action_class.id
+    if action_id in _REGISTRY and type(_REGISTRY[action_id]) is not action_class:
+        raise ValueError(f"two actions claim the id {action_id!r}")
+    _REGISTRY[action_id] = action_class()
+    return action_class
+
+
+def action_get(action_id: str) -> OrderAction:
+    try:
+        return _REGISTRY[action_id]
+    except KeyError:
+        raise NotFound("There is no such action.", code="unknown_action") from None
+
+
+def actions_all() -> list[OrderAction]:
+    """Every registered action, in registration order (the order interfaces list them in)."""
+    return list(_REGISTRY.values())
+
+
+def is_registered(action_id: str) -> bool:
+    return action_id in _REGISTRY
