@@ -85,7 +85,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from shopdesk.orders.models import Order
-from shopdesk.orders.selectors import order_page
+from shopdesk.orderview.builder import order_page
 order = (Order.objects.annotate(n=Count("shipments", distinct=True), l=Count("lines", distinct=True))
          .filter(n__gte=2).order_by("-l", "id").first() or Order.objects.order_by("id").first())
 order = Order.objects.select_related("shipping_address", "billing_address").get(pk=order.pk)

@@ -8,6 +8,7 @@ import pytest
 
 from shopdesk.orders.models import Order
 from tests import factories
+from tests.situations import *  # noqa: F403 (fixtures named after the order state they build)
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,11 @@ from pydantic import ConfigDict
 from shopdesk.access.auth import customer_bearer
 from shopdesk.access.selectors import order_for_access
 from shopdesk.access.types import CustomerAccess
-from shopdesk.api.customer import order_page_as_dict
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
 from shopdesk.orders.eligibility import RESEND_TEMPLATES, order_actions
 from shopdesk.orders.models import Order
-from shopdesk.orders.selectors import order_number_normalise, order_page
+from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orders.services.addresses import order_billing_address_change, order_shipping_address_change
 from shopdesk.orders.services.cancel import cancel_preview, order_cancel
 from shopdesk.orders.services.change import order_line_change
@@ -30,6 +29,8 @@ from shopdesk.orders.services.emails import (
     order_email_change_request,
     order_email_resend,
 )
+from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.serialise import order_page_as_dict
 
 router = Router(tags=["customer actions"], auth=customer_bearer)
 

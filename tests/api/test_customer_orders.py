@@ -10,8 +10,8 @@ from shopdesk.access.services import session_open_by_lookup
 from shopdesk.orders.models import Order
 from shopdesk.shipping.models import Case
 from tests import factories
-from tests.shipping.situations import *  # noqa: F403 (the situation fixtures, found by name)
-from tests.shipping.situations import EXPECTED_DIAGNOSIS
+from tests.situations import *  # noqa: F403 (the situation fixtures, found by name)
+from tests.situations import EXPECTED_DIAGNOSIS
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shopdesk.orders.models import Order
-from shopdesk.orders.selectors import order_number_normalise, order_page
+from shopdesk.orders.selectors import order_number_normalise
+from shopdesk.orderview.builder import order_page
 from tests import factories
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from shopdesk.orders.summary import business_days_add, delivery_window, ship_window
+from shopdesk.core.calendar import business_days_add
 from shopdesk.policy import get_policy
+from shopdesk.shipping.schedule import delivery_window, ship_window
 
 NEW_YORK = ZoneInfo("America/New_York")
 

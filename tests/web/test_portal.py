@@ -10,8 +10,8 @@ from django.test import Client
 
 from shopdesk.orders.models import Order
 from tests import factories
-from tests.shipping.situations import *  # noqa: F403 (the situation fixtures, found by name)
-from tests.shipping.situations import EXPECTED_DIAGNOSIS
+from tests.situations import *  # noqa: F403 (the situation fixtures, found by name)
+from tests.situations import EXPECTED_DIAGNOSIS
 
 
 @pytest.fixture(autouse=True)

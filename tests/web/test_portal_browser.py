@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shopdesk.orders.models import Order
-from tests.shipping.situations import *  # noqa: F403 (the situation fixtures, found by name)
+from tests.situations import *  # noqa: F403 (the situation fixtures, found by name)
 
 
 @pytest.mark.browser

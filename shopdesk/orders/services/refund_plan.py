@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shopdesk.core.calendar import business_days_add
 from shopdesk.core.money import format_money, quantize
 from shopdesk.loyalty.selectors import points_returned_for_order
 from shopdesk.orders.eligibility import OrderFacts
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.summary import business_days_add
 from shopdesk.payments.enums import PaymentState, RefundLineKind, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import RefundLineDraft

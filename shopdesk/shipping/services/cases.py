@@ -41,7 +41,7 @@ def case_eligibility(
     *, order: Order, shipment_id: int, kind: str, now: dt.datetime | None = None
 ) -> Eligibility:
     """Allowed when a diagnosis of that package offers this kind of case (or one is open already)."""
-    from shopdesk.orders.selectors import order_page  # the page holds the facts every diagnosis reads
+    from shopdesk.orderview.builder import order_page  # the page holds the facts every diagnosis reads
 
     if kind not in CaseKind.values:
         return Eligibility.no("case_kind_unknown", "We can open a carrier inquiry or an investigation.")
@@ -116,7 +116,7 @@ def case_open(
 
 
 def _reason(*, order: Order, shipment_id: int, kind: str, now: dt.datetime) -> str:
-    from shopdesk.orders.selectors import order_page
+    from shopdesk.orderview.builder import order_page
 
     page = order_page(order=order, now=now, with_actions=False)
     for diagnosis in page.diagnoses:

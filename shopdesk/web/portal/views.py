@@ -37,9 +37,11 @@ from shopdesk.access.web import (
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
 from shopdesk.orders.models import Order
-from shopdesk.orders.selectors import order_number_normalise, order_page, order_page_version
-from shopdesk.shipping.diagnosis.emails import emails_diagnose
-from shopdesk.shipping.diagnosis.tracking_number import tracking_number_diagnose
+from shopdesk.orders.selectors import order_number_normalise
+from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.cache import order_page_version
+from shopdesk.orderview.diagnoses.emails import emails_diagnose
+from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
 from shopdesk.shipping.services.cases import case_open
 from shopdesk.web.portal.forms import LookupForm, MagicLinkForm, TrackingNumberForm
 

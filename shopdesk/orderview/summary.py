@@ -1,101 +1,17 @@
-"""When things should happen and where they stand, in the store's own time zone and words.
-
-ship_window(...)          processing days from the order time (business days, same-day cutoff)
-delivery_window(...)      ship dates + the zone method's transit days
-where_things_stand(...)   the one sentence on top of the order page
-"""
+"""Where things stand, in the store's own time zone and words: the one sentence on top of the order page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from shopdesk.core.calendar import local_date
 from shopdesk.orders.enums import FulfilmentStatus
 from shopdesk.policy import get_policy
-from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage, PackageView
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryWindow:
-    earliest: dt.date
-    latest: dt.date
-    basis: str  # "estimate" (not shipped yet) | "shipped" (from the ship date) | "delivered"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat(), "basis": self.basis}
-
-
-def store_timezone(policy: Policy) -> ZoneInfo:
-    return ZoneInfo(policy.store.timezone)
-
-
-def local_date(moment: dt.datetime, policy: Policy) -> dt.date:
-    return moment.astimezone(store_timezone(policy)).date()
-
-
-def business_days_add(start: dt.date, days: int) -> dt.date:
-    """`days` working days after `start` (Saturday and Sunday do not count); 0 gives `start`."""
-    current = start
-    while current.weekday() >= 5:
-        current += dt.timedelta(days=1)
-    for _ in range(days):
-        current += dt.timedelta(days=1)
-        while current.weekday() >= 5:
-            current += dt.timedelta(days=1)
-    return current
-
-
-def zone_and_method(
-    *, policy: Policy, country: str, method_code: str
-) -> tuple[Zone | None, ShippingMethod | None]:
-    zone = policy.zone_for_country(country)
-    if zone is None:
-        return None, None
-    return zone, zone.method(method_code) or zone.methods[0]
-
-
-def ship_window(*, placed_at: dt.datetime, policy: Policy) -> tuple[dt.date, dt.date]:
-    """The dates the warehouse ships by: orders after the cutoff hour (or at weekends) start next business day."""
-    local = placed_at.astimezone(store_timezone(policy))
-    first = local.date()
-    if local.weekday() >= 5 or local.hour >= policy.orders.same_day_cutoff_hour:
-        first = business_days_add(first + dt.timedelta(days=1), 0)
-    return (
-        business_days_add(first, policy.orders.processing_days_min),
-        business_days_add(first, policy.orders.processing_days_max),
-    )
-
-
-def delivery_window(
-    *,
-    policy: Policy,
-    method: ShippingMethod | None,
-    placed_at: dt.datetime,
-    shipped_at: dt.datetime | None = None,
-    delivered_at: dt.datetime | None = None,
-) -> DeliveryWindow | None:
-    if delivered_at is not None:
-        day = local_date(delivered_at, policy)
-        return DeliveryWindow(day, day, "delivered")
-    if method is None:
-        return None
-    if shipped_at is not None:
-        start_min = start_max = local_date(shipped_at, policy)
-        basis = "shipped"
-    else:
-        start_min, start_max = ship_window(placed_at=placed_at, policy=policy)
-        basis = "estimate"
-    return DeliveryWindow(
-        start_min + dt.timedelta(days=method.transit_days_min),
-        start_max + dt.timedelta(days=method.transit_days_max),
-        basis,
-    )
+    from shopdesk.orderview.types import OrderPage, PackageView
 
 
 def day_name(day: dt.date, today: dt.date) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.types import Diagnosis, DiagnosisAction, Severity
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage, PackageView
+    from shopdesk.orderview.types import OrderPage, PackageView
 
 _MOVING = {
     TrackingStatus.PICKED_UP,

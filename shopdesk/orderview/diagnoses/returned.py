@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from shopdesk.core.money import Money
+from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.types import Diagnosis, Severity
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage, PackageView
+    from shopdesk.orderview.types import OrderPage, PackageView
 
 _PROBLEM_STATUSES = {
     TrackingStatus.RETURNED_TO_SENDER,

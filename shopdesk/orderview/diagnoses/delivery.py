@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity, format_date
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.types import Diagnosis, DiagnosisAction, Severity, format_date
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import CaseView, OrderPage, PackageView
+    from shopdesk.orderview.types import CaseView, OrderPage, PackageView
 
 # Past these, nobody waits for a scan: the package is where it is.
 _SETTLED = {

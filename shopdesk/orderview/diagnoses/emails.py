@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shopdesk.shipping.diagnosis.types import Diagnosis, DiagnosisAction, Severity
+from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity
 
 if TYPE_CHECKING:
     from shopdesk.orders.models import Order

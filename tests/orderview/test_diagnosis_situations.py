@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shopdesk.orders.selectors import order_page
-from tests.shipping.situations import EXPECTED_DIAGNOSIS
+from shopdesk.orderview.builder import order_page
+from tests.situations import EXPECTED_DIAGNOSIS
 
 
 @pytest.mark.django_db

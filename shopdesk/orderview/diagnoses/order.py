@@ -10,20 +10,20 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from shopdesk.core.errors import InvalidInput
+from shopdesk.orderview.diagnoses.address import delivery_attempted_diagnose, not_at_address_diagnose
+from shopdesk.orderview.diagnoses.customs import customs_diagnose
+from shopdesk.orderview.diagnoses.delivery import package_not_received_diagnose, tracking_not_updated_diagnose
+from shopdesk.orderview.diagnoses.emails import emails_diagnose
+from shopdesk.orderview.diagnoses.fees import shipping_fees_diagnose, ships_from_diagnose
+from shopdesk.orderview.diagnoses.returned import returned_to_sender_diagnose
+from shopdesk.orderview.diagnoses.split import split_shipment_diagnose
+from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
+from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.address import delivery_attempted_diagnose, not_at_address_diagnose
-from shopdesk.shipping.diagnosis.customs import customs_diagnose
-from shopdesk.shipping.diagnosis.delivery import package_not_received_diagnose, tracking_not_updated_diagnose
-from shopdesk.shipping.diagnosis.emails import emails_diagnose
-from shopdesk.shipping.diagnosis.fees import shipping_fees_diagnose, ships_from_diagnose
-from shopdesk.shipping.diagnosis.returned import returned_to_sender_diagnose
-from shopdesk.shipping.diagnosis.split import split_shipment_diagnose
-from shopdesk.shipping.diagnosis.tracking_number import tracking_number_diagnose
-from shopdesk.shipping.diagnosis.types import Diagnosis, Severity
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage, PackageView
+    from shopdesk.orderview.types import OrderPage, PackageView
 
 _ORDER = {Severity.BAD: 0, Severity.WARN: 1, Severity.INFO: 2, Severity.OK: 3}
 # Packages whose situation has its own panel (customs, missed delivery) or the page sentence.

@@ -10,8 +10,8 @@ import re
 
 from tracking_numbers import DEFINITIONS, get_tracking_number
 
+from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.types import Diagnosis, DiagnosisAction, Severity
 
 MAX_LENGTH = 40
 _NOISE = re.compile(r"[\s\-.]+")

@@ -11,13 +11,13 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
 from shopdesk.orders.models import Order
-from shopdesk.orders.selectors import order_page
-from shopdesk.shipping.diagnosis.emails import emails_diagnose
-from shopdesk.shipping.diagnosis.order import diagnosis_for_topic
-from shopdesk.shipping.diagnosis.tracking_number import tracking_number_diagnose
+from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.diagnoses.emails import emails_diagnose
+from shopdesk.orderview.diagnoses.order import diagnosis_for_topic
+from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
 from shopdesk.shipping.models import Case
 from shopdesk.shipping.services.cases import REFERENCE_ALPHABET, case_open
-from tests.shipping.situations import VALID_UPS_NUMBER
+from tests.situations import VALID_UPS_NUMBER
 
 
 def _one(order: Order, code: str):  # type: ignore[no-untyped-def]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shopdesk.shipping.diagnosis.types import Diagnosis, Severity, format_date
+from shopdesk.orderview.diagnoses.types import Diagnosis, Severity, format_date
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage
+    from shopdesk.orderview.types import OrderPage
 
 
 def split_shipment_diagnose(*, page: OrderPage) -> Diagnosis | None:

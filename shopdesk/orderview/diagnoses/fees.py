@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from shopdesk.core.money import Money
+from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
-from shopdesk.shipping.diagnosis.types import Diagnosis, Severity
 
 if TYPE_CHECKING:
-    from shopdesk.orders.selectors import OrderPage
+    from shopdesk.orderview.types import OrderPage
 
 
 def shipping_fees_diagnose(*, page: OrderPage) -> Diagnosis:

@@ -1,0 +1,266 @@
+"""Build the order page from the rows, in a fixed number of queries whatever the number of lines and packages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from shopdesk.core.calendar import local_date
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
+from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.status import (
+    LineQuantities,
+    PaymentFacts,
+    fulfilment_status,
+    payment_status,
+    return_status,
+)
+from shopdesk.orderview.summary import where_things_stand
+from shopdesk.orderview.types import (
+    CaseView,
+    LineView,
+    OrderPage,
+    PackageLine,
+    PackageView,
+    PaymentSummary,
+    Price,
+    Totals,
+    TrackingEventView,
+)
+from shopdesk.payments.enums import PaymentState
+from shopdesk.payments.models import Payment
+from shopdesk.policy import Policy, get_policy
+from shopdesk.policy.schema import ShippingMethod
+from shopdesk.shipping.enums import TrackingStatus
+from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
+from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method
+
+
+def _order_actions(order: Order, shipped: dict[int, int], now: dt.datetime) -> dict[str, Eligibility]:
+    """The self-service actions' eligibility, from the rows this page already fetched (no extra read)."""
+    from shopdesk.orders import eligibility  # imported late: eligibility reads models this module serves
+
+    facts = eligibility.OrderFacts(
+        order=order,
+        lines=list(order.lines.all()),
+        shipped=dict(shipped),
+        shipments=list(order.shipments.all()),
+        payments=list(order.payments.all()),
+    )
+    return eligibility.order_actions(order, now=now, facts=facts)
+
+
+def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bool = True) -> OrderPage:
+    """Everything the order page shows, in six queries (lines, packages, package lines, scans, payments, cases)."""
+    now = now or timezone.now()
+    policy = get_policy()
+    prefetch_related_objects(
+        [order],
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("shipments", queryset=Shipment.objects.order_by("id")),
+        Prefetch("shipments__lines", queryset=ShipmentLine.objects.order_by("id")),
+        Prefetch("shipments__events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
+    )
+    locale, currency = order.locale or policy.store.locale, order.currency
+    shipments = list(order.shipments.all())
+    shipped_by_line: dict[int, int] = defaultdict(int)
+    for shipment in shipments:
+        for shipment_line in shipment.lines.all():
+            shipped_by_line[shipment_line.order_line_id] += shipment_line.quantity
+    lines = [_line_view(line, shipped_by_line[line.pk], currency, locale) for line in order.lines.all()]
+    lines_by_id = {line.id: line for line in lines}
+    cases = [_case_view(case) for case in order.cases.all()]
+    zone, method = zone_and_method(
+        policy=policy, country=order.shipping_address.country, method_code=order.shipping_method
+    )
+    packages = [
+        _package_view(shipment, index, lines_by_id, cases, policy, method, order)
+        for index, shipment in enumerate(shipments, start=1)
+    ]
+    quantities = [
+        LineQuantities(line.quantity, line.quantity_cancelled, line.quantity_returned, line.quantity_shipped)
+        for line in lines
+    ]
+    payments = list(order.payments.all())
+    fulfilment = fulfilment_status(quantities, [p.status for p in packages])
+    paid = payment_status(
+        PaymentFacts(p.state, p.verification_status, p.amount_captured, p.amount_refunded) for p in payments
+    )
+    unshipped = any(line.quantity_unshipped for line in lines) and not order.is_cancelled
+    ship_from = policy.warehouse(zone.warehouses[0]) if zone else None
+    page = OrderPage(
+        order=order,
+        number=order.number,
+        email=order.email,
+        placed_at=order.placed_at,
+        currency=currency,
+        locale=locale,
+        fulfilment_status=fulfilment,
+        fulfilment_label=FulfilmentStatus(fulfilment).label,
+        payment_status=paid,
+        payment_label=PaymentStatus(paid).label,
+        return_status=return_status(quantities),
+        lines=lines,
+        totals=_totals(order, currency, locale),
+        shipping_address=order.shipping_address.as_dict(),
+        billing_address=order.billing_address.as_dict(),
+        payment=_payment_summary(payments, policy, currency, locale),
+        packages=packages,
+        shipping_method=order.shipping_method,
+        shipping_method_name=method.name if method else order.shipping_method,
+        zone_code=zone.code if zone else "",
+        ship_from_name=_short_place(ship_from.name) if ship_from else "",
+        ship_by=ship_window(placed_at=order.placed_at, policy=policy)[1] if unshipped else None,
+        expected=delivery_window(policy=policy, method=method, placed_at=order.placed_at)
+        if unshipped
+        else None,
+        cases=cases,
+        today=local_date(now, policy),
+    )
+    page.summary = where_things_stand(page=page, today=page.today)
+    if with_actions:
+        page.actions = _order_actions(order, dict(shipped_by_line), now)
+    from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
+
+    page.diagnoses = order_diagnoses(page=page, now=now)
+    return page
+
+
+def _short_place(name: str) -> str:
+    """'Venlo (Netherlands)' → 'Venlo': the sentence names the town, the package card the full name."""
+    return name.split(" (")[0].split(",")[0]
+
+
+def _line_view(line: OrderLine, shipped: int, currency: str, locale: str) -> LineView:
+    return LineView(
+        id=line.pk,
+        product_name=line.product_name,
+        sku=line.sku,
+        size=line.size,
+        colour=line.colour,
+        quantity=line.quantity,
+        quantity_cancelled=line.quantity_cancelled,
+        quantity_returned=line.quantity_returned,
+        quantity_shipped=shipped,
+        unit_price=Price.of(line.unit_price, currency, locale),
+        total=Price.of(line.total, currency, locale),
+    )
+
+
+def _case_view(case: Case) -> CaseView:
+    return CaseView(
+        reference=case.reference,
+        kind=case.kind,
+        kind_label=CaseKind(case.kind).label,
+        status=case.status,
+        status_label=CaseStatus(case.status).label,
+        shipment_id=case.shipment_id,
+        opened_at=case.opened_at,
+    )
+
+
+def _package_view(
+    shipment: Shipment,
+    position: int,
+    lines_by_id: dict[int, LineView],
+    cases: list[CaseView],
+    policy: Policy,
+    method: ShippingMethod | None,
+    order: Order,
+) -> PackageView:
+    carrier = policy.carrier(shipment.carrier)
+    warehouse = policy.warehouse(shipment.origin_warehouse)
+    number = shipment.tracking_number
+    events = [
+        TrackingEventView(e.occurred_at, e.status, _status_label(e.status), e.location, e.description)
+        for e in shipment.events.all()
+    ]
+    last_event_at = shipment.last_event_at or (events[0].occurred_at if events else None)
+    package_lines = []
+    for shipment_line in shipment.lines.all():
+        line = lines_by_id.get(shipment_line.order_line_id)
+        if line is not None:
+            package_lines.append(
+                PackageLine(line.id, line.product_name, line.size, line.colour, shipment_line.quantity)
+            )
+    return PackageView(
+        id=shipment.pk,
+        position=position,
+        carrier=shipment.carrier,
+        carrier_name=carrier.name if carrier else shipment.carrier.upper(),
+        tracking_number=number,
+        tracking_url=carrier.tracking_url.format(number=quote(number)) if carrier and number else "",
+        origin_warehouse=shipment.origin_warehouse,
+        origin_name=warehouse.name if warehouse else shipment.origin_warehouse,
+        status=shipment.status,
+        status_label=_status_label(shipment.status),
+        shipped_at=shipment.shipped_at,
+        delivered_at=shipment.delivered_at,
+        delivered_on=local_date(shipment.delivered_at, policy) if shipment.delivered_at else None,
+        last_event_at=last_event_at,
+        created_at=shipment.created_at,
+        lines=package_lines,
+        events=events,
+        window=delivery_window(
+            policy=policy,
+            method=method,
+            placed_at=order.placed_at,
+            shipped_at=shipment.shipped_at,
+            delivered_at=shipment.delivered_at if shipment.status == TrackingStatus.DELIVERED else None,
+        ),
+        cases=[case for case in cases if case.shipment_id == shipment.pk],
+    )
+
+
+def _status_label(status: str) -> str:
+    try:
+        return TrackingStatus(status).label
+    except ValueError:
+        return status.replace("_", " ")
+
+
+def _totals(order: Order, currency: str, locale: str) -> Totals:
+    def price(amount: Decimal) -> Price:
+        return Price.of(amount, currency, locale)
+
+    return Totals(
+        subtotal=price(order.subtotal),
+        discounts=price(order.discount_total),
+        shipping=price(order.shipping_total),
+        tax=price(order.tax_total),
+        duties=price(order.duties_total),
+        points_used=order.points_used,
+        points_value=price(order.points_value),
+        total=price(order.total),
+        paid_by_money=price(order.amount_paid_by_money),
+    )
+
+
+def _payment_summary(
+    payments: list[Payment], policy: Policy, currency: str, locale: str
+) -> PaymentSummary | None:
+    if not payments:
+        return None
+    # The attempt that counts: the last one that was not declined, else the last attempt.
+    live = [p for p in payments if p.state != PaymentState.DECLINED]
+    payment = (live or payments)[-1]
+    method = policy.payment_method(payment.method)
+    state = PaymentState(payment.state) if payment.state in PaymentState.values else None
+    return PaymentSummary(
+        method=payment.method,
+        method_name=method.name if method else payment.method,
+        card_brand=payment.card_brand,
+        card_last4=payment.card_last4,
+        status=payment.state,
+        status_label=state.label if state else payment.state,
+        refunded=Price.of(sum((p.amount_refunded for p in payments), Decimal(0)), currency, locale),
+        decline_code=payment.decline_code,
+    )

@@ -1,0 +1,126 @@
+"""The order page as JSON: the API's answer, and what the assistant and the desk send to their clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopdesk.orderview.diagnoses.types import jsonable
+from shopdesk.orderview.types import OrderPage
+
+
+def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
+    totals = page.totals
+    return jsonable(
+        {
+            "number": page.number,
+            "placed_at": page.placed_at,
+            "email": page.email,
+            "currency": page.currency,
+            "summary": page.summary,
+            "status": {
+                "fulfilment": page.fulfilment_status,
+                "fulfilment_label": page.fulfilment_label,
+                "payment": page.payment_status,
+                "payment_label": page.payment_label,
+                "returns": page.return_status,
+            },
+            "lines": [
+                {
+                    "id": line.id,
+                    "product_name": line.product_name,
+                    "sku": line.sku,
+                    "size": line.size,
+                    "colour": line.colour,
+                    "quantity": line.quantity,
+                    "quantity_cancelled": line.quantity_cancelled,
+                    "quantity_returned": line.quantity_returned,
+                    "quantity_shipped": line.quantity_shipped,
+                    "unit_price": line.unit_price.as_dict(),
+                    "total": line.total.as_dict(),
+                }
+                for line in page.lines
+            ],
+            "totals": {
+                "subtotal": totals.subtotal.as_dict(),
+                "discounts": totals.discounts.as_dict(),
+                "shipping": totals.shipping.as_dict(),
+                "tax": totals.tax.as_dict(),
+                "duties": totals.duties.as_dict(),
+                "points_used": totals.points_used,
+                "points_value": totals.points_value.as_dict(),
+                "total": totals.total.as_dict(),
+                "paid_by_money": totals.paid_by_money.as_dict(),
+            },
+            "shipping_address": page.shipping_address,
+            "billing_address": page.billing_address,
+            "shipping_method": {"code": page.shipping_method, "name": page.shipping_method_name},
+            "payment": None
+            if page.payment is None
+            else {
+                "method": page.payment.method,
+                "method_name": page.payment.method_name,
+                "card_brand": page.payment.card_brand,
+                "card_last4": page.payment.card_last4,
+                "status": page.payment.status,
+                "status_label": page.payment.status_label,
+                "refunded": page.payment.refunded.as_dict(),
+            },
+            "unshipped": {
+                "ship_by": page.ship_by,
+                "ships_from": page.ship_from_name,
+                "expected": page.expected.as_dict() if page.expected else None,
+            },
+            "packages": [
+                {
+                    "id": p.id,
+                    "position": p.position,
+                    "carrier": p.carrier,
+                    "carrier_name": p.carrier_name,
+                    "tracking_number": p.tracking_number,
+                    "tracking_url": p.tracking_url,
+                    "origin_warehouse": p.origin_warehouse,
+                    "origin_name": p.origin_name,
+                    "status": p.status,
+                    "status_label": p.status_label,
+                    "shipped_at": p.shipped_at,
+                    "delivered_at": p.delivered_at,
+                    "last_event_at": p.last_event_at,
+                    "expected": p.window.as_dict() if p.window else None,
+                    "lines": [
+                        {
+                            "line": pl.line_id,
+                            "product_name": pl.product_name,
+                            "size": pl.size,
+                            "colour": pl.colour,
+                            "quantity": pl.quantity,
+                        }
+                        for pl in p.lines
+                    ],
+                    "events": [
+                        {
+                            "occurred_at": e.occurred_at,
+                            "status": e.status,
+                            "status_label": e.status_label,
+                            "location": e.location,
+                            "description": e.description,
+                        }
+                        for e in p.events
+                    ],
+                    "cases": [c.reference for c in p.cases],
+                }
+                for p in page.packages
+            ],
+            "cases": [
+                {
+                    "reference": c.reference,
+                    "kind": c.kind,
+                    "status": c.status,
+                    "shipment": c.shipment_id,
+                    "opened_at": c.opened_at,
+                }
+                for c in page.cases
+            ],
+            "diagnoses": [d.as_dict() for d in page.diagnoses],
+            "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
+        }
+    )
