@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.promotions.models import Coupon, CouponKind
+from shopdesk.promotions.pricing import PricedLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,9 @@ class CouponInfo:
     ends_at: dt.datetime | None
     exclusive: bool
     first_order_only: bool
+
+    def accepts(self, line: PricedLine) -> bool:
+        return True  # the demo's codes exclude no category; gift cards and sale prices are the policy's
 
     def valid_at(self, moment: dt.datetime) -> bool:
         return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)

@@ -1,0 +1,203 @@
+"""Reads for the promo-code check: the cart from SKUs, the typed codes' rules, the shopper's history.
+
+`promo_check` gathers them in a fixed number of queries and hands them to the pure engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pycountry
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from shopdesk.access.types import CustomerAccess
+from shopdesk.catalog.models import Variant
+from shopdesk.core.errors import InvalidInput
+from shopdesk.orders.models import Order
+from shopdesk.policy import get_policy
+from shopdesk.policy.schema import Policy
+from shopdesk.promotions.engine import (
+    MAX_CODES_CHECKED,
+    CartLine,
+    CheckContext,
+    CheckResult,
+    CodeRule,
+    Shopper,
+    check_codes,
+    normalise_code,
+)
+from shopdesk.promotions.models import Coupon, CouponRedemption
+
+MAX_CART_LINES = 50
+MAX_QUANTITY = 999
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedCart:
+    """The engine's answer with the priced cart it answered for (pages show the lines)."""
+
+    result: CheckResult
+    lines: list[CartLine]
+    currency: str
+    locale: str
+    country_name: str
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def cart_lines(*, items: Sequence[tuple[str, int]]) -> list[CartLine]:
+    """Cart lines at today's prices (sale prices included); an unknown SKU is bad input naming it."""
+    quantities: dict[str, int] = {}
+    for sku, quantity in items:
+        if quantity < 1 or quantity > MAX_QUANTITY:
+            raise InvalidInput(f"The quantity of {sku} must be between 1 and {MAX_QUANTITY}.")
+        quantities[sku.strip()] = quantities.get(sku.strip(), 0) + quantity
+    if len(quantities) > MAX_CART_LINES:
+        raise InvalidInput(f"A cart holds at most {MAX_CART_LINES} different items.")
+    variants = {
+        variant.sku: variant
+        for variant in Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
+        .select_related("product__category")
+        .order_by()
+    }
+    unknown = [sku for sku in quantities if sku not in variants]
+    if unknown:
+        raise InvalidInput(
+            f"We don't sell {', '.join(unknown)}: check the SKU.", details={"unknown_skus": unknown}
+        )
+    lines = []
+    for sku, quantity in quantities.items():
+        variant = variants[sku]
+        product = variant.product
+        details = " / ".join(part for part in (variant.colour, variant.size) if part)
+        lines.append(
+            CartLine(
+                sku=sku,
+                name=f"{product.name} ({details})" if details else product.name,
+                quantity=quantity,
+                unit_price=variant.price,
+                price_kind=variant.price_kind,
+                category=product.category.slug,
+                category_name=product.category.name,
+                gift_card=product.gift_card,
+            )
+        )
+    return lines
+
+
+def _rule(coupon: Coupon) -> CodeRule:
+    return CodeRule(
+        code=coupon.code,
+        kind=coupon.kind,
+        value=coupon.value,
+        min_subtotal=coupon.min_subtotal,
+        min_quantity=coupon.min_quantity,
+        starts_at=coupon.starts_at,
+        ends_at=coupon.ends_at,
+        exclusive=coupon.exclusive,
+        first_order_only=coupon.first_order_only,
+        countries=frozenset(code.upper() for code in coupon.countries),
+        excluded_categories=frozenset(category.slug for category in coupon.excluded_categories.all()),
+        usage_limit=coupon.usage_limit,
+        per_customer_limit=coupon.per_customer_limit,
+        times_used=coupon.times_used,
+        public=coupon.public,
+        active=coupon.active,
+    )
+
+
+def code_rules(*, codes: Sequence[str], policy: Policy) -> dict[str, CodeRule]:
+    keys = {normalise_code(code, policy.promotions) for code in codes}
+    coupons = Coupon.objects.filter(code__in=keys).prefetch_related("excluded_categories")
+    return {coupon.code: _rule(coupon) for coupon in coupons}
+
+
+def public_codes_now(*, now: dt.datetime) -> Iterator[str]:
+    """Live public codes, read only when a typed code isn't found (they feed the suggestion)."""
+    live = Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    yield from (
+        Coupon.objects.filter(live, public=True, active=True, starts_at__lte=now)
+        .order_by()
+        .values_list("code", flat=True)
+        .iterator(chunk_size=2000)
+    )
+
+
+def shopper_facts(
+    *, country: str, email: str | None, access: CustomerAccess | None, coupon_codes: Sequence[str]
+) -> Shopper:
+    """A signed-in customer is `identified`; a typed email only feeds the first-order and per-customer rules."""
+    known_email = (access.email if access is not None else (email or "")).strip().lower()
+    if not known_email:
+        return Shopper(country=country, identified=False)
+    has_ordered = Order.objects.filter(email=known_email, cancelled_at__isnull=True).exists()
+    uses = dict(
+        CouponRedemption.objects.filter(email=known_email, coupon__code__in=list(coupon_codes))
+        .values_list("coupon__code")
+        .annotate(n=Count("id"))
+        .values_list("coupon__code", "n")
+        .order_by()
+    )
+    return Shopper(country=country, identified=access is not None, has_ordered=has_ordered, uses=uses)
+
+
+def promo_check(
+    *,
+    codes: Sequence[str],
+    items: Sequence[tuple[str, int]],
+    country: str,
+    email: str | None = None,
+    access: CustomerAccess | None = None,
+    now: dt.datetime | None = None,
+) -> CheckedCart:
+    """Why each code does or doesn't apply to this cart, and the best combination with its total."""
+    policy = get_policy()
+    country = country.strip().upper()
+    zone = policy.zone_for_country(country) if pycountry.countries.get(alpha_2=country) else None
+    if zone is None:
+        raise InvalidInput(f"We don't ship to {country or 'that country'}.", details={"field": "country"})
+    if not codes:
+        raise InvalidInput("Enter at least one code.", details={"field": "codes"})
+    if len(codes) > MAX_CODES_CHECKED:
+        raise InvalidInput(f"Check at most {MAX_CODES_CHECKED} codes at once.", details={"field": "codes"})
+    if not items:
+        raise InvalidInput("Add at least one item to the cart.", details={"field": "cart"})
+    lines = cart_lines(items=items)
+    found = code_rules(codes=codes, policy=policy)
+    moment = now or timezone.now()
+    # The cheapest method: the fee a shopper sees first, and what a free-shipping code would waive.
+    method = min(zone.methods, key=lambda m: m.fee)
+    name = country_name(country)
+    ctx = CheckContext(
+        now=moment,
+        rules=policy.promotions,
+        zone=zone,
+        method=method,
+        currency=policy.store.currency,
+        locale=policy.store.locale,
+        timezone=policy.store.timezone,
+        country_name=name,
+        country_names={code: country_name(code) for rule in found.values() for code in rule.countries},
+    )
+    shopper = shopper_facts(country=country, email=email, access=access, coupon_codes=list(found))
+    result = check_codes(
+        typed_codes=codes,
+        found=found,
+        public_codes=public_codes_now(now=moment),
+        cart=lines,
+        shopper=shopper,
+        ctx=ctx,
+    )
+    return CheckedCart(
+        result=result,
+        lines=lines,
+        currency=policy.store.currency,
+        locale=policy.store.locale,
+        country_name=name,
+    )
