@@ -97,7 +97,8 @@ class CodeVerdict:
     valid: bool = False  # usable on its own (applied, or left out only by the stacking rules)
     suggestion: str | None = None
     conflicts_with: tuple[str, ...] = ()
-    missing: Decimal | None = None  # minimum_not_met: the amount still to add
+    missing_amount: Decimal | None = None  # minimum_not_met on a subtotal: the amount still to add
+    missing_quantity: int | None = None  # minimum_not_met on a quantity: the items still to add
     excluded_skus: tuple[str, ...] = ()
 
 
@@ -106,9 +107,11 @@ class CheckResult:
     codes: list[CodeVerdict]
     best_combination: list[str]
     subtotal: Decimal
-    shipping: Decimal
-    saving: Decimal
-    total: Decimal
+    discount: Decimal  # the codes' line discounts
+    shipping: Decimal  # after any free-shipping code
+    duties: Decimal  # duties the store charges at checkout (zones where it pays them)
+    saving: Decimal  # the total without codes minus the total with the best combination
+    total: Decimal  # subtotal - discount + shipping + duties; tax is added at checkout
 
 
 # --- one code ---------------------------------------------------------------------------------------
@@ -150,7 +153,8 @@ def _verdict_refused(typed: str) -> Callable[..., CodeVerdict]:
         reason: CodeReason,
         message: str,
         *,
-        missing: Decimal | None = None,
+        missing_amount: Decimal | None = None,
+        missing_quantity: int | None = None,
         excluded_skus: tuple[str, ...] = (),
     ) -> CodeVerdict:
         return CodeVerdict(
@@ -159,7 +163,8 @@ def _verdict_refused(typed: str) -> Callable[..., CodeVerdict]:
             reason_code=reason,
             message=message,
             saving=ZERO,
-            missing=missing,
+            missing_amount=missing_amount,
+            missing_quantity=missing_quantity,
             excluded_skus=excluded_skus,
         )
 
@@ -243,7 +248,7 @@ def _refusal(
                     f"yours is {money(eligible_subtotal)}. Add {money(missing)} more to use it.",
                 )
             ),
-            missing=missing,
+            missing_amount=missing,
             excluded_skus=tuple(line.sku for line in excluded),
         )
     eligible_quantity = sum(line.quantity for line in eligible)
@@ -253,7 +258,7 @@ def _refusal(
             CodeReason.MINIMUM_NOT_MET,
             f"{code} needs {rule.min_quantity} items{' ' + scope if scope else ''}; your cart has "
             f"{eligible_quantity}. Add {short} more to use it.",
-            missing=Decimal(short),
+            missing_quantity=short,
             excluded_skus=tuple(line.sku for line in excluded),
         )
     return None
@@ -298,29 +303,61 @@ def _price(cart: Sequence[CartLine], codes: Sequence[CodeRule], ctx: CheckContex
 
 def best_combination(
     valid: Sequence[CodeRule], cart: Sequence[CartLine], ctx: CheckContext
-) -> tuple[list[CodeRule], Totals[CodeRule]]:
-    """The allowed set of codes that saves most; ties go to more codes, then to the order typed."""
+) -> tuple[list[CodeRule], Totals[CodeRule], Totals[CodeRule]]:
+    """The allowed set of codes with the lowest total (ties go to more codes, then to the order typed).
+
+    Compared on the total, not on the codes' face value: a discount can pull the cart under the
+    free-shipping threshold, so two codes may save less than one. Returns (codes, their totals, no codes).
+    """
+    without = _price(cart, [], ctx)
     best: list[CodeRule] = []
-    best_totals = _price(cart, [], ctx)
-    best_key = (ZERO, 0)
+    best_totals = without
+    best_key = (-without.total, 0)
     largest = min(len(valid), ctx.rules.max_codes_per_order)
     for size in range(1, largest + 1):
         for combo in itertools.combinations(valid, size):
             if not stacking_allowed(combo, ctx.rules):
                 continue
             totals = _price(cart, combo, ctx)
-            key = (totals.saving, size)
+            key = (-totals.total, size)
             if key > best_key:
                 best, best_totals, best_key = list(combo), totals, key
-    return best, best_totals
+    return best, best_totals, without
 
 
 def _left_out(
-    typed: str, rule: CodeRule, best: Sequence[CodeRule], alone: Decimal, ctx: CheckContext
+    typed: str,
+    rule: CodeRule,
+    best: Sequence[CodeRule],
+    cart: Sequence[CartLine],
+    totals: tuple[Decimal, Decimal, Decimal],
+    ctx: CheckContext,
 ) -> CodeVerdict:
-    """Why a usable code is not in the best combination: too many codes, or which code it clashes with."""
-    money = format_money(alone, ctx.currency, ctx.locale)
+    """Why a usable code is not in the best combination: no gain, too many codes, or the code it clashes with.
+
+    `totals`: (the best total, what the best combination saves, what this code alone would save).
+    """
+    total, kept, alone = totals
+    kept_money = format_money(kept, ctx.currency, ctx.locale)
+    alone_money = format_money(alone, ctx.currency, ctx.locale)
+    names = " and ".join(c.code for c in best)
+    together = " together" if len(best) > 1 else ""
     limit = ctx.rules.max_codes_per_order
+    if best and stacking_allowed([*best, rule], ctx.rules):
+        with_it = _price(cart, [*best, rule], ctx).total
+        return CodeVerdict(
+            code=typed,
+            applied=False,
+            reason_code=CodeReason.NO_EXTRA_SAVING,
+            message=(
+                f"{rule.code} combines with {names}, but your total would be "
+                f"{format_money(with_it, ctx.currency, ctx.locale)} with it and "
+                f"{format_money(total, ctx.currency, ctx.locale)} without it (a lower subtotal can lose "
+                "free shipping), so we left it out."
+            ),
+            saving=ZERO,
+            valid=True,
+        )
     unlimited = ctx.rules.model_copy(update={"max_codes_per_order": len(best) + 1})
     if len(best) >= limit and stacking_allowed([*best, rule], unlimited):
         return CodeVerdict(
@@ -328,9 +365,8 @@ def _left_out(
             applied=False,
             reason_code=CodeReason.TOO_MANY_CODES,
             message=(
-                f"Up to {limit} code{'s' if limit != 1 else ''} can be used on one order; "
-                f"{', '.join(c.code for c in best)} save more, so {rule.code} (worth {money} on its own) "
-                "was left out."
+                f"Up to {limit} code{'s' if limit != 1 else ''} can be used on one order. "
+                f"We kept {names}, which save {kept_money}{together}, so {rule.code} was left out."
             ),
             saving=ZERO,
             valid=True,
@@ -349,8 +385,8 @@ def _left_out(
         applied=False,
         reason_code=CodeReason.NOT_COMBINABLE,
         message=(
-            f"{why}. We kept {' and '.join(c.code for c in best)}, which save"
-            f"{'s' if len(best) == 1 else ''} more; {rule.code} alone would save {money}."
+            f"{why}. We kept {names}, which save{'s' if len(best) == 1 else ''} {kept_money}{together}; "
+            f"{rule.code} alone would save {alone_money}."
         ),
         saving=ZERO,
         valid=True,
@@ -393,30 +429,33 @@ def check_codes(
             verdicts[index] = refusal if rule.public or shopper.identified else _hidden(typed)
             continue
         valid.append((index, typed, rule))
-    chosen, totals = best_combination([rule for _, _, rule in valid], cart, ctx)
+    chosen, totals, without = best_combination([rule for _, _, rule in valid], cart, ctx)
+    saving = without.total - totals.total
     amounts = {use.coupon.code: use.amount for use in totals.coupons}
     for index, typed, rule in valid:
         if rule in chosen:
-            saving = amounts.get(rule.code, ZERO)
+            share = amounts.get(rule.code, ZERO)
             verdicts[index] = CodeVerdict(
                 code=typed,
                 applied=True,
                 reason_code=CodeReason.APPLIED,
-                message=_applied_message(rule, saving, ctx),
-                saving=saving,
+                message=_applied_message(rule, share, ctx),
+                saving=share,
                 valid=True,
             )
         else:
-            alone = _price(cart, [rule], ctx).saving
-            verdict = _left_out(typed, rule, chosen, alone, ctx)
+            alone = without.total - _price(cart, [rule], ctx).total
+            verdict = _left_out(typed, rule, chosen, cart, (totals.total, saving, alone), ctx)
             verdicts[index] = verdict if rule.public or shopper.identified else _hidden(typed)
     return CheckResult(
         codes=[verdicts[index] for index in sorted(verdicts)],
         best_combination=[rule.code for rule in chosen],
         subtotal=totals.subtotal,
+        discount=totals.discount_total,
         shipping=totals.shipping_total,
-        saving=totals.saving,
-        total=totals.subtotal - totals.discount_total + totals.shipping_total,
+        duties=totals.duties_total,
+        saving=saving,
+        total=totals.total,
     )
 
 

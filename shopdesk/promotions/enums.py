@@ -16,4 +16,5 @@ class CodeReason(models.TextChoices):
     USAGE_LIMIT_REACHED = "usage_limit_reached", "Usage limit reached"
     NOT_COMBINABLE = "not_combinable", "Cannot be combined"  # names the code it conflicts with
     TOO_MANY_CODES = "too_many_codes", "Too many codes"
+    NO_EXTRA_SAVING = "no_extra_saving", "No extra saving"  # combinable, but the total is lower without it
     CASE_OR_TYPO = "case_or_typo", "Case or typo"  # suggests the intended public code
