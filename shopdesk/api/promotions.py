@@ -6,7 +6,6 @@ one, a private code's refusal reads as `not_found`, so private codes can't be pr
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,9 +15,8 @@ from pydantic import ConfigDict
 from shopdesk.access.selectors import access_for_token
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.errors import DomainError
-from shopdesk.core.money import Money
 from shopdesk.promotions.engine import MAX_CODES_CHECKED
-from shopdesk.promotions.selectors import MAX_CART_LINES, MAX_QUANTITY, CheckedCart, promo_check
+from shopdesk.promotions.selectors import MAX_CART_LINES, MAX_QUANTITY, promo_check
 
 router = Router(tags=["promotions"])
 
@@ -103,53 +101,6 @@ def _optional_customer(request: HttpRequest) -> CustomerAccess | None:
     return access
 
 
-def _money(amount: Decimal, checked: CheckedCart) -> dict[str, str]:
-    money = Money(amount, checked.currency)
-    return {"amount": str(money.amount), "currency": money.currency, "display": money.format(checked.locale)}
-
-
-def promo_check_out(checked: CheckedCart) -> dict[str, Any]:
-    result = checked.result
-    codes = []
-    for verdict in result.codes:
-        codes.append(
-            {
-                "code": verdict.code,
-                "applied": verdict.applied,
-                "reason_code": verdict.reason_code,
-                "message": verdict.message,
-                "saving": _money(verdict.saving, checked),
-                "suggestion": verdict.suggestion,
-                "conflicts_with": list(verdict.conflicts_with),
-                "missing": None
-                if verdict.missing_amount is None
-                else _money(verdict.missing_amount, checked),
-                "missing_quantity": verdict.missing_quantity,
-                "excluded_skus": list(verdict.excluded_skus),
-            }
-        )
-    return {
-        "codes": codes,
-        "best_combination": result.best_combination,
-        "lines": [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price": _money(line.unit_price, checked),
-                "price_kind": line.price_kind,
-            }
-            for line in checked.lines
-        ],
-        "subtotal": _money(result.subtotal, checked),
-        "discount": _money(result.discount, checked),
-        "shipping": _money(result.shipping, checked),
-        "duties": _money(result.duties, checked),
-        "saving": _money(result.saving, checked),
-        "total": _money(result.total, checked),
-    }
-
-
 @router.post("/check", response={200: PromoCheckOut}, auth=None, summary="Check promo codes against a cart")
 def check(request: HttpRequest, payload: PromoCheckIn) -> Any:
     access = _optional_customer(request)
@@ -160,4 +111,4 @@ def check(request: HttpRequest, payload: PromoCheckIn) -> Any:
         email=payload.email,
         access=access,
     )
-    return promo_check_out(checked)
+    return checked.as_dict()

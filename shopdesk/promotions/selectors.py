@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import pycountry
 from django.db.models import Count, Q
@@ -16,6 +18,7 @@ from django.utils import timezone
 from shopdesk.access.types import CustomerAccess
 from shopdesk.catalog.models import Variant
 from shopdesk.core.errors import InvalidInput
+from shopdesk.core.money import Money
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
 from shopdesk.policy.schema import Policy
@@ -44,6 +47,49 @@ class CheckedCart:
     currency: str
     locale: str
     country_name: str
+
+    def money(self, amount: Decimal) -> dict[str, str]:
+        """`{amount, currency, display}`, as the order view shows money."""
+        money = Money(amount, self.currency)
+        return {"amount": str(money.amount), "currency": money.currency, "display": money.format(self.locale)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The answer of POST /api/v1/promotions/check; the check page renders the same dictionary."""
+        result = self.result
+        return {
+            "codes": [
+                {
+                    "code": verdict.code,
+                    "applied": verdict.applied,
+                    "reason_code": verdict.reason_code,
+                    "message": verdict.message,
+                    "saving": self.money(verdict.saving),
+                    "suggestion": verdict.suggestion,
+                    "conflicts_with": list(verdict.conflicts_with),
+                    "missing": None if verdict.missing_amount is None else self.money(verdict.missing_amount),
+                    "missing_quantity": verdict.missing_quantity,
+                    "excluded_skus": list(verdict.excluded_skus),
+                }
+                for verdict in result.codes
+            ],
+            "best_combination": result.best_combination,
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "unit_price": self.money(line.unit_price),
+                    "price_kind": line.price_kind,
+                }
+                for line in self.lines
+            ],
+            "subtotal": self.money(result.subtotal),
+            "discount": self.money(result.discount),
+            "shipping": self.money(result.shipping),
+            "duties": self.money(result.duties),
+            "saving": self.money(result.saving),
+            "total": self.money(result.total),
+        }
 
 
 def country_name(code: str) -> str:
