@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,13 +121,31 @@ def normalise_code(code: str, rules: Promotions) -> str:
     return cleaned if rules.case_sensitive else cleaned.upper()
 
 
+TYPO_ALPHABET = string.ascii_uppercase + string.digits + "-"
+
+
+def typo_candidates(typed: str) -> set[str]:
+    """Every code one slip from what was typed: a character missing, extra, wrong, or two swapped.
+
+    Upper-cased, spaces dropped. About 80 strings per character typed: looked up by index in one query,
+    where reading every public code to compare would cost a scan of the table.
+    """
+    word = "".join(ch for ch in typed.upper() if not ch.isspace())
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + ch + right[1:] for left, right in splits if right for ch in TYPO_ALPHABET}
+    inserts = {left + ch + right for left, right in splits for ch in TYPO_ALPHABET}
+    return {word} | deletes | swaps | replaces | inserts
+
+
 def suggest_public_code(typed: str, public_codes: Iterable[str], rules: Promotions) -> str | None:
-    """The public code the shopper most likely meant: a case slip, a missing character, a swapped one."""
-    candidates = list(public_codes)
+    """The public code the shopper most likely meant, among live public codes one slip away."""
+    candidates = sorted(public_codes)
     folded = {candidate.upper(): candidate for candidate in candidates}
     if typed.upper() in folded:
         return folded[typed.upper()]
-    squeezed = "".join(ch for ch in typed.upper() if ch.isalnum())
+    squeezed = "".join(ch for ch in typed.upper() if not ch.isspace())
     matches = difflib.get_close_matches(squeezed, list(folded), n=1, cutoff=_SUGGESTION_CUTOFF)
     return folded[matches[0]] if matches else None
 
@@ -406,8 +425,8 @@ def check_codes(
 ) -> CheckResult:
     """Every typed code with its reason, and the best allowed combination with its total.
 
-    `found` maps a normalised code to its rule (only the codes typed); `public_codes` are offered as
-    suggestions for a code that isn't found, and are only read when one isn't.
+    `found` maps a normalised code to its rule (only the codes typed); `public_codes` are the live public
+    codes a typed code may have meant (see `typo_candidates`), read only when a code isn't found.
     """
     verdicts: dict[int, CodeVerdict] = {}
     valid: list[tuple[int, str, CodeRule]] = []

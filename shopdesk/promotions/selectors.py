@@ -13,6 +13,7 @@ from typing import Any
 
 import pycountry
 from django.db.models import Count, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from shopdesk.access.types import CustomerAccess
@@ -31,6 +32,7 @@ from shopdesk.promotions.engine import (
     Shopper,
     check_codes,
     normalise_code,
+    typo_candidates,
 )
 from shopdesk.promotions.models import Coupon, CouponRedemption
 
@@ -164,15 +166,21 @@ def code_rules(*, codes: Sequence[str], policy: Policy) -> dict[str, CodeRule]:
     return {coupon.code: _rule(coupon) for coupon in coupons}
 
 
-def public_codes_now(*, now: dt.datetime) -> Iterator[str]:
-    """Live public codes, read only when a typed code isn't found (they feed the suggestion)."""
-    live = Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-    yield from (
-        Coupon.objects.filter(live, public=True, active=True, starts_at__lte=now)
-        .order_by()
-        .values_list("code", flat=True)
-        .iterator(chunk_size=2000)
-    )
+def public_codes_near(*, typed: Sequence[str], policy: Policy, now: dt.datetime) -> Iterator[str]:
+    """Live public codes one slip away from a typed code (the suggestions for a code not found)."""
+    candidates: set[str] = set()
+    for code in typed:
+        candidates |= typo_candidates(code)
+    if not candidates:
+        return
+    live = Coupon.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now), public=True, active=True, starts_at__lte=now
+    ).order_by()
+    if policy.promotions.case_sensitive:  # stored as written: compare upper-cased
+        live = live.annotate(folded=Upper("code")).filter(folded__in=candidates)
+    else:
+        live = live.filter(code__in=candidates)
+    yield from live.values_list("code", flat=True)
 
 
 def shopper_facts(
@@ -235,7 +243,11 @@ def promo_check(
     result = check_codes(
         typed_codes=codes,
         found=found,
-        public_codes=public_codes_now(now=moment),
+        public_codes=public_codes_near(
+            typed=[code for code in codes if normalise_code(code, policy.promotions) not in found],
+            policy=policy,
+            now=moment,
+        ),
         cart=lines,
         shopper=shopper,
         ctx=ctx,
