@@ -190,6 +190,7 @@ def main() -> None:
         )
         typo = lua_post(Path(tmp, "typo.lua"), {"codes": ["WELCOM10"], "cart": cart, "country": "US"})
         port = free_port()
+        server_log = Path(tmp, "gunicorn.log").open("w")  # noqa: SIM115 - closed with the server below
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -203,7 +204,7 @@ def main() -> None:
             ],
             env=env,
             cwd=tmp,
-            stderr=Path(tmp, "gunicorn.log").open("w"),  # the access log would drown the table
+            stderr=server_log,  # the access log would drown the table
         )
         try:
             for _ in range(100):
@@ -227,6 +228,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+            server_log.close()
 
     print()
     print(
