@@ -75,6 +75,7 @@ class CartLineOut(Schema):
     name: str
     quantity: int
     unit_price: MoneyOut
+    line_total: MoneyOut
     price_kind: str
 
 
@@ -85,6 +86,9 @@ class PromoCheckOut(Schema):
     subtotal: MoneyOut
     discount: MoneyOut
     shipping: MoneyOut
+    shipping_without_codes: MoneyOut = Field(
+        description="The fee without codes: higher `shipping` means a discount lost the free-shipping threshold"
+    )
     duties: MoneyOut = Field(description="Duties charged at checkout (zones where the store pays them)")
     saving: MoneyOut = Field(description="What the best combination takes off the total without codes")
     total: MoneyOut = Field(description="subtotal − discount + shipping + duties, before tax")

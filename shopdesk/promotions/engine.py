@@ -112,6 +112,7 @@ class CheckResult:
     shipping: Decimal  # after any free-shipping code
     duties: Decimal  # duties the store charges at checkout (zones where it pays them)
     saving: Decimal  # the total without codes minus the total with the best combination
+    shipping_without_codes: Decimal  # differs when a discount pulls the cart under free shipping
     total: Decimal  # subtotal - discount + shipping + duties; tax is added at checkout
 
 
@@ -474,6 +475,7 @@ def check_codes(
         shipping=totals.shipping_total,
         duties=totals.duties_total,
         saving=saving,
+        shipping_without_codes=without.shipping_total,
         total=totals.total,
     )
 

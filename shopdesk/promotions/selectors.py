@@ -81,6 +81,7 @@ class CheckedCart:
                     "name": line.name,
                     "quantity": line.quantity,
                     "unit_price": self.money(line.unit_price),
+                    "line_total": self.money(line.gross),
                     "price_kind": line.price_kind,
                 }
                 for line in self.lines
@@ -88,6 +89,7 @@ class CheckedCart:
             "subtotal": self.money(result.subtotal),
             "discount": self.money(result.discount),
             "shipping": self.money(result.shipping),
+            "shipping_without_codes": self.money(result.shipping_without_codes),
             "duties": self.money(result.duties),
             "saving": self.money(result.saving),
             "total": self.money(result.total),

@@ -55,3 +55,11 @@ def test_an_unknown_sku_is_explained_on_the_page(promo_shop: Any, client: Client
 def test_the_help_article_links_to_the_page(db: None, client: Client) -> None:
     response = client.get("/help/articles/promo-code-not-working/")
     assert response.status_code == 200 and f'href="{URL}"' in response.content.decode()
+
+
+def test_the_page_says_when_a_discount_costs_free_shipping(promo_shop: Any, client: Client) -> None:
+    # $80 ships free; FLASH40 takes $24.00 off the tees and leaves $56.00, under the $75 threshold.
+    html = client.get(
+        URL, {"codes": "FLASH40", "sku": ["TEE-30", "SCARF-SALE"], "qty": ["2", "1"], "check": "1"}
+    ).content.decode()
+    assert "you save $18.05" in html and "under the free-shipping threshold" in html and "$60.00" in html

@@ -69,7 +69,8 @@ def check(request: HttpRequest) -> HttpResponse:
     codes_text = request.GET.get("codes", "")[:400]
     codes = codes_text.translate(CODE_SEPARATORS).split()
     countries = _countries()
-    country = request.GET.get("country", "").strip().upper()[:2] or countries[0][0]
+    home = next(code for zone in get_policy().shipping.zones for code in zone.countries if code != "*")
+    country = request.GET.get("country", "").strip().upper()[:2] or home  # the first zone: the store's own
     editing = "add" in request.GET or "remove" in request.GET
     checked: CheckedCart | None = None
     error = ""
