@@ -76,7 +76,8 @@ class CartLineOut(Schema):
     quantity: int
     unit_price: MoneyOut
     line_total: MoneyOut
-    price_kind: str
+    price_kind: str = Field(description="regular, or an automatic sale price: sale, flash_sale, clearance")
+    regular_price: MoneyOut | None = Field(description="On sale: the regular price before the sale")
 
 
 class PromoCheckOut(Schema):

@@ -59,6 +59,7 @@ class CartLine(PricedLine):
     sku: str
     name: str
     category_name: str = ""
+    regular_price: Decimal | None = None  # on an automatic sale: the regular price before it
 
 
 @dataclass(frozen=True, slots=True)

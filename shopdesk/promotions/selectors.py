@@ -17,7 +17,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from shopdesk.access.types import CustomerAccess
-from shopdesk.catalog.models import Variant
+from shopdesk.catalog.enums import PriceKind
+from shopdesk.catalog.models import PriceChange, Variant
 from shopdesk.core.errors import InvalidInput
 from shopdesk.core.money import Money
 from shopdesk.orders.models import Order
@@ -83,6 +84,7 @@ class CheckedCart:
                     "unit_price": self.money(line.unit_price),
                     "line_total": self.money(line.gross),
                     "price_kind": line.price_kind,
+                    "regular_price": None if line.regular_price is None else self.money(line.regular_price),
                 }
                 for line in self.lines
             ],
@@ -101,8 +103,35 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def cart_lines(*, items: Sequence[tuple[str, int]]) -> list[CartLine]:
-    """Cart lines at today's prices (sale prices included); an unknown SKU is bad input naming it."""
+def prices_now(
+    *, variant_ids: Sequence[int], now: dt.datetime
+) -> dict[int, tuple[Decimal, str, Decimal | None]]:
+    """Each variant's price in effect now from its price history: (price, kind, regular price before a sale).
+
+    Sale prices are automatic: a scheduled `PriceChange` takes effect at its start, code or no code.
+    A variant without history keeps its `price`.
+    """
+    history: dict[int, list[PriceChange]] = {}
+    for change in PriceChange.objects.filter(variant_id__in=variant_ids, starts_at__lte=now).order_by(
+        "variant_id", "starts_at"
+    ):
+        history.setdefault(change.variant_id, []).append(change)
+    prices: dict[int, tuple[Decimal, str, Decimal | None]] = {}
+    for variant_id, changes in history.items():
+        current = changes[-1]
+        regular = [c.price for c in changes if c.kind == PriceKind.REGULAR]
+        was = regular[-1] if current.kind != PriceKind.REGULAR and regular else None
+        prices[variant_id] = (
+            current.price,
+            current.kind,
+            was if was is not None and was > current.price else None,
+        )
+    return prices
+
+
+def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = None) -> list[CartLine]:
+    """Cart lines at the prices in effect now (automatic sale prices included); an unknown SKU is bad
+    input naming it."""
     quantities: dict[str, int] = {}
     for sku, quantity in items:
         if quantity < 1 or quantity > MAX_QUANTITY:
@@ -121,18 +150,21 @@ def cart_lines(*, items: Sequence[tuple[str, int]]) -> list[CartLine]:
         raise InvalidInput(
             f"We don't sell {', '.join(unknown)}: check the SKU.", details={"unknown_skus": unknown}
         )
+    prices = prices_now(variant_ids=[variant.pk for variant in variants.values()], now=now or timezone.now())
     lines = []
     for sku, quantity in quantities.items():
         variant = variants[sku]
         product = variant.product
+        price, kind, was = prices.get(variant.pk, (variant.price, variant.price_kind, None))
         details = " / ".join(part for part in (variant.colour, variant.size) if part)
         lines.append(
             CartLine(
                 sku=sku,
                 name=f"{product.name} ({details})" if details else product.name,
                 quantity=quantity,
-                unit_price=variant.price,
-                price_kind=variant.price_kind,
+                unit_price=price,
+                price_kind=kind,
+                regular_price=was,
                 category=product.category.slug,
                 category_name=product.category.name,
                 gift_card=product.gift_card,
@@ -224,9 +256,9 @@ def promo_check(
         raise InvalidInput(f"Check at most {MAX_CODES_CHECKED} codes at once.", details={"field": "codes"})
     if not items:
         raise InvalidInput("Add at least one item to the cart.", details={"field": "cart"})
-    lines = cart_lines(items=items)
-    found = code_rules(codes=codes, policy=policy)
     moment = now or timezone.now()
+    lines = cart_lines(items=items, now=moment)
+    found = code_rules(codes=codes, policy=policy)
     # The cheapest method: the fee a shopper sees first, and what a free-shipping code would waive.
     method = min(zone.methods, key=lambda m: m.fee)
     name = country_name(country)

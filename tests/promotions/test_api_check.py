@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -305,3 +306,37 @@ def test_an_unknown_sku_or_country_is_a_422_that_says_which(
     assert (
         response.json()["error"]["code"] == "invalid_input" and words in response.json()["error"]["message"]
     )
+
+
+def test_an_automatic_sale_price_applies_by_itself_and_takes_no_code(
+    promo_shop: PromoShop, client: Client
+) -> None:
+    now = timezone.now()
+    jacket = factories.VariantFactory(sku="JACKET", price=Decimal("80.00"))
+    factories.PriceChangeFactory(
+        variant=jacket, price=Decimal("80.00"), starts_at=now - dt.timedelta(days=60)
+    )
+    factories.PriceChangeFactory(
+        variant=jacket, price=Decimal("56.00"), kind="sale", starts_at=now - dt.timedelta(days=2)
+    )
+    factories.PriceChangeFactory(variant=jacket, price=Decimal("80.00"), starts_at=now + dt.timedelta(days=5))
+    body = check(client, ["SAVE15"], {"JACKET": 1})
+    line = body["lines"][0]
+    assert line["unit_price"]["amount"] == "56.00" and line["price_kind"] == "sale"
+    assert line["regular_price"]["amount"] == "80.00"
+    item = verdict(body, "SAVE15")
+    assert item["reason_code"] == "no_eligible_items" and "already reduced (sale price)" in item["message"]
+
+
+def test_a_sale_scheduled_for_later_is_not_applied_yet(promo_shop: PromoShop, client: Client) -> None:
+    now = timezone.now()
+    boots = factories.VariantFactory(sku="BOOTS", price=Decimal("120.00"))
+    factories.PriceChangeFactory(
+        variant=boots, price=Decimal("120.00"), starts_at=now - dt.timedelta(days=60)
+    )
+    factories.PriceChangeFactory(
+        variant=boots, price=Decimal("90.00"), kind="sale", starts_at=now + dt.timedelta(days=1)
+    )
+    body = check(client, ["SAVE15"], {"BOOTS": 1})
+    assert body["lines"][0]["unit_price"]["amount"] == "120.00" and body["lines"][0]["regular_price"] is None
+    assert verdict(body, "SAVE15")["saving"]["amount"] == "18.00"
