@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.catalog.enums import PriceKind
 from shopdesk.catalog.models import PriceChange, Variant
@@ -233,6 +234,30 @@ def shopper_facts(
         .order_by()
     )
     return Shopper(country=country, identified=access is not None, has_ordered=has_ordered, uses=uses)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCart:
+    """A signed-in shopper's order as a cart to check codes against ("use my order")."""
+
+    number: str
+    country: str
+    items: list[tuple[str, int]]
+
+
+def order_carts(*, access: CustomerAccess, limit: int = 5) -> list[OrderCart]:
+    """The shopper's latest orders with the items still on them (cancelled quantities left out)."""
+    orders = orders_for_access(access=access).order_by("-placed_at").prefetch_related("lines")[:limit]
+    carts = []
+    for order in orders:
+        items = [
+            (line.sku, line.quantity - line.quantity_cancelled)
+            for line in order.lines.all()
+            if line.quantity > line.quantity_cancelled
+        ]
+        if items:
+            carts.append(OrderCart(number=order.number, country=order.shipping_address.country, items=items))
+    return carts
 
 
 def promo_check(

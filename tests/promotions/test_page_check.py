@@ -63,3 +63,29 @@ def test_the_page_says_when_a_discount_costs_free_shipping(promo_shop: Any, clie
         URL, {"codes": "FLASH40", "sku": ["TEE-30", "SCARF-SALE"], "qty": ["2", "1"], "check": "1"}
     ).content.decode()
     assert "you save $18.05" in html and "under the free-shipping threshold" in html and "$60.00" in html
+
+
+def signed_in_with_an_order_of_two_tees(client: Client) -> str:
+    from shopdesk.catalog.models import Variant
+    from tests import factories
+
+    order = factories.OrderFactory(email="ada@example.com")
+    factories.OrderLineFactory(order=order, variant=Variant.objects.get(sku="TEE-30"), quantity=2)
+    response = client.post("/orders/", {"order_number": order.number, "email": order.email})
+    assert response.status_code == 302
+    return order.number
+
+
+def test_a_signed_in_shopper_can_fill_the_cart_from_an_order(promo_shop: Any, client: Client) -> None:
+    number = signed_in_with_an_order_of_two_tees(client)
+    html = client.get(URL, {"codes": "TAKE20"}).content.decode()
+    assert f"Order {number}" in html and "sku=TEE-30&amp;qty=2" in html and "codes=TAKE20" in html
+    assert "Use one of my orders" not in Client().get(URL).content.decode()
+
+
+def test_a_signed_in_shopper_sees_a_private_codes_real_reason(promo_shop: Any, client: Client) -> None:
+    query = {"codes": "SORRY-7Q2M", "sku": ["TEE-30"], "qty": ["1"], "check": "1"}
+    assert "not_found" in client.get(URL, query).content.decode()
+    signed_in_with_an_order_of_two_tees(client)
+    html = client.get(URL, query).content.decode()
+    assert "minimum_not_met" in html and "Add $20.00 more" in html

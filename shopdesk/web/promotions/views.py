@@ -7,6 +7,7 @@ page works without JavaScript and a checked cart is a link that can be shared wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +17,15 @@ from shopdesk.access.web import portal_access
 from shopdesk.core.errors import InvalidInput
 from shopdesk.policy import get_policy
 from shopdesk.promotions.engine import MAX_CODES_CHECKED
-from shopdesk.promotions.selectors import MAX_CART_LINES, MAX_QUANTITY, CheckedCart, country_name, promo_check
+from shopdesk.promotions.selectors import (
+    MAX_CART_LINES,
+    MAX_QUANTITY,
+    CheckedCart,
+    OrderCart,
+    country_name,
+    order_carts,
+    promo_check,
+)
 
 CODE_SEPARATORS = str.maketrans({",": " ", ";": " ", "\n": " ", "\r": " ", "\t": " "})
 
@@ -57,6 +66,15 @@ def _items(rows: list[LineRow]) -> list[tuple[str, int]]:
     return items
 
 
+def _order_query(codes_text: str, cart: OrderCart) -> dict[str, object]:
+    return {
+        "codes": codes_text,
+        "country": cart.country,
+        "sku": [sku for sku, _ in cart.items],
+        "qty": [str(quantity) for _, quantity in cart.items],
+    }
+
+
 def _countries() -> list[tuple[str, str]]:
     codes = {code for zone in get_policy().shipping.zones for code in zone.countries if code != "*"}
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
@@ -87,7 +105,12 @@ def check(request: HttpRequest) -> HttpResponse:
             checked = promo_check(codes=codes, items=items, country=country, access=access)
         except InvalidInput as exc:
             error, status = exc.message, 422
+    order_links = [
+        (cart.number, "?" + urlencode(_order_query(codes_text, cart), doseq=True))
+        for cart in (order_carts(access=access) if access is not None else [])
+    ]
     context = {
+        "order_links": order_links,
         "rows": rows,
         "codes_text": codes_text,
         "country": country,
