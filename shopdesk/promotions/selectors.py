@@ -174,7 +174,7 @@ def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = No
     return lines
 
 
-def _rule(coupon: Coupon) -> CodeRule:
+def coupon_rule(coupon: Coupon) -> CodeRule:
     return CodeRule(
         code=coupon.code,
         kind=coupon.kind,
@@ -198,7 +198,7 @@ def _rule(coupon: Coupon) -> CodeRule:
 def code_rules(*, codes: Sequence[str], policy: Policy) -> dict[str, CodeRule]:
     keys = {normalise_code(code, policy.promotions) for code in codes}
     coupons = Coupon.objects.filter(code__in=keys).prefetch_related("excluded_categories")
-    return {coupon.code: _rule(coupon) for coupon in coupons}
+    return {coupon.code: coupon_rule(coupon) for coupon in coupons}
 
 
 def public_codes_near(*, typed: Sequence[str], policy: Policy, now: dt.datetime) -> Iterator[str]:

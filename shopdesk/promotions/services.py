@@ -23,7 +23,7 @@ from shopdesk.policy import get_policy
 from shopdesk.promotions.engine import CheckContext, Shopper, normalise_code, shopper_refusal
 from shopdesk.promotions.enums import CodeReason
 from shopdesk.promotions.models import Coupon, CouponRedemption
-from shopdesk.promotions.selectors import _rule, country_name
+from shopdesk.promotions.selectors import country_name, coupon_rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def coupon_redeem(
                 country=country.upper(), identified=True, has_ordered=has_ordered, uses={coupon.code: uses}
             )
             # Re-check what the shopper's check said, inside the transaction that counts the use.
-            refusal = shopper_refusal(_rule(coupon), shopper, ctx)
+            refusal = shopper_refusal(coupon_rule(coupon), shopper, ctx)
             if refusal is not None:
                 raise _refuse(refusal.reason_code, refusal.message)
             redemption = CouponRedemption.objects.create(
