@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("help/", include("shopdesk.web.helpcenter.urls")),
     path("orders/", include("shopdesk.web.portal.urls")),
+    path("promotions/", include("shopdesk.web.promotions.urls")),
     path("", include("shopdesk.web.urls")),
 ]

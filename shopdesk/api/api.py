@@ -41,11 +41,13 @@ def _register_routers() -> None:
     from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
+    from shopdesk.api.promotions import router as promotions_router
 
     api.add_router("/store", integration_router)
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/help", help_router)
+    api.add_router("/promotions", promotions_router)
 
 
 _register_routers()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from shopdesk.catalog.models import Category
 from shopdesk.demo.catalog_builder import build_catalog
 from shopdesk.demo.catalog_data import CATEGORIES
-from shopdesk.demo.coupons import COUPON_TABLE, build_coupons
+from shopdesk.demo.coupons import CHECK_TABLE, COUPON_TABLE, build_check_coupons, build_coupons, private_codes
 from shopdesk.demo.customers import ShopperPool
 from shopdesk.demo.models import DemoStore
 from shopdesk.demo.order_builder import OrderBuilder
@@ -38,6 +38,7 @@ class LoadSummary:
     seconds: float = 0.0
     rows: Counter[str] = field(default_factory=Counter)
     situations: Counter[str] = field(default_factory=Counter)
+    private_codes: list[str] = field(default_factory=list)
 
 
 def _label(model: type[models.Model]) -> str:
@@ -60,7 +61,7 @@ def load_demo_store(
     """Write a complete demo store; the DemoStore row is marked complete only at the very end."""
     policy = get_policy()
     started = time.perf_counter()
-    summary = LoadSummary(orders=orders)
+    summary = LoadSummary(orders=orders, private_codes=private_codes(seed))
     buffer = RowBuffer()
     with transaction.atomic():
         keys = KeyAllocator()
@@ -68,9 +69,8 @@ def load_demo_store(
         existing_slugs = set(
             Category.objects.filter(slug__in=[c.slug for c in CATEGORIES]).values_list("slug", flat=True)
         )
-        existing_codes = set(
-            Coupon.objects.filter(code__in=[row[0] for row in COUPON_TABLE]).values_list("code", flat=True)
-        )
+        demo_codes = [row[0] for row in (*COUPON_TABLE, *CHECK_TABLE)] + private_codes(seed)
+        existing_codes = set(Coupon.objects.filter(code__in=demo_codes).values_list("code", flat=True))
         catalog = build_catalog(
             policy=policy,
             anchor=anchor,
@@ -80,9 +80,12 @@ def load_demo_store(
             existing_category_slugs=existing_slugs,
         )
         coupons = build_coupons(anchor=anchor, keys=keys, buffer=buffer, existing_codes=existing_codes)
+        check_codes = build_check_coupons(
+            anchor=anchor, seed=seed, keys=keys, buffer=buffer, existing_codes=existing_codes
+        )
         store.created = {
             "categories": catalog.category_slugs,
-            "coupons": [c.code for c in coupons],
+            "coupons": [c.code for c in coupons] + check_codes,
             "keys_from": {model._meta.label_lower: key for model, key in keys.snapshot(first=True).items()},
         }
         store.save(update_fields=["created"])

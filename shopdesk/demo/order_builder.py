@@ -17,12 +17,12 @@ from shopdesk.demo.catalog_builder import Catalog, VariantInfo
 from shopdesk.demo.classify import OrderFacts, order_situations
 from shopdesk.demo.coupons import CouponInfo
 from shopdesk.demo.customers import Shopper, ShopperPool
+from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.models import DemoOrder
 from shopdesk.demo.order_money import OrderMoney
 from shopdesk.demo.packages import add_packages
 from shopdesk.demo.places import COUNTRY_WEIGHTS
 from shopdesk.demo.plans import OrderPlan, plan_for
-from shopdesk.demo.pricing import LineDraft, Totals, price_order
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.demo.timeline import Journey, JourneyPlanner, route_for
 from shopdesk.notifications.models import OutboxMessage
@@ -31,6 +31,7 @@ from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderCoupon, OrderEvent, OrderLine
 from shopdesk.orders.status import LineQuantities
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
+from shopdesk.promotions.pricing import Totals, price_order
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -396,10 +397,18 @@ class OrderBuilder:
         tax: Decimal,
         placed_at: dt.datetime,
         first_order: bool,
-    ) -> Totals:
+    ) -> Totals[CouponInfo]:
         subtotal = sum((line.gross for line in lines), Decimal(0))
         coupons = self._coupons(rng, plan, placed_at, subtotal, first_order) if plan.coupons != "none" else []
-        return price_order(lines=lines, coupons=coupons, zone=zone, method=method, tax_percent=tax)
+        return price_order(
+            lines=lines,
+            coupons=coupons,
+            zone=zone,
+            method=method,
+            tax_percent=tax,
+            currency=self.policy.store.currency,
+            rules=self.policy.promotions,
+        )
 
     def _grow(
         self,
@@ -411,8 +420,8 @@ class OrderBuilder:
         tax: Decimal,
         placed_at: dt.datetime,
         first_order: bool,
-        totals: Totals,
-    ) -> Totals:
+        totals: Totals[CouponInfo],
+    ) -> Totals[CouponInfo]:
         """Add items until duties are due (customs) or the total needs verification."""
         threshold = self.policy.payments.verification_over
         plain = [v for v in self._available(placed_at) if not v.flags]

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.packages import PackedOrder
 from shopdesk.demo.payments_builder import (
     CAPTURED_AT_DISPATCH,
@@ -18,7 +19,6 @@ from shopdesk.demo.payments_builder import (
     payment_facts,
 )
 from shopdesk.demo.plans import OrderPlan
-from shopdesk.demo.pricing import LineDraft
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntryKind
 from shopdesk.orders.enums import OrderEventKind

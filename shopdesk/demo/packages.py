@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from shopdesk.demo.carrier_numbers import tracking_number
 from shopdesk.demo.classify import PackageFacts
-from shopdesk.demo.pricing import LineDraft
+from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.demo.timeline import DUTIES_PLACEHOLDER, Journey
 from shopdesk.notifications.models import OutboxMessage

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shopdesk.demo.pricing import ZERO, LineDraft, cents
+from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
@@ -21,6 +21,7 @@ from shopdesk.orders.status import PaymentFacts
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
 from shopdesk.policy.schema import Policy
+from shopdesk.promotions.pricing import ZERO, cents
 
 CAPTURED_AT_DISPATCH = frozenset({"card", "apple_pay", "google_pay"})
 METHOD_WEIGHTS = {

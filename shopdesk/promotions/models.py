@@ -22,6 +22,9 @@ class Coupon(models.Model):
     kind = models.CharField(max_length=20, choices=CouponKind.choices)
     value = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     min_subtotal = MoneyField()
+    min_quantity = models.PositiveIntegerField(
+        default=0, help_text="Items the code can apply to that the cart must hold; 0: no minimum."
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
     exclusive = models.BooleanField(default=False, help_text="Cannot be combined with any other code.")
@@ -32,6 +35,14 @@ class Coupon(models.Model):
     per_customer_limit = models.PositiveIntegerField(null=True, blank=True)
     times_used = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
+    public = models.BooleanField(
+        default=True,
+        help_text=(
+            "Public codes are advertised: a mistyped one may be suggested. Private codes (single-use, "
+            "sent to one customer) are never suggested, and their refusals read as not found to a "
+            "shopper who is not signed in."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -45,3 +56,22 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CouponRedemption(models.Model):
+    """One use of a code: append-only, written by `coupon_redeem` beside the compare-and-set on the count."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    email = models.EmailField(max_length=254, db_index=True, help_text="Stored lower-case.")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["coupon", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.coupon_id} by {self.email}"

@@ -49,3 +49,14 @@ def test_coupons_cover_the_promotion_rules(loaded_demo_store_60: object) -> None
     assert coupons.filter(exclusive=True).exists() and coupons.filter(first_order_only=True).exists()
     assert coupons.filter(min_subtotal__gt=0).exists() and coupons.filter(ends_at__lt=ANCHOR).exists()
     assert sum(c.times_used for c in coupons) > 0
+
+
+def test_the_demo_has_codes_for_every_check_reason(loaded_demo_store_60: object) -> None:
+    coupons = Coupon.objects.all()
+    assert coupons.filter(code="FLASH40", exclusive=True, starts_at__lte=ANCHOR, ends_at__gt=ANCHOR).exists()
+    used_up = coupons.get(code="LAUNCH25")
+    assert used_up.usage_limit == used_up.times_used
+    assert coupons.get(code="MAPLE15").countries == ["CA"] and coupons.get(code="TRIO10").min_quantity == 3
+    assert coupons.filter(code="SPRING20", starts_at__gt=ANCHOR).exists()
+    private = coupons.filter(public=False)
+    assert private.count() == 5 and all(c.usage_limit == 1 and c.code.startswith("SORRY-") for c in private)

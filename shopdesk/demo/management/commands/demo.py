@@ -135,4 +135,9 @@ class Command(BaseCommand):
             f"Situations covered: {covered} of {len(Situation)}"
             + (f" (missing: {', '.join(missing)})" if missing else ".")
         )
+        self.stdout.write(
+            "Try the promo codes at /promotions/check/; private single-use codes: "
+            + ", ".join(summary.private_codes)
+            + " (see docs/promotions.md)."
+        )
         self.stdout.write("List the orders with `shopdesk demo --list` (see docs/demo.md).")
