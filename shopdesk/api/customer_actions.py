@@ -19,6 +19,7 @@ from shopdesk.access.types import CustomerAccess
 from shopdesk.api.customer import order_page_as_dict
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
+from shopdesk.core.text import CleanText
 from shopdesk.orders.eligibility import RESEND_TEMPLATES, order_actions
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise, order_page
@@ -42,7 +43,7 @@ IdempotencyKey = Header(
 )
 
 
-class StrictIn(Schema):
+class StrictIn(Schema, CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.locales import locale_or
 from shopdesk.core.money import Money
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
@@ -252,7 +253,7 @@ def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bo
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
     )
-    locale, currency = order.locale or policy.store.locale, order.currency
+    locale, currency = locale_or(order.locale, policy.store.locale), order.currency
     shipments = list(order.shipments.all())
     shipped_by_line: dict[int, int] = defaultdict(int)
     for shipment in shipments:
