@@ -248,5 +248,7 @@ LOGGING = {
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")
 SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")
+# How long a worker holds an outbox message it is sending; above the SMTP timeout (EMAIL_TIMEOUT, 20 s).
+SHOPDESK_OUTBOX_LEASE_SECONDS = float(os.environ.get("SHOPDESK_OUTBOX_LEASE_SECONDS", "120"))
 # Reverse proxies whose X-Forwarded-For is believed (CIDRs); empty: the peer's address is the client's.
 SHOPDESK_TRUSTED_PROXIES = env_list("SHOPDESK_TRUSTED_PROXIES", "")
