@@ -85,14 +85,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "shopdesk.web.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside CommonMiddleware, so its redirects and the bad-Host 400 carry the headers too.
+    "shopdesk.web.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shopdesk.web.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "shopdesk.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "shopdesk.urls"
@@ -144,7 +146,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, sessions of the assistant) --------------------------------------------
 if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    # Keys carry a prefix and clear() removes only those, so one Redis database can be shared (by
+    # several installations, or by parallel test processes: each has its own prefix).
+    _prefix = os.environ.get("SHOPDESK_CACHE_PREFIX", "shopdesk")
+    CACHES = {
+        "default": {
+            "BACKEND": "shopdesk.core.cache.PrefixedRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"{_prefix}-test-{os.getpid()}" if TESTING else _prefix,
+        }
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -237,3 +248,7 @@ LOGGING = {
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")
 SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")
+# How long a worker holds an outbox message it is sending; above the SMTP timeout (EMAIL_TIMEOUT, 20 s).
+SHOPDESK_OUTBOX_LEASE_SECONDS = float(os.environ.get("SHOPDESK_OUTBOX_LEASE_SECONDS", "120"))
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs); empty: the peer's address is the client's.
+SHOPDESK_TRUSTED_PROXIES = env_list("SHOPDESK_TRUSTED_PROXIES", "")

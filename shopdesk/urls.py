@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from shopdesk.api.api import api
+from shopdesk.api.errors import api_not_found
 
 admin.site.site_header = "shopdesk administration"
 admin.site.site_title = "shopdesk"
@@ -9,6 +10,7 @@ admin.site.site_title = "shopdesk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("help/", include("shopdesk.web.helpcenter.urls")),
     path("orders/", include("shopdesk.web.portal.urls")),
     path("promotions/", include("shopdesk.web.promotions.urls")),

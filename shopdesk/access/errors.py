@@ -25,12 +25,12 @@ class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429
 
-    def __init__(self, *, retry_after: float, message: str | None = None):
+    def __init__(self, *, retry_after: float, message: str | None = None, hint: str = ""):
         self.retry_after = max(1, math.ceil(retry_after))
         minutes = max(1, math.ceil(self.retry_after / 60))
+        wait = f"Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
         super().__init__(
-            message
-            or f"Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again.",
+            message or " ".join(part for part in (wait, hint) if part),
             details={"retry_after": self.retry_after},
         )
 

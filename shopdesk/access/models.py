@@ -50,3 +50,17 @@ class MagicLink(models.Model):
 
     def __str__(self) -> str:
         return f"magic link for {self.email}"
+
+
+class RateCounter(models.Model):
+    """One fixed-window rate-limit counter, when the cache cannot count atomically (no Redis).
+
+    Incremented with `F("count") + 1` in one UPDATE, so parallel failures are all counted.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,4 +1,8 @@
-"""Fixed-window counters in Django's cache (shared by every worker when the cache is Redis or a file).
+"""Fixed-window rate-limit counters: in Redis when the cache is Redis, else in the database.
+
+Both stores count atomically (Redis INCR; a database UPDATE with `F("count") + 1`), so 80 parallel
+failures against a limit of 20 are 80 counted failures. Django's file and local-memory caches
+increment by read-then-write and would lose counts between workers, so they are never used for this.
 
 Counting only failures for the order lookup means a customer who types it right is never slowed down,
 while someone trying many numbers or emails is stopped after a handful.
@@ -6,13 +10,20 @@ while someone trying many numbers or emails is stopped after a handful.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from shopdesk.access.errors import RateLimited
+from shopdesk.access.models import RateCounter
+
+MAGIC_LINK_HINT = "You can always sign in with a link sent to your email address instead."
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +31,22 @@ class Limit:
     scope: str
     count: int
     window_seconds: int
+    # Said with every 429 of this limit: where the customer can go instead of waiting.
+    hint: str = ""
 
 
-# Failed order lookups: per client address and per order number (so a botnet can't walk one order).
-LOOKUP_FAILURES_PER_IP = Limit("lookup-ip", 20, 15 * 60)
-LOOKUP_FAILURES_PER_ORDER = Limit("lookup-order", 8, 15 * 60)
+# Failed order lookups, counted per (client address, order number): guesses at other orders never
+# block this one, and a correct answer is never refused because of someone else's typos.
+LOOKUP_FAILURES_PER_IP_AND_ORDER = Limit("lookup-ip-order", 5, 15 * 60, MAGIC_LINK_HINT)
+# Per order number, from anywhere (a botnet walking one order); the real owner still has the link.
+LOOKUP_FAILURES_PER_ORDER = Limit(
+    "lookup-order",
+    8,
+    15 * 60,
+    "This order is protected after several wrong attempts. " + MAGIC_LINK_HINT,
+)
+# A flood guard per client address: far above what a shopper with a few orders ever reaches.
+LOOKUP_FAILURES_PER_IP = Limit("lookup-ip", 200, 15 * 60, MAGIC_LINK_HINT)
 # Magic-link requests send email: per address and per recipient (no mail bombing).
 MAGIC_LINK_PER_IP = Limit("magic-ip", 10, 60 * 60)
 MAGIC_LINK_PER_EMAIL = Limit("magic-email", 3, 60 * 60)
@@ -32,26 +54,55 @@ MAGIC_LINK_PER_EMAIL = Limit("magic-email", 3, 60 * 60)
 
 def _key(limit: Limit, subject: str, now: float) -> tuple[str, float]:
     window = int(now // limit.window_seconds)
-    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]  # keys stay short, no PII in the cache
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]  # keys stay short, no PII in the store
     retry_after = (window + 1) * limit.window_seconds - now
     return f"shopdesk:rl:{limit.scope}:{digest}:{window}", retry_after
+
+
+def counts_in_cache() -> bool:
+    """True when the cache counts atomically across processes (Redis); else the database counts."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return "redis" in backend.lower()
+
+
+def _count(key: str) -> int:
+    if counts_in_cache():
+        return int(cache.get(key) or 0)
+    return RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
+
+
+def _increment(key: str, ttl: float) -> None:
+    if counts_in_cache():
+        # add() then incr() is atomic on Redis, so concurrent hits are all counted.
+        cache.add(key, 0, timeout=int(ttl) + 1)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=int(ttl) + 1)
+        return
+    if RateCounter.objects.filter(key=key).update(count=F("count") + 1):
+        return
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl + 1)
+    try:
+        with transaction.atomic():
+            RateCounter.objects.create(key=key, count=1, expires_at=expires_at)
+    except IntegrityError:  # another request created it first: count on it
+        RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+        return
+    # A new window began: old windows' rows are of no use any more.
+    RateCounter.objects.filter(expires_at__lt=dt.datetime.now(dt.UTC)).delete()
 
 
 def rate_limit_check(*, limit: Limit, subject: str) -> None:
     """Raise RateLimited when `subject` used up its count in the current window."""
     key, retry_after = _key(limit, subject, time.time())
-    if (cache.get(key) or 0) >= limit.count:
-        raise RateLimited(retry_after=retry_after)
+    if _count(key) >= limit.count:
+        raise RateLimited(retry_after=retry_after, hint=limit.hint)
 
 
 def rate_limit_hit(*, limit: Limit, subject: str) -> None:
     key, retry_after = _key(limit, subject, time.time())
-    # add() then incr() is atomic on Redis and memcached, so concurrent hits are all counted.
-    cache.add(key, 0, timeout=int(retry_after) + 1)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=int(retry_after) + 1)
+    _increment(key, retry_after)
 
 
 def rate_limit_take(*, limit: Limit, subject: str) -> None:

@@ -19,6 +19,7 @@ from shopdesk.access.errors import LookupFailed, TokenInvalid
 from shopdesk.access.models import CustomerSession, MagicLink, SessionOrigin
 from shopdesk.access.rate_limits import (
     LOOKUP_FAILURES_PER_IP,
+    LOOKUP_FAILURES_PER_IP_AND_ORDER,
     LOOKUP_FAILURES_PER_ORDER,
     MAGIC_LINK_PER_EMAIL,
     MAGIC_LINK_PER_IP,
@@ -74,20 +75,28 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
             f"{get_policy().format_order_number(12345)}.",
             code="order_number_invalid",
         )
+    # Every limit is checked before the credentials: a correct answer never bypasses a limit, or a 429
+    # would mean "wrong" and guessing would go on at full speed. Each 429 points to the magic link.
+    pair = f"{client_ip}|{number}"
     rate_limit_check(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
+    rate_limit_check(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)
     rate_limit_check(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
     stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
     given = email_normalise(email)
     matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
     if not (stored and matches):
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
+        rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
         raise LookupFailed()
     return _session_create(email=given, order_number=number, origin=SessionOrigin.LOOKUP)
 
 
-def magic_link_request(*, email: str, client_ip: str, base_url: str | None = None) -> None:
+def magic_link_request(*, email: str, client_ip: str) -> None:
     """Email a sign-in link when orders exist for the address; say nothing either way.
+
+    The link is built from SHOPDESK_BASE_URL, never from the request's Host header (a forged Host
+    would otherwise mail the customer a link to the attacker's site).
 
     Both cases do the same work: a link row is written and the email is rendered; only an address
     with orders gets the email queued. So neither the answer nor its timing says which it was.
@@ -100,7 +109,7 @@ def magic_link_request(*, email: str, client_ip: str, base_url: str | None = Non
     rate_limit_take(limit=MAGIC_LINK_PER_EMAIL, subject=given)
     token = token_new()
     now = timezone.now()
-    link = f"{(base_url or settings.SHOPDESK_BASE_URL).rstrip('/')}{reverse('portal:magic', args=[token])}"
+    link = f"{settings.SHOPDESK_BASE_URL.rstrip('/')}{reverse('portal:magic', args=[token])}"
     context = {
         "link": link,
         "expires_minutes": int(MAGIC_LINK_LIFETIME.total_seconds() // 60),

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from shopdesk.api.errors import document_errors, install_error_handlers
 from shopdesk.core.errors import DomainError
 
-api = NinjaAPI(
+
+class ShopdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The generated document, plus every error answer each operation can give (one envelope)."""
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ShopdeskAPI(
     title="shopdesk API",
     version="1",
     description=(
@@ -17,6 +27,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+install_error_handlers(api)
 
 
 @api.exception_handler(DomainError)

@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder, Status
 from pydantic import ConfigDict
 
 from shopdesk.access.auth import customer_bearer
+from shopdesk.access.client_address import client_address
 from shopdesk.access.errors import RateLimited
 from shopdesk.access.selectors import order_for_access, order_id_for_access, orders_for_access
 from shopdesk.access.services import (
@@ -30,6 +31,7 @@ from shopdesk.access.services import (
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
+from shopdesk.core.text import CleanText
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orderview.builder import order_page
@@ -48,7 +50,7 @@ MAGIC_LINK_ANSWER = (
 )
 
 
-class StrictIn(Schema):
+class StrictIn(Schema, CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -82,7 +84,7 @@ class MessageOut(Schema):
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request)
 
 
 def _too_many(exc: RateLimited) -> HttpResponse:
@@ -129,9 +131,7 @@ def session_delete(request: HttpRequest) -> Any:
 def magic_link_create(request: HttpRequest, payload: MagicLinkIn) -> Any:
     """Always the same answer, whether or not the email has orders."""
     try:
-        magic_link_request(
-            email=payload.email, client_ip=_client_ip(request), base_url=request.build_absolute_uri("/")
-        )
+        magic_link_request(email=payload.email, client_ip=_client_ip(request))
     except RateLimited as exc:
         return _too_many(exc)
     return Status(202, {"message": MAGIC_LINK_ANSWER})

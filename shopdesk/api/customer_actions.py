@@ -18,6 +18,7 @@ from shopdesk.access.selectors import order_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
+from shopdesk.core.text import CleanText
 from shopdesk.orders.eligibility import RESEND_TEMPLATES, order_actions
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
@@ -43,7 +44,7 @@ IdempotencyKey = Header(
 )
 
 
-class StrictIn(Schema):
+class StrictIn(Schema, CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision
 
 MONEY_MAX_DIGITS = 12
@@ -26,6 +27,19 @@ def quantize(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
         raise ValueError(f"{amount!r} is not an amount") from exc
     places = get_currency_precision(currency)
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def amount_places_validate(amount: Decimal, currency: str) -> Decimal:
+    """The amount unchanged, or a ValueError when it has more decimals than `currency` allows.
+
+    Rounding silently would record money nobody paid (JPY has no minor unit: 10.5 JPY is refused).
+    """
+    places = get_currency_precision(currency)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        unit = "no decimals" if places == 0 else f"at most {places} decimal{'s' if places > 1 else ''}"
+        raise ValueError(f"{amount} has more decimals than {currency.upper()} allows ({unit})")
+    return amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +97,11 @@ class Money:
         return bool(self.amount)
 
     def format(self, locale: str = "en_US") -> str:
-        return format_currency(self.amount, self.currency, locale=locale)
+        try:
+            return format_currency(self.amount, self.currency, locale=locale)
+        except (UnknownLocaleError, ValueError, TypeError):
+            # Stored data must never break a page: an unusable locale falls back to English.
+            return format_currency(self.amount, self.currency, locale="en_US")
 
     def __str__(self) -> str:
         return self.format()

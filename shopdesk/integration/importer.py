@@ -111,18 +111,41 @@ def read_csv(path: Path, *, kind: str | None) -> list[SourceItem]:
         problem = csv_rows.header_problem(kind, reader.fieldnames or [])
         if problem:
             raise ImportFileError(f"line 1: {problem}")
+        columns = len(reader.fieldnames or [])
         group_key = csv_rows.GROUP_KEY.get(kind)
         if group_key is None:
-            return [SourceItem([reader.line_num], csv_rows.flat_item(kind, row)) for row in reader]
+            return [
+                SourceItem([reader.line_num], problem=problem)
+                if (problem := _extra_cells(row, columns))
+                else SourceItem([reader.line_num], csv_rows.flat_item(kind, row))
+                for row in reader
+            ]
         groups: dict[str, csv_rows.CsvGroup] = {}
+        problems: dict[str, tuple[int, str]] = {}
         for row in reader:
             # Rows of one order need not be adjacent; an empty key is its own (invalid) item.
             key = (row.get(group_key) or "").strip().upper() or f"#line{reader.line_num}"
             group = groups.setdefault(key, csv_rows.CsvGroup())
             group.lines.append(reader.line_num)
             group.rows.append(row)
+            if (problem := _extra_cells(row, columns)) and key not in problems:
+                # The whole order is refused (a half order is worse than none), at the row's line.
+                problems[key] = (reader.line_num, problem)
     build = csv_rows.GROUPED_BUILDERS[kind]
-    return [SourceItem(group.lines, build(group)) for group in groups.values()]
+    return [
+        SourceItem([problems[key][0]], problem=problems[key][1])
+        if key in problems
+        else SourceItem(group.lines, build(group))
+        for key, group in groups.items()
+    ]
+
+
+def _extra_cells(row: dict[Any, Any], columns: int) -> str | None:
+    """A row with more cells than the header: the extras would be dropped silently, so it is refused."""
+    extra = row.get(None)
+    if not extra:
+        return None
+    return f"{columns + len(extra)} cells but the header has {columns} (a comma inside a value needs quotes)"
 
 
 def read_items(path: Path, *, file_format: str, kind: str | None) -> list[SourceItem]:

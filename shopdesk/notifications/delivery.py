@@ -1,8 +1,13 @@
 """The outbox worker's core: claim due messages, send them through Django's email backend, record the outcome.
 
-Several workers may run at once. On PostgreSQL a batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED;
-on SQLite (one writer at a time) each row is claimed by a compare-and-set update. Either way a claimed
-row carries `claimed_until`, so a worker that dies mid-send releases its rows when the claim expires.
+Several workers may run at once. On PostgreSQL a row is claimed with SELECT ... FOR UPDATE SKIP LOCKED;
+on SQLite (one writer at a time) by a compare-and-set update. A claimed row carries `claimed_until`
+(the lease, SHOPDESK_OUTBOX_LEASE_SECONDS), so a worker that dies mid-send releases it when the lease ends.
+
+A worker claims one message, sends it, records it, then claims the next: the lease only has to outlast
+one send (keep it above the SMTP timeout), never a whole batch, so a slow mail server cannot make a
+second worker re-send a batch's tail. After a crash (kill -9) the message being sent may go out twice;
+every copy carries the same Message-ID, so mail clients fold them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import datetime as dt
 import logging
 import random
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -27,7 +33,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
-CLAIM_SECONDS = 120
 WIPED_BODY = "(This message contained a single-use link and was removed after sending.)"
 
 
@@ -56,10 +61,21 @@ def _due(now: dt.datetime) -> Q:
     return queued | abandoned
 
 
+def lease_seconds() -> float:
+    return float(getattr(settings, "SHOPDESK_OUTBOX_LEASE_SECONDS", 120))
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The same Message-ID for every delivery attempt of one outbox message."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "shopdesk.invalid"
+    stamp = int(message.created_at.timestamp()) if message.created_at else 0
+    return f"<outbox.{message.pk}.{stamp}@{domain}>"
+
+
 def outbox_claim(*, batch: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
     """Claim up to `batch` due messages for this worker (each row is claimed by exactly one worker)."""
     now = now or timezone.now()
-    until = now + dt.timedelta(seconds=CLAIM_SECONDS)
+    until = now + dt.timedelta(seconds=lease_seconds())
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             rows = list(
@@ -92,7 +108,7 @@ def _send(message: OutboxMessage, connection_: object) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         connection=connection_,
-        headers={"X-Shopdesk-Message": str(message.pk)},
+        headers={"X-Shopdesk-Message": str(message.pk), "Message-ID": message_id(message)},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -140,14 +156,17 @@ def _mark_failed(
 def outbox_deliver(
     *, batch: int = 50, now: dt.datetime | None = None, rng: random.Random | None = None
 ) -> DeliveryReport:
-    """Deliver one batch of due messages; returns what happened to them."""
-    messages = outbox_claim(batch=batch, now=now)
-    if not messages:
-        return DeliveryReport()
+    """Deliver up to `batch` due messages, claiming each one just before it is sent."""
     sent = retried = dead = 0
-    mail_connection = get_connection(fail_silently=False)
+    mail_connection = None
     try:
-        for message in messages:
+        for _ in range(batch):
+            claimed = outbox_claim(batch=1, now=now)
+            if not claimed:
+                break
+            message = claimed[0]
+            if mail_connection is None:
+                mail_connection = get_connection(fail_silently=False)
             try:
                 _send(message, mail_connection)
             except Exception as exc:  # any backend error is a failed attempt; the worker keeps going
@@ -160,7 +179,8 @@ def outbox_deliver(
             sent += 1
     finally:
         try:
-            mail_connection.close()
+            if mail_connection is not None:
+                mail_connection.close()
         except Exception:  # closing a broken SMTP session must not hide the report
             logger.debug("closing the mail connection failed", exc_info=True)
     return DeliveryReport(sent=sent, retried=retried, dead=dead)

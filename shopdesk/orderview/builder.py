@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.locales import locale_or
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.status import (
@@ -69,7 +70,7 @@ def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bo
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
     )
-    locale, currency = order.locale or policy.store.locale, order.currency
+    locale, currency = locale_or(order.locale, policy.store.locale), order.currency
     shipments = list(order.shipments.all())
     shipped_by_line: dict[int, int] = defaultdict(int)
     for shipment in shipments:

@@ -71,10 +71,21 @@ def test_failed_lookups_are_rate_limited_per_order(unfulfilled_order: Order, cli
     assert blocked.json()["error"]["code"] == "rate_limited"
 
 
-def test_failed_lookups_are_rate_limited_per_ip(db: None, client: Client) -> None:
+def test_failures_at_other_orders_never_refuse_the_right_answer(
+    unfulfilled_order: Order, client: Client
+) -> None:
     for serial in range(20):
         assert _lookup(client, f"KW{20000000 + serial}", "a@b.example").status_code == 404
-    assert _lookup(client, "KW30000000", "a@b.example").status_code == 429
+    assert _lookup(client, unfulfilled_order.number, unfulfilled_order.email).status_code == 200
+
+
+def test_a_flood_from_one_address_is_stopped(db: None, client: Client) -> None:
+    from shopdesk.access.rate_limits import LOOKUP_FAILURES_PER_IP
+
+    for serial in range(LOOKUP_FAILURES_PER_IP.count):
+        assert _lookup(client, f"KW{20000000 + serial}", "a@b.example").status_code == 404
+    blocked = _lookup(client, "KW30000000", "a@b.example")
+    assert blocked.status_code == 429 and "link" in blocked.json()["error"]["message"]
     assert _lookup(client, "KW30000000", "a@b.example", ip="10.0.0.2").status_code == 404
 
 

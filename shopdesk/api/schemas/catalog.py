@@ -11,6 +11,7 @@ from shopdesk.api.schemas.common import (
     CountryCode,
     Email,
     ExternalId,
+    LocaleCode,
     Name,
     Sku,
     Strict,
@@ -19,8 +20,10 @@ from shopdesk.api.schemas.common import (
     Text40,
     Text120,
     Timestamp,
+    amounts_in_currency,
 )
 from shopdesk.catalog.enums import PriceKind
+from shopdesk.policy.loader import get_policy
 
 Slug = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_-]+$", max_length=80)
@@ -68,13 +71,14 @@ class ProductIn(Strict):
             if variant.sku in seen:
                 raise ValueError(f"SKU {variant.sku!r} appears twice in variants")
             seen.add(variant.sku)
+        amounts_in_currency(self, get_policy().store.currency)
         return self
 
 
 class CustomerIn(Strict):
     email: Email
     name: Text120 | None = None
-    locale: Text20 | None = None
+    locale: LocaleCode | None = None
     country: CountryCode | None = None
     phone: Text32 | None = None
 
@@ -84,6 +88,6 @@ class CustomerDetailsIn(Strict):
 
     external_id: ExternalId | None = None
     name: Text120 | None = None
-    locale: Text20 | None = None
+    locale: LocaleCode | None = None
     country: CountryCode | None = None
     phone: Text32 | None = None

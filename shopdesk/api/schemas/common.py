@@ -6,21 +6,60 @@ as a database error (PostgreSQL enforces lengths, SQLite would silently keep it)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+from shopdesk.core.locales import LOCALE_MAX_LENGTH, locale_validate
+from shopdesk.core.money import amount_places_validate
+from shopdesk.core.text import CleanText
 from shopdesk.policy.loader import get_policy
 
 
-class Strict(BaseModel):
-    """Unknown keys are errors: a misspelt field never passes silently."""
+class Strict(CleanText):
+    """Unknown keys are errors: a misspelt field never passes silently.
+
+    No text field takes a control character (a NUL byte cannot be stored in PostgreSQL).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def amounts_in_currency(model: BaseModel, currency: str, *, skip: Iterable[str] = ()) -> None:
+    """Refuse any amount of `model` (and the models inside it) with more decimals than `currency` allows.
+
+    The error names the field path, e.g. `lines.0.unit_price`. `skip` names fields in another currency.
+    """
+    skipped = set(skip)
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, Decimal):
+            try:
+                amount_places_validate(value, currency)
+            except ValueError as exc:
+                raise ValueError(f"{path}: {exc}") from None
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                if not path and name in skipped:
+                    continue
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}.{index}")
+
+    walk(model, "")
 
 
 def _text(max_length: int) -> object:
@@ -41,7 +80,19 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 # so 19.9 is Decimal("19.9"), and more than two decimals is refused rather than rounded.
 Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(gt=0, le=100_000)]
-Timestamp = AwareDatetime  # a time without a zone is ambiguous across the store's warehouses
+# Dates a store can mean: a year-9999 date would overflow date arithmetic on the order's pages.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def _sane_time(value: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return value
+
+
+# A time without a zone is ambiguous across the store's warehouses.
+Timestamp = Annotated[AwareDatetime, AfterValidator(_sane_time)]
 
 
 def _currency(code: str) -> str:
@@ -101,6 +152,7 @@ _shipping_method = _policy_code(
 
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 CountryCode = Annotated[str, AfterValidator(_country)]
+LocaleCode = Annotated[str, StringConstraints(max_length=LOCALE_MAX_LENGTH), AfterValidator(locale_validate)]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 OrderNumber = Annotated[str, StringConstraints(max_length=32), AfterValidator(order_number_validate)]
 CarrierCode = Annotated[str, AfterValidator(_carrier)]

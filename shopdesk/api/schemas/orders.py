@@ -13,6 +13,7 @@ from shopdesk.api.schemas.common import (
     CurrencyCode,
     Email,
     ExternalId,
+    LocaleCode,
     Name,
     Quantity,
     ShippingMethodCode,
@@ -24,8 +25,10 @@ from shopdesk.api.schemas.common import (
     Text100,
     Text200,
     Timestamp,
+    amounts_in_currency,
 )
 from shopdesk.api.schemas.payments import PaymentIn
+from shopdesk.policy.loader import get_policy
 
 
 class OrderAddressIn(Strict):
@@ -70,7 +73,7 @@ class OrderIn(Strict):
     email: Email
     customer: CustomerDetailsIn | None = None
     currency: CurrencyCode | None = Field(default=None, description="Defaults to the store currency.")
-    locale: Text20 | None = None
+    locale: LocaleCode | None = None
     placed_at: Timestamp
     shipping_method: ShippingMethodCode = "standard"
     shipping_address: OrderAddressIn
@@ -108,4 +111,11 @@ class OrderIn(Strict):
             raise ValueError("a coupon code appears twice")
         if self.points_value > self.total:
             raise ValueError("points_value is more than total")
+        currency = self.currency or get_policy().store.currency
+        for index, payment in enumerate(self.payments):
+            if payment.currency is not None and payment.currency != currency:
+                raise ValueError(
+                    f"payments.{index}.currency: {payment.currency} is not the order's currency ({currency})"
+                )
+        amounts_in_currency(self, currency)
         return self

@@ -8,6 +8,7 @@ checking it is one small aggregate query, so every web worker sees admin edits o
 from __future__ import annotations
 
 import html
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from shopdesk.policy import get_policy
 SNIPPET_WORDS = 28
 MAX_HITS = 100  # past this rank, results are noise for a help center of a few hundred articles
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 _current: tuple[tuple[object, ...], SearchIndex] | None = None
 
 
@@ -46,18 +48,24 @@ def _version() -> tuple[object, ...]:
 
 
 def build_index() -> SearchIndex:
-    articles = Article.objects.filter(is_published=True).select_related("category")
-    documents = [
-        IndexedDocument(
-            id=a.pk,
-            slug=a.slug,
-            title=a.title,
-            seed=a.seed,
-            keywords=f"{a.keywords}, {a.category.name}",
-            body=render_article(a).text,
+    """Every published article that renders; one that fails is logged and left out, never the search."""
+    documents = []
+    for article in Article.objects.filter(is_published=True).select_related("category"):
+        try:
+            body = render_article(article).text
+        except Exception:
+            logger.exception("help article %r does not render; left out of search", article.slug)
+            continue
+        documents.append(
+            IndexedDocument(
+                id=article.pk,
+                slug=article.slug,
+                title=article.title,
+                seed=article.seed,
+                keywords=f"{article.keywords}, {article.category.name}",
+                body=body,
+            )
         )
-        for a in articles
-    ]
     return SearchIndex(documents)
 
 

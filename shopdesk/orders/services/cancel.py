@@ -18,6 +18,7 @@ from shopdesk.catalog.stock import stock_release
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible
+from shopdesk.core.locales import locale_or
 from shopdesk.loyalty.selectors import points_earned_outstanding
 from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
 from shopdesk.notifications.services import email_enqueue
@@ -244,7 +245,7 @@ def _apply(
 
 
 def _done_sentence(preview: CancelPreview, order: Order) -> str:
-    locale = order.locale or get_policy().store.locale
+    locale = locale_or(order.locale, get_policy().store.locale)
     count = preview.unit_count
     what = (
         "Your order is cancelled."

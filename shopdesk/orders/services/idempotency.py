@@ -26,12 +26,16 @@ def order_lock(*, order_id: int) -> Order:
 
     Lock order: the order row first, then its payments by id. The shipment upsert locks the order
     row too before adding shipment lines, so a cancel and a shipment never interleave.
+
+    The order row alone is locked, and its addresses are read after the lock: a locked join
+    (`select_related` + `FOR UPDATE`) is re-evaluated on PostgreSQL once a competing transaction
+    that repointed an address commits, and the row then no longer matches (`DoesNotExist`).
     """
-    return (
-        Order.objects.select_for_update()
-        .select_related("shipping_address", "billing_address")
-        .get(pk=order_id)
-    )
+    order = Order.objects.select_for_update().get(pk=order_id)
+    # Read after the lock, so these are the addresses the lock holder sees as current.
+    order.shipping_address  # noqa: B018
+    order.billing_address  # noqa: B018
+    return order
 
 
 def request_hash(request: dict[str, Any]) -> str:

@@ -6,12 +6,14 @@ never touches it. An event carries totals, not increments, so the same event twi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import Conflict
+from shopdesk.core.money import amount_places_validate
 from shopdesk.integration.changes import changes
-from shopdesk.integration.errors import KeyConflict, OrderNotFound, PaymentNotFound
+from shopdesk.integration.errors import FieldError, KeyConflict, OrderNotFound, PaymentNotFound
 from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
@@ -74,6 +76,7 @@ def payment_apply(
         name: value for name in PAYMENT_FIELDS if (value := getattr(data, name)) is not None
     }
     wanted["currency"] = data.currency or order.currency
+    _check_currency(order=order, wanted=wanted, field_prefix=field_prefix)
     if payment is None:
         if "amount_authorised" not in wanted and "amount_captured" in wanted:
             wanted["amount_authorised"] = wanted["amount_captured"]
@@ -92,6 +95,27 @@ def payment_apply(
     if data.created_at:
         wanted["created_at"] = data.created_at
     return _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
+
+
+def _check_currency(*, order: Order, wanted: dict[str, Any], field_prefix: str) -> None:
+    """A payment is in its order's currency, with no more decimals than that currency has.
+
+    A refund is computed in the order's currency and recorded against the payment: a USD payment
+    on an EUR order would take an EUR amount as dollars.
+    """
+    if wanted["currency"] != order.currency:
+        raise FieldError(
+            f"The payment is in {wanted['currency']} but order {order.number} is in {order.currency}; "
+            "send payments in the order's currency.",
+            field=f"{field_prefix}currency",
+            code="currency_mismatch",
+        )
+    for name, value in wanted.items():
+        if isinstance(value, Decimal):
+            try:
+                amount_places_validate(value, order.currency)
+            except ValueError as exc:
+                raise FieldError(str(exc), field=f"{field_prefix}{name}", code="too_many_decimals") from None
 
 
 def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], actor: Actor) -> UpsertStatus:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from shopdesk.access.web import customer_required, portal_access, portal_order_or_404
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError, InvalidInput
+from shopdesk.core.locales import locale_or
 from shopdesk.orders.eligibility import line_change_eligibility, order_actions, order_facts
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.addresses import (
@@ -33,6 +34,7 @@ from shopdesk.orders.services.emails import (
     order_email_change_request,
     order_email_resend,
 )
+from shopdesk.policy import get_policy
 from shopdesk.web.portal.actions_forms import (
     AddressForm,
     EmailChangeForm,
@@ -140,7 +142,7 @@ def cancel(request: HttpRequest, number: str) -> HttpResponse:
                     request,
                     order,
                     title=title,
-                    sentence=preview.sentence(locale=order.locale),
+                    sentence=preview.sentence(locale=locale_or(order.locale, get_policy().store.locale)),
                     hidden={"lines": line_ids or [], "reason": reason},
                     danger=True,
                     confirm_label="Yes, cancel" + (" these items" if partial else " my order"),

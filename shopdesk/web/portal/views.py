@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shopdesk.access.client_address import client_address
 from shopdesk.access.errors import RateLimited, TokenInvalid
 from shopdesk.access.selectors import order_id_for_access, orders_for_access
 from shopdesk.access.services import (
@@ -65,7 +66,7 @@ ACTION_LABELS = {
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -127,7 +128,6 @@ def magic_request(request: HttpRequest) -> HttpResponse:
                 magic_link_request(
                     email=form.cleaned_data["email"],
                     client_ip=_client_ip(request),
-                    base_url=request.build_absolute_uri("/"),
                 )
                 sent = True
             except RateLimited as exc:
