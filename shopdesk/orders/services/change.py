@@ -28,12 +28,12 @@ from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.orders.services.refund_plan import (
     RefundPlan,
-    line_part,
     order_facts_locked,
     refund_plan,
     refund_plan_perform,
 )
 from shopdesk.payments.breakdown import Charge, LinePart
+from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.policy import get_policy
 

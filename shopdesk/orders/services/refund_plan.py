@@ -18,21 +18,22 @@ from shopdesk.loyalty.selectors import points_returned_for_order
 from shopdesk.loyalty.services import points_return_for_cancel
 from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, order_facts
-from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.models import Order
 from shopdesk.payments.breakdown import (
-    STORE_CREDIT_METHODS,
     BreakdownLine,
     BreakdownRequest,
     Charge,
     LinePart,
-    PaymentHeld,
     PointsPaid,
     RefundBreakdown,
     ShareOutcome,
     refund_breakdown,
     refund_drafts,
 )
-from shopdesk.payments.enums import PaymentState, RefundLineKind, VerificationStatus
+from shopdesk.payments.breakdown_rows import (
+    payment_held,
+    whole_order_charges,
+)
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import (
     RefundLineDraft,
@@ -48,22 +49,6 @@ class PaymentOutcome:
     VOID = "void"  # only authorised, whole order: the hold is released
     RELEASE = "release"  # only authorised, part of the order: the hold is lowered
     NOTHING = "nothing"  # declined, unverified or unpaid: nothing was charged
-
-
-CARD_BRANDS = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express"}
-
-
-def payment_method_label(payment: Payment | None) -> str:
-    """How the customer knows the payment: a card by brand and last digits, a wallet by its name."""
-    if payment is None:
-        return "payment method"
-    if payment.method in STORE_CREDIT_METHODS:
-        return "store credit"
-    if payment.method == "card":
-        brand = CARD_BRANDS.get(payment.card_brand.lower(), payment.card_brand.title() or "card")
-        return f"{brand} ending {payment.card_last4}" if payment.card_last4 else brand
-    method = get_policy().payment_method(payment.method)
-    return method.name if method else payment.method.replace("_", " ")
 
 
 def _refund_days(method_code: str) -> tuple[int, int] | None:
@@ -137,47 +122,6 @@ class RefundPlan:
         if not days:
             return None
         return dt.datetime.combine(business_days_add(now.date(), max(days)), now.timetz())
-
-
-def line_part(line: OrderLine, units: int) -> LinePart:
-    return LinePart(
-        line_id=line.pk,
-        name=line.product_name,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        discount=line.discount_amount,
-        tax=line.tax_amount,
-        units=units,
-        units_before=line.quantity_cancelled + line.quantity_returned,
-    )
-
-
-def payment_held(payment: Payment) -> PaymentHeld | None:
-    """What a live payment can give back; None for declined, voided or unverified holds."""
-    if payment.state in (PaymentState.DECLINED, PaymentState.VOIDED, PaymentState.PENDING):
-        return None
-    if payment.amount_captured == 0 and (
-        payment.state != PaymentState.AUTHORISED or payment.verification_status == VerificationStatus.REQUIRED
-    ):
-        return None  # an unverified hold is not touched: nothing was charged
-    return PaymentHeld(
-        id=payment.pk,
-        method=payment.method,
-        label=payment_method_label(payment),
-        captured=payment.amount_captured,
-        refunded=payment.amount_refunded,
-        authorised=payment.amount_authorised,
-    )
-
-
-def whole_order_charges(order: Order, lines: list[OrderLine]) -> list[Charge]:
-    """What only a whole-order refund gives back: shipping, the tax not on the lines, duties."""
-    charges = [Charge(RefundLineKind.SHIPPING, order.shipping_total, "Shipping")]
-    other_tax = order.tax_total - sum((line.tax_amount for line in lines), Decimal(0))
-    if other_tax > 0:
-        charges.append(Charge(RefundLineKind.TAX, other_tax, "Tax on shipping"))
-    charges.append(Charge(RefundLineKind.DUTIES, order.duties_total, "Duties paid at checkout"))
-    return charges
 
 
 def refund_plan(
