@@ -141,7 +141,7 @@ class OrderMoney:
             )
         if order.cancelled_at is not None:
             completed = min(order.cancelled_at + _minutes(rng, 5, 180), now)
-            add_cancellation_refund(
+            cancel_refund = add_cancellation_refund(
                 keys=self.keys,
                 buffer=self.buffer,
                 order=order,
@@ -163,14 +163,14 @@ class OrderMoney:
                 order.cancelled_at,
                 "Refund issued for the cancelled order.",
             )
-            if order.points_used:
+            if cancel_refund.points:
                 add_points(
                     keys=self.keys,
                     buffer=self.buffer,
                     customer_id=customer_id,
                     order_id=order.id,
                     kind=PointsEntryKind.RETURNED,
-                    points=order.points_used,
+                    points=cancel_refund.points,
                     at=order.cancelled_at,
                     available_at=order.cancelled_at,
                     note=f"Given back: order {order.number} cancelled",
@@ -236,6 +236,18 @@ class OrderMoney:
             created,
             f"Refund of {refund.amount} {order.currency} for a returned {draft.variant.product_name}.",
         )
+        if refund.points:  # the part of the item paid with points comes back as points
+            add_points(
+                keys=self.keys,
+                buffer=self.buffer,
+                customer_id=customer_id,
+                order_id=order.id,
+                kind=PointsEntryKind.RETURNED,
+                points=refund.points,
+                at=created,
+                available_at=created,
+                note=f"Given back: item returned from order {order.number}",
+            )
         revoked = min(int(draft.unit_price) * self.policy.points.earn_per_unit, earned)
         add_points(
             keys=self.keys,
