@@ -24,6 +24,7 @@ from shopdesk.loyalty.models import PointsEntryKind
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
 from shopdesk.orders.status import PaymentFacts
+from shopdesk.payments.models import Refund
 from shopdesk.policy.schema import Policy
 
 
@@ -52,6 +53,20 @@ class OrderMoney:
                 message=message,
                 created_at=at,
             )
+        )
+
+    def _points_returned(self, order: Order, customer_id: int, refund: Refund, note: str) -> None:
+        """The part paid with points comes back as points, with the refund (add_points skips zero)."""
+        add_points(
+            keys=self.keys,
+            buffer=self.buffer,
+            customer_id=customer_id,
+            order_id=order.id,
+            kind=PointsEntryKind.RETURNED,
+            points=refund.points,
+            at=refund.created_at,
+            available_at=refund.created_at,
+            note=note,
         )
 
     def _payment_plan(
@@ -163,18 +178,9 @@ class OrderMoney:
                 order.cancelled_at,
                 "Refund issued for the cancelled order.",
             )
-            if cancel_refund.points:
-                add_points(
-                    keys=self.keys,
-                    buffer=self.buffer,
-                    customer_id=customer_id,
-                    order_id=order.id,
-                    kind=PointsEntryKind.RETURNED,
-                    points=cancel_refund.points,
-                    at=order.cancelled_at,
-                    available_at=order.cancelled_at,
-                    note=f"Given back: order {order.number} cancelled",
-                )
+            self._points_returned(
+                order, customer_id, cancel_refund, f"Given back: order {order.number} cancelled"
+            )
         earns = plan.stage not in ("declined", "cancelled")
         earned = int(order.subtotal - order.discount_total - order.points_value) * points_rules.earn_per_unit
         if earns:
@@ -236,18 +242,9 @@ class OrderMoney:
             created,
             f"Refund of {refund.amount} {order.currency} for a returned {draft.variant.product_name}.",
         )
-        if refund.points:  # the part of the item paid with points comes back as points
-            add_points(
-                keys=self.keys,
-                buffer=self.buffer,
-                customer_id=customer_id,
-                order_id=order.id,
-                kind=PointsEntryKind.RETURNED,
-                points=refund.points,
-                at=created,
-                available_at=created,
-                note=f"Given back: item returned from order {order.number}",
-            )
+        self._points_returned(
+            order, customer_id, refund, f"Given back: item returned from order {order.number}"
+        )
         revoked = min(int(draft.unit_price) * self.policy.points.earn_per_unit, earned)
         add_points(
             keys=self.keys,

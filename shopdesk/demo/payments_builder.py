@@ -19,14 +19,11 @@ from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.status import PaymentFacts
 from shopdesk.payments.breakdown import (
-    BreakdownRequest,
     Charge,
     LinePart,
-    PointsPaid,
     RefundBreakdown,
-    refund_breakdown,
 )
-from shopdesk.payments.breakdown_rows import payment_held, whole_order_charges
+from shopdesk.payments.breakdown_rows import order_breakdown, whole_order_charges
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
 from shopdesk.policy.schema import Policy
@@ -178,10 +175,6 @@ def _line_part(row: OrderLine, units: int) -> LinePart:
     )
 
 
-def _points(order: Order) -> PointsPaid | None:
-    return PointsPaid(order.points_used, order.points_value) if order.points_used else None
-
-
 def add_cancellation_refund(
     *,
     keys: KeyAllocator,
@@ -194,17 +187,13 @@ def add_cancellation_refund(
 ) -> Refund:
     """Everything back, through the product's refund breakdown: items net of coupons with their tax,
     shipping and duties; the part paid with points goes back as points."""
-    held = payment_held(payment)
-    breakdown = refund_breakdown(
-        BreakdownRequest(
-            currency=order.currency,
-            order_total=order.total,
-            lines=tuple(_line_part(row, row.quantity) for row, _draft in lines),
-            charges=tuple(whole_order_charges(order, [row for row, _draft in lines])),
-            points=_points(order),
-            payments=(held,) if held else (),
-            whole_order=True,
-        )
+    rows = [row for row, _draft in lines]
+    breakdown = order_breakdown(
+        order=order,
+        payments=[payment],
+        parts=[_line_part(row, row.quantity) for row in rows],
+        charges=whole_order_charges(order, rows),
+        whole_order=True,
     )
     return _refund_rows(
         keys=keys,
@@ -233,18 +222,8 @@ def add_return_refund(
 ) -> Refund:
     """One unit sent back, through the refund breakdown: its price and tax, less its coupon share, its
     points share and the return label."""
-    held = payment_held(payment)
-    charges = (Charge(RefundLineKind.RETURN_LABEL, -label_fee, "Return label"),) if label_fee else ()
-    breakdown = refund_breakdown(
-        BreakdownRequest(
-            currency=order.currency,
-            order_total=order.total,
-            lines=(_line_part(row, 1),),
-            charges=charges,
-            points=_points(order),
-            payments=(held,) if held else (),
-        )
-    )
+    charges = [Charge(RefundLineKind.RETURN_LABEL, -label_fee, "Return label")] if label_fee else []
+    breakdown = order_breakdown(order=order, payments=[payment], parts=[_line_part(row, 1)], charges=charges)
     return _refund_rows(
         keys=keys,
         buffer=buffer,

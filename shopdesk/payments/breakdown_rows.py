@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.payments.breakdown import STORE_CREDIT_METHODS, Charge, LinePart, PaymentHeld
+from shopdesk.payments.breakdown import (
+    STORE_CREDIT_METHODS,
+    BreakdownRequest,
+    Charge,
+    LinePart,
+    PaymentHeld,
+    PointsPaid,
+    RefundBreakdown,
+    refund_breakdown,
+)
 from shopdesk.payments.enums import PaymentState, RefundLineKind, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
@@ -65,3 +75,32 @@ def whole_order_charges(order: Order, lines: list[OrderLine]) -> list[Charge]:
         charges.append(Charge(RefundLineKind.TAX, other_tax, "Tax on shipping"))
     charges.append(Charge(RefundLineKind.DUTIES, order.duties_total, "Duties paid at checkout"))
     return charges
+
+
+def order_breakdown(
+    *,
+    order: Order,
+    payments: Iterable[Payment],
+    parts: Sequence[LinePart],
+    charges: Sequence[Charge] = (),
+    whole_order: bool = False,
+    points_returned_before: int = 0,
+) -> RefundBreakdown:
+    """The refund breakdown for an order's rows: its currency and total, its points at its own rate,
+    and what each of its live payments still holds."""
+    points = (
+        PointsPaid(order.points_used, order.points_value, points_returned_before)
+        if order.points_used
+        else None
+    )
+    return refund_breakdown(
+        BreakdownRequest(
+            currency=order.currency,
+            order_total=order.total,
+            lines=tuple(parts),
+            charges=tuple(charges),
+            points=points,
+            payments=tuple(h for p in payments if (h := payment_held(p)) is not None),
+            whole_order=whole_order,
+        )
+    )

@@ -21,19 +21,13 @@ from shopdesk.orders.eligibility import OrderFacts, order_facts
 from shopdesk.orders.models import Order
 from shopdesk.payments.breakdown import (
     BreakdownLine,
-    BreakdownRequest,
     Charge,
     LinePart,
-    PointsPaid,
     RefundBreakdown,
     ShareOutcome,
-    refund_breakdown,
     refund_drafts,
 )
-from shopdesk.payments.breakdown_rows import (
-    payment_held,
-    whole_order_charges,
-)
+from shopdesk.payments.breakdown_rows import order_breakdown, payment_held, whole_order_charges
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import (
     RefundLineDraft,
@@ -136,28 +130,20 @@ def refund_plan(
     all_charges = list(charges or [])
     if whole_order:
         all_charges += whole_order_charges(order, facts.lines)
-    held = [h for p in facts.payments if (h := payment_held(p)) is not None]
-    points = (
-        PointsPaid(order.points_used, order.points_value, points_returned_for_order(order))
-        if order.points_used
-        else None
+    breakdown = order_breakdown(
+        order=order,
+        payments=facts.payments,
+        parts=parts,
+        charges=all_charges,
+        whole_order=whole_order,
+        points_returned_before=points_returned_for_order(order) if order.points_used else 0,
     )
-    breakdown = refund_breakdown(
-        BreakdownRequest(
-            currency=order.currency,
-            order_total=order.total,
-            lines=tuple(parts),
-            charges=tuple(all_charges),
-            points=points,
-            payments=tuple(held),
-            whole_order=whole_order,
-        )
-    )
+    charged = any(h.held > 0 or h.captured > 0 for p in facts.payments if (h := payment_held(p)) is not None)
     return RefundPlan(
         breakdown=breakdown,
         payments={p.pk: p for p in facts.payments},
         currency=order.currency,
-        charged=any(h.held > 0 or h.captured > 0 for h in held),
+        charged=charged,
     )
 
 

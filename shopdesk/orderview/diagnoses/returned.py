@@ -8,13 +8,10 @@ from typing import TYPE_CHECKING
 from shopdesk.core.money import Money
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.payments.breakdown import (
-    BreakdownRequest,
     Charge,
-    PointsPaid,
     RefundBreakdown,
-    refund_breakdown,
 )
-from shopdesk.payments.breakdown_rows import line_part, payment_held
+from shopdesk.payments.breakdown_rows import line_part, order_breakdown
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
@@ -56,18 +53,7 @@ def returned_estimate(*, page: OrderPage, package: PackageView) -> RefundBreakdo
         charges.append(Charge(RefundLineKind.DUTIES, order.duties_total, "Duties paid at checkout"))
     if rules.return_shipping_charge:
         charges.append(Charge(RefundLineKind.RETURN_LABEL, -rules.return_shipping_charge, "Return shipping"))
-    points = PointsPaid(order.points_used, order.points_value) if order.points_used else None
-    held = tuple(h for p in order.payments.all() if (h := payment_held(p)) is not None)
-    return refund_breakdown(
-        BreakdownRequest(
-            currency=order.currency,
-            order_total=order.total,
-            lines=tuple(parts),
-            charges=tuple(charges),
-            points=points,
-            payments=held,
-        )
-    )
+    return order_breakdown(order=order, payments=order.payments.all(), parts=parts, charges=charges)
 
 
 def returned_to_sender_diagnose(*, page: OrderPage, package: PackageView) -> Diagnosis | None:
