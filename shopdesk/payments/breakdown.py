@@ -13,12 +13,11 @@ still holds, so each method gets exactly what it paid.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from shopdesk.core.money import quantize
-from shopdesk.payments.enums import RefundLineKind
+from shopdesk.payments.enums import PaymentOutcome, RefundLineKind
 
 ZERO = Decimal(0)
 STORE_CREDIT_METHODS = frozenset({"store_credit", "gift_card"})
@@ -26,10 +25,7 @@ STORE_CREDIT_METHODS = frozenset({"store_credit", "gift_card"})
 FEE_KINDS = frozenset({RefundLineKind.RESTOCKING_FEE, RefundLineKind.RETURN_LABEL})
 
 
-class ShareOutcome(enum.StrEnum):
-    REFUND = "refund"  # captured money goes back to the payment method
-    VOID = "void"  # a hold that was never captured is released whole
-    RELEASE = "release"  # a hold that was never captured is lowered
+ShareOutcome = PaymentOutcome  # a share is a refund, a void or a release, never NOTHING
 
 
 @dataclass(frozen=True, slots=True)

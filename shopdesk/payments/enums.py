@@ -4,6 +4,8 @@ The tables are enforced by one function each (payments/services/status.py): ever
 payment or a refund is a compare-and-set through it, never a bare assignment.
 """
 
+import enum
+
 from django.db import models
 
 
@@ -27,6 +29,15 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     PaymentState.CAPTURED: frozenset(),
     PaymentState.VOIDED: frozenset(),
 }
+
+
+class PaymentOutcome(enum.StrEnum):
+    """What a refund does to one payment (and, for a whole plan, to the order's money)."""
+
+    REFUND = "refund"  # captured money goes back to the payment method
+    VOID = "void"  # a hold that was never captured is released whole
+    RELEASE = "release"  # a hold that was never captured is lowered
+    NOTHING = "nothing"  # declined, unverified or unpaid: nothing was charged
 
 
 class VerificationStatus(models.TextChoices):

@@ -179,3 +179,19 @@ def test_a_yen_order_is_cancelled_in_whole_yen_and_adds_up():
         )
     )
     assert returned == 300
+
+
+def test_a_quantity_cut_gives_back_the_points_it_takes_off_the_refund():
+    order = paid_order_of_shirt_and_scarf()
+    paid_partly_with_points(order)  # 2,000 points paid $20.00 of $123.95; 123 points earned
+
+    result = order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, quantity=1)
+
+    refund = Refund.objects.get(order=order)
+    points_line = refund.lines.get(kind=RefundLineKind.POINTS)
+    returned = PointsEntry.objects.get(order=order, kind=PointsEntryKind.RETURNED)
+    # $49 − $5 coupon share = $44.00, 35.5% of the order: $7.10 of it was paid with 710 points.
+    assert points_line.amount == Decimal("-7.10") and returned.points == refund.points == 710
+    assert result.data["refund_amount"] == "36.90"
+    revoked = PointsEntry.objects.get(order=order, kind=PointsEntryKind.REVOKED)
+    assert revoked.points == -int(123 * Decimal("49.00") / Decimal("128.00"))

@@ -18,8 +18,6 @@ from shopdesk.catalog.stock import stock_release
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible
-from shopdesk.loyalty.selectors import points_earned_outstanding
-from shopdesk.loyalty.services import points_revoke_for_cancel
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, cancel_eligibility, order_facts
@@ -32,7 +30,6 @@ from shopdesk.orders.services.refund_plan import (
     refund_plan_perform,
 )
 from shopdesk.payments.breakdown_rows import line_part
-from shopdesk.payments.enums import RefundLineKind
 from shopdesk.policy import get_policy
 
 MAX_REASON_LENGTH = 200
@@ -114,15 +111,6 @@ def cancel_preview(
     return _preview(order, facts, line_ids)
 
 
-def _revoked_points(order: Order, preview: CancelPreview) -> int:
-    earned = points_earned_outstanding(order)
-    if preview.whole_order or not earned:
-        return earned
-    items = sum(d.amount for d in preview.plan.lines if d.kind == RefundLineKind.ITEM)
-    share = items / order.subtotal if order.subtotal else 0
-    return min(earned, int(earned * share))
-
-
 def order_cancel(
     *,
     order: Order,
@@ -173,7 +161,6 @@ def _apply(
     for line_id, units in preview.units.items():
         OrderLine.objects.filter(pk=line_id).update(quantity_cancelled=F("quantity_cancelled") + units)
         stock_release(variant_id=by_id[line_id].variant_id, quantity=units)
-    revoked = _revoked_points(order, preview)
     if preview.whole_order:
         order.cancelled_at = now
         order.cancel_reason = reason[:200]
@@ -188,7 +175,6 @@ def _apply(
     refund_ids = refund_plan_perform(
         order=order, plan=plan, actor=actor, reason=reason or "Cancelled by the customer", key=key, now=now
     )
-    points_revoke_for_cancel(order=order, points=revoked, key=f"{key}:points-revoked", now=now)
 
     message = _done_sentence(preview, order)
     email_enqueue(

@@ -14,8 +14,8 @@ from decimal import Decimal
 from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import business_days_add
 from shopdesk.core.money import format_money
-from shopdesk.loyalty.selectors import points_returned_for_order
-from shopdesk.loyalty.services import points_return_for_cancel
+from shopdesk.loyalty.selectors import points_earned_outstanding, points_returned_for_order
+from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
 from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, order_facts
 from shopdesk.orders.models import Order
@@ -24,10 +24,10 @@ from shopdesk.payments.breakdown import (
     Charge,
     LinePart,
     RefundBreakdown,
-    ShareOutcome,
     refund_drafts,
 )
 from shopdesk.payments.breakdown_rows import order_breakdown, payment_held, whole_order_charges
+from shopdesk.payments.enums import PaymentOutcome, RefundLineKind
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import (
     RefundLineDraft,
@@ -36,13 +36,6 @@ from shopdesk.payments.services.refunds import (
     refund_create,
 )
 from shopdesk.policy import get_policy
-
-
-class PaymentOutcome:
-    REFUND = "refund"  # money was captured: it goes back to the payment method
-    VOID = "void"  # only authorised, whole order: the hold is released
-    RELEASE = "release"  # only authorised, part of the order: the hold is lowered
-    NOTHING = "nothing"  # declined, unverified or unpaid: nothing was charged
 
 
 def _refund_days(method_code: str) -> tuple[int, int] | None:
@@ -56,6 +49,7 @@ class RefundPlan:
     payments: dict[int, Payment]  # the payments the shares name
     currency: str
     charged: bool  # some payment holds money (so "nothing to refund" differs from "nothing charged")
+    whole_order: bool
 
     @property
     def lines(self) -> tuple[BreakdownLine, ...]:
@@ -76,9 +70,9 @@ class RefundPlan:
     @property
     def outcome(self) -> str:
         outcomes = {share.outcome for share in self.breakdown.shares}
-        for outcome in (ShareOutcome.REFUND, ShareOutcome.VOID, ShareOutcome.RELEASE):
+        for outcome in (PaymentOutcome.REFUND, PaymentOutcome.VOID, PaymentOutcome.RELEASE):
             if outcome in outcomes:
-                return str(outcome)
+                return outcome
         return PaymentOutcome.REFUND if self.charged else PaymentOutcome.NOTHING
 
     def sentence(self, *, locale: str = "en_US") -> str:
@@ -86,13 +80,13 @@ class RefundPlan:
         parts = []
         for share in self.breakdown.shares:
             amount = format_money(share.amount, self.currency, locale)
-            if share.outcome == ShareOutcome.REFUND:
+            if share.outcome == PaymentOutcome.REFUND:
                 days, window = "", _refund_days(share.method)
                 if window:
                     low, high = window
                     days = " straight away" if high == 0 else f" within {low}–{high} business days"
                 parts.append(f"{amount} goes back to your {share.label}{days}.")
-            elif share.outcome == ShareOutcome.VOID:
+            elif share.outcome == PaymentOutcome.VOID:
                 parts.append(f"Nothing was charged yet: the hold on your {share.label} is released.")
             else:
                 parts.append(
@@ -111,7 +105,7 @@ class RefundPlan:
         days = [
             window[1]
             for share in self.breakdown.shares
-            if share.outcome == ShareOutcome.REFUND and (window := _refund_days(share.method))
+            if share.outcome == PaymentOutcome.REFUND and (window := _refund_days(share.method))
         ]
         if not days:
             return None
@@ -144,6 +138,7 @@ def refund_plan(
         payments={p.pk: p for p in facts.payments},
         currency=order.currency,
         charged=charged,
+        whole_order=whole_order,
     )
 
 
@@ -179,9 +174,9 @@ def refund_plan_perform(
             order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=draft.points
         )
     for share in plan.breakdown.shares:
-        if share.outcome == ShareOutcome.REFUND:
+        if share.outcome == PaymentOutcome.REFUND:
             continue
-        void = share.outcome == ShareOutcome.VOID
+        void = share.outcome == PaymentOutcome.VOID
         payment = authorisation_reduce(
             payment=plan.payments[share.payment_id], amount=share.amount, void=void
         )
@@ -201,4 +196,17 @@ def refund_plan_perform(
     )
     if returned is not None:
         events.order_points_returned(order=order, actor=actor, points=returned.points)
+    points_revoke_for_cancel(
+        order=order, points=_points_to_revoke(order, plan), key=f"{key}:points-revoked", now=now
+    )
     return refund_ids
+
+
+def _points_to_revoke(order: Order, plan: RefundPlan) -> int:
+    """Points earned on what goes back: all of them for a whole order, else the items' share."""
+    earned = points_earned_outstanding(order)
+    if plan.whole_order or not earned:
+        return earned
+    items = sum((line.amount for line in plan.lines if line.kind == RefundLineKind.ITEM), Decimal(0))
+    share = items / order.subtotal if order.subtotal else Decimal(0)
+    return min(earned, int(earned * share))
