@@ -24,6 +24,7 @@ from shopdesk.loyalty.models import PointsEntryKind
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
 from shopdesk.orders.status import PaymentFacts
+from shopdesk.payments.models import Refund
 from shopdesk.policy.schema import Policy
 
 
@@ -52,6 +53,20 @@ class OrderMoney:
                 message=message,
                 created_at=at,
             )
+        )
+
+    def _points_returned(self, order: Order, customer_id: int, refund: Refund, note: str) -> None:
+        """The part paid with points comes back as points, with the refund (add_points skips zero)."""
+        add_points(
+            keys=self.keys,
+            buffer=self.buffer,
+            customer_id=customer_id,
+            order_id=order.id,
+            kind=PointsEntryKind.RETURNED,
+            points=refund.points,
+            at=refund.created_at,
+            available_at=refund.created_at,
+            note=note,
         )
 
     def _payment_plan(
@@ -141,7 +156,7 @@ class OrderMoney:
             )
         if order.cancelled_at is not None:
             completed = min(order.cancelled_at + _minutes(rng, 5, 180), now)
-            add_cancellation_refund(
+            cancel_refund = add_cancellation_refund(
                 keys=self.keys,
                 buffer=self.buffer,
                 order=order,
@@ -163,18 +178,9 @@ class OrderMoney:
                 order.cancelled_at,
                 "Refund issued for the cancelled order.",
             )
-            if order.points_used:
-                add_points(
-                    keys=self.keys,
-                    buffer=self.buffer,
-                    customer_id=customer_id,
-                    order_id=order.id,
-                    kind=PointsEntryKind.RETURNED,
-                    points=order.points_used,
-                    at=order.cancelled_at,
-                    available_at=order.cancelled_at,
-                    note=f"Given back: order {order.number} cancelled",
-                )
+            self._points_returned(
+                order, customer_id, cancel_refund, f"Given back: order {order.number} cancelled"
+            )
         earns = plan.stage not in ("declined", "cancelled")
         earned = int(order.subtotal - order.discount_total - order.points_value) * points_rules.earn_per_unit
         if earns:
@@ -235,6 +241,9 @@ class OrderMoney:
             OrderEventKind.REFUND_CREATED,
             created,
             f"Refund of {refund.amount} {order.currency} for a returned {draft.variant.product_name}.",
+        )
+        self._points_returned(
+            order, customer_id, refund, f"Given back: item returned from order {order.number}"
         )
         revoked = min(int(draft.unit_price) * self.policy.points.earn_per_unit, earned)
         add_points(

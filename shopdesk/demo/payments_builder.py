@@ -18,6 +18,12 @@ from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.status import PaymentFacts
+from shopdesk.payments.breakdown import (
+    Charge,
+    LinePart,
+    RefundBreakdown,
+)
+from shopdesk.payments.breakdown_rows import order_breakdown, whole_order_charges
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
 from shopdesk.policy.schema import Policy
@@ -115,6 +121,61 @@ def payment_facts(payment: Payment) -> PaymentFacts:
     )
 
 
+def _refund_rows(
+    *,
+    keys: KeyAllocator,
+    buffer: RowBuffer,
+    order: Order,
+    payment: Payment,
+    breakdown: RefundBreakdown,
+    reason: str,
+    key: str,
+    created_at: dt.datetime,
+    completed_at: dt.datetime,
+) -> Refund:
+    """The refund rows of a breakdown, as the product's refund service would write them (one payment)."""
+    refund = Refund(
+        id=keys(Refund),
+        order_id=order.id,
+        payment_id=payment.id,
+        currency=order.currency,
+        amount=breakdown.total,
+        points=breakdown.points,
+        status=RefundStatus.SUCCEEDED,
+        reason=reason,
+        idempotency_key=key,
+        created_at=created_at,
+        completed_at=completed_at,
+    )
+    buffer.add(refund)
+    for line in breakdown.lines:  # keys are handed out in sequence, for determinism
+        buffer.add(
+            RefundLine(
+                id=keys(RefundLine),
+                refund_id=refund.id,
+                kind=line.kind,
+                order_line_id=line.order_line_id,
+                quantity=line.quantity,
+                amount=line.amount,
+                description=line.description,
+            )
+        )
+    payment.amount_refunded += breakdown.total
+    return refund
+
+
+def _line_part(row: OrderLine, units: int) -> LinePart:
+    return LinePart(
+        row.id,
+        row.product_name,
+        row.quantity,
+        row.unit_price,
+        row.discount_amount,
+        row.tax_amount,
+        units=units,
+    )
+
+
 def add_cancellation_refund(
     *,
     keys: KeyAllocator,
@@ -125,59 +186,27 @@ def add_cancellation_refund(
     cancelled_at: dt.datetime,
     completed_at: dt.datetime,
 ) -> Refund:
-    """Everything back: each item, shipping and duties; the points part goes back as points."""
-    refund = Refund(
-        id=keys(Refund),
-        order_id=order.id,
-        payment_id=payment.id,
-        currency=order.currency,
-        points=order.points_used,
-        status=RefundStatus.SUCCEEDED,
+    """Everything back, through the product's refund breakdown: items net of coupons with their tax,
+    shipping and duties; the part paid with points goes back as points."""
+    rows = [row for row, _draft in lines]
+    breakdown = order_breakdown(
+        order=order,
+        payments=[payment],
+        parts=[_line_part(row, row.quantity) for row in rows],
+        charges=whole_order_charges(order, rows),
+        whole_order=True,
+    )
+    return _refund_rows(
+        keys=keys,
+        buffer=buffer,
+        order=order,
+        payment=payment,
+        breakdown=breakdown,
         reason="Order cancelled before dispatch",
-        idempotency_key=f"demo:{order.number}:cancel",
+        key=f"demo:{order.number}:cancel",
         created_at=cancelled_at,
         completed_at=completed_at,
     )
-    parts: list[RefundLine] = []
-    for row, draft in lines:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.ITEM,
-                order_line_id=row.id,
-                quantity=draft.quantity,
-                amount=draft.net,
-                description=f"{draft.quantity} × {draft.variant.product_name}",
-            )
-        )
-    # Same order as before (shipping, duties, points): keys are handed out in sequence, for determinism.
-    extras = (
-        (RefundLineKind.SHIPPING, order.shipping_total, "Shipping"),
-        (RefundLineKind.DUTIES, order.duties_total, "Duties and taxes paid at checkout"),
-        (
-            RefundLineKind.POINTS,
-            -order.points_value if order.points_used else ZERO,
-            f"Paid with points: {order.points_used} points back to your balance",
-        ),
-    )
-    for kind, amount, description in extras:
-        if amount:
-            parts.append(
-                RefundLine(
-                    id=keys(RefundLine),
-                    refund_id=refund.id,
-                    kind=kind,
-                    amount=amount,
-                    description=description,
-                )
-            )
-    refund.amount = sum((part.amount for part in parts), ZERO)
-    payment.amount_refunded = refund.amount
-    buffer.add(refund)
-    for part in parts:
-        buffer.add(part)
-    return refund
 
 
 def add_return_refund(
@@ -192,58 +221,21 @@ def add_return_refund(
     created_at: dt.datetime,
     completed_at: dt.datetime,
 ) -> Refund:
-    """One unit sent back: its price with its tax, less its coupon share and the return label."""
-    refund = Refund(
-        id=keys(Refund),
-        order_id=order.id,
-        payment_id=payment.id,
-        currency=order.currency,
-        status=RefundStatus.SUCCEEDED,
+    """One unit sent back, through the refund breakdown: its price and tax, less its coupon share, its
+    points share and the return label."""
+    charges = [Charge(RefundLineKind.RETURN_LABEL, -label_fee, "Return label")] if label_fee else []
+    breakdown = order_breakdown(order=order, payments=[payment], parts=[_line_part(row, 1)], charges=charges)
+    return _refund_rows(
+        keys=keys,
+        buffer=buffer,
+        order=order,
+        payment=payment,
+        breakdown=breakdown,
         reason="Returned: did not fit",
-        idempotency_key=f"demo:{order.number}:return",
+        key=f"demo:{order.number}:return",
         created_at=created_at,
         completed_at=completed_at,
     )
-    unit_tax = cents(draft.tax / draft.quantity)
-    parts = [
-        RefundLine(
-            id=keys(RefundLine),
-            refund_id=refund.id,
-            kind=RefundLineKind.ITEM,
-            order_line_id=row.id,
-            quantity=1,
-            amount=draft.unit_price + unit_tax,
-            description=f"1 × {draft.variant.product_name} ({draft.variant.size}), tax included",
-        )
-    ]
-    if draft.discount:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.COUPON_SHARE,
-                order_line_id=row.id,
-                quantity=1,
-                amount=-cents(draft.discount / draft.quantity),
-                description="The coupon's share of this item",
-            )
-        )
-    if label_fee:
-        parts.append(
-            RefundLine(
-                id=keys(RefundLine),
-                refund_id=refund.id,
-                kind=RefundLineKind.RETURN_LABEL,
-                amount=-label_fee,
-                description="Return label",
-            )
-        )
-    refund.amount = max(sum((part.amount for part in parts), ZERO), ZERO)
-    payment.amount_refunded = refund.amount
-    buffer.add(refund)
-    for part in parts:
-        buffer.add(part)
-    return refund
 
 
 def add_points(

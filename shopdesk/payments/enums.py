@@ -1,14 +1,43 @@
+"""Payment and refund states with the transitions allowed between them, and refund line kinds.
+
+The tables are enforced by one function each (payments/services/status.py): every state change of a
+payment or a refund is a compare-and-set through it, never a bare assignment.
+"""
+
+import enum
+
 from django.db import models
 
 
 class PaymentState(models.TextChoices):
     """The state of one payment attempt, as the payment provider reported it."""
 
-    PENDING = "pending", "Pending"
-    DECLINED = "declined", "Declined"
-    AUTHORISED = "authorised", "Authorised"
+    PENDING = "pending", "Pending"  # created, no answer from the provider yet
+    DECLINED = "declined", "Declined"  # the bank said no; a retry of the same attempt may still succeed
+    AUTHORISED = "authorised", "Authorised"  # a hold on the customer's money, nothing taken yet
     CAPTURED = "captured", "Captured"  # refunds never change this: amounts say how much came back
-    VOIDED = "voided", "Voided"
+    VOIDED = "voided", "Voided"  # the hold was released before any capture
+
+
+# Staying in the same state is always allowed (an event repeated, an amount updated).
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentState.PENDING: frozenset(
+        {PaymentState.DECLINED, PaymentState.AUTHORISED, PaymentState.CAPTURED, PaymentState.VOIDED}
+    ),
+    PaymentState.DECLINED: frozenset({PaymentState.PENDING, PaymentState.AUTHORISED, PaymentState.CAPTURED}),
+    PaymentState.AUTHORISED: frozenset({PaymentState.CAPTURED, PaymentState.VOIDED}),
+    PaymentState.CAPTURED: frozenset(),
+    PaymentState.VOIDED: frozenset(),
+}
+
+
+class PaymentOutcome(enum.StrEnum):
+    """What a refund does to one payment (and, for a whole plan, to the order's money)."""
+
+    REFUND = "refund"  # captured money goes back to the payment method
+    VOID = "void"  # a hold that was never captured is released whole
+    RELEASE = "release"  # a hold that was never captured is lowered
+    NOTHING = "nothing"  # declined, unverified or unpaid: nothing was charged
 
 
 class VerificationStatus(models.TextChoices):
@@ -19,9 +48,18 @@ class VerificationStatus(models.TextChoices):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "Pending"  # recorded, not yet confirmed by the provider
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", "Pending"  # recorded, not yet sent to the provider
+    PROCESSING = "processing", "Processing"  # sent to the provider, waiting for its answer
+    SUCCEEDED = "succeeded", "Succeeded"  # the provider confirmed: the money is on its way back
+    FAILED = "failed", "Failed"  # the provider refused; it may be sent again
+
+
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    RefundStatus.PENDING: frozenset({RefundStatus.PROCESSING}),
+    RefundStatus.PROCESSING: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
+    RefundStatus.SUCCEEDED: frozenset(),
+    RefundStatus.FAILED: frozenset({RefundStatus.PROCESSING}),  # retried
+}
 
 
 class RefundLineKind(models.TextChoices):
@@ -29,10 +67,12 @@ class RefundLineKind(models.TextChoices):
 
     ITEM = "item", "Item"
     SHIPPING = "shipping", "Shipping"
-    DUTIES = "duties", "Duties and taxes"
+    TAX = "tax", "Tax"
+    DUTIES = "duties", "Duties"
     COUPON_SHARE = "coupon_share", "Coupon share"
     POINTS = "points", "Paid with points (returned as points)"
     RETURN_LABEL = "return_label", "Return label"
     RESTOCKING_FEE = "restocking_fee", "Restocking fee"
     PRICE_ADJUSTMENT = "price_adjustment", "Price adjustment"
+    PAYMENT_SPLIT = "payment_split", "Paid back on another payment method"
     OTHER = "other", "Other"

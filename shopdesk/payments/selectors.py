@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from shopdesk.core.calendar import business_days_add
 from shopdesk.orders.models import Order
+from shopdesk.payments.breakdown_rows import payment_method_label
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund, RefundLine
 from shopdesk.policy import get_policy
@@ -31,6 +33,7 @@ class RefundView:
     status: str
     reason: str
     method: str
+    payment_label: str  # "Visa ending 4242", "Google Pay", "store credit"
     created_at: dt.datetime
     # The latest day the policy promises the money back on this payment method (None once settled).
     expected_by: dt.date | None
@@ -38,16 +41,11 @@ class RefundView:
 
 
 def _expected_by(refund: Refund, method: str) -> dt.date | None:
-    if refund.status != RefundStatus.PENDING:
+    if refund.status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
         return None
     policy_method = get_policy().payment_method(method)
     days = policy_method.refund_days_max if policy_method else 10
-    day, left = refund.created_at.date(), days
-    while left > 0:  # business days: banks do not move money at weekends
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return business_days_add(refund.created_at.date(), days)  # banks do not move money at weekends
 
 
 def refunds_for_order(*, order: Order) -> list[RefundView]:
@@ -70,6 +68,7 @@ def refunds_for_order(*, order: Order) -> list[RefundView]:
                 status=refund.status,
                 reason=refund.reason,
                 method=method,
+                payment_label=payment_method_label(refund.payment) if refund.payment else "",
                 created_at=refund.created_at,
                 expected_by=_expected_by(refund, method),
                 lines=tuple(

@@ -41,9 +41,10 @@ def test_returned_to_sender_gives_the_reason_and_the_policy_options(order_return
     diagnosis = _one(order_returned_to_sender, "returned_to_sender")
     assert diagnosis.facts["reason"] == "Returned to shipper: address incomplete"
     assert diagnosis.facts["options"] == ["reship", "refund"]
-    # $49 item − $5.95 original shipping − $12.00 return shipping
-    assert diagnosis.facts["refund_estimate"] == Decimal("31.05")
-    assert "$9.95" in diagnosis.message and "$31.05" in diagnosis.message
+    # $49 item − $12.00 return shipping; the original $5.95 shipping is kept, not taken off the items too
+    assert diagnosis.facts["refund_estimate"] == Decimal("37.00")
+    assert "$9.95" in diagnosis.message and "$37.00" in diagnosis.message
+    assert "the original shipping ($5.95) is not refunded" in diagnosis.message
 
 
 def test_customs_on_delivery_estimates_the_duties(order_held_at_customs: Order) -> None:

@@ -19,15 +19,18 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible
 from shopdesk.core.locales import locale_or
-from shopdesk.loyalty.selectors import points_earned_outstanding
-from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, cancel_eligibility, order_facts
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
-from shopdesk.orders.services.refund_plan import PaymentOutcome, RefundPlan, line_refund_lines, refund_plan
-from shopdesk.payments.services.refunds import authorisation_reduce, refund_create
+from shopdesk.orders.services.refund_plan import (
+    RefundPlan,
+    order_facts_locked,
+    refund_plan,
+    refund_plan_perform,
+)
+from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.policy import get_policy
 
 MAX_REASON_LENGTH = 200
@@ -91,12 +94,8 @@ def _preview(order: Order, facts: OrderFacts, line_ids: list[int] | None) -> Can
     remaining = sum(line.quantity_active for line in facts.active_lines) - sum(units.values())
     whole_order = remaining == 0 and not facts.any_shipped
     by_id = {line.pk: line for line in facts.lines}
-    drafts = [
-        d
-        for line_id, n in units.items()
-        for d in line_refund_lines(line=by_id[line_id], units=n, currency=order.currency)
-    ]
-    plan = refund_plan(order=order, facts=facts, lines=drafts, whole_order=whole_order)
+    parts = [line_part(by_id[line_id], n) for line_id, n in units.items()]
+    plan = refund_plan(order=order, facts=facts, parts=parts, whole_order=whole_order)
     items = [
         {"line_id": line_id, "name": by_id[line_id].product_name, "quantity": n}
         for line_id, n in units.items()
@@ -111,15 +110,6 @@ def cancel_preview(
     facts = order_facts(order)
     cancel_eligibility(order=order, now=now, facts=facts).require()
     return _preview(order, facts, line_ids)
-
-
-def _revoked_points(order: Order, preview: CancelPreview) -> int:
-    earned = points_earned_outstanding(order)
-    if preview.whole_order or not earned:
-        return earned
-    items = sum(d.amount for d in preview.plan.lines if d.kind == "item")
-    share = items / order.subtotal if order.subtotal else 0
-    return min(earned, int(earned * share))
 
 
 def order_cancel(
@@ -146,8 +136,9 @@ def order_cancel(
         replay = action_replay(keys=keys, request=request)
         if replay is not None:
             return CancelResult(order=locked, data=replay, replayed=True)
-        # Re-read the facts under the lock: a shipment recorded a moment ago is seen here.
-        facts = order_facts(locked)
+        # Re-read the facts under the locks (order, then payments by id): a shipment or a capture
+        # recorded a moment ago is seen here.
+        facts = order_facts_locked(locked)
         cancel_eligibility(order=locked, now=now, facts=facts).require()
         preview = _preview(locked, facts, line_ids)
         data = _apply(locked, preview, facts=facts, actor=actor, reason=reason, key=keys[-1], now=now)
@@ -171,7 +162,6 @@ def _apply(
     for line_id, units in preview.units.items():
         OrderLine.objects.filter(pk=line_id).update(quantity_cancelled=F("quantity_cancelled") + units)
         stock_release(variant_id=by_id[line_id].variant_id, quantity=units)
-    revoked = _revoked_points(order, preview)
     if preview.whole_order:
         order.cancelled_at = now
         order.cancel_reason = reason[:200]
@@ -183,42 +173,9 @@ def _apply(
         events.order_lines_cancelled(order=order, actor=actor, reason=reason, before=before, after=after)
 
     plan = preview.plan
-    refund_id: int | None = None
-    if plan.outcome == PaymentOutcome.REFUND and plan.payment is not None and (plan.money > 0 or plan.points):
-        refund = refund_create(
-            order=order,
-            payment=plan.payment,
-            lines=plan.lines,
-            points=plan.points,
-            reason=reason or "Cancelled by the customer",
-            idempotency_key=key,
-            now=now,
-        )
-        refund_id = refund.pk
-        events.order_refund_created(
-            order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
-        )
-    elif plan.outcome in (PaymentOutcome.VOID, PaymentOutcome.RELEASE) and plan.payment is not None:
-        payment = authorisation_reduce(
-            payment=plan.payment, amount=plan.money, void=plan.outcome == PaymentOutcome.VOID
-        )
-        events.order_payment_updated(
-            order=order,
-            actor=actor,
-            message="Card hold released." if plan.outcome == PaymentOutcome.VOID else "Card hold lowered.",
-            before=None,
-            after={"state": payment.state, "amount_authorised": str(payment.amount_authorised)},
-        )
-    returned = points_return_for_cancel(
-        order=order,
-        points=plan.points,
-        key=f"{key}:points-returned",
-        now=now,
-        refund_expected_at=plan.expected_by(now),
+    refund_ids = refund_plan_perform(
+        order=order, plan=plan, actor=actor, reason=reason or "Cancelled by the customer", key=key, now=now
     )
-    if returned is not None:
-        events.order_points_returned(order=order, actor=actor, points=returned.points)
-    points_revoke_for_cancel(order=order, points=revoked, key=f"{key}:points-revoked", now=now)
 
     message = _done_sentence(preview, order)
     email_enqueue(
@@ -235,8 +192,9 @@ def _apply(
     return {
         "whole_order": preview.whole_order,
         "items": preview.items,
-        "refund_id": refund_id,
-        "refund_amount": str(plan.money if plan.outcome == PaymentOutcome.REFUND else 0),
+        "refund_id": refund_ids[0] if refund_ids else None,
+        "refund_ids": refund_ids,
+        "refund_amount": str(plan.refunded),
         "currency": order.currency,
         "points_returned": plan.points,
         "payment_outcome": plan.outcome,

@@ -27,9 +27,15 @@ from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, line_change_eligibility, order_facts
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
-from shopdesk.orders.services.refund_plan import PaymentOutcome, RefundPlan, line_refund_lines, refund_plan
+from shopdesk.orders.services.refund_plan import (
+    RefundPlan,
+    order_facts_locked,
+    refund_plan,
+    refund_plan_perform,
+)
+from shopdesk.payments.breakdown import Charge, LinePart
+from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
-from shopdesk.payments.services.refunds import RefundLineDraft, authorisation_reduce, refund_create
 from shopdesk.policy import get_policy
 
 
@@ -111,7 +117,7 @@ def order_line_change(
         keys = action_keys(order=locked, action=f"change:{line_id}", client_key=idempotency_key, derived=None)
         if keys and (replay := action_replay(keys=keys, request=request)) is not None:
             return LineChangeResult(order=locked, data=replay, replayed=True)
-        facts = order_facts(locked)
+        facts = order_facts_locked(locked)
         line = next((item for item in facts.lines if item.pk == line_id), None)
         if line is None:
             raise NotFound("This item is not part of the order.", code="unknown_line")
@@ -134,7 +140,8 @@ class LineChangePlan:
     new_price: Decimal
     before: str
     after: str
-    drafts: list[RefundLineDraft]
+    parts: list[LinePart]
+    charges: list[Charge]
     refund: RefundPlan | None
 
     @property
@@ -144,7 +151,7 @@ class LineChangePlan:
     def sentence(self, *, locale: str = "en_US") -> str:
         if not self.changed:
             return f"Nothing to change: you already have {self.after}."
-        money = f" {self.refund.sentence(locale=locale)}" if self.refund and self.drafts else ""
+        money = f" {self.refund.sentence(locale=locale)}" if self.refund else ""
         return f"You're about to change {self.before} to {self.after}.{money}"
 
 
@@ -187,14 +194,13 @@ def _plan(
         )
     if target.pk != old_variant.pk and target.stock < new_quantity:
         raise NotEligible(Eligibility.no("out_of_stock", f"Sorry, the {what} is sold out."))
-    drafts: list[RefundLineDraft] = []
     removed = old_quantity - new_quantity
-    if removed:
-        drafts += line_refund_lines(line=line, units=removed, currency=order.currency)
+    parts = [line_part(line, removed)] if removed else []
+    charges: list[Charge] = []
     difference = quantize((line.unit_price - new_price) * new_quantity, order.currency)
     if difference:
-        drafts.append(
-            RefundLineDraft(
+        charges.append(
+            Charge(
                 RefundLineKind.PRICE_ADJUSTMENT,
                 difference,
                 f"Price difference: {before} → {after}",
@@ -202,7 +208,11 @@ def _plan(
                 new_quantity,
             )
         )
-    plan = refund_plan(order=order, facts=facts, lines=drafts, whole_order=False) if drafts else None
+    plan = (
+        refund_plan(order=order, facts=facts, parts=parts, charges=charges, whole_order=False)
+        if parts or charges
+        else None
+    )
     return LineChangePlan(
         line=line,
         target=target,
@@ -211,7 +221,8 @@ def _plan(
         new_price=new_price,
         before=before,
         after=after,
-        drafts=drafts,
+        parts=parts,
+        charges=charges,
         refund=plan,
     )
 
@@ -277,28 +288,12 @@ def _apply(
     )
     plan = change.refund
     refund_amount = Decimal(0)
-    key = f"order:{order.pk}:change:{line.pk}:{now.isoformat()}"
-    if (
-        plan is not None
-        and plan.outcome == PaymentOutcome.REFUND
-        and plan.payment is not None
-        and plan.money > 0
-    ):
-        refund = refund_create(
-            order=order,
-            payment=plan.payment,
-            lines=plan.lines,
-            points=plan.points,
-            reason="Item changed by the customer",
-            idempotency_key=key,
-            now=now,
+    if plan is not None:
+        key = f"order:{order.pk}:change:{line.pk}:{now.isoformat()}"
+        refund_plan_perform(
+            order=order, plan=plan, actor=actor, reason="Item changed by the customer", key=key, now=now
         )
-        refund_amount = refund.amount
-        events.order_refund_created(
-            order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
-        )
-    elif plan is not None and plan.outcome == PaymentOutcome.RELEASE and plan.payment is not None:
-        authorisation_reduce(payment=plan.payment, amount=plan.money, void=False)
+        refund_amount = plan.refunded
     money_message = plan.sentence(locale=locale) if plan is not None else ""
     events.order_line_changed(
         order=order,

@@ -1,7 +1,8 @@
 """What money goes back when items are cancelled or changed, computed before anything is written.
 
-The same plan feeds the confirmation step of the page ("$84.00 goes back to your Visa ending 4242 within
-5-10 business days"), the API preview and the service, so what the customer is told is what happens.
+A thin layer over the one refund breakdown (payments/breakdown.py): it turns the order's rows into a
+`BreakdownRequest`, and words the result. The same plan feeds the confirmation step of the page, the API
+preview and the service, so what the customer is told is what happens.
 """
 
 from __future__ import annotations
@@ -10,174 +11,202 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import business_days_add
-from shopdesk.core.money import format_money, quantize
-from shopdesk.loyalty.selectors import points_returned_for_order
-from shopdesk.orders.eligibility import OrderFacts
-from shopdesk.orders.models import Order, OrderLine
-from shopdesk.payments.enums import PaymentState, RefundLineKind, VerificationStatus
+from shopdesk.core.money import format_money
+from shopdesk.loyalty.selectors import points_earned_outstanding, points_returned_for_order
+from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
+from shopdesk.orders import events
+from shopdesk.orders.eligibility import OrderFacts, order_facts
+from shopdesk.orders.models import Order
+from shopdesk.payments.breakdown import (
+    BreakdownLine,
+    Charge,
+    LinePart,
+    RefundBreakdown,
+    refund_drafts,
+)
+from shopdesk.payments.breakdown_rows import order_breakdown, payment_held, whole_order_charges
+from shopdesk.payments.enums import PaymentOutcome, RefundLineKind
 from shopdesk.payments.models import Payment
-from shopdesk.payments.services.refunds import RefundLineDraft
+from shopdesk.payments.services.refunds import (
+    RefundLineDraft,
+    authorisation_reduce,
+    payments_lock,
+    refund_create,
+)
 from shopdesk.policy import get_policy
 
 
-class PaymentOutcome:
-    REFUND = "refund"  # money was captured: it goes back to the payment method
-    VOID = "void"  # only authorised, whole order: the hold is released
-    RELEASE = "release"  # only authorised, part of the order: the hold is lowered
-    NOTHING = "nothing"  # declined, unverified or unpaid: nothing was charged
+def _refund_days(method_code: str) -> tuple[int, int] | None:
+    method = get_policy().payment_method(method_code)
+    return (method.refund_days_min, method.refund_days_max) if method else None
 
 
 @dataclass(frozen=True, slots=True)
 class RefundPlan:
-    lines: list[RefundLineDraft]
-    money: Decimal  # back to the payment method (after the points part and the cap)
-    points: int  # points given back
-    payment: Payment | None
-    outcome: str
+    breakdown: RefundBreakdown
+    payments: dict[int, Payment]  # the payments the shares name
     currency: str
-    method_label: str
-    refund_days: tuple[int, int] | None
+    charged: bool  # some payment holds money (so "nothing to refund" differs from "nothing charged")
+    whole_order: bool
+
+    @property
+    def lines(self) -> tuple[BreakdownLine, ...]:
+        return self.breakdown.lines
+
+    @property
+    def money(self) -> Decimal:
+        return self.breakdown.total
+
+    @property
+    def refunded(self) -> Decimal:
+        return self.breakdown.refunded
+
+    @property
+    def points(self) -> int:
+        return self.breakdown.points
+
+    @property
+    def outcome(self) -> str:
+        outcomes = {share.outcome for share in self.breakdown.shares}
+        for outcome in (PaymentOutcome.REFUND, PaymentOutcome.VOID, PaymentOutcome.RELEASE):
+            if outcome in outcomes:
+                return outcome
+        return PaymentOutcome.REFUND if self.charged else PaymentOutcome.NOTHING
 
     def sentence(self, *, locale: str = "en_US") -> str:
-        amount = format_money(self.money, self.currency, locale)
         points = f" {self.points} points come back to your account." if self.points else ""
-        if self.outcome == PaymentOutcome.REFUND and self.money > 0:
-            days = ""
-            if self.refund_days:
-                low, high = self.refund_days
-                days = " straight away" if high == 0 else f" within {low}–{high} business days"
-            return f"{amount} goes back to your {self.method_label}{days}.{points}"
-        if self.outcome == PaymentOutcome.VOID:
-            return f"Nothing was charged yet: the hold on your {self.method_label} is released.{points}"
-        if self.outcome == PaymentOutcome.RELEASE:
-            return f"Nothing was charged yet: the hold on your {self.method_label} goes down by {amount}.{points}"
-        if self.outcome == PaymentOutcome.REFUND:
-            return f"There is no money to refund.{points}"
-        return f"Nothing was charged, so there is nothing to refund.{points}"
+        parts = []
+        for share in self.breakdown.shares:
+            amount = format_money(share.amount, self.currency, locale)
+            if share.outcome == PaymentOutcome.REFUND:
+                days, window = "", _refund_days(share.method)
+                if window:
+                    low, high = window
+                    days = " straight away" if high == 0 else f" within {low}–{high} business days"
+                parts.append(f"{amount} goes back to your {share.label}{days}.")
+            elif share.outcome == PaymentOutcome.VOID:
+                parts.append(f"Nothing was charged yet: the hold on your {share.label} is released.")
+            else:
+                parts.append(
+                    f"Nothing was charged yet: the hold on your {share.label} goes down by {amount}."
+                )
+        if not parts:
+            parts.append(
+                "There is no money to refund."
+                if self.charged
+                else "Nothing was charged, so there is nothing to refund."
+            )
+        return " ".join(parts) + points
 
     def expected_by(self, now: dt.datetime) -> dt.datetime | None:
-        if self.outcome != PaymentOutcome.REFUND or not self.refund_days:
+        """The latest day the money of this plan should be back (None when no money is refunded)."""
+        days = [
+            window[1]
+            for share in self.breakdown.shares
+            if share.outcome == PaymentOutcome.REFUND and (window := _refund_days(share.method))
+        ]
+        if not days:
             return None
-        day = business_days_add(now.date(), self.refund_days[1])
-        return dt.datetime.combine(day, now.timetz())
-
-
-def _share(total: Decimal, units: int, quantity: int, currency: str) -> Decimal:
-    return quantize(total * units / quantity, currency) if quantity else Decimal(0)
-
-
-def line_refund_lines(*, line: OrderLine, units: int, currency: str) -> list[RefundLineDraft]:
-    """Item, its coupon share and its tax for `units` of a line."""
-    drafts = [
-        RefundLineDraft(
-            RefundLineKind.ITEM,
-            quantize(line.unit_price * units, currency),
-            f"{units} × {line.product_name}",
-            line.pk,
-            units,
-        )
-    ]
-    coupon = _share(line.discount_amount, units, line.quantity, currency)
-    if coupon:
-        drafts.append(
-            RefundLineDraft(
-                RefundLineKind.COUPON_SHARE,
-                -coupon,
-                f"Coupon discount on {line.product_name}",
-                line.pk,
-                units,
-            )
-        )
-    tax = _share(line.tax_amount, units, line.quantity, currency)
-    if tax:
-        drafts.append(
-            RefundLineDraft(RefundLineKind.DUTIES, tax, f"Tax on {line.product_name}", line.pk, units)
-        )
-    return drafts
-
-
-def _payment_to_use(facts: OrderFacts) -> Payment | None:
-    live = facts.live_payments
-    captured = [p for p in live if p.amount_captured > p.amount_refunded]
-    if captured:
-        return max(captured, key=lambda p: (p.amount_captured - p.amount_refunded, p.pk))
-    authorised = [p for p in live if p.state == PaymentState.AUTHORISED and p.amount_captured == 0]
-    return authorised[0] if authorised else None
-
-
-def payment_method_label(payment: Payment | None) -> str:
-    if payment is None:
-        return "payment method"
-    if payment.card_last4:
-        brand = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express"}.get(
-            payment.card_brand.lower(), payment.card_brand.title() or "card"
-        )
-        return f"{brand} ending {payment.card_last4}"
-    method = get_policy().payment_method(payment.method)
-    return method.name if method else payment.method
+        return dt.datetime.combine(business_days_add(now.date(), max(days)), now.timetz())
 
 
 def refund_plan(
-    *, order: Order, facts: OrderFacts, lines: list[RefundLineDraft], whole_order: bool
+    *,
+    order: Order,
+    facts: OrderFacts,
+    parts: list[LinePart],
+    charges: list[Charge] | None = None,
+    whole_order: bool,
 ) -> RefundPlan:
-    """Add shipping and duties for a whole order, take out the part paid with points, cap at what's left."""
-    currency = order.currency
-    drafts = list(lines)
+    """The breakdown of what goes back for `parts` (+ shipping, tax and duties for a whole order)."""
+    all_charges = list(charges or [])
     if whole_order:
-        if order.shipping_total:
-            drafts.append(RefundLineDraft(RefundLineKind.SHIPPING, order.shipping_total, "Shipping"))
-        if order.duties_total:
-            drafts.append(
-                RefundLineDraft(RefundLineKind.DUTIES, order.duties_total, "Duties paid at checkout")
-            )
-    gross = sum((d.amount for d in drafts), Decimal(0))
-    points = 0
-    if order.points_used and order.total > 0 and gross > 0:
-        if whole_order:
-            points = max(order.points_used - points_returned_for_order(order), 0)
-            points_part = min(get_policy().points_value(points), gross)
-        else:
-            points_part = quantize(gross * order.points_value / order.total, currency)
-            points = (
-                int((Decimal(order.points_used) * points_part / order.points_value).to_integral_value())
-                if order.points_value
-                else 0
-            )
-        if points_part:
-            drafts.append(
-                RefundLineDraft(RefundLineKind.POINTS, -points_part, f"Paid with points ({points} points)")
-            )
-    payment = _payment_to_use(facts)
-    money = max(sum((d.amount for d in drafts), Decimal(0)), Decimal(0))
-    unverified = payment is not None and payment.verification_status == VerificationStatus.REQUIRED
-    if payment is None or (unverified and payment.amount_captured == 0):
-        outcome = PaymentOutcome.NOTHING
-        payment = None if payment is None or unverified else payment
-    elif payment.amount_captured > 0:
-        outcome = PaymentOutcome.REFUND
-        available = payment.amount_captured - payment.amount_refunded
-        if money > available:
-            # Never promise more than the payment still holds (an earlier refund, or store data that
-            # doesn't add up): the difference is shown as its own line, so the breakdown still sums.
-            drafts.append(
-                RefundLineDraft(
-                    RefundLineKind.OTHER,
-                    available - money,
-                    "Limited to the amount still held on your payment",
-                )
-            )
-            money = available
-    else:
-        outcome = PaymentOutcome.VOID if whole_order else PaymentOutcome.RELEASE
-    method = get_policy().payment_method(payment.method) if payment else None
-    return RefundPlan(
-        lines=drafts,
-        money=money,
-        points=points,
-        payment=payment,
-        outcome=outcome,
-        currency=currency,
-        method_label=payment_method_label(payment),
-        refund_days=(method.refund_days_min, method.refund_days_max) if method else None,
+        all_charges += whole_order_charges(order, facts.lines)
+    breakdown = order_breakdown(
+        order=order,
+        payments=facts.payments,
+        parts=parts,
+        charges=all_charges,
+        whole_order=whole_order,
+        points_returned_before=points_returned_for_order(order) if order.points_used else 0,
     )
+    charged = any(h.held > 0 or h.captured > 0 for p in facts.payments if (h := payment_held(p)) is not None)
+    return RefundPlan(
+        breakdown=breakdown,
+        payments={p.pk: p for p in facts.payments},
+        currency=order.currency,
+        charged=charged,
+        whole_order=whole_order,
+    )
+
+
+def order_facts_locked(order: Order) -> OrderFacts:
+    """The facts read under the lock order of docs/decisions: the caller holds the order's row lock;
+    the payments are locked here by id before anything is read."""
+    payments_lock(order_id=order.pk)
+    return order_facts(order)
+
+
+def refund_plan_perform(
+    *, order: Order, plan: RefundPlan, actor: Actor, reason: str, key: str, now: dt.datetime
+) -> list[int]:
+    """Inside the caller's transaction, with the order and its payments locked: one refund per payment
+    that gets money back, holds never captured lowered or released, the points part given back."""
+    refund_ids = []
+    for index, draft in enumerate(refund_drafts(plan.breakdown)):
+        refund = refund_create(
+            order=order,
+            payment=plan.payments[draft.share.payment_id],
+            lines=[
+                RefundLineDraft(line.kind, line.amount, line.description, line.order_line_id, line.quantity)
+                for line in draft.lines
+            ],
+            points=draft.points,
+            reason=reason,
+            # The first refund keeps the action's key, so a retry from before this change still matches.
+            idempotency_key=key if index == 0 else f"{key}:payment:{draft.share.payment_id}",
+            now=now,
+        )
+        refund_ids.append(refund.pk)
+        events.order_refund_created(
+            order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=draft.points
+        )
+    for share in plan.breakdown.shares:
+        if share.outcome == PaymentOutcome.REFUND:
+            continue
+        void = share.outcome == PaymentOutcome.VOID
+        payment = authorisation_reduce(
+            payment=plan.payments[share.payment_id], amount=share.amount, void=void
+        )
+        events.order_payment_updated(
+            order=order,
+            actor=actor,
+            message=f"Hold on the {share.label} released." if void else f"Hold on the {share.label} lowered.",
+            before=None,
+            after={"state": payment.state, "amount_authorised": str(payment.amount_authorised)},
+        )
+    returned = points_return_for_cancel(
+        order=order,
+        points=plan.points,
+        key=f"{key}:points-returned",
+        now=now,
+        refund_expected_at=plan.expected_by(now),
+    )
+    if returned is not None:
+        events.order_points_returned(order=order, actor=actor, points=returned.points)
+    points_revoke_for_cancel(
+        order=order, points=_points_to_revoke(order, plan), key=f"{key}:points-revoked", now=now
+    )
+    return refund_ids
+
+
+def _points_to_revoke(order: Order, plan: RefundPlan) -> int:
+    """Points earned on what goes back: all of them for a whole order, else the items' share."""
+    earned = points_earned_outstanding(order)
+    if plan.whole_order or not earned:
+        return earned
+    items = sum((line.amount for line in plan.lines if line.kind == RefundLineKind.ITEM), Decimal(0))
+    share = items / order.subtotal if order.subtotal else Decimal(0)
+    return min(earned, int(earned * share))

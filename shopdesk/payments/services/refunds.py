@@ -2,6 +2,9 @@
 
 refund_create(...)              a Refund + RefundLines for money going back (idempotent by key)
 authorisation_reduce(...)       lower (or void) an uncaptured authorisation instead of refunding
+
+Amounts are computed in Python from the locked row and written as values: SQL arithmetic on SQLite
+goes through floats, and rounding it would have to assume a number of decimals.
 """
 
 from __future__ import annotations
@@ -10,13 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
-from django.db.models.functions import Round
-
 from shopdesk.core.errors import Conflict
+from shopdesk.core.money import quantize
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.payments.services.status import payment_transition
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,11 @@ class RefundLineDraft:
 def payment_lock(*, payment_id: int) -> Payment:
     """Lock the payment row; callers lock the order first, then payments by id (one order, no deadlock)."""
     return Payment.objects.select_for_update().get(pk=payment_id)
+
+
+def payments_lock(*, order_id: int) -> list[Payment]:
+    """Lock every payment of an order, by id; the caller already holds the order's lock."""
+    return list(Payment.objects.select_for_update().filter(order_id=order_id).order_by("pk"))
 
 
 def refund_create(
@@ -51,7 +58,7 @@ def refund_create(
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    amount = sum((line.amount for line in lines), Decimal(0))
+    amount = quantize(sum((line.amount for line in lines), Decimal(0)), order.currency)
     if amount < 0:
         raise Conflict("A refund cannot be negative.", code="refund_negative")
     if payment is not None and amount > 0:
@@ -62,8 +69,11 @@ def refund_create(
                 "This refund is larger than what is left to refund on the payment.",
                 code="refund_exceeds_captured",
             )
-        # Round: SQLite adds decimals as floats, and 83.94 + 16.01 must still equal a captured 99.95 there.
-        Payment.objects.filter(pk=locked.pk).update(amount_refunded=Round(F("amount_refunded") + amount, 2))
+        updated = Payment.objects.filter(pk=locked.pk, amount_refunded=locked.amount_refunded).update(
+            amount_refunded=quantize(locked.amount_refunded + amount, order.currency)
+        )
+        if updated != 1:
+            raise Conflict("This payment changed a moment ago.", code="payment_changed")
     refund = Refund.objects.create(
         order=order,
         payment=payment,
@@ -92,14 +102,28 @@ def refund_create(
 
 
 def authorisation_reduce(*, payment: Payment, amount: Decimal, void: bool) -> Payment:
-    """Nothing was captured: release part of the hold on the card, or all of it (VOIDED)."""
+    """Nothing was captured: release part of the hold on the card, or all of it (VOIDED).
+
+    Compare-and-set on "still authorised, nothing captured": a capture that landed a moment ago
+    makes this raise Conflict instead of being overwritten.
+    """
     locked = payment_lock(payment_id=payment.pk)
+    guard = {"amount_captured": 0, "amount_authorised": locked.amount_authorised}
     if void:
-        Payment.objects.filter(pk=locked.pk).update(state=PaymentState.VOIDED)
+        payment_transition(
+            payment_id=locked.pk,
+            from_state=PaymentState.AUTHORISED,
+            to_state=PaymentState.VOIDED,
+            guard=guard,
+        )
     else:
         reduce_by = min(amount, locked.amount_authorised - locked.amount_captured)
-        Payment.objects.filter(pk=locked.pk).update(
-            amount_authorised=Round(F("amount_authorised") - reduce_by, 2)
+        payment_transition(
+            payment_id=locked.pk,
+            from_state=PaymentState.AUTHORISED,
+            to_state=PaymentState.AUTHORISED,
+            guard=guard,
+            amount_authorised=quantize(locked.amount_authorised - reduce_by, locked.currency),
         )
     locked.refresh_from_db()
     return locked

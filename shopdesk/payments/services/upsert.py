@@ -17,8 +17,11 @@ from shopdesk.integration.errors import FieldError, KeyConflict, OrderNotFound, 
 from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
+from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.payments.enums import PaymentState, VerificationStatus
 from shopdesk.payments.models import Payment
+from shopdesk.payments.services.refunds import payments_lock
+from shopdesk.payments.services.status import payment_state_check
 
 if TYPE_CHECKING:
     from shopdesk.api.schemas.payments import PaymentEventIn, PaymentIn
@@ -64,7 +67,8 @@ def payment_apply(
     `field_prefix` places errors in the caller's input (`payments.0.` inside an order).
     """
     external_id = data.external_id
-    payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
+    payments_lock(order_id=order.pk)  # the caller holds the order's lock; then its payments, by id
+    payment = Payment.objects.filter(external_id=external_id).order_by().first()
     if payment is not None and payment.order_id != order.pk:
         other = Order.objects.filter(pk=payment.order_id).values_list("number", flat=True).first()
         raise KeyConflict(
@@ -136,6 +140,10 @@ def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], ac
             "captured it would have.",
             code="refunded_more_than_captured",
         )
+    if "state" in after:
+        payment_state_check(
+            current=payment.state, wanted=wanted["state"], what=f'Payment "{payment.external_id}"'
+        )
     for name in after:
         setattr(payment, name, wanted[name])
     payment.save(update_fields=[*after, "updated_at"])
@@ -152,10 +160,14 @@ def _payment_message(payment: Payment) -> str:
 # --- events on an existing payment -------------------------------------------------------------
 def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor) -> Upserted:
     def write() -> Upserted:
-        payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
-        if payment is None:
+        # Lock order of docs/decisions: the order row first, then its payments by id; a cancel
+        # holding the order sees this capture before it, or this capture sees its void.
+        order_id = Payment.objects.filter(external_id=external_id).values_list("order_id", flat=True).first()
+        if order_id is None:
             raise PaymentNotFound(external_id)
-        order = Order.objects.get(pk=payment.order_id)
+        order = order_lock(order_id=order_id)
+        payments = {p.external_id: p for p in payments_lock(order_id=order.pk)}
+        payment = payments[external_id]
         wanted = _event_effect(payment=payment, data=data)
         status = _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
         return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
