@@ -27,7 +27,6 @@ from shopdesk.payments.breakdown_rows import order_breakdown, whole_order_charge
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
 from shopdesk.policy.schema import Policy
-from shopdesk.promotions.pricing import ZERO, cents
 
 CAPTURED_AT_DISPATCH = frozenset({"card", "apple_pay", "google_pay"})
 METHOD_WEIGHTS = {
