@@ -1,4 +1,4 @@
-"""Customer API: sign in (order lookup or magic link), the order page, diagnoses, cases, tracking numbers.
+"""Customer API: sign in (order lookup or magic link), the order page, diagnoses, tracking numbers.
 
 Every order read goes through `shopdesk.access.selectors.order_for_access`, so another customer's order
 and a missing one give the same 404. Inputs are strict (unknown keys, oversized values → 422).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,7 +28,6 @@ from shopdesk.access.services import (
     session_revoke,
 )
 from shopdesk.access.types import CustomerAccess
-from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
@@ -39,7 +38,6 @@ from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnos
 from shopdesk.orderview.diagnoses.types import jsonable
 from shopdesk.orderview.serialise import order_page_as_dict
 from shopdesk.payments.selectors import refunds_for_order
-from shopdesk.shipping.services.cases import case_open
 
 router = Router(tags=["customer"])
 
@@ -63,11 +61,6 @@ class MagicLinkIn(StrictIn):
 
 class MagicTokenIn(StrictIn):
     token: str = Field(min_length=10, max_length=200)
-
-
-class CaseIn(StrictIn):
-    kind: Literal["carrier_inquiry", "investigation"]
-    shipment: int = Field(gt=0)
 
 
 class SessionOut(Schema):
@@ -194,33 +187,6 @@ def order_diagnosis(request: HttpRequest, number: str, topic: str) -> dict[str, 
     page = order_page(order=_order(request, number), with_actions=topic == "not_at_address")
     answers = diagnosis_for_topic(topic=topic[:40], page=page, now=dt.datetime.now(dt.UTC))
     return {"topic": topic, "diagnoses": [d.as_dict() for d in answers], "topics": list(TOPICS)}
-
-
-@router.post(
-    "/orders/{number}/cases",
-    response={200: dict, 201: dict},
-    auth=customer_bearer,
-    summary="Open a carrier inquiry or an investigation on a package (idempotent)",
-)
-def order_case_open(request: HttpRequest, number: str, payload: CaseIn) -> Any:
-    access: CustomerAccess = request.auth  # type: ignore[attr-defined]
-    opened = case_open(
-        order=_order(request, number),
-        shipment_id=payload.shipment,
-        kind=payload.kind,
-        actor=Actor.customer(access.email),
-    )
-    case = opened.case
-    body = {
-        "reference": case.reference,
-        "kind": case.kind,
-        "status": case.status,
-        "shipment": case.shipment_id,
-        "opened_at": case.opened_at,
-        "reason": case.reason,
-        "created": opened.created,
-    }
-    return Status(201 if opened.created else 200, body)
 
 
 @router.get("/tracking-numbers/{number}", auth=None, summary="Check a tracking number (carrier, check digit)")
