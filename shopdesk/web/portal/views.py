@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shopdesk.access.errors import RateLimited, TokenInvalid
-from shopdesk.access.selectors import order_id_for_access, orders_for_access
+from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.services import (
     magic_link_check,
     magic_link_consume,
@@ -38,7 +37,7 @@ from shopdesk.core.errors import DomainError
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orderview.builder import order_page
-from shopdesk.orderview.cache import order_page_version
+from shopdesk.orderview.cached import order_view_cached, order_view_version
 from shopdesk.orderview.diagnoses.emails import emails_diagnose
 from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
 from shopdesk.selfservice.registry import actions_all
@@ -156,7 +155,6 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 # Stands in for the CSRF token in the cached page body; each response gets its own token.
 _CSRF_PLACEHOLDER = "csrf-placeholder-0f3c9a"
-PAGE_CACHE_SECONDS = 300
 
 
 def _order_body(order: Order, *, all_orders: bool) -> str:
@@ -196,22 +194,28 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     """
     access = portal_access(request)
     normalised = order_number_normalise(number)
-    order_id = order_id_for_access(access=access, number=normalised) if access and normalised else None
-    if order_id is None:
+    found = None
+    if access is not None and normalised is not None and access.allows(number=normalised):
+        found = order_view_version(number=normalised, email=access.email if access.all_orders else None)
+    if found is None:
         raise Http404("Order not found")
+    order_id, version = found
     all_orders = bool(access and access.all_orders)
-    key = f"shopdesk:portal:order:{order_id}:{order_page_version(order_id=order_id)}:{int(all_orders)}"
-    pending_messages = len(messages.get_messages(request)) > 0
-    html = None if pending_messages else cache.get(key)
-    if html is None:
+
+    def build() -> str:
         body = _order_body(portal_order_or_404(request, number), all_orders=all_orders)
-        html = render_to_string(
+        return render_to_string(
             "web/portal/order.html",
             {"number": normalised, "body": mark_safe(body)},  # noqa: S308 - our template
             request=request,
         )
-        if not pending_messages:  # flash messages belong to one response only
-            cache.set(key, html, PAGE_CACHE_SECONDS)
+
+    if len(messages.get_messages(request)) > 0:
+        html = build()  # flash messages belong to one response only: never cached
+    else:
+        html = order_view_cached(
+            order_id=order_id, version=version, kind=f"web:{int(all_orders)}", build=build
+        )
     return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
