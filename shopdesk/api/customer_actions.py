@@ -12,6 +12,7 @@ afterwards, and the updated order (the shape of GET /orders/{number}). Money act
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -23,7 +24,7 @@ from shopdesk.access.auth import customer_bearer
 from shopdesk.access.selectors import order_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.actors import Actor
-from shopdesk.core.errors import NotFound
+from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orders.services.emails import order_email_change_confirm
@@ -66,11 +67,6 @@ class ResendIn(StrictIn):
     template: Literal["confirmation", "shipped"]
 
 
-class PreviewIn(Schema):
-    # Any keys: the action's own parameter model validates them (unknown keys → 422 there).
-    model_config = ConfigDict(extra="allow")
-
-
 class EmailConfirmIn(StrictIn):
     token: str = Field(min_length=20, max_length=100)
 
@@ -88,6 +84,19 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 def _actor(request: HttpRequest) -> Actor:
     return Actor.customer(_access(request).email)
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any]:
+    """The body as a JSON object (empty when there is none); the action's own model validates it."""
+    if not request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise InvalidInput("Send the parameters as a JSON object.", code="invalid_input")
+    return body
 
 
 def _action_out(action: OrderAction, eligibility: Any) -> dict[str, Any]:
@@ -134,13 +143,19 @@ def actions_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 @router.post(
     "/orders/{number}/actions/{action_id}/preview",
     summary="What an action would do with these parameters, before confirming (nothing changes)",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+        }
+    },
 )
-def action_preview(request: HttpRequest, number: str, action_id: str, payload: PreviewIn) -> dict[str, Any]:
+def action_preview(request: HttpRequest, number: str, action_id: str) -> dict[str, Any]:
     """The body holds the action's parameters, as its POST takes them (`line_ids` for a partial cancel,
     `line_id` with size/colour/quantity for an item, the address fields, `new_email`, `kind` and `shipment`)."""
     action = action_get(action_id[:40])
     order = _order(request, number)
-    preview = action.preview(order=order, actor=_actor(request), params=payload.model_extra or {})
+    preview = action.preview(order=order, actor=_actor(request), params=_json_object(request))
     return {"action": action.id, "message": preview.message, "data": preview.data}
 
 
