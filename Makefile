@@ -46,10 +46,11 @@ test: install-dev system-deps ## Run the whole suite in parallel (SQLite; DATABA
 test-postgres: ## The whole suite on the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
 
-lint: install-dev ## ruff (lint + format check) and mypy
+lint: install-dev ## ruff (lint + format check), mypy, and the layers of DESIGN.md (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shopdesk
+	$(BIN)/lint-imports
 
 format: install-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .

@@ -17,7 +17,7 @@ from shopdesk.demo.pricing import ZERO, LineDraft, cents
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.status import PaymentFacts
+from shopdesk.orderview.status import PaymentFacts
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
 from shopdesk.policy.schema import Policy

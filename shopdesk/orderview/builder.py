@@ -15,15 +15,15 @@ from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.status import (
+from shopdesk.orderview.case_offers import case_offers_from
+from shopdesk.orderview.diagnoses.types import Diagnosis
+from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
     fulfilment_status,
     payment_status,
     return_status,
 )
-from shopdesk.orderview.case_offers import case_offers_from
-from shopdesk.orderview.diagnoses.types import Diagnosis
 from shopdesk.orderview.summary import where_things_stand
 from shopdesk.orderview.types import (
     CaseView,

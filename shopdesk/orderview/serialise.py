@@ -137,4 +137,4 @@ def order_view_json(order: Order) -> bytes:
     """The customer API's answer for an order, as the bytes sent: the page and its refunds."""
     body = order_page_as_dict(order_page(order=order))
     body["refunds"] = jsonable([dataclasses.asdict(refund) for refund in refunds_for_order(order=order)])
-    return json.dumps(body, cls=DjangoJSONEncoder).encode()
+    return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from shopdesk.api.schemas.common import (
+from shopdesk.catalog.enums import PriceKind
+from shopdesk.integration.schemas.common import (
     Amount,
     CountryCode,
     Email,
@@ -20,7 +21,6 @@ from shopdesk.api.schemas.common import (
     Text120,
     Timestamp,
 )
-from shopdesk.catalog.enums import PriceKind
 
 Slug = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_-]+$", max_length=80)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from shopdesk.api.schemas.catalog import CustomerDetailsIn
-from shopdesk.api.schemas.common import (
+from shopdesk.integration.schemas.catalog import CustomerDetailsIn
+from shopdesk.integration.schemas.common import (
     Amount,
     CountryCode,
     CurrencyCode,
@@ -25,7 +25,7 @@ from shopdesk.api.schemas.common import (
     Text200,
     Timestamp,
 )
-from shopdesk.api.schemas.payments import PaymentIn
+from shopdesk.integration.schemas.payments import PaymentIn
 
 
 class OrderAddressIn(Strict):
