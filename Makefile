@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run test test-postgres lint format typecheck bench clean system-deps
+.PHONY: help install install-dev run test test-postgres lint format typecheck bench bench-deps clean system-deps
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,16 +46,20 @@ test: install-dev system-deps ## Run the whole suite in parallel (SQLite; DATABA
 test-postgres: ## The whole suite on the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
 
-lint: install-dev ## ruff (lint + format check) and mypy
+lint: install-dev ## ruff (lint + format check), mypy, and the layers of DESIGN.md (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shopdesk
+	$(BIN)/lint-imports
 
 format: install-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev ## Run the benchmarks (each prints a table)
+bench-deps: ## Install Debian's wrk, the load generator of the order page benchmark (when root and missing)
+	@bash scripts/bench-deps.sh
+
+bench: install-dev bench-deps ## Run the benchmarks (each prints a table)
 	@for bench in bench/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
 clean: ## Remove the virtualenv and local data

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "shopdesk.promotions",
     "shopdesk.access",
     "shopdesk.notifications",
+    "shopdesk.selfservice",
+    "shopdesk.orderview",
     "shopdesk.helpcenter",
     "shopdesk.assistant",
     "shopdesk.api",

@@ -16,7 +16,10 @@ def _fresh_cache() -> None:
     """Rate limits and cached pages never leak from one test into the next."""
     from django.core.cache import cache
 
+    from shopdesk.orderview.cached import order_view_forget
+
     cache.clear()
+    order_view_forget()
 
 
 @pytest.fixture

@@ -10,21 +10,25 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
-from shopdesk.api.schemas.bulk import BulkIn
-from shopdesk.api.schemas.catalog import CustomerIn, ProductIn
-from shopdesk.api.schemas.common import ExternalId, order_number_validate
-from shopdesk.api.schemas.orders import OrderIn
-from shopdesk.api.schemas.payments import PaymentEventIn, StandalonePaymentIn
 from shopdesk.api.schemas.results import BulkOut, ErrorOut, TrackingEventsOut, UpsertOut
-from shopdesk.api.schemas.shipping import ShipmentIn, TrackingEventsIn
-from shopdesk.catalog.services import product_upsert
+from shopdesk.core.sync.errors import FieldError
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus
 from shopdesk.integration.bulk import bulk_apply
-from shopdesk.integration.errors import FieldError
-from shopdesk.integration.outcome import Upserted, UpsertStatus
-from shopdesk.orders.services.upsert import customer_upsert, order_upsert
-from shopdesk.payments.services.upsert import payment_event_record, payment_upsert
+from shopdesk.integration.schemas.bulk import BulkIn
+from shopdesk.integration.schemas.catalog import CustomerIn, ProductIn
+from shopdesk.integration.schemas.common import ExternalId, order_number_validate
+from shopdesk.integration.schemas.orders import OrderIn
+from shopdesk.integration.schemas.payments import PaymentEventIn, StandalonePaymentIn
+from shopdesk.integration.schemas.shipping import ShipmentIn, TrackingEventsIn
+from shopdesk.integration.sync import (
+    customer_upsert,
+    order_upsert,
+    payment_event_record,
+    payment_upsert,
+    product_upsert,
+    shipment_upsert,
+)
 from shopdesk.shipping.services.tracking import Scan, tracking_events_record
-from shopdesk.shipping.services.upsert import shipment_upsert
 
 router = Router(tags=["store integration"], auth=IntegrationTokenAuth())
 

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
 
 from shopdesk.catalog.models import Category, PriceChange, Product, Variant
+from shopdesk.catalog.sync_data import ProductData, VariantData
 from shopdesk.core.actors import Actor
-from shopdesk.integration.changes import changes
-from shopdesk.integration.errors import KeyConflict
-from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry
-
-if TYPE_CHECKING:
-    from shopdesk.api.schemas.catalog import ProductIn, VariantIn
+from shopdesk.core.sync.changes import changes
+from shopdesk.core.sync.errors import KeyConflict
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus, atomic_with_retry
 
 DEFAULT_CATEGORY = "uncategorised"
 
 
-def product_upsert(*, external_id: str, data: ProductIn, actor: Actor) -> Upserted:
+def product_upsert(*, external_id: str, data: ProductData, actor: Actor) -> Upserted:
     """Create or update the product and its variants; a new price appends a PriceChange row.
 
     Variants the store no longer sends are deactivated, not deleted: past order lines point at them.
@@ -40,7 +38,7 @@ def _category(*, slug: str, name: str | None) -> Category:
     return category
 
 
-def _product_fields(*, external_id: str, data: ProductIn, category: Category) -> dict[str, Any]:
+def _product_fields(*, external_id: str, data: ProductData, category: Category) -> dict[str, Any]:
     return {
         "name": data.name,
         "slug": data.slug or slugify(f"{data.name}-{external_id}")[:160] or slugify(external_id),
@@ -55,7 +53,7 @@ def _product_fields(*, external_id: str, data: ProductIn, category: Category) ->
     }
 
 
-def _product_upsert(*, external_id: str, data: ProductIn) -> Upserted:
+def _product_upsert(*, external_id: str, data: ProductData) -> Upserted:
     product = Product.objects.select_for_update().filter(external_id=external_id).order_by().first()
     category = _category(slug=data.category, name=data.category_name)
     wanted = _product_fields(external_id=external_id, data=data, category=category)
@@ -92,7 +90,7 @@ def _product_upsert(*, external_id: str, data: ProductIn) -> Upserted:
     return Upserted(status=status, kind="product", key=external_id, id=product.pk)
 
 
-def _variant_fields(variant: VariantIn) -> dict[str, Any]:
+def _variant_fields(variant: VariantData) -> dict[str, Any]:
     return {
         "size": variant.size,
         "colour": variant.colour,
@@ -103,7 +101,7 @@ def _variant_fields(variant: VariantIn) -> dict[str, Any]:
     }
 
 
-def _variants_upsert(*, product: Product, variants: list[VariantIn], price_at: dt.datetime) -> bool:
+def _variants_upsert(*, product: Product, variants: list[VariantData], price_at: dt.datetime) -> bool:
     skus = [variant.sku for variant in variants]
     existing = {
         v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=skus).select_related("product")

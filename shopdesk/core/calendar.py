@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from shopdesk.policy.schema import Policy
+
+class _Store(Protocol):
+    @property
+    def timezone(self) -> str: ...
+
+
+class Policy(Protocol):
+    """What the calendar reads of the store policy (core sits below `policy`, so it names no class)."""
+
+    @property
+    def store(self) -> _Store: ...
 
 
 def store_timezone(policy: Policy) -> ZoneInfo:

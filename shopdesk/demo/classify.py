@@ -1,6 +1,6 @@
 """Which situations an order is in, computed from what was built (never from what was planned).
 
-Fulfilment and payment statuses come from shopdesk.orders.status, the same pure functions the
+Fulfilment and payment statuses come from shopdesk.orderview.status, the same pure functions the
 portal and the desk use, so a demo order tagged `partially_shipped` is one the product calls so.
 """
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from shopdesk.demo.situations import Situation as S
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
-from shopdesk.orders.status import LineQuantities, PaymentFacts, fulfilment_status, payment_status
+from shopdesk.orderview.status import LineQuantities, PaymentFacts, fulfilment_status, payment_status
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 from shopdesk.shipping.enums import TERMINAL_STATUSES
 from shopdesk.shipping.enums import TrackingStatus as T

@@ -29,7 +29,7 @@ from shopdesk.notifications.models import OutboxMessage
 from shopdesk.notifications.services import email_history_row
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderCoupon, OrderEvent, OrderLine
-from shopdesk.orders.status import LineQuantities
+from shopdesk.orderview.status import LineQuantities
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 from shopdesk.promotions.pricing import Totals, price_order
 

@@ -23,7 +23,7 @@ from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntryKind
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
-from shopdesk.orders.status import PaymentFacts
+from shopdesk.orderview.status import PaymentFacts
 from shopdesk.payments.models import Refund
 from shopdesk.policy.schema import Policy
 

@@ -17,7 +17,7 @@ from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.status import PaymentFacts
+from shopdesk.orderview.status import PaymentFacts
 from shopdesk.payments.breakdown import (
     Charge,
     LinePart,

@@ -17,15 +17,19 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from pydantic import BaseModel, ValidationError
 
-from shopdesk.api.schemas import bulk as items
-from shopdesk.catalog.services import product_upsert
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
-from shopdesk.integration.outcome import Upserted, UpsertStatus
-from shopdesk.orders.services.upsert import customer_upsert, order_upsert
-from shopdesk.payments.services.upsert import payment_event_record, payment_upsert
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus
+from shopdesk.integration.schemas import bulk as items
+from shopdesk.integration.sync import (
+    customer_upsert,
+    order_upsert,
+    payment_event_record,
+    payment_upsert,
+    product_upsert,
+    shipment_upsert,
+)
 from shopdesk.shipping.services.tracking import Scan, tracking_events_record
-from shopdesk.shipping.services.upsert import shipment_upsert
 
 logger = logging.getLogger(__name__)
 

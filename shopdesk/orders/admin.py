@@ -11,8 +11,6 @@ from shopdesk.orders.models import (
     OrderEvent,
     OrderLine,
 )
-from shopdesk.payments.models import Payment, Refund
-from shopdesk.shipping.models import Shipment
 
 
 @admin.register(Customer)
@@ -45,35 +43,6 @@ class OrderCouponInline(admin.TabularInline):
     raw_id_fields = ["coupon"]
 
 
-class ShipmentInline(admin.TabularInline):
-    model = Shipment
-    extra = 0
-    fields = ["carrier", "tracking_number", "origin_warehouse", "status", "shipped_at", "delivered_at"]
-    show_change_link = True
-
-
-class PaymentInline(admin.TabularInline):
-    model = Payment
-    extra = 0
-    fields = [
-        "method",
-        "state",
-        "amount",
-        "amount_captured",
-        "amount_refunded",
-        "decline_code",
-        "verification_status",
-    ]
-    show_change_link = True
-
-
-class RefundInline(admin.TabularInline):
-    model = Refund
-    extra = 0
-    fields = readonly_fields = ("amount", "points", "status", "reason", "created_at")
-    show_change_link = True
-
-
 class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
@@ -98,14 +67,13 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "external_id"]
     date_hierarchy = "placed_at"
     raw_id_fields = ["customer", "shipping_address", "billing_address"]
-    inlines = [
-        OrderLineInline,
-        OrderCouponInline,
-        ShipmentInline,
-        PaymentInline,
-        RefundInline,
-        OrderEventInline,
-    ]
+    # Packages, payments and refunds add their inlines from their own apps (order_admin_inline_add).
+    inlines = [OrderLineInline, OrderCouponInline, OrderEventInline]
+
+
+def order_admin_inline_add(inline: type[admin.TabularInline]) -> None:
+    """Show another app's rows on the order's admin page, above the audit trail."""
+    OrderAdmin.inlines = [*OrderAdmin.inlines[:-1], inline, OrderAdmin.inlines[-1]]
 
 
 @admin.register(Address)

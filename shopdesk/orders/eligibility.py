@@ -25,15 +25,6 @@ from shopdesk.shipping.models import Shipment, ShipmentLine
 
 RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
 RESENDS_PER_HOUR = 3
-ACTION_KEYS = (
-    "cancel",
-    "change_items",
-    "shipping_address",
-    "billing_address",
-    "resend_confirmation",
-    "resend_shipping",
-    "change_email",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,33 +308,3 @@ def payment_holds_refund(facts: OrderFacts) -> bool:
         p.amount_captured > p.amount_refunded and p.verification_status != VerificationStatus.REQUIRED
         for p in facts.live_payments
     )
-
-
-def order_actions(
-    order: Order, *, now: dt.datetime | None = None, facts: OrderFacts | None = None
-) -> dict[str, Eligibility]:
-    """Every self-service action of the order with its eligibility, from one read of the facts
-    (pass `facts` built from rows already fetched, as the order page does)."""
-    now = now or timezone.now()
-    facts = facts or order_facts(order)
-    unshipped = facts.unshipped_lines
-    if unshipped:
-        line_answers = [
-            line_change_eligibility(order=order, line=line, now=now, facts=facts) for line in unshipped
-        ]
-        change_items = next((answer for answer in line_answers if answer.allowed), line_answers[0])
-    elif facts.active_lines:
-        change_items = line_change_eligibility(order=order, line=facts.active_lines[0], now=now, facts=facts)
-    else:
-        change_items = Eligibility.no("order_cancelled", "This order is cancelled, so it can't be changed.")
-    return {
-        "cancel": cancel_eligibility(order=order, now=now, facts=facts),
-        "change_items": change_items,
-        "shipping_address": shipping_address_change_eligibility(order=order, now=now, facts=facts),
-        "billing_address": billing_address_change_eligibility(order=order, now=now, facts=facts),
-        "resend_confirmation": resend_email_eligibility(
-            order=order, template="confirmation", now=now, facts=facts
-        ),
-        "resend_shipping": resend_email_eligibility(order=order, template="shipped", now=now, facts=facts),
-        "change_email": email_change_eligibility(order=order, now=now),
-    }

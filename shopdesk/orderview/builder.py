@@ -10,12 +10,15 @@ from urllib.parse import quote
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.locales import locale_or
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.status import (
+from shopdesk.orderview.case_offers import case_offers_from
+from shopdesk.orderview.diagnoses.types import Diagnosis
+from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
     fulfilment_status,
@@ -38,27 +41,38 @@ from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
+from shopdesk.selfservice.cases import FactsWithOffers
+from shopdesk.selfservice.registry import order_actions
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
 from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method
 
 
-def _order_actions(order: Order, shipped: dict[int, int], now: dt.datetime) -> dict[str, Eligibility]:
-    """The self-service actions' eligibility, from the rows this page already fetched (no extra read)."""
-    from shopdesk.orders import eligibility  # imported late: eligibility reads models this module serves
-
-    facts = eligibility.OrderFacts(
+def _order_actions(
+    order: Order, shipped: dict[int, int], diagnoses: list[Diagnosis], now: dt.datetime, actor: Actor
+) -> dict[str, Eligibility]:
+    """Every registered action's eligibility, from the rows and diagnoses this page already has (no read)."""
+    facts = FactsWithOffers(
         order=order,
         lines=list(order.lines.all()),
         shipped=dict(shipped),
         shipments=list(order.shipments.all()),
         payments=list(order.payments.all()),
+        case_offers=case_offers_from(diagnoses),
     )
-    return eligibility.order_actions(order, now=now, facts=facts)
+    return order_actions(order, actor, now=now, facts=facts)
 
 
-def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bool = True) -> OrderPage:
-    """Everything the order page shows, in six queries (lines, packages, package lines, scans, payments, cases)."""
+def order_page(
+    *,
+    order: Order,
+    now: dt.datetime | None = None,
+    with_actions: bool = True,
+    actor: Actor | None = None,
+) -> OrderPage:
+    """Everything the order page shows, in six queries (lines, packages, package lines, scans, payments, cases).
+
+    The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
     policy = get_policy()
     prefetch_related_objects(
@@ -127,11 +141,13 @@ def order_page(*, order: Order, now: dt.datetime | None = None, with_actions: bo
         today=local_date(now, policy),
     )
     page.summary = where_things_stand(page=page, today=page.today)
-    if with_actions:
-        page.actions = _order_actions(order, dict(shipped_by_line), now)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
 
+    # Diagnoses first: they offer the cases `open_case` may open (and read no action).
     page.diagnoses = order_diagnoses(page=page, now=now)
+    if with_actions:
+        who = actor or Actor.customer(order.email)
+        page.actions = _order_actions(order, dict(shipped_by_line), page.diagnoses, now, who)
     return page
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+
+from shopdesk.orders.models import Order
+from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.diagnoses.types import jsonable
 from shopdesk.orderview.types import OrderPage
+from shopdesk.payments.selectors import refunds_for_order
 
 
 def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
@@ -124,3 +131,10 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
             "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
         }
     )
+
+
+def order_view_json(order: Order) -> bytes:
+    """The customer API's answer for an order, as the bytes sent: the page and its refunds."""
+    body = order_page_as_dict(order_page(order=order))
+    body["refunds"] = jsonable([dataclasses.asdict(refund) for refund in refunds_for_order(order=order)])
+    return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()

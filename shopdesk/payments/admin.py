@@ -1,6 +1,33 @@
 from django.contrib import admin
 
+from shopdesk.orders.admin import order_admin_inline_add
 from shopdesk.payments.models import Payment, Refund, RefundLine
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = [
+        "method",
+        "state",
+        "amount",
+        "amount_captured",
+        "amount_refunded",
+        "decline_code",
+        "verification_status",
+    ]
+    show_change_link = True
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = readonly_fields = ("amount", "points", "status", "reason", "created_at")
+    show_change_link = True
+
+
+order_admin_inline_add(PaymentInline)
+order_admin_inline_add(RefundInline)
 
 
 @admin.register(Payment)

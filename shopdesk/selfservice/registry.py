@@ -19,11 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import BaseModel
+
 from shopdesk.core.errors import NotFound
 
 if TYPE_CHECKING:
     from shopdesk.core.actors import Actor
     from shopdesk.core.eligibility import Eligibility
+    from shopdesk.orders.eligibility import OrderFacts
     from shopdesk.orders.models import Order
 
 
@@ -50,10 +53,29 @@ class OrderAction(abc.ABC):
     id: ClassVar[str]
     label: ClassVar[str]
     moves_money: ClassVar[bool] = False
+    # The path under /api/v1/customer/orders/{number}/ where the API performs it (kept stable).
+    api_path: ClassVar[str] = ""
+    # The pydantic model of `params` (preview and perform validate with it; bad input → InvalidInput).
+    params_model: ClassVar[type[BaseModel]]
+
+    def for_actor(self, answer: Eligibility, *, actor: Actor) -> Eligibility:
+        """Where who asks changes the answer. Today every actor gets the customer-facing rules; the desk's
+        overrides ("an agent may", "a lead approves above this amount") are decided here, per action."""
+        return answer
 
     @abc.abstractmethod
-    def eligibility(self, *, order: Order, actor: Actor, now: dt.datetime | None = None) -> Eligibility:
-        """Whether `actor` may do this to `order` now, with the reason: cheap, no writes."""
+    def eligibility(
+        self,
+        *,
+        order: Order,
+        actor: Actor,
+        now: dt.datetime | None = None,
+        facts: OrderFacts | None = None,
+    ) -> Eligibility:
+        """Whether `actor` may do this to `order` now, with the reason: cheap, no writes.
+
+        `facts` are the rows already read (the order page passes them), so listing every action costs
+        one read of the facts, not one per action."""
 
     @abc.abstractmethod
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
@@ -97,3 +119,24 @@ def actions_all() -> list[OrderAction]:
 
 def is_registered(action_id: str) -> bool:
     return action_id in _REGISTRY
+
+
+def order_actions(
+    order: Order,
+    actor: Actor,
+    *,
+    facts: OrderFacts | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Eligibility]:
+    """Every registered action of the order with its eligibility for `actor`, from one read of the facts
+    (pass `facts` built from rows already fetched, as the order page does)."""
+    from django.utils import timezone
+
+    from shopdesk.orders.eligibility import order_facts
+
+    now = now or timezone.now()
+    facts = facts or order_facts(order)
+    return {
+        action.id: action.eligibility(order=order, actor=actor, now=now, facts=facts)
+        for action in actions_all()
+    }

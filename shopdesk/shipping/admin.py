@@ -1,6 +1,17 @@
 from django.contrib import admin
 
+from shopdesk.orders.admin import order_admin_inline_add
 from shopdesk.shipping.models import Case, Shipment, ShipmentLine, TrackingEvent
+
+
+class ShipmentInline(admin.TabularInline):
+    model = Shipment
+    extra = 0
+    fields = ["carrier", "tracking_number", "origin_warehouse", "status", "shipped_at", "delivered_at"]
+    show_change_link = True
+
+
+order_admin_inline_add(ShipmentInline)
 
 
 class ShipmentLineInline(admin.TabularInline):

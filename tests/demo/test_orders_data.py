@@ -15,7 +15,7 @@ from shopdesk.demo.models import DemoOrder
 from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order
-from shopdesk.orders.status import PaymentFacts, fulfilment_status, line_quantities, payment_status
+from shopdesk.orderview.status import PaymentFacts, fulfilment_status, line_quantities, payment_status
 from shopdesk.payments.enums import VerificationStatus
 from shopdesk.policy import get_policy
 from tests.demo.conftest import ANCHOR

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from shopdesk.api.schemas.orders import OrderIn
 from shopdesk.core.actors import Actor
-from shopdesk.integration.outcome import Upserted
+from shopdesk.core.sync.outcome import Upserted
+from shopdesk.integration.schemas.orders import OrderIn
+from shopdesk.integration.sync import order_upsert
 from shopdesk.orders.models import Customer, Order, OrderEvent, OrderLine
-from shopdesk.orders.services.upsert import order_upsert
 from tests import factories
 from tests.integration.payloads import order_payload
 

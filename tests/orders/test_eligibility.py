@@ -11,12 +11,10 @@ from django.utils import timezone
 
 from shopdesk.core.actors import Actor
 from shopdesk.orders.eligibility import (
-    ACTION_KEYS,
     billing_address_change_eligibility,
     cancel_eligibility,
     email_change_eligibility,
     line_change_eligibility,
-    order_actions,
     resend_email_eligibility,
     shipping_address_change_eligibility,
 )
@@ -52,15 +50,6 @@ def policy_file(tmp_path):
     reload_policy()
 
 
-def test_order_actions_has_every_action():
-    order = paid_order_of_shirt_and_scarf()
-    actions = order_actions(order)
-    assert tuple(actions) == ACTION_KEYS
-    assert all(answer.allowed for key, answer in actions.items() if key != "resend_shipping")
-    assert actions["resend_shipping"].code == "not_shipped_yet"
-
-
-# --- cancel ---------------------------------------------------------------------------------------
 def test_an_unshipped_order_can_be_cancelled():
     answer = cancel_eligibility(order=paid_order_of_shirt_and_scarf())
     assert answer.allowed and answer.code == "ok"
@@ -228,10 +217,3 @@ def test_only_known_emails_can_be_resent():
 def test_the_email_can_always_be_corrected():
     answer = email_change_eligibility(order=paid_order_of_shirt_and_scarf())
     assert answer.allowed and "we send a link to the new address" in answer.message
-
-
-def test_order_actions_reads_in_a_fixed_number_of_queries(django_assert_max_num_queries):
-    order = paid_order_of_shirt_and_scarf()
-    ship(order, shirt_line(order))
-    with django_assert_max_num_queries(8):
-        order_actions(order)

@@ -16,17 +16,16 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from shopdesk.api.schemas.payments import PaymentEventIn
-from shopdesk.api.schemas.shipping import ShipmentIn
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
+from shopdesk.integration.schemas.payments import PaymentEventIn
+from shopdesk.integration.schemas.shipping import ShipmentIn
+from shopdesk.integration.sync import payment_event_record, shipment_upsert
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.cancel import CancelResult, order_cancel
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment, Refund
-from shopdesk.payments.services.upsert import payment_event_record
 from shopdesk.shipping.models import Shipment
-from shopdesk.shipping.services.upsert import shipment_upsert
 from tests import factories
 from tests.orders.test_services_states import authorised_only, paid_order_of_shirt_and_scarf
 

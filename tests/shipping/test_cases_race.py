@@ -9,8 +9,8 @@ from django.db import connection, connections
 
 from shopdesk.core.actors import Actor
 from shopdesk.orders.models import Order
+from shopdesk.selfservice.cases import case_open
 from shopdesk.shipping.models import Case
-from shopdesk.shipping.services.cases import case_open
 
 
 @pytest.mark.django_db(transaction=True)

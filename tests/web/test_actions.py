@@ -189,7 +189,7 @@ def test_resend_and_email_correction(client):
     sign_in(client, order)
     page = client.get(f"/orders/{order.number}/resend/")
     assert b"hasn&#x27;t shipped yet" in page.content
-    sent = client.post(f"/orders/{order.number}/resend/", {"template": "confirmation"})
+    sent = client.post(f"/orders/{order.number}/resend/", {"action": "resend_confirmation"})
     assert sent.status_code == 302 and OutboxMessage.objects.filter(template="confirmation").count() == 1
 
     review = client.post(f"/orders/{order.number}/email/", {"new_email": "right@example.com"})

@@ -1,1 +1,1 @@
-"""Input and output schemas of the store integration, shared by the API and `shopdesk import` (one truth)."""
+"""Response schemas of the API (the store-sync input schemas live in shopdesk.integration.schemas)."""

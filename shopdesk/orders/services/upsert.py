@@ -1,29 +1,26 @@
 """Orders and customers sent by the store platform: idempotent, race-safe upserts with an audit event.
 
 Lines are matched by SKU, addresses are the order's own copies (updated in place), coupons are replaced,
-payments are upserted by their external id. Sending the same order twice writes nothing the second time.
+the caller writes the payments in the same transaction (`with_order`). Sending the same order twice
+writes nothing the second time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shopdesk.catalog.models import Variant
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import Conflict
-from shopdesk.integration.changes import changes
-from shopdesk.integration.errors import KeyConflict, UnknownReference
-from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
+from shopdesk.core.sync.changes import changes
+from shopdesk.core.sync.errors import KeyConflict, UnknownReference
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
 from shopdesk.orders import events
 from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderLine
-from shopdesk.payments.services.upsert import payment_apply
+from shopdesk.orders.sync_data import AddressData, CustomerData, CustomerDetailsData, OrderData
 from shopdesk.policy.loader import get_policy
-from shopdesk.promotions.models import Coupon
-
-if TYPE_CHECKING:
-    from shopdesk.api.schemas.catalog import CustomerDetailsIn, CustomerIn
-    from shopdesk.api.schemas.orders import OrderAddressIn, OrderIn
 
 ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
 LINE_FIELDS = (
@@ -41,7 +38,7 @@ CUSTOMER_FIELDS = ("name", "locale", "country", "phone")
 
 
 # --- customers ---------------------------------------------------------------------------------
-def customer_upsert(*, external_id: str | None, data: CustomerIn, actor: Actor) -> Upserted:
+def customer_upsert(*, external_id: str | None, data: CustomerData, actor: Actor) -> Upserted:
     """By external id when given (linking a customer first known by email), else by email."""
     return atomic_with_retry(
         lambda: _customer_apply(external_id=external_id, email=data.email, details=data),
@@ -53,8 +50,8 @@ def _customer_apply(
     *,
     external_id: str | None,
     email: str,
-    details: CustomerIn | CustomerDetailsIn | None,
-    details_if_new: CustomerDetailsIn | None = None,
+    details: CustomerData | CustomerDetailsData | None,
+    details_if_new: CustomerDetailsData | None = None,
 ) -> Upserted:
     """`details_if_new` fills a customer created here (an order names a new customer after its address)."""
     # order_by(): these are unique look-ups, and skipping Meta.ordering saves compiling an ORDER BY.
@@ -91,14 +88,22 @@ def _customer_apply(
 
 
 # --- orders ------------------------------------------------------------------------------------
-def order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
+# What else to write with the order, in its transaction: (order, created) -> the statuses of those rows.
+# The integration layer applies the order's payments through it (payments sit above orders).
+WithOrder = Callable[[Order, bool], Sequence[UpsertStatus]]
+
+
+def order_upsert(
+    *, number: str, data: OrderData, actor: Actor, with_order: WithOrder | None = None
+) -> Upserted:
     """Create the order (event `imported`) or bring it in line with `data` (event `updated`, only if changed)."""
     return atomic_with_retry(
-        lambda: _order_upsert(number=number, data=data, actor=actor), what=f"Order {number}"
+        lambda: _order_upsert(number=number, data=data, actor=actor, with_order=with_order),
+        what=f"Order {number}",
     )
 
 
-def _variants_by_sku(data: OrderIn) -> dict[str, Variant]:
+def _variants_by_sku(data: OrderData) -> dict[str, Variant]:
     skus = [line.sku for line in data.lines]
     variants = {
         v.sku: v
@@ -116,7 +121,7 @@ def _variants_by_sku(data: OrderIn) -> dict[str, Variant]:
 
 
 def _line_wanted(
-    data: OrderIn, variants: dict[str, Variant], current: dict[str, OrderLine]
+    data: OrderData, variants: dict[str, Variant], current: dict[str, OrderLine]
 ) -> dict[str, dict[str, Any]]:
     """The fields of each line by SKU. A line that exists keeps what it was bought as (variant, size,
     colour, price kind, and its price and name unless sent): today's catalog must not rewrite history."""
@@ -149,7 +154,7 @@ def _line_wanted(
     return wanted
 
 
-def _order_wanted(data: OrderIn, lines: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _order_wanted(data: OrderData, lines: dict[str, dict[str, Any]]) -> dict[str, Any]:
     subtotal = data.subtotal
     if subtotal is None:
         subtotal = sum((line["unit_price"] * line["quantity"] for line in lines.values()), Decimal(0))
@@ -179,11 +184,11 @@ def _order_wanted(data: OrderIn, lines: dict[str, dict[str, Any]]) -> dict[str, 
     return wanted
 
 
-def _address_dict(address: OrderAddressIn) -> dict[str, str]:
+def _address_dict(address: AddressData) -> dict[str, str]:
     return {name: getattr(address, name) for name in ADDRESS_FIELDS}
 
 
-def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
+def _order_upsert(*, number: str, data: OrderData, actor: Actor, with_order: WithOrder | None) -> Upserted:
     variants = _variants_by_sku(data)
     if data.external_id:
         owner = Order.objects.filter(external_id=data.external_id).exclude(number=number).order_by().first()
@@ -221,10 +226,8 @@ def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
             billing=billing,
             coupons=coupons,
         )
-        for index, payment in enumerate(data.payments):
-            payment_apply(
-                order=order, data=payment, actor=actor, audit=False, field_prefix=f"payments.{index}."
-            )
+        if with_order is not None:
+            with_order(order, True)
         events.order_imported(order=order, actor=actor)
         return Upserted(status=UpsertStatus.CREATED, kind="order", key=number, id=order.pk)
 
@@ -241,18 +244,13 @@ def _order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
     if after:
         events.order_updated(order=order, actor=actor, before=before, after=after)
     status = UpsertStatus.UPDATED if after else UpsertStatus.UNCHANGED
-    payment_statuses = [
-        payment_apply(order=order, data=payment, actor=actor, field_prefix=f"payments.{index}.")
-        for index, payment in enumerate(data.payments)
-    ]
-    return Upserted(status=combine(status, *payment_statuses), kind="order", key=number, id=order.pk)
+    others = with_order(order, False) if with_order is not None else ()
+    return Upserted(status=combine(status, *others), kind="order", key=number, id=order.pk)
 
 
-def _details_if_new(data: OrderIn) -> CustomerDetailsIn:
-    from shopdesk.api.schemas.catalog import CustomerDetailsIn
-
+def _details_if_new(data: OrderData) -> CustomerDetailsData:
     # A customer first seen on an order is named after its shipping address; later orders keep the name.
-    return CustomerDetailsIn(name=data.shipping_address.name[:120], country=data.shipping_address.country)
+    return CustomerDetailsData(name=data.shipping_address.name[:120], country=data.shipping_address.country)
 
 
 def _order_create(
@@ -282,7 +280,10 @@ def _order_create(
 def _coupons_create(*, order: Order, coupons: dict[str, Decimal]) -> None:
     if not coupons:
         return
-    known = {c.code: c.pk for c in Coupon.objects.filter(code__in=list(coupons))}
+    # The store's coupon rows, through the relation orders already has (promotions sit above orders).
+    coupon_model = OrderCoupon._meta.get_field("coupon").related_model
+    rows = coupon_model._default_manager.filter(code__in=list(coupons)).values_list("code", "pk")
+    known = dict(rows)
     OrderCoupon.objects.bulk_create(
         OrderCoupon(order=order, code=code, coupon_id=known.get(code), amount=amount)
         for code, amount in coupons.items()

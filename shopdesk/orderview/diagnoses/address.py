@@ -92,14 +92,7 @@ def not_at_address_diagnose(*, page: OrderPage) -> Diagnosis:
             message=message,
             severity=Severity.INFO,
             facts={"address_change_allowed": allowed},
-            actions=(
-                DiagnosisAction(
-                    kind="action",
-                    label="Change the shipping address",
-                    action="shipping_address",
-                    url=f"/orders/{page.number}/shipping-address/",
-                ),
-            )
+            actions=(DiagnosisAction.of("shipping_address", "Change the shipping address"),)
             if allowed
             else (),
         )

@@ -29,7 +29,7 @@ DELIVERED_WAIT_HOURS = 48
 def _case_action(package: PackageView, kind: str, label: str) -> tuple[DiagnosisAction, ...]:
     if _open_case(package, kind) is not None:
         return ()
-    return (DiagnosisAction(kind="open_case", label=label, case_kind=kind, shipment_id=package.id),)
+    return (DiagnosisAction.of("open_case", label, case_kind=kind, shipment_id=package.id),)
 
 
 def _open_case(package: PackageView, kind: str) -> CaseView | None:

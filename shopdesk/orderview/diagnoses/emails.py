@@ -20,6 +20,11 @@ _NAMES = {
     "line_changed": "item change notice",
     "email_change_confirm": "email change confirmation",
 }
+# The email each question is about, as the registry action that sends it again.
+RESEND = {
+    "confirmation_email_missing": "resend_confirmation",
+    "delivery_email_missing": "resend_shipping",
+}
 
 
 def emails_diagnose(*, order: Order, topic: str = "confirmation_email_missing") -> Diagnosis:
@@ -28,15 +33,8 @@ def emails_diagnose(*, order: Order, topic: str = "confirmation_email_missing") 
     emails = [email for email in emails_for_order(order) if email.template != "magic_link"]
     facts = {"emails": [email.as_dict() for email in emails], "address": order.email}
     actions = (
-        DiagnosisAction(
-            kind="action", label="Send it again", action="resend", url=f"/orders/{order.number}/resend/"
-        ),
-        DiagnosisAction(
-            kind="action",
-            label="Fix my email address",
-            action="change_email",
-            url=f"/orders/{order.number}/email/",
-        ),
+        DiagnosisAction.of(RESEND.get(topic, "resend_confirmation"), "Send it again"),
+        DiagnosisAction.of("change_email", "Fix my email address"),
     )
     failed = [email for email in emails if email.status == "failed"]
     if not emails:

@@ -136,11 +136,8 @@ def tracking_number_diagnose(
         Severity.WARN,
         label_age_hours=round(age_hours, 1),
         actions=(
-            DiagnosisAction(
-                kind="open_case",
-                label="Ask the carrier to check",
-                case_kind="carrier_inquiry",
-                shipment_id=shipment_id,
+            DiagnosisAction.of(
+                "open_case", "Ask the carrier to check", case_kind="carrier_inquiry", shipment_id=shipment_id
             ),
         ),
     )

@@ -17,23 +17,36 @@ class Severity:
 
 @dataclass(frozen=True, slots=True)
 class DiagnosisAction:
-    """Something the customer can do about it: open a case, use a self-service action, follow a link."""
+    """Something the customer can do about it: a self-service action named by its registry id (each
+    interface maps the id to its own URL), or a link to a page elsewhere (the carrier's)."""
 
-    kind: str  # "open_case" | "action" | "link"
+    kind: str  # "action" (a registry action) | "link" (`url` is outside the site)
     label: str
-    url: str = ""
-    case_kind: str = ""
-    shipment_id: int | None = None
-    action: str = ""  # an order action name (shipping_address, change_email, resend…)
+    action: str = ""  # a registry action id: shipping_address, change_email, open_case…
+    url: str = ""  # links only
+    case_kind: str = ""  # open_case: which case
+    shipment_id: int | None = None  # open_case: which package
+
+    @classmethod
+    def of(cls, action: str, label: str, **params: Any) -> DiagnosisAction:
+        return cls(kind="action", label=label, action=action, **params)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """What to pass to the action's preview and perform."""
+        if self.action == "open_case":
+            return {"kind": self.case_kind, "shipment": self.shipment_id}
+        return {}
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "label": self.label,
-            "url": self.url,
+            "action": self.action or None,
+            "params": self.params,
+            "url": self.url or None,
             "case_kind": self.case_kind or None,
             "shipment": self.shipment_id,
-            "action": self.action or None,
         }
 
 

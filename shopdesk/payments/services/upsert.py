@@ -6,15 +6,16 @@ never touches it. An event carries totals, not increments, so the same event twi
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import Conflict
 from shopdesk.core.money import amount_places_validate
-from shopdesk.integration.changes import changes
-from shopdesk.integration.errors import FieldError, KeyConflict, OrderNotFound, PaymentNotFound
-from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry
+from shopdesk.core.sync.changes import changes
+from shopdesk.core.sync.errors import FieldError, KeyConflict, OrderNotFound, PaymentNotFound
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus, atomic_with_retry
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import order_lock
@@ -22,9 +23,7 @@ from shopdesk.payments.enums import PaymentState, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import payments_lock
 from shopdesk.payments.services.status import payment_state_check
-
-if TYPE_CHECKING:
-    from shopdesk.api.schemas.payments import PaymentEventIn, PaymentIn
+from shopdesk.payments.sync_data import PaymentData, PaymentEventData
 
 PAYMENT_FIELDS = (
     "method",
@@ -42,7 +41,7 @@ PAYMENT_FIELDS = (
 )
 
 
-def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, actor: Actor) -> Upserted:
+def payment_upsert(*, external_id: str, order_number: str, data: PaymentData, actor: Actor) -> Upserted:
     """Create or update a payment of an existing order, keyed by its external id."""
 
     def write() -> Upserted:
@@ -50,7 +49,7 @@ def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, acto
         if order is None:
             raise OrderNotFound(order_number)
         status = payment_apply(
-            order=order, data=data.model_copy(update={"external_id": external_id}), actor=actor
+            order=order, data=dataclasses.replace(data, external_id=external_id), actor=actor
         )
         payment = Payment.objects.get(external_id=external_id)
         return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
@@ -59,7 +58,7 @@ def payment_upsert(*, external_id: str, order_number: str, data: PaymentIn, acto
 
 
 def payment_apply(
-    *, order: Order, data: PaymentIn, actor: Actor, audit: bool = True, field_prefix: str = ""
+    *, order: Order, data: PaymentData, actor: Actor, audit: bool = True, field_prefix: str = ""
 ) -> UpsertStatus:
     """Create or update one payment of `order` inside the caller's transaction.
 
@@ -158,7 +157,7 @@ def _payment_message(payment: Payment) -> str:
 
 
 # --- events on an existing payment -------------------------------------------------------------
-def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor) -> Upserted:
+def payment_event_record(*, external_id: str, data: PaymentEventData, actor: Actor) -> Upserted:
     def write() -> Upserted:
         # Lock order of docs/decisions: the order row first, then its payments by id; a cancel
         # holding the order sees this capture before it, or this capture sees its void.
@@ -175,7 +174,7 @@ def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor
     return atomic_with_retry(write, what=f'Payment "{external_id}"')
 
 
-def _event_effect(*, payment: Payment, data: PaymentEventIn) -> dict[str, Any]:
+def _event_effect(*, payment: Payment, data: PaymentEventData) -> dict[str, Any]:
     """The payment's fields after the event. Late events (authorised after captured) change nothing."""
     state = payment.state
     if data.kind == "authorised":

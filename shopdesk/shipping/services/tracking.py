@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shopdesk.core.actors import Actor
-from shopdesk.integration.errors import ShipmentNotFound
-from shopdesk.integration.outcome import atomic_with_retry
+from shopdesk.core.sync.errors import ShipmentNotFound
+from shopdesk.core.sync.outcome import atomic_with_retry
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
 from shopdesk.shipping.enums import TrackingStatus

@@ -6,33 +6,31 @@ counting the other packages), so split shipments add up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Sum
 
 from shopdesk.core.actors import Actor
-from shopdesk.integration.changes import changes
-from shopdesk.integration.errors import FieldError, KeyConflict, OrderNotFound, UnknownReference
-from shopdesk.integration.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
+from shopdesk.core.sync.changes import changes
+from shopdesk.core.sync.errors import FieldError, KeyConflict, OrderNotFound, UnknownReference
+from shopdesk.core.sync.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
 from shopdesk.orders import events
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.shipping.models import Shipment, ShipmentLine
 from shopdesk.shipping.services.tracking import Scan, shipment_scans_apply
-
-if TYPE_CHECKING:
-    from shopdesk.api.schemas.shipping import ShipmentIn
+from shopdesk.shipping.sync_data import ShipmentData
 
 SHIPMENT_FIELDS = ("carrier", "service", "tracking_number", "origin_warehouse")
 
 
-def shipment_upsert(*, order_number: str, external_id: str, data: ShipmentIn, actor: Actor) -> Upserted:
+def shipment_upsert(*, order_number: str, external_id: str, data: ShipmentData, actor: Actor) -> Upserted:
     return atomic_with_retry(
         lambda: _shipment_upsert(order_number=order_number, external_id=external_id, data=data, actor=actor),
         what=f'Shipment "{external_id}"',
     )
 
 
-def _wanted_lines(*, order: Order, data: ShipmentIn) -> dict[int, int]:
+def _wanted_lines(*, order: Order, data: ShipmentData) -> dict[int, int]:
     """order_line id → quantity in this package; names an unknown SKU with its field path."""
     by_sku = {line.sku: line for line in OrderLine.objects.filter(order=order)}
     wanted: dict[int, int] = {}
@@ -68,7 +66,7 @@ def _check_quantities(*, order: Order, shipment: Shipment | None, wanted: dict[i
             )
 
 
-def _shipment_upsert(*, order_number: str, external_id: str, data: ShipmentIn, actor: Actor) -> Upserted:
+def _shipment_upsert(*, order_number: str, external_id: str, data: ShipmentData, actor: Actor) -> Upserted:
     order = Order.objects.select_for_update().filter(number=order_number).order_by().first()
     if order is None:
         raise OrderNotFound(order_number)

@@ -13,28 +13,19 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shopdesk.access.web import customer_required, portal_access, portal_order_or_404
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError, InvalidInput
-from shopdesk.core.locales import locale_or
-from shopdesk.orders.eligibility import line_change_eligibility, order_actions, order_facts
+from shopdesk.orders.eligibility import order_facts
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.addresses import (
-    address_change_preview,
-    order_billing_address_change,
-    order_shipping_address_change,
-)
-from shopdesk.orders.services.cancel import cancel_preview, order_cancel
-from shopdesk.orders.services.change import line_change_preview, order_line_change, variant_options
-from shopdesk.orders.services.emails import (
-    EMAIL_CHANGE_HOURS,
-    order_email_change_confirm,
-    order_email_change_request,
-    order_email_resend,
-)
-from shopdesk.policy import get_policy
+from shopdesk.orders.services.emails import order_email_change_confirm
+from shopdesk.selfservice.actions.addresses import AddressAction
+from shopdesk.selfservice.actions.cancel import CancelAction
+from shopdesk.selfservice.actions.change import ChangeItemsAction
+from shopdesk.selfservice.actions.emails import ChangeEmailAction
+from shopdesk.selfservice.registry import ActionPreview, OrderAction, action_get, order_actions
 from shopdesk.web.portal.actions_forms import (
     AddressForm,
     EmailChangeForm,
@@ -58,6 +49,13 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.customer(access.email if access else "unknown")
 
 
+def _action(action_id: str, kind: type[OrderAction]) -> Any:
+    """The registered action, typed as its class (its choice lists and sentences are methods of it)."""
+    action = action_get(action_id)
+    assert isinstance(action, kind)
+    return action
+
+
 def _key(request: HttpRequest) -> str | None:
     """The idempotency key minted on the confirmation page: a double-clicked Confirm acts once."""
     key = request.POST.get("key", "")
@@ -74,11 +72,10 @@ def _confirm(
     order: Order,
     *,
     title: str,
-    sentence: str,
+    preview: ActionPreview,
     hidden: dict[str, Any],
     confirm_label: str,
     danger: bool = False,
-    details: list[str] | None = None,
 ) -> HttpResponse:
     fields = [
         (name, value)
@@ -92,11 +89,11 @@ def _confirm(
         "confirm.html",
         order,
         title,
-        sentence=sentence,
+        sentence=preview.message,
         hidden=fields,
         confirm_label=confirm_label,
         danger=danger,
-        details=details or [],
+        details=preview.data.get("details", []),
     )
 
 
@@ -109,44 +106,36 @@ def _done(request: HttpRequest, order: Order, message: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, number: str) -> HttpResponse:
     order = portal_order_or_404(request, number)
-    eligibility = order_actions(order)["cancel"]
-    title = "Cancel items" if eligibility.code == "partially_dispatched" else "Cancel your order"
+    action: CancelAction = _action("cancel", CancelAction)
+    actor = _actor(request)
+    eligibility = action.eligibility(order=order, actor=actor)
+    title = action.title(eligibility)
     if not eligibility.allowed:
         return _page(request, "cancel.html", order, title, eligibility=eligibility, form=None)
-    partial = eligibility.code == "partially_dispatched"
-    facts = order_facts(order)
-    choices = [
-        (line.pk, f"{facts.units_unshipped(line)} × {line.product_name}") for line in facts.unshipped_lines
-    ]
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None, line_choices=choices if partial else []
-    )
+    partial = action.is_partial(eligibility)
+    choices = action.line_choices(order=order) if partial else []
+    form = ReasonForm(request.POST if request.method == "POST" else None, line_choices=choices)
     if request.method == "POST" and form.is_valid():
-        line_ids = form.cleaned_data["lines"] or None if partial else None
-        reason = form.cleaned_data["reason"]
-        if partial and not line_ids:
+        params = {"line_ids": form.cleaned_data["lines"] or None if partial else None}
+        params["reason"] = form.cleaned_data["reason"]
+        if partial and not params["line_ids"]:
             form.add_error("lines", "Choose at least one item to cancel.")
         else:
             try:
                 if "confirm" in request.POST:
-                    done = order_cancel(
-                        order=order,
-                        actor=_actor(request),
-                        line_ids=line_ids,
-                        reason=reason,
-                        idempotency_key=_key(request),
+                    done = action.perform(
+                        order=order, actor=actor, params=params, idempotency_key=_key(request)
                     )
                     return _done(request, order, done.message)
-                preview = cancel_preview(order=order, line_ids=line_ids)
+                preview = action.preview(order=order, actor=actor, params=params)
                 return _confirm(
                     request,
                     order,
                     title=title,
-                    sentence=preview.sentence(locale=locale_or(order.locale, get_policy().store.locale)),
-                    hidden={"lines": line_ids or [], "reason": reason},
+                    preview=preview,
+                    hidden={"lines": params["line_ids"] or [], "reason": params["reason"]},
                     danger=True,
-                    confirm_label="Yes, cancel" + (" these items" if partial else " my order"),
-                    details=[f"{item['quantity']} × {item['name']}" for item in preview.items],
+                    confirm_label=action.confirm_label(eligibility),
                 )
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -157,33 +146,22 @@ def cancel(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_line(request: HttpRequest, number: str, line_id: int) -> HttpResponse:
     order = portal_order_or_404(request, number)
+    action: ChangeItemsAction = _action("change_items", ChangeItemsAction)
+    actor = _actor(request)
+    title = action.label
     line = order.lines.filter(pk=line_id).select_related("variant").first()
     if line is None:
-        return _page(
-            request, "change_line.html", order, "Change an item", line=None, form=None, eligibility=None
-        )
-    facts = order_facts(order)
-    eligibility = line_change_eligibility(order=order, line=line, facts=facts)
+        return _page(request, "change_line.html", order, title, line=None, form=None, eligibility=None)
+    eligibility = action.line_eligibility(order=order, line=line, actor=actor, facts=order_facts(order))
     if not eligibility.allowed:
-        return _page(
-            request,
-            "change_line.html",
-            order,
-            "Change an item",
-            line=line,
-            form=None,
-            eligibility=eligibility,
-        )
-    options = variant_options(line)
-    sizes = sorted({v.size for v in options if v.colour == line.colour} | {line.size}, key=_size_order)
-    colours = sorted({v.colour for v in options if v.size == line.size} | {line.colour})
-    initial = {"size": line.size, "colour": line.colour, "quantity": line.quantity_active}
+        return _page(request, "change_line.html", order, title, line=line, form=None, eligibility=eligibility)
+    options = action.line_options(line=line)
     form = LineChangeForm(
         request.POST if request.method == "POST" else None,
-        initial=initial,
-        sizes=sizes,
-        colours=colours,
-        max_quantity=line.quantity_active,
+        initial={"size": line.size, "colour": line.colour, "quantity": line.quantity_active},
+        sizes=options.sizes,
+        colours=options.colours,
+        quantities=options.quantities,
     )
     if request.method == "POST" and form.is_valid():
         wanted = {
@@ -191,78 +169,42 @@ def change_line(request: HttpRequest, number: str, line_id: int) -> HttpResponse
             "colour": form.cleaned_data["colour"] or None,
             "quantity": form.cleaned_data["quantity"],
         }
+        params = {"line_id": line.pk, **wanted}
         try:
             if "confirm" in request.POST:
-                done = order_line_change(
-                    order=order,
-                    line_id=line.pk,
-                    actor=_actor(request),
-                    idempotency_key=_key(request),
-                    **wanted,
-                )
+                done = action.perform(order=order, actor=actor, params=params, idempotency_key=_key(request))
                 return _done(request, order, done.message)
-            plan = line_change_preview(order=order, line_id=line.pk, **wanted)
-            if not plan.changed:
-                form.add_error(None, plan.sentence(locale=order.locale))
-            else:
-                return _confirm(
-                    request,
-                    order,
-                    title="Change an item",
-                    sentence=plan.sentence(locale=order.locale),
-                    hidden=wanted,
-                    confirm_label="Yes, change it",
-                )
+            preview = action.preview(order=order, actor=actor, params=params)
+            return _confirm(
+                request, order, title=title, preview=preview, hidden=wanted, confirm_label="Yes, change it"
+            )
         except DomainError as error:
             form.add_error(None, error.message)
-    return _page(
-        request, "change_line.html", order, "Change an item", line=line, form=form, eligibility=eligibility
-    )
+    return _page(request, "change_line.html", order, title, line=line, form=form, eligibility=eligibility)
 
 
-_SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL"]
-
-
-def _size_order(size: str) -> tuple[int, str]:
-    return (_SIZES.index(size.upper()), "") if size.upper() in _SIZES else (len(_SIZES), size)
-
-
-def _address_view(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+def _address_view(request: HttpRequest, number: str, action_id: str) -> HttpResponse:
     order = portal_order_or_404(request, number)
-    action = f"{kind}_address"
-    title = "Change the delivery address" if kind == "shipping" else "Correct the billing address"
-    eligibility = order_actions(order)[action]
+    action: AddressAction = _action(action_id, AddressAction)
+    actor = _actor(request)
+    kind, title = action.kind, action.title
+    eligibility = action.eligibility(order=order, actor=actor)
     if not eligibility.allowed:
         return _page(request, "address.html", order, title, eligibility=eligibility, form=None, kind=kind)
-    current = getattr(order, action)
-    form = AddressForm(request.POST if request.method == "POST" else None, initial=current.as_dict())
+    form = AddressForm(request.POST if request.method == "POST" else None, initial=action.current(order))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             if "confirm" in request.POST:
-                change = order_shipping_address_change if kind == "shipping" else order_billing_address_change
-                change(order=order, actor=_actor(request), address=data)
-                what = "delivery" if kind == "shipping" else "billing"
-                return _done(request, order, f"The {what} address is changed; we've emailed you the details.")
-            clean = address_change_preview(order=order, address=data, kind=kind)  # type: ignore[arg-type]
-            lines = [
-                clean.name,
-                clean.company,
-                clean.line1,
-                clean.line2,
-                " ".join(p for p in (clean.city, clean.region, clean.postcode) if p),
-                clean.country,
-                clean.phone,
-            ]
-            where = "deliver your order to" if kind == "shipping" else "use as the billing address"
+                done = action.perform(order=order, actor=actor, params=form.cleaned_data)
+                return _done(request, order, done.message)
+            preview = action.preview(order=order, actor=actor, params=form.cleaned_data)
             return _confirm(
                 request,
                 order,
                 title=title,
-                sentence=f"We'll {where}:",
-                hidden=clean.as_dict(),
-                details=[line for line in lines if line],
-                confirm_label="Yes, use this address",
+                preview=preview,
+                hidden=preview.data["address"],
+                confirm_label=action.confirm_label,
             )
         except InvalidInput as error:
             form.add_service_errors(error)
@@ -274,36 +216,33 @@ def _address_view(request: HttpRequest, number: str, kind: str) -> HttpResponse:
 @customer_required
 @require_http_methods(["GET", "POST"])
 def shipping_address(request: HttpRequest, number: str) -> HttpResponse:
-    return _address_view(request, number, "shipping")
+    return _address_view(request, number, "shipping_address")
 
 
 @customer_required
 @require_http_methods(["GET", "POST"])
 def billing_address(request: HttpRequest, number: str) -> HttpResponse:
-    return _address_view(request, number, "billing")
+    return _address_view(request, number, "billing_address")
+
+
+RESEND_ACTIONS = ("resend_confirmation", "resend_shipping")
 
 
 @customer_required
 @require_http_methods(["GET", "POST"])
 def resend(request: HttpRequest, number: str) -> HttpResponse:
+    """One page for both emails: each is its own action, with its own eligibility."""
     order = portal_order_or_404(request, number)
-    actions = order_actions(order)
-    options = [
-        ("confirmation", "Order confirmation", actions["resend_confirmation"]),
-        ("shipped", "Shipping email", actions["resend_shipping"]),
-    ]
-    form = ResendForm(request.POST if request.method == "POST" else None)
+    actor = _actor(request)
+    actions = [action_get(action_id) for action_id in RESEND_ACTIONS]
+    answers = order_actions(order, actor)
+    options = [(action.id, action.label, answers[action.id]) for action in actions]
+    form = ResendForm(request.POST if request.method == "POST" else None, actions=RESEND_ACTIONS)
     if request.method == "POST" and form.is_valid():
         try:
-            message = order_email_resend(
-                order=order, template=form.cleaned_data["template"], actor=_actor(request)
-            )
-            return _done(
-                request,
-                order,
-                f"We're sending it again to {message.to}. It can take a few minutes; "
-                "please check your spam folder too.",
-            )
+            action = action_get(form.cleaned_data["action"])
+            done = action.perform(order=order, actor=actor, params={})
+            return _done(request, order, done.message)
         except DomainError as error:
             form.add_error(None, error.message)
     return _page(request, "resend.html", order, "Send an email again", options=options, form=form)
@@ -313,40 +252,54 @@ def resend(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email_change(request: HttpRequest, number: str) -> HttpResponse:
     order = portal_order_or_404(request, number)
-    eligibility = order_actions(order)["change_email"]
+    action: ChangeEmailAction = _action("change_email", ChangeEmailAction)
+    actor = _actor(request)
+    eligibility = action.eligibility(order=order, actor=actor)
     form = EmailChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        new_email = form.cleaned_data["new_email"]
+        params = {"new_email": form.cleaned_data["new_email"]}
         try:
             if "confirm" in request.POST:
-                pending = order_email_change_request(order=order, new_email=new_email, actor=_actor(request))
-                if pending is None:
-                    return _done(request, order, "The email of this order is changed.")
+                done = action.perform(order=order, actor=actor, params=params)
+                if done.data.get("status") != "confirmation_sent":
+                    return _done(request, order, done.message)
                 return _page(
                     request,
                     "email_sent.html",
                     order,
                     "Check your inbox",
-                    new_email=pending.new_email,
-                    hours=EMAIL_CHANGE_HOURS,
+                    new_email=done.data["new_email"],
+                    hours=done.data["expires_hours"],
                 )
-            if new_email.strip().lower() == order.email:
-                form.add_error("new_email", "This is already the email address of the order.")
-            else:
-                return _confirm(
-                    request,
-                    order,
-                    title="Correct the email address",
-                    sentence=f"We'll send a link to {new_email}. The order's emails go there once "
-                    "you open it.",
-                    hidden={"new_email": new_email},
-                    confirm_label="Send the link",
-                )
+            preview = action.preview(order=order, actor=actor, params=params)
+            return _confirm(
+                request,
+                order,
+                title=action.title,
+                preview=preview,
+                hidden=params,
+                confirm_label=action.confirm_label,
+            )
+        except InvalidInput as error:
+            form.add_error("new_email" if error.code == "same_email" else None, error.message)
         except DomainError as error:
             form.add_error(None, error.message)
-    return _page(
-        request, "email.html", order, "Correct the email address", eligibility=eligibility, form=form
-    )
+    return _page(request, "email.html", order, action.title, eligibility=eligibility, form=form)
+
+
+@require_POST
+@customer_required
+def case_open(request: HttpRequest, number: str) -> HttpResponse:
+    """The button of a diagnosis: no form page, since the diagnosis already said what happens."""
+    order = portal_order_or_404(request, number)
+    params = {"kind": request.POST.get("kind", "")[:30], "shipment": request.POST.get("shipment", "")[:12]}
+    try:
+        done = action_get("open_case").perform(order=order, actor=_actor(request), params=params)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done.message)
+    return HttpResponseRedirect(order_url(order))
 
 
 @require_http_methods(["GET", "POST"])

@@ -101,14 +101,13 @@ class LineChangeForm(AccessibleForm):
     quantity = forms.TypedChoiceField(coerce=int, label="Quantity")
 
     def __init__(
-        self, *args: Any, sizes: list[str], colours: list[str], max_quantity: int, **kwargs: Any
+        self, *args: Any, sizes: list[str], colours: list[str], quantities: list[int], **kwargs: Any
     ) -> None:
+        # The choices come from the action (ChangeItemsAction.line_options): the form only parses.
         super().__init__(*args, **kwargs)
         self.fields["size"].choices = [(s, s) for s in sizes]  # type: ignore[attr-defined]
         self.fields["colour"].choices = [(c, c) for c in colours]  # type: ignore[attr-defined]
-        self.fields["quantity"].choices = [  # type: ignore[attr-defined]
-            (n, str(n)) for n in range(1, max_quantity + 1)
-        ]
+        self.fields["quantity"].choices = [(n, str(n)) for n in quantities]  # type: ignore[attr-defined]
 
 
 class EmailChangeForm(AccessibleForm):
@@ -120,6 +119,8 @@ class EmailChangeForm(AccessibleForm):
 
 
 class ResendForm(AccessibleForm):
-    template = forms.ChoiceField(
-        choices=[("confirmation", "Order confirmation"), ("shipped", "Shipping email")]
-    )
+    action = forms.ChoiceField()
+
+    def __init__(self, *args: Any, actions: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action_id, action_id) for action_id in actions]  # type: ignore[attr-defined]

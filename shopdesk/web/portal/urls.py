@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shopdesk.web.portal import views
+from shopdesk.web.portal import actions, views
 
 app_name = "portal"
 
@@ -14,6 +14,6 @@ urlpatterns: list = [
     path("tracking/", views.tracking_check, name="tracking"),
     path("", include("shopdesk.web.portal.action_urls")),
     path("<str:number>/", views.order_detail, name="order"),
-    path("<str:number>/cases/", views.case_create, name="case_open"),
+    path("<str:number>/cases/", actions.case_open, name="case_open"),
     path("<str:number>/emails/", views.emails, name="emails"),
 ]

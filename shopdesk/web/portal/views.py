@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shopdesk.access.client_address import client_address
 from shopdesk.access.errors import RateLimited, TokenInvalid
-from shopdesk.access.selectors import order_id_for_access, orders_for_access
+from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.services import (
     magic_link_check,
     magic_link_consume,
@@ -35,34 +34,16 @@ from shopdesk.access.web import (
     portal_sign_in,
     portal_sign_out,
 )
-from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orderview.builder import order_page
-from shopdesk.orderview.cache import order_page_version
+from shopdesk.orderview.cached import order_view_cached, order_view_version
 from shopdesk.orderview.diagnoses.emails import emails_diagnose
 from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
-from shopdesk.shipping.services.cases import case_open
+from shopdesk.selfservice.registry import actions_all
+from shopdesk.web.portal.action_links import action_url
 from shopdesk.web.portal.forms import LookupForm, MagicLinkForm, TrackingNumberForm
-
-ACTION_URLS = {
-    "cancel": "cancel/",
-    "shipping_address": "shipping-address/",
-    "billing_address": "billing-address/",
-    "resend_confirmation": "resend/",
-    "resend_shipping": "resend/",
-    "change_email": "email/",
-}
-ACTION_LABELS = {
-    "cancel": "Cancel the order",
-    "change_items": "Change size, colour or quantity",
-    "shipping_address": "Change the shipping address",
-    "billing_address": "Change the billing address",
-    "resend_confirmation": "Send the confirmation again",
-    "resend_shipping": "Send the shipping email again",
-    "change_email": "Fix my email address",
-}
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -174,21 +155,21 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 # Stands in for the CSRF token in the cached page body; each response gets its own token.
 _CSRF_PLACEHOLDER = "csrf-placeholder-0f3c9a"
-PAGE_CACHE_SECONDS = 300
 
 
 def _order_body(order: Order, *, all_orders: bool) -> str:
     """The order page body with a placeholder for the CSRF token: nothing request-specific inside."""
     page = order_page(order=order)
+    # Items are changed line by line and cases opened from a diagnosis: the list shows the others.
     actions = [
         {
-            "name": name,
-            "label": ACTION_LABELS.get(name, name.replace("_", " ").capitalize()),
-            "eligibility": eligibility,
-            "url": f"/orders/{page.number}/{ACTION_URLS[name]}" if name in ACTION_URLS else "",
+            "name": action.id,
+            "label": action.label,
+            "eligibility": page.actions[action.id],
+            "url": action_url(page.number, action.id),
         }
-        for name, eligibility in page.actions.items()
-        if name != "change_items"
+        for action in actions_all()
+        if action.id in page.actions and action.id not in ("change_items", "open_case")
     ]
     lines = [{"line": line, "change_url": f"/orders/{page.number}/change/{line.id}/"} for line in page.lines]
     return render_to_string(
@@ -213,50 +194,29 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     """
     access = portal_access(request)
     normalised = order_number_normalise(number)
-    order_id = order_id_for_access(access=access, number=normalised) if access and normalised else None
-    if order_id is None:
+    found = None
+    if access is not None and normalised is not None and access.allows(number=normalised):
+        found = order_view_version(number=normalised, email=access.email if access.all_orders else None)
+    if found is None:
         raise Http404("Order not found")
+    order_id, version = found
     all_orders = bool(access and access.all_orders)
-    key = f"shopdesk:portal:order:{order_id}:{order_page_version(order_id=order_id)}:{int(all_orders)}"
-    pending_messages = len(messages.get_messages(request)) > 0
-    html = None if pending_messages else cache.get(key)
-    if html is None:
+
+    def build() -> str:
         body = _order_body(portal_order_or_404(request, number), all_orders=all_orders)
-        html = render_to_string(
+        return render_to_string(
             "web/portal/order.html",
             {"number": normalised, "body": mark_safe(body)},  # noqa: S308 - our template
             request=request,
         )
-        if not pending_messages:  # flash messages belong to one response only
-            cache.set(key, html, PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
-
-@require_POST
-@customer_required
-def case_create(request: HttpRequest, number: str) -> HttpResponse:
-    order = portal_order_or_404(request, number)
-    access = portal_access(request)
-    try:
-        shipment_id = int(request.POST.get("shipment", "")[:12])
-        opened = case_open(
-            order=order,
-            shipment_id=shipment_id,
-            kind=request.POST.get("kind", "")[:30],
-            actor=Actor.customer(access.email if access else order.email),
-        )
-    except ValueError:
-        messages.error(request, "Please choose a package.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if len(messages.get_messages(request)) > 0:
+        html = build()  # flash messages belong to one response only: never cached
     else:
-        verb = "We opened" if opened.created else "You already have"
-        messages.success(
-            request,
-            f"{verb} case {opened.case.reference}: quote it if you contact us. "
-            "Our care team follows it up with the carrier and writes to you.",
+        html = order_view_cached(
+            order_id=order_id, version=version, kind=f"web:{int(all_orders)}", build=build
         )
-    return HttpResponseRedirect(reverse("portal:order", args=[order.number]))
+    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
 @customer_required

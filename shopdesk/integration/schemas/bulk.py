@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from shopdesk.api.schemas.catalog import CustomerIn, ProductIn
-from shopdesk.api.schemas.common import ExternalId, OrderNumber, Strict
-from shopdesk.api.schemas.orders import OrderIn
-from shopdesk.api.schemas.payments import PaymentEventIn, PaymentIn
-from shopdesk.api.schemas.shipping import ShipmentIn, TrackingEventIn
+from shopdesk.integration.schemas.catalog import CustomerIn, ProductIn
+from shopdesk.integration.schemas.common import ExternalId, OrderNumber, Strict
+from shopdesk.integration.schemas.orders import OrderIn
+from shopdesk.integration.schemas.payments import PaymentEventIn, PaymentIn
+from shopdesk.integration.schemas.shipping import ShipmentIn, TrackingEventIn
 
 
 class ProductItem(ProductIn):

@@ -3,12 +3,16 @@
 Eligibility comes from the same diagnosis the customer sees (a stale, late, lost or missing package), and
 is re-checked inside the transaction. One open case per package and kind (a partial unique constraint):
 pressing the button twice, or two tabs racing, returns the case that is already open.
+
+The diagnoses live in `orderview`, a layer above this one: orderview hands its reader of case offers to
+`case_offers_provide` when the app starts, so this module asks for offers without importing the page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -17,6 +21,7 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import NotFound
+from shopdesk.orders.eligibility import OrderFacts
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.events import order_event_record
 from shopdesk.orders.models import Order
@@ -33,30 +38,61 @@ class CaseOpened:
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
+class CaseOffer:
+    """A diagnosis of the order page offers this case on this package; `reason` is its diagnosis code."""
+
+    shipment_id: int
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactsWithOffers(OrderFacts):
+    """The order's facts plus the case offers of its diagnoses, when the caller has them already
+    (the order page does): listing the actions then reads nothing more."""
+
+    case_offers: tuple[CaseOffer, ...] = ()
+
+
+CaseOffersReader = Callable[[Order, dt.datetime], Sequence[CaseOffer]]
+_offers_reader: list[CaseOffersReader] = []
+
+
+def case_offers_provide(reader: CaseOffersReader) -> CaseOffersReader:
+    """Called once by the order view at start-up with the function that reads an order's case offers."""
+    _offers_reader[:] = [reader]
+    return reader
+
+
+def case_offers(*, order: Order, now: dt.datetime) -> Sequence[CaseOffer]:
+    if not _offers_reader:
+        raise RuntimeError("no reader of case offers: is shopdesk.orderview in INSTALLED_APPS?")
+    return _offers_reader[0](order, now)
+
+
 def case_reference_new() -> str:
     return "CS-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def case_eligibility(
-    *, order: Order, shipment_id: int, kind: str, now: dt.datetime | None = None
+    *,
+    order: Order,
+    shipment_id: int,
+    kind: str,
+    now: dt.datetime | None = None,
+    offers: Sequence[CaseOffer] | None = None,
 ) -> Eligibility:
     """Allowed when a diagnosis of that package offers this kind of case (or one is open already)."""
-    from shopdesk.orderview.builder import order_page  # the page holds the facts every diagnosis reads
-
     if kind not in CaseKind.values:
         return Eligibility.no("case_kind_unknown", "We can open a carrier inquiry or an investigation.")
-    page = order_page(order=order, now=now, with_actions=False)
-    package = next((p for p in page.packages if p.id == shipment_id), None)
-    if package is None:
+    if not Shipment.objects.filter(pk=shipment_id, order=order).exists():
         return Eligibility.no("shipment_unknown", "This order has no such package.")
-    if any(c.kind == kind and c.status == CaseStatus.OPEN for c in package.cases):
+    if Case.objects.filter(shipment_id=shipment_id, kind=kind, status=CaseStatus.OPEN).exists():
         return Eligibility.yes(code="case_already_open")
-    offered = any(
-        action.kind == "open_case" and action.case_kind == kind and action.shipment_id == shipment_id
-        for diagnosis in page.diagnoses
-        for action in diagnosis.actions
-    )
-    if offered:
+    if offers is None:
+        offers = case_offers(order=order, now=now or timezone.now())
+    if any(offer.kind == kind and offer.shipment_id == shipment_id for offer in offers):
         return Eligibility.yes()
     label = CaseKind(kind).label.lower()
     return Eligibility.no(
@@ -78,9 +114,12 @@ def case_open(
         existing = Case.objects.filter(shipment=shipment, kind=kind, status=CaseStatus.OPEN).first()
         if existing is not None:
             return CaseOpened(existing, created=False)
-        eligibility = case_eligibility(order=order, shipment_id=shipment_id, kind=kind, now=now)
-        eligibility.require()
-        reason = _reason(order=order, shipment_id=shipment_id, kind=kind, now=now)
+        offers = case_offers(order=order, now=now)
+        case_eligibility(order=order, shipment_id=shipment_id, kind=kind, now=now, offers=offers).require()
+        reason = next(
+            (offer.reason for offer in offers if offer.kind == kind and offer.shipment_id == shipment_id),
+            kind,
+        )
         for _attempt in range(5):
             try:
                 with transaction.atomic():
@@ -113,16 +152,3 @@ def case_open(
             after={"reference": case.reference, "kind": kind, "shipment": shipment.pk, "reason": reason},
         )
     return CaseOpened(case, created=True)
-
-
-def _reason(*, order: Order, shipment_id: int, kind: str, now: dt.datetime) -> str:
-    from shopdesk.orderview.builder import order_page
-
-    page = order_page(order=order, now=now, with_actions=False)
-    for diagnosis in page.diagnoses:
-        if any(
-            a.kind == "open_case" and a.case_kind == kind and a.shipment_id == shipment_id
-            for a in diagnosis.actions
-        ):
-            return diagnosis.code
-    return kind

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shopdesk.api.schemas.common import (
+from shopdesk.integration.schemas.common import (
     Amount,
     CurrencyCode,
     ExternalId,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from shopdesk.api.schemas.catalog import CustomerDetailsIn
-from shopdesk.api.schemas.common import (
+from shopdesk.integration.schemas.catalog import CustomerDetailsIn
+from shopdesk.integration.schemas.common import (
     Amount,
     CountryCode,
     CurrencyCode,
@@ -27,7 +27,7 @@ from shopdesk.api.schemas.common import (
     Timestamp,
     amounts_in_currency,
 )
-from shopdesk.api.schemas.payments import PaymentIn
+from shopdesk.integration.schemas.payments import PaymentIn
 from shopdesk.policy.loader import get_policy
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from shopdesk.api.schemas.common import (
+from shopdesk.integration.schemas.common import (
     CarrierCode,
     Quantity,
     Sku,

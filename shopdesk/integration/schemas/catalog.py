@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from shopdesk.api.schemas.common import (
+from shopdesk.catalog.enums import PriceKind
+from shopdesk.integration.schemas.common import (
     Amount,
     CountryCode,
     Email,
@@ -22,7 +23,6 @@ from shopdesk.api.schemas.common import (
     Timestamp,
     amounts_in_currency,
 )
-from shopdesk.catalog.enums import PriceKind
 from shopdesk.policy.loader import get_policy
 
 Slug = Annotated[

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus, ReturnStatus
-from shopdesk.orders.status import (
+from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
     fulfilment_status,

@@ -1,0 +1,11 @@
+"""The registered self-service actions, one module per action family. Importing this package registers
+them (the app's ready() does it); the import order is the order interfaces list them in."""
+
+# ruff: noqa: I001 - the order of these imports is the order of the registry
+from shopdesk.selfservice.actions import cancel
+from shopdesk.selfservice.actions import change
+from shopdesk.selfservice.actions import addresses
+from shopdesk.selfservice.actions import emails
+from shopdesk.selfservice.actions import cases
+
+__all__ = ["addresses", "cancel", "cases", "change", "emails"]

@@ -1,0 +1,146 @@
+"""Every action of the registry, walked in a phone-sized browser from the order page to its success
+sentence. A new action without a walk here fails `test_every_registered_action_has_a_walk`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from shopdesk.orders.models import Order
+from shopdesk.selfservice.registry import actions_all
+from shopdesk.shipping.models import Case
+from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
+from tests.situations import order_with_lines
+from tests.situations import ship as ship_package
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _find_order(page, order: Order) -> None:
+    page.goto("/orders/")
+    page.get_by_role("textbox", name="Order number").fill(order.number)
+    page.get_by_role("textbox", name="Email address").fill(order.email)
+    page.get_by_role("button", name="Show my order").click()
+    page.wait_for_url(f"**/orders/{order.number}/")
+
+
+def _flash(page, order: Order) -> str:
+    page.wait_for_url(f"**/orders/{order.number}/")
+    return str(page.locator(".messages").inner_text())
+
+
+def _address(page, line1: str) -> None:
+    page.get_by_label("Street address").fill(line1)
+    page.get_by_label("Postcode / ZIP").fill("10110")
+    page.get_by_label("City").fill("New York")
+    page.get_by_role("button", name="Continue").click()
+    assert line1 in page.locator(".action-details").inner_text()
+    page.get_by_role("button", name="Yes, use this address").click()
+
+
+def walk_cancel(page) -> None:
+    """Part of the order has shipped: the customer picks the item that hasn't (a partial cancel)."""
+    order = paid_order_of_shirt_and_scarf()
+    ship(order, shirt_line(order))
+    _find_order(page, order)
+    page.get_by_role("link", name="Cancel the order").click()
+    assert page.get_by_role("heading", name="Cancel items").is_visible()
+    page.get_by_label("1 × Wool scarf").check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".action-sentence").inner_text().startswith("You're about to cancel 1 item")
+    page.get_by_role("button", name="Yes, cancel these items").click()
+    assert _flash(page, order).startswith("1 item is cancelled.")
+    assert scarf_line(order).quantity_cancelled == 1
+
+
+def walk_change_items(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    _find_order(page, order)
+    page.get_by_role("link", name="Change size, colour or quantity").first.click()
+    page.get_by_label("Size").select_option("L")
+    page.get_by_role("button", name="Continue").click()
+    assert "You're about to change 2 × Linen shirt" in page.locator(".action-sentence").inner_text()
+    page.get_by_role("button", name="Yes, change it").click()
+    _flash(page, order)
+    assert shirt_line(order).size == "L"
+
+
+def walk_shipping_address(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    _find_order(page, order)
+    page.get_by_role("link", name="Change the shipping address").click()
+    _address(page, "500 Fifth Avenue")
+    assert "The delivery address is changed" in _flash(page, order)
+    order.refresh_from_db()
+    assert order.shipping_address.line1 == "500 Fifth Avenue"
+
+
+def walk_billing_address(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    _find_order(page, order)
+    page.get_by_role("link", name="Change the billing address").click()
+    _address(page, "1 Billing Plaza")
+    assert "The billing address is changed" in _flash(page, order)
+    order.refresh_from_db()
+    assert order.billing_address.line1 == "1 Billing Plaza"
+
+
+def _resend(page, order: Order, link: str, panel: str) -> None:
+    _find_order(page, order)
+    page.get_by_role("link", name=link).click()
+    page.locator("form.panel", has=page.get_by_role("heading", name=panel)).get_by_role(
+        "button", name="Send it again"
+    ).click()
+    assert f"We're sending it again to {order.email}" in _flash(page, order)
+
+
+def walk_resend_confirmation(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    _resend(page, order, "Send the confirmation again", "Send the confirmation again")
+    assert order.events.filter(kind="email_resent", after__template="confirmation").count() == 1
+
+
+def walk_resend_shipping(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    ship(order, scarf_line(order))
+    _resend(page, order, "Send the shipping email again", "Send the shipping email again")
+    assert order.events.filter(kind="email_resent", after__template="shipped").count() == 1
+
+
+def walk_change_email(page) -> None:
+    order = paid_order_of_shirt_and_scarf()
+    _find_order(page, order)
+    page.get_by_role("link", name="Fix my email address").click()
+    page.get_by_label("Correct email address").fill("fixed.address@example.com")
+    page.get_by_role("button", name="Continue").click()
+    assert "We'll send a link to fixed.address@example.com" in page.locator(".action-sentence").inner_text()
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+
+
+def walk_open_case(page) -> None:
+    """A package with no scan for days: its diagnosis offers to ask the carrier."""
+    order = order_with_lines(1, placed_days_ago=7)
+    ship_package(order, shipped_days_ago=6, last_scan_days_ago=5.5)
+    _find_order(page, order)
+    page.get_by_role("button", name=re.compile(r"^Ask .* where it is$")).click()
+    assert "We opened case CS-" in _flash(page, order)
+    assert Case.objects.filter(order=order).count() == 1
+
+
+WALKS: dict[str, Callable[..., None]] = {
+    name.removeprefix("walk_"): function
+    for name, function in list(globals().items())
+    if name.startswith("walk_") and callable(function)
+}
+
+
+def test_every_registered_action_has_a_walk() -> None:
+    assert set(WALKS) == {action.id for action in actions_all()}
+
+
+@pytest.mark.parametrize("action_id", [action.id for action in actions_all()])
+def test_walk_the_action_on_the_web(page, action_id: str) -> None:
+    WALKS[action_id](page)
