@@ -24,6 +24,7 @@ from shopdesk.access.services import (
     IssuedSession,
     magic_link_consume,
     magic_link_request,
+    magic_link_sent_message,
     session_open_by_lookup,
     session_revoke,
 )
@@ -42,10 +43,6 @@ from shopdesk.payments.selectors import refunds_for_order
 from shopdesk.shipping.services.cases import case_open
 
 router = Router(tags=["customer"])
-
-MAGIC_LINK_ANSWER = (
-    "If we have orders for that email address, a sign-in link is on its way. It works once, for 30 minutes."
-)
 
 
 class StrictIn(Schema):
@@ -134,7 +131,7 @@ def magic_link_create(request: HttpRequest, payload: MagicLinkIn) -> Any:
         )
     except RateLimited as exc:
         return _too_many(exc)
-    return Status(202, {"message": MAGIC_LINK_ANSWER})
+    return Status(202, {"message": magic_link_sent_message()})
 
 
 @router.post(

@@ -16,6 +16,7 @@ from shopdesk.demo.catalog_builder import VariantInfo
 from shopdesk.demo.coupons import CouponInfo
 from shopdesk.policy.schema import ShippingMethod, Zone
 from shopdesk.promotions.models import CouponKind
+from shopdesk.shipping.rules import duties_amount, shipping_fee
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -88,12 +89,8 @@ def coupon_amount(coupon: CouponInfo, eligible_total: Decimal) -> Decimal:
     return ZERO
 
 
-def duties_for(zone: Zone, base: Decimal) -> Decimal:
-    if zone.duties == "none" or zone.duties_rate_percent is None:
-        return ZERO
-    if zone.duties_free_under is not None and base < zone.duties_free_under:
-        return ZERO
-    return cents(base * zone.duties_rate_percent / 100)
+def duties_for(zone: Zone, base: Decimal, currency: str = "USD") -> Decimal:
+    return duties_amount(zone=zone, goods=base, currency=currency)
 
 
 def price_order(
@@ -121,7 +118,7 @@ def price_order(
         uses.append(CouponUse(coupon, amount))
     discount_total = sum((line.discount for line in lines), ZERO)
     goods = subtotal - discount_total
-    fee = method.fee if method.free_over is None or goods < method.free_over else ZERO
+    fee = shipping_fee(method=method, goods=goods)
     shipping_total = fee
     for coupon in coupons:
         if coupon.kind == CouponKind.FREE_SHIPPING and fee > 0:

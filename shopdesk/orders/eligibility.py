@@ -24,7 +24,6 @@ from shopdesk.policy import get_policy
 from shopdesk.shipping.models import Shipment, ShipmentLine
 
 RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
-RESENDS_PER_HOUR = 3
 ACTION_KEYS = (
     "cancel",
     "change_items",
@@ -290,7 +289,7 @@ def resend_email_eligibility(
             "our warehouse.",
         )
     recent = _resends_in_last_hour(order, template, now)
-    if len(recent) >= RESENDS_PER_HOUR:
+    if len(recent) >= get_policy().orders.resends_per_hour:
         again = recent[0] + dt.timedelta(hours=1)
         return Eligibility.no(
             "resend_limit",

@@ -28,11 +28,11 @@ from shopdesk.orders.services.addresses import (
 from shopdesk.orders.services.cancel import cancel_preview, order_cancel
 from shopdesk.orders.services.change import line_change_preview, order_line_change, variant_options
 from shopdesk.orders.services.emails import (
-    EMAIL_CHANGE_HOURS,
     order_email_change_confirm,
     order_email_change_request,
     order_email_resend,
 )
+from shopdesk.policy import get_policy
 from shopdesk.web.portal.actions_forms import (
     AddressForm,
     EmailChangeForm,
@@ -326,7 +326,7 @@ def email_change(request: HttpRequest, number: str) -> HttpResponse:
                     order,
                     "Check your inbox",
                     new_email=pending.new_email,
-                    hours=EMAIL_CHANGE_HOURS,
+                    hours=get_policy().orders.email_change_link_hours,
                 )
             if new_email.strip().lower() == order.email:
                 form.add_error("new_email", "This is already the email address of the order.")
