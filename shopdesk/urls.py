@@ -13,3 +13,8 @@ urlpatterns = [
     path("orders/", include("shopdesk.web.portal.urls")),
     path("", include("shopdesk.web.urls")),
 ]
+
+# Error pages in the site's layout, with a way back (CSRF failures: settings.CSRF_FAILURE_VIEW).
+handler404 = "shopdesk.web.errors.page_not_found"
+handler403 = "shopdesk.web.errors.permission_denied"
+handler500 = "shopdesk.web.errors.server_error"
