@@ -101,3 +101,20 @@ def test_magic_link_lifetime_in_the_link_the_page_and_the_api(
         "/api/v1/customer/magic-link", {"email": "someone@example.com"}, content_type="application/json"
     )
     assert "for 10 minutes" in api.json()["message"]
+
+
+def test_articles_say_the_policys_numbers(policy: Callable[..., None]) -> None:
+    from shopdesk.helpcenter.content import load_content
+    from shopdesk.helpcenter.rendering import render_source
+    from shopdesk.policy import get_policy
+
+    policy(
+        **{
+            "delivered_missing_wait_hours = 48": "delivered_missing_wait_hours = 72",
+            "email_change_link_hours = 24": "email_change_link_hours = 6",
+        }
+    )
+    _, articles = load_content()
+    text = {a.slug: render_source(a.body, get_policy()).text for a in articles}
+    assert "turn up within 72 hours" in text["package-not-received"]
+    assert "works for 6 hours" in text["confirmation-email-missing"]
