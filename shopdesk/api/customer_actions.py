@@ -31,6 +31,7 @@ from shopdesk.orders.services.emails import (
 )
 from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.serialise import order_page_as_dict
+from shopdesk.policy import get_policy
 
 router = Router(tags=["customer actions"], auth=customer_bearer)
 
@@ -115,7 +116,7 @@ def cancel_check(request: HttpRequest, number: str) -> dict[str, Any]:
     if eligibility.allowed and eligibility.code == "ok":
         plan = cancel_preview(order=order)
         preview = {
-            "message": plan.sentence(locale=order.locale),
+            "message": plan.sentence(locale=get_policy().store.locale),
             "refund_amount": str(plan.plan.money),
             "points": plan.plan.points,
             "payment_outcome": plan.plan.outcome,

@@ -153,3 +153,23 @@ def test_no_article_promises_an_action_or_page_that_does_not_exist() -> None:
         if re.search(r"\bchat\b", text, re.IGNORECASE):
             false.append(f"{slug}: mentions a chat, and there is no chat page")
     assert not false, "\n".join(false)
+
+
+@pytest.mark.django_db
+def test_the_change_article_says_what_the_service_does_with_a_bigger_quantity() -> None:
+    from shopdesk.core.actors import Actor
+    from shopdesk.core.errors import DomainError
+    from shopdesk.orders.services.change import order_line_change
+    from tests.situations import order_with_lines
+
+    text = next(t for slug, _, t in _rendered_articles() if slug == "change-my-order")
+    assert "you pay the difference" not in text
+    assert "a quantity can go down" in text and "can't be made online" in text
+    order = order_with_lines(1)
+    line = order.lines.get()
+    with pytest.raises(DomainError):
+        order_line_change(
+            order=order, line_id=line.pk, actor=Actor.customer(order.email), quantity=line.quantity + 1
+        )
+    line.refresh_from_db()
+    assert line.quantity == 1

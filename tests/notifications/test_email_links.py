@@ -34,3 +34,15 @@ def test_the_confirmation_shows_the_breakdown() -> None:
     order = order_with_lines(2)
     text = email_render(template="confirmation", context={}, order=order).text
     assert "Items: $98.00" in text and "Total: $98.00" in text
+
+
+def test_a_cancellation_email_writes_money_in_the_stores_language() -> None:
+    from shopdesk.core.actors import Actor
+    from shopdesk.notifications.models import OutboxMessage
+    from shopdesk.orders.services.cancel import order_cancel
+
+    order = order_with_lines(2, locale="fr_FR")
+    result = order_cancel(order=order, actor=Actor.customer(order.email))
+    body = OutboxMessage.objects.get(template="cancelled").body_text
+    assert "$98.00" in body and "US$" not in body and "$ US" not in body
+    assert "US$" not in result.message

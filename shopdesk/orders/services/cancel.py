@@ -244,7 +244,7 @@ def _apply(
 
 
 def _done_sentence(preview: CancelPreview, order: Order) -> str:
-    locale = order.locale or get_policy().store.locale
+    locale = get_policy().store.locale  # the page's language, not the destination's
     count = preview.unit_count
     what = (
         "Your order is cancelled."

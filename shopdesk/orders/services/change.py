@@ -165,7 +165,7 @@ def _plan(
     before = _describe(name=line.product_name, size=line.size, colour=line.colour, quantity=old_quantity)
     after = _describe(name=line.product_name, size=target.size, colour=target.colour, quantity=new_quantity)
     what = after.split(" × ", 1)[1]
-    locale = order.locale or get_policy().store.locale
+    locale = get_policy().store.locale  # the page's language, not the destination's
     new_price = line.unit_price if target.pk == old_variant.pk else target.price
     if new_quantity > old_quantity:
         raise NotEligible(
@@ -245,7 +245,7 @@ def _apply(
     now: dt.datetime,
 ) -> dict[str, Any]:
     change = _plan(order, line, facts=facts, size=size, colour=colour, quantity=quantity)
-    locale = order.locale or get_policy().store.locale
+    locale = get_policy().store.locale  # the page's language, not the destination's
     if not change.changed:
         return {
             "line_id": line.pk,

@@ -140,7 +140,7 @@ def cancel(request: HttpRequest, number: str) -> HttpResponse:
                     request,
                     order,
                     title=title,
-                    sentence=preview.sentence(locale=order.locale),
+                    sentence=preview.sentence(locale=get_policy().store.locale),
                     hidden={"lines": line_ids or [], "reason": reason},
                     danger=True,
                     confirm_label="Yes, cancel" + (" these items" if partial else " my order"),
@@ -201,13 +201,13 @@ def change_line(request: HttpRequest, number: str, line_id: int) -> HttpResponse
                 return _done(request, order, done.message)
             plan = line_change_preview(order=order, line_id=line.pk, **wanted)
             if not plan.changed:
-                form.add_error(None, plan.sentence(locale=order.locale))
+                form.add_error(None, plan.sentence(locale=get_policy().store.locale))
             else:
                 return _confirm(
                     request,
                     order,
                     title="Change an item",
-                    sentence=plan.sentence(locale=order.locale),
+                    sentence=plan.sentence(locale=get_policy().store.locale),
                     hidden=wanted,
                     confirm_label="Yes, change it",
                 )
