@@ -13,8 +13,13 @@ from decimal import Decimal
 from shopdesk.core.calendar import local_date
 from shopdesk.demo.situations import Situation as S
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
-from shopdesk.orders.status import LineQuantities, PaymentFacts, fulfilment_status, payment_status
-from shopdesk.orderview.diagnoses.return_window import return_window_end
+from shopdesk.orders.status import (
+    LineQuantities,
+    PaymentFacts,
+    fulfilment_status,
+    payment_status,
+    return_window_end,
+)
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 from shopdesk.shipping.enums import TERMINAL_STATUSES
 from shopdesk.shipping.enums import TrackingStatus as T

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus, ReturnStatus
 from shopdesk.payments.enums import PaymentState, VerificationStatus
+from shopdesk.policy.schema import Policy
 from shopdesk.shipping.enums import TrackingStatus
 
 
@@ -98,3 +100,16 @@ def return_status(lines: Iterable[LineQuantities]) -> ReturnStatus:
         return ReturnStatus.NONE
     kept = sum(line.active for line in lines)
     return ReturnStatus.RETURNED if returned >= kept else ReturnStatus.PARTIALLY_RETURNED
+
+
+def return_window_end(
+    *, placed_at: dt.datetime, delivered_at: list[dt.datetime], policy: Policy
+) -> dt.datetime | None:
+    """None until the window has started (nothing delivered yet when it counts from delivery)."""
+    if policy.returns.window_starts == "order":
+        start = placed_at
+    elif delivered_at:
+        start = max(delivered_at)
+    else:
+        return None
+    return start + dt.timedelta(days=policy.returns.window_days)

@@ -132,6 +132,9 @@ def test_a_closed_return_window_says_so() -> None:
     codes = {d.code: d for d in order_page(order=order).diagnoses}
     assert "return_window_closed" in codes
     assert "can no longer be returned" in codes["return_window_closed"].message
+    # The actions' reasons agree with the panel: no "you can return items within 30 days" under it.
+    cancel = order_page(order=order).actions["cancel"].message
+    assert "The return window closed on" in cancel and "You can return items" not in cancel
 
 
 def test_a_fresh_label_never_says_0_hours_ago() -> None:

@@ -1,6 +1,5 @@
 """Can the items still be returned? The return window, counted as the policy says (from delivery or order).
 
-return_window_end   the moment the window closes (the demo's situation label asks it too)
 return_window_diagnose   open until a day, or closed since a day: the order page says which
 """
 
@@ -11,25 +10,12 @@ from typing import TYPE_CHECKING
 
 from shopdesk.core.calendar import local_date
 from shopdesk.orders.enums import FulfilmentStatus
+from shopdesk.orders.status import return_window_end
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity, format_date
 from shopdesk.policy import get_policy
-from shopdesk.policy.schema import Policy
 
 if TYPE_CHECKING:
     from shopdesk.orderview.types import OrderPage
-
-
-def return_window_end(
-    *, placed_at: dt.datetime, delivered_at: list[dt.datetime], policy: Policy
-) -> dt.datetime | None:
-    """None until the window has started (nothing delivered yet when it counts from delivery)."""
-    if policy.returns.window_starts == "order":
-        start = placed_at
-    elif delivered_at:
-        start = max(delivered_at)
-    else:
-        return None
-    return start + dt.timedelta(days=policy.returns.window_days)
 
 
 def return_window_diagnose(*, page: OrderPage, now: dt.datetime) -> Diagnosis | None:
