@@ -35,10 +35,15 @@ install-dev: $(VENV)/.installed-dev ## Install shopdesk with the test and lint t
 system-deps: ## Install Debian's Chromium for the browser tests (when root and missing)
 	@bash scripts/system-deps.sh
 
-run: install ## Install, migrate, load the demo store and serve on http://127.0.0.1:$(PORT)
+# Links in emails point at this server unless SHOPDESK_BASE_URL says otherwise.
+RUN_BASE_URL = $(or $(SHOPDESK_BASE_URL),http://127.0.0.1:$(PORT))
+
+run: install ## Install, migrate, load the demo store and serve on http://127.0.0.1:$(PORT), with the email worker
 	$(BIN)/shopdesk migrate --no-input
-	$(BIN)/shopdesk demo --orders $(DEMO_ORDERS)
-	PORT=$(PORT) $(BIN)/shopdesk serve
+	SHOPDESK_BASE_URL=$(RUN_BASE_URL) $(BIN)/shopdesk demo --orders $(DEMO_ORDERS)
+	@# The outbox worker runs beside the server and stops with it (Ctrl+C stops both).
+	SHOPDESK_BASE_URL=$(RUN_BASE_URL) PORT=$(PORT) bash -c '$(BIN)/shopdesk worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT; $(BIN)/shopdesk serve'
 
 test: install-dev system-deps ## Run the whole suite in parallel (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)

@@ -19,3 +19,8 @@ urlpatterns = [
     path("promotions/", include("shopdesk.web.promotions.urls")),
     path("", include("shopdesk.web.urls")),
 ]
+
+# Error pages in the site's layout, with a way back (CSRF failures: settings.CSRF_FAILURE_VIEW).
+handler404 = "shopdesk.web.errors.page_not_found"
+handler403 = "shopdesk.web.errors.permission_denied"
+handler500 = "shopdesk.web.errors.server_error"

@@ -36,7 +36,22 @@ from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.policy import get_policy
 
 SESSION_LIFETIME = dt.timedelta(hours=2)
-MAGIC_LINK_LIFETIME = dt.timedelta(minutes=30)
+
+
+def magic_link_lifetime() -> dt.timedelta:
+    """How long a sign-in link works: a store decision (policy orders.magic_link_minutes)."""
+    return dt.timedelta(minutes=get_policy().orders.magic_link_minutes)
+
+
+def magic_link_sent_message() -> str:
+    """The same answer whether or not the email has orders (the page and the API show it)."""
+    minutes = get_policy().orders.magic_link_minutes
+    return (
+        "If we have orders for that email address, a sign-in link is on its way. "
+        f"It works once, for {minutes} minute{'s' if minutes != 1 else ''}."
+    )
+
+
 # Compared against when no order has the number, so a wrong number costs what a wrong email costs.
 _NO_SUCH_ORDER_EMAIL = "no-such-order@invalid.invalid"
 
@@ -112,12 +127,12 @@ def magic_link_request(*, email: str, client_ip: str) -> None:
     link = f"{settings.SHOPDESK_BASE_URL.rstrip('/')}{reverse('portal:magic', args=[token])}"
     context = {
         "link": link,
-        "expires_minutes": int(MAGIC_LINK_LIFETIME.total_seconds() // 60),
+        "expires_minutes": get_policy().orders.magic_link_minutes,
         "store": get_policy().store.name,
     }
     with transaction.atomic():
         MagicLink.objects.create(
-            token_hash=token_hash(token), email=given, created_at=now, expires_at=now + MAGIC_LINK_LIFETIME
+            token_hash=token_hash(token), email=given, created_at=now, expires_at=now + magic_link_lifetime()
         )
         if Order.objects.filter(email=given).exists():
             email_enqueue(to=given, template="magic_link", context=context)
@@ -134,7 +149,7 @@ def magic_link_check(*, token: str) -> MagicLink:
 
 
 def magic_link_consume(*, token: str) -> IssuedSession:
-    """Exchange a link for a session covering every order of its email. Works once, within 30 minutes."""
+    """Exchange a link for a session covering every order of its email. Works once, within the policy's lifetime."""
     if not token or len(token) > 200:
         raise TokenInvalid()
     now = timezone.now()

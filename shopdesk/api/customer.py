@@ -23,6 +23,7 @@ from shopdesk.access.services import (
     IssuedSession,
     magic_link_consume,
     magic_link_request,
+    magic_link_sent_message,
     session_open_by_lookup,
     session_revoke,
 )
@@ -38,10 +39,6 @@ from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnos
 from shopdesk.orderview.serialise import order_view_json
 
 router = Router(tags=["customer"])
-
-MAGIC_LINK_ANSWER = (
-    "If we have orders for that email address, a sign-in link is on its way. It works once, for 30 minutes."
-)
 
 
 class StrictIn(Schema, CleanText):
@@ -123,7 +120,7 @@ def magic_link_create(request: HttpRequest, payload: MagicLinkIn) -> Any:
         magic_link_request(email=payload.email, client_ip=_client_ip(request))
     except RateLimited as exc:
         return _too_many(exc)
-    return Status(202, {"message": MAGIC_LINK_ANSWER})
+    return Status(202, {"message": magic_link_sent_message()})
 
 
 @router.post(

@@ -10,12 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shopdesk.core.calendar import local_date
 from shopdesk.demo.situations import Situation as S
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
-from shopdesk.orderview.status import LineQuantities, PaymentFacts, fulfilment_status, payment_status
+from shopdesk.orders.return_window import return_window_end
+from shopdesk.orderview.status import (
+    LineQuantities,
+    PaymentFacts,
+    fulfilment_status,
+    payment_status,
+)
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
 from shopdesk.shipping.enums import TERMINAL_STATUSES
 from shopdesk.shipping.enums import TrackingStatus as T
+from shopdesk.shipping.rules import is_late, scan_age
+from shopdesk.shipping.schedule import delivery_window
 
 MOVING = frozenset({T.PICKED_UP, T.IN_TRANSIT, T.OUT_FOR_DELIVERY})
 
@@ -56,7 +65,8 @@ def _package_situations(
 ) -> set[str]:
     shipping = policy.shipping
     found: set[str] = set()
-    age = now - package.last_event_at
+    # The product's own rules decide the label, so the order page shows what the label promises.
+    scan = scan_age(last_scan=package.last_event_at, now=now, policy=policy)
     if package.status == T.LABEL_CREATED:
         if now - package.label_at < dt.timedelta(hours=shipping.label_activation_hours):
             found.add(S.TRACKING_NOT_ACTIVE)
@@ -65,15 +75,18 @@ def _package_situations(
         if package.status == T.RETURNED_TO_SENDER:
             found.add(S.RETURNED_TO_SENDER)
         return found
-    if age > dt.timedelta(days=shipping.lost_after_days):
+    if scan is not None and scan.lost:
         found.add(S.LOST)
-    elif age > dt.timedelta(days=shipping.stale_tracking_days):
+    elif scan is not None and scan.stale:
         found.add(S.STALE_TRACKING)
     elif package.status in MOVING and package.shipped_at is not None:
-        latest = package.shipped_at + dt.timedelta(
-            days=facts.method.transit_days_max + shipping.late_grace_days
+        window = delivery_window(
+            policy=policy, method=facts.method, placed_at=facts.placed_at, shipped_at=package.shipped_at
         )
-        found.add(S.LATE if now > latest else S.IN_TRANSIT)
+        late = window is not None and is_late(
+            latest=window.latest, today=local_date(now, policy), policy=policy
+        )
+        found.add(S.LATE if late else S.IN_TRANSIT)
     elif package.status == T.HELD_AT_CUSTOMS and facts.zone.duties == "collected_on_delivery":
         found.add(S.HELD_AT_CUSTOMS)
     elif package.status == T.DELIVERY_ATTEMPTED:
@@ -101,9 +114,9 @@ def order_situations(facts: OrderFacts, *, policy: Policy, now: dt.datetime) -> 
     if fulfilment == FulfilmentStatus.DELIVERED:
         found.add(S.DELIVERED)
         delivered = [p.delivered_at for p in facts.packages if p.delivered_at is not None]
-        starts = facts.placed_at if policy.returns.window_starts == "order" else max(delivered)
-        window = dt.timedelta(days=policy.returns.window_days)
-        found.add(S.RETURN_WINDOW_OPEN if now < starts + window else S.RETURN_WINDOW_CLOSED)
+        ends = return_window_end(placed_at=facts.placed_at, delivered_at=delivered, policy=policy)
+        if ends is not None:
+            found.add(S.RETURN_WINDOW_OPEN if now < ends else S.RETURN_WINDOW_CLOSED)
     if payment == PaymentStatus.DECLINED:
         found.add(S.PAYMENT_DECLINED)
     if payment == PaymentStatus.AWAITING_VERIFICATION:

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from shopdesk.helpcenter.templating import policy_context, render_template
+from shopdesk.helpcenter.templating import policy_context, registry_fingerprint, render_template
 from shopdesk.policy import Policy, get_policy
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def render_article(article: Article, policy: Policy | None = None) -> RenderedAr
     policy = policy or get_policy()
     _, fingerprint = policy_context(policy)
     stamp = int(article.updated_at.timestamp() * 1000) if article.updated_at else 0
-    key = f"helpcenter:article:{RENDERER_VERSION}:{fingerprint}:{article.pk}:{article.revision}:{stamp}"
+    actions = registry_fingerprint()
+    key = f"helpcenter:article:{RENDERER_VERSION}:{fingerprint}:{actions}:{article.pk}:{article.revision}:{stamp}"
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return RenderedArticle(html=cached[0], text=cached[1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ import pycountry
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from django.template import Context, Engine, Library, TemplateSyntaxError, defaultfilters, defaulttags
+from django.template.base import Node, NodeList, Parser, Token
 from pydantic import BaseModel
 
 from shopdesk.core.money import format_money
@@ -61,6 +63,54 @@ def _safe_library(source: Library, excluded: set[str]) -> Library:
     return library
 
 
+class _ActionNode(Node):
+    """{% action "id" %}what the action does{% else %}what to do without it{% endaction %}."""
+
+    def __init__(self, action_id: str, when_registered: NodeList, otherwise: NodeList):
+        self.action_id = action_id
+        self.when_registered = when_registered
+        self.otherwise = otherwise
+
+    def render(self, context: Context) -> str:
+        from shopdesk.selfservice.registry import is_registered  # the registry sits below the help center
+
+        chosen = self.when_registered if is_registered(self.action_id) else self.otherwise
+        return str(chosen.render(context))
+
+
+_actions = Library()
+
+
+@_actions.tag("action")
+def _action_tag(parser: Parser, token: Token) -> _ActionNode:
+    """An article names a self-service action by its registry id: the block shows only when it exists,
+    so an article never promises a button the order page lacks (the {% else %} part says what is true)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][:1] not in "\"'" or bits[1][-1:] != bits[1][:1]:
+        raise TemplateSyntaxError('{% action "id" %} takes one quoted action id')
+    when_registered = parser.parse(("else", "endaction"))
+    otherwise = NodeList()
+    if parser.next_token().contents == "else":
+        otherwise = parser.parse(("endaction",))
+        parser.delete_first_token()
+    return _ActionNode(bits[1][1:-1], when_registered, otherwise)
+
+
+def action_ids_named(source: str) -> set[str]:
+    """The action ids an article's Markdown names in {% action %} blocks."""
+    return set(_ACTION_ID.findall(source))
+
+
+_ACTION_ID = re.compile(r"{%\s*action\s+[\"']([a-z_]+)[\"']\s*%}")
+
+
+def registry_fingerprint() -> str:
+    """Which actions exist: part of a rendered article's cache key, since action blocks depend on it."""
+    from shopdesk.selfservice.registry import actions_all
+
+    return hashlib.sha256(",".join(sorted(a.id for a in actions_all())).encode()).hexdigest()[:12]
+
+
 def _build_engine(*, strict: bool) -> Engine:
     engine = Engine(
         dirs=[],
@@ -77,6 +127,7 @@ def _build_engine(*, strict: bool) -> Engine:
     engine.template_builtins = [
         _safe_library(defaulttags.register, {"debug", "load", "csrf_token", "url"}),
         _safe_library(defaultfilters.register, set()),
+        _actions,
     ]
     return engine
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from shopdesk.core.money import format_money
+from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.policy import get_policy
 
 if TYPE_CHECKING:
     from shopdesk.orders.models import Order
+    from shopdesk.shipping.models import Shipment
 
 # Every template we ship: callers name one of these, so a typo fails loudly at enqueue time.
 EMAIL_TEMPLATES = frozenset(
@@ -48,7 +54,14 @@ def email_context(*, template: str, context: dict[str, Any], order: Order | None
         full["lines"] = list(order.lines.all())
         full["shipments"] = list(order.shipments.prefetch_related("lines__order_line").all())
         full["customer_name"] = order.shipping_address.name if order.shipping_address_id else ""
-        full["order_total"] = format_money(order.total, order.currency, order.locale or policy.store.locale)
+        locale = policy.store.locale  # one money format per email: its language, not the destination's
+        totals = order_totals(order=order, lines=full["lines"])
+        full["order_total"] = format_money(totals.total, order.currency, locale)
+        full["totals"] = _totals_rows(totals, locale)
+        full["order_url"] = _absolute(reverse("portal:order", args=[order.number]))
+        full["tracking"] = [
+            _tracking(shipment, position) for position, shipment in enumerate(full["shipments"], 1)
+        ]
         full["address"] = (
             order.billing_address if template == "billing_address_changed" else order.shipping_address
         )
@@ -56,6 +69,52 @@ def email_context(*, template: str, context: dict[str, Any], order: Order | None
     # name (e.g. the store's name as a string) would blank every header and footer, so it is ignored.
     full.update({key: value for key, value in context.items() if key not in RESERVED_CONTEXT})
     return full
+
+
+def _absolute(path: str) -> str:
+    return settings.SHOPDESK_BASE_URL.rstrip("/") + path
+
+
+def _totals_rows(totals: OrderTotals, locale: str) -> list[dict[str, Any]]:
+    """The order's breakdown as label/amount rows that sum (orders.totals), as the order page shows them."""
+
+    def money(amount: Decimal, minus: bool = False) -> str:
+        return ("−" if minus else "") + format_money(amount, totals.currency, locale)
+
+    rows: list[dict[str, Any]] = [{"label": "Items", "amount": money(totals.items)}]
+    if totals.discounts:
+        rows.append({"label": "Discounts", "amount": money(totals.discounts, minus=True)})
+    rows.append({"label": "Shipping", "amount": money(totals.shipping)})
+    if totals.tax:
+        rows.append({"label": "Tax", "amount": money(totals.tax)})
+    if totals.duties:
+        rows.append({"label": "Duties", "amount": money(totals.duties)})
+    if totals.adjustment:
+        rows.append({"label": "Other charges set by the store", "amount": money(totals.adjustment)})
+    rows.append({"label": "Total", "amount": money(totals.total), "strong": True})
+    if totals.points_used:
+        rows.append(
+            {
+                "label": f"Paid with {totals.points_used} points",
+                "amount": money(totals.points_value, minus=True),
+            }
+        )
+        rows.append(
+            {"label": "Paid by your payment method", "amount": money(totals.by_money), "strong": True}
+        )
+    return rows
+
+
+def _tracking(shipment: Shipment, position: int) -> dict[str, Any]:
+    carrier = get_policy().carrier(shipment.carrier)
+    number = shipment.tracking_number
+    return {
+        "position": position,
+        "carrier": carrier.name if carrier else shipment.carrier.upper(),
+        "number": number,
+        "url": carrier.tracking_url.format(number=quote(number)) if carrier and number else "",
+        "lines": list(shipment.lines.all()),
+    }
 
 
 def email_render(*, template: str, context: dict[str, Any], order: Order | None = None) -> RenderedEmail:

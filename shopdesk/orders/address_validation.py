@@ -62,9 +62,41 @@ REGION_REQUIRED = frozenset({"US", "CA", "AU"})
 
 PO_BOX = re.compile(
     r"\b(p\.?\s*o\.?\s*box|post\s*office\s*box|postbus|postfach|bo[iî]te\s+postale|apartado(\s+de\s+correos)?"
-    r"|private\s+bag|locked\s+bag|gpo\s+box)\b",
+    r"|private\s+bag|locked\s+bag|gpo\s+box)\b"
+    # France: "BP 1234" (boîte postale), "CS 30000" (correspondance spéciale), "TSA 10001" (tri service arrivée)
+    r"|\b(b\.?\s?p|cs|tsa)\.?\s*\d{1,6}\b",
     re.IGNORECASE,
 )
+# The first three digits of a US ZIP code, by state (USPS prefixes). A ZIP of another state is refused;
+# a prefix not listed (military and a few special ones) is left alone.
+_ZIP_PREFIXES: dict[str, tuple[tuple[int, int], ...]] = {
+    "AL": ((350, 369),), "AK": ((995, 999),), "AZ": ((850, 865),), "AR": ((716, 729),),
+    "CA": ((900, 961),), "CO": ((800, 816),), "CT": ((60, 69),), "DE": ((197, 199),),
+    "DC": ((200, 200), (202, 205), (569, 569)), "FL": ((320, 339), (341, 349)),
+    "GA": ((300, 319), (398, 399)), "HI": ((967, 968),), "ID": ((832, 838),), "IL": ((600, 629),),
+    "IN": ((460, 479),), "IA": ((500, 528),), "KS": ((660, 679),), "KY": ((400, 427),),
+    "LA": ((700, 714),), "ME": ((39, 49),), "MD": ((206, 219),), "MA": ((10, 27), (55, 55)),
+    "MI": ((480, 499),), "MN": ((550, 567),), "MS": ((386, 397),), "MO": ((630, 658),),
+    "MT": ((590, 599),), "NE": ((680, 693),), "NV": ((889, 898),), "NH": ((30, 38),),
+    "NJ": ((70, 89),), "NM": ((870, 884),), "NY": ((5, 5), (100, 149)), "NC": ((270, 289),),
+    "ND": ((580, 588),), "OH": ((430, 459),), "OK": ((730, 731), (734, 749)), "OR": ((970, 979),),
+    "PA": ((150, 196),), "RI": ((28, 29),), "SC": ((290, 299),), "SD": ((570, 577),),
+    "TN": ((370, 385),), "TX": ((733, 733), (750, 799), (885, 885)), "UT": ((840, 847),),
+    "VT": ((50, 54), (56, 59)), "VA": ((201, 201), (220, 246)), "WA": ((980, 994),),
+    "WV": ((247, 268),), "WI": ((530, 549),), "WY": ((820, 831),), "PR": ((6, 7), (9, 9)),
+    "VI": ((8, 8),), "GU": ((969, 969),),
+}  # fmt: skip
+
+
+def zip_state(postcode: str) -> str | None:
+    """The state a US ZIP code belongs to, from its first three digits; None when the prefix is not listed."""
+    if len(postcode) < 5 or not postcode[:3].isdigit():
+        return None
+    prefix = int(postcode[:3])
+    return next(
+        (state for state, ranges in _ZIP_PREFIXES.items() if any(lo <= prefix <= hi for lo, hi in ranges)),
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +213,11 @@ def address_clean(*, data: dict[str, Any], require_phone: bool = False) -> Clean
                 errors["region"] = f"Choose a {label} of {country_name(country)}."
             else:
                 values["region"] = region
+                owner = zip_state(postcode) if country == "US" and "postcode" not in errors else None
+                if owner is not None and owner != region:
+                    errors["postcode"] = (
+                        f"The ZIP code {postcode} is in {owner}, not {region}: please check both."
+                    )
         phone = values.get("phone", "")
         if phone and "phone" not in errors:
             formatted = _phone(country, phone)

@@ -11,20 +11,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from django.db.models import Sum
 from django.utils import timezone
 
+from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
+from shopdesk.orders.return_window import return_window_end
 from shopdesk.payments.enums import PaymentState, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
 from shopdesk.shipping.models import Shipment, ShipmentLine
 
 RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
-RESENDS_PER_HOUR = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,18 @@ def _item_names(lines: list[OrderLine]) -> str:
     return "the " + ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def _returns_hint() -> str:
-    returns = get_policy().returns
+def _returns_hint(facts: OrderFacts | None = None, now: dt.datetime | None = None) -> str:
+    """The return window in general, or, once everything arrived, until when (or that it closed)."""
+    policy = get_policy()
+    returns = policy.returns
+    delivered = [s.delivered_at for s in facts.shipments if s.delivered_at] if facts else []
+    if facts is not None and now is not None and delivered and len(delivered) == len(facts.shipments):
+        end = return_window_end(placed_at=facts.order.placed_at, delivered_at=delivered, policy=policy)
+        if end is not None:
+            day = format_date(local_date(end, policy), format="EEEE d MMMM", locale=policy.store.locale)
+            if now >= end:
+                return f"The return window closed on {day}."
+            return f"You can return items until {day}."
     start = "it arrives" if returns.window_starts == "delivery" else "you ordered"
     return f"You can return items within {returns.window_days} days after {start}."
 
@@ -154,7 +165,8 @@ def cancel_eligibility(
     if not unshipped:
         return Eligibility.no(
             "already_dispatched",
-            f"This order can't be cancelled any more: all of its items have left our warehouse. {_returns_hint()}",
+            "This order can't be cancelled any more: all of its items have left our warehouse. "
+            + _returns_hint(facts, now or timezone.now()),
         )
     if facts.any_shipped:
         total = sum(line.quantity_active for line in facts.active_lines)
@@ -187,7 +199,8 @@ def line_change_eligibility(
     if facts.units_shipped(line):
         return Eligibility.no(
             "line_dispatched",
-            f"The {line.product_name} has left our warehouse, so it can't be changed any more. {_returns_hint()}",
+            f"The {line.product_name} has left our warehouse, so it can't be changed any more. "
+            + _returns_hint(facts, now),
         )
     if (refusal := _window_closed(order, now)) is not None:
         return refusal
@@ -281,7 +294,7 @@ def resend_email_eligibility(
             "our warehouse.",
         )
     recent = _resends_in_last_hour(order, template, now)
-    if len(recent) >= RESENDS_PER_HOUR:
+    if len(recent) >= get_policy().orders.resends_per_hour:
         again = recent[0] + dt.timedelta(hours=1)
         return Eligibility.no(
             "resend_limit",

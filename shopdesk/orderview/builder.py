@@ -13,9 +13,9 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.core.locales import locale_or
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
 from shopdesk.orderview.diagnoses.types import Diagnosis
 from shopdesk.orderview.status import (
@@ -84,13 +84,19 @@ def order_page(
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
     )
-    locale, currency = locale_or(order.locale, policy.store.locale), order.currency
+    # One money format per page: the page's language (the store's), not the shopper's destination.
+    locale, currency = policy.store.locale, order.currency
     shipments = list(order.shipments.all())
     shipped_by_line: dict[int, int] = defaultdict(int)
     for shipment in shipments:
         for shipment_line in shipment.lines.all():
             shipped_by_line[shipment_line.order_line_id] += shipment_line.quantity
-    lines = [_line_view(line, shipped_by_line[line.pk], currency, locale) for line in order.lines.all()]
+    breakdown = order_totals(order=order, lines=order.lines.all())
+    amounts = {line.line_id: line.amount for line in breakdown.lines}
+    lines = [
+        _line_view(line, shipped_by_line[line.pk], amounts[line.pk], currency, locale)
+        for line in order.lines.all()
+    ]
     lines_by_id = {line.id: line for line in lines}
     cases = [_case_view(case) for case in order.cases.all()]
     zone, method = zone_and_method(
@@ -118,13 +124,14 @@ def order_page(
         placed_at=order.placed_at,
         currency=currency,
         locale=locale,
+        time_zone=policy.store.timezone,
         fulfilment_status=fulfilment,
         fulfilment_label=FulfilmentStatus(fulfilment).label,
         payment_status=paid,
         payment_label=PaymentStatus(paid).label,
         return_status=return_status(quantities),
         lines=lines,
-        totals=_totals(order, currency, locale),
+        totals=_totals(breakdown, payments, locale),
         shipping_address=order.shipping_address.as_dict(),
         billing_address=order.billing_address.as_dict(),
         payment=_payment_summary(payments, policy, currency, locale),
@@ -139,6 +146,7 @@ def order_page(
         else None,
         cases=cases,
         today=local_date(now, policy),
+        now=now,
     )
     page.summary = where_things_stand(page=page, today=page.today)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
@@ -156,7 +164,7 @@ def _short_place(name: str) -> str:
     return name.split(" (")[0].split(",")[0]
 
 
-def _line_view(line: OrderLine, shipped: int, currency: str, locale: str) -> LineView:
+def _line_view(line: OrderLine, shipped: int, amount: Decimal, currency: str, locale: str) -> LineView:
     return LineView(
         id=line.pk,
         product_name=line.product_name,
@@ -168,7 +176,7 @@ def _line_view(line: OrderLine, shipped: int, currency: str, locale: str) -> Lin
         quantity_returned=line.quantity_returned,
         quantity_shipped=shipped,
         unit_price=Price.of(line.unit_price, currency, locale),
-        total=Price.of(line.total, currency, locale),
+        amount=Price.of(amount, currency, locale),
     )
 
 
@@ -244,20 +252,35 @@ def _status_label(status: str) -> str:
         return status.replace("_", " ")
 
 
-def _totals(order: Order, currency: str, locale: str) -> Totals:
+def _totals(breakdown: OrderTotals, payments: list[Payment], locale: str) -> Totals:
+    currency = breakdown.currency
+
     def price(amount: Decimal) -> Price:
         return Price.of(amount, currency, locale)
 
+    live = [p for p in payments if p.state != PaymentState.DECLINED]
+    on_hold = sum(
+        (p.amount_authorised - p.amount_captured for p in live if p.state == PaymentState.AUTHORISED),
+        Decimal(0),
+    )
+    charged = sum((p.amount_captured for p in live), Decimal(0))
+    refunded = sum((p.amount_refunded for p in payments), Decimal(0))
     return Totals(
-        subtotal=price(order.subtotal),
-        discounts=price(order.discount_total),
-        shipping=price(order.shipping_total),
-        tax=price(order.tax_total),
-        duties=price(order.duties_total),
-        points_used=order.points_used,
-        points_value=price(order.points_value),
-        total=price(order.total),
-        paid_by_money=price(order.amount_paid_by_money),
+        items=price(breakdown.items),
+        discounts=price(breakdown.discounts),
+        shipping=price(breakdown.shipping),
+        tax=price(breakdown.tax),
+        duties=price(breakdown.duties),
+        adjustment=price(breakdown.adjustment),
+        total=price(breakdown.total),
+        points_used=breakdown.points_used,
+        points_value=price(breakdown.points_value),
+        points_returned=breakdown.points_returned,
+        paid_by_money=price(breakdown.by_money),
+        charged=price(charged),
+        on_hold=price(on_hold),
+        refunded=price(refunded),
+        net_paid=price(charged - refunded),
     )
 
 

@@ -43,20 +43,28 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
                     "quantity_returned": line.quantity_returned,
                     "quantity_shipped": line.quantity_shipped,
                     "unit_price": line.unit_price.as_dict(),
-                    "total": line.total.as_dict(),
+                    "amount": line.amount.as_dict(),
                 }
                 for line in page.lines
             ],
+            # The order as it stands: items − discounts + shipping + tax + duties + adjustment = total;
+            # total − points_value = paid_by_money; then what the payment methods were charged and refunded.
             "totals": {
-                "subtotal": totals.subtotal.as_dict(),
+                "items": totals.items.as_dict(),
                 "discounts": totals.discounts.as_dict(),
                 "shipping": totals.shipping.as_dict(),
                 "tax": totals.tax.as_dict(),
                 "duties": totals.duties.as_dict(),
+                "adjustment": totals.adjustment.as_dict(),
+                "total": totals.total.as_dict(),
                 "points_used": totals.points_used,
                 "points_value": totals.points_value.as_dict(),
-                "total": totals.total.as_dict(),
+                "points_returned": totals.points_returned,
                 "paid_by_money": totals.paid_by_money.as_dict(),
+                "charged": totals.charged.as_dict(),
+                "on_hold": totals.on_hold.as_dict(),
+                "refunded": totals.refunded.as_dict(),
+                "net_paid": totals.net_paid.as_dict(),
             },
             "shipping_address": page.shipping_address,
             "billing_address": page.billing_address,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from shopdesk.core.calendar import local_date
 from shopdesk.orders.enums import FulfilmentStatus
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
+from shopdesk.shipping.rules import scan_age
 
 if TYPE_CHECKING:
     from shopdesk.orderview.types import OrderPage, PackageView
@@ -47,10 +47,9 @@ def _package_state(package: PackageView, page: OrderPage) -> str:
         return "waiting for you at a pickup point"
     if status == TrackingStatus.LABEL_CREATED:
         return "packed and waiting for the carrier to collect it"
-    last_scan = package.last_event_at or package.shipped_at
-    quiet_days = (today - local_date(last_scan, get_policy())).days if last_scan else 0
-    if quiet_days >= get_policy().shipping.lost_after_days:
-        return f"missing: the carrier has not scanned it for {quiet_days} days"
+    scan = scan_age(last_scan=package.last_event_at or package.shipped_at, now=page.now, policy=get_policy())
+    if scan is not None and scan.lost:
+        return f"missing: the carrier has not scanned it for {scan.days} days"
     if late:
         return f"on its way but late: it was due {_by(package.window.latest, today)}"  # type: ignore[union-attr]
     if package.window is not None:

@@ -46,7 +46,7 @@ class LineView:
     quantity_returned: int
     quantity_shipped: int
     unit_price: Price
-    total: Price
+    amount: Price  # unit price × the quantity still ordered, before coupons and tax (sums to Totals.items)
 
     @property
     def quantity_active(self) -> int:
@@ -115,15 +115,23 @@ class PackageView:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    subtotal: Price
+    """The order as it stands (orders.totals): every row sums, then what was paid and what came back."""
+
+    items: Price
     discounts: Price
     shipping: Price
     tax: Price
     duties: Price
+    adjustment: Price
+    total: Price
     points_used: int
     points_value: Price
-    total: Price
-    paid_by_money: Price
+    points_returned: int  # given back with cancelled items
+    paid_by_money: Price  # total − points_value
+    charged: Price  # captured on the payment methods
+    on_hold: Price  # authorised, not captured yet
+    refunded: Price
+    net_paid: Price  # charged − refunded
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +153,8 @@ class OrderPage:
     email: str
     placed_at: dt.datetime
     currency: str
-    locale: str
+    locale: str  # how money and dates are written: the page's language (the store's), one format per page
+    time_zone: str  # the store's: every time on the page is written in it, with its abbreviation
     fulfilment_status: str
     fulfilment_label: str
     payment_status: str
@@ -165,9 +174,16 @@ class OrderPage:
     expected: DeliveryWindow | None  # for what has not shipped yet
     cases: list[CaseView]
     today: dt.date
+    now: dt.datetime
     summary: str = ""
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
+
+    @property
+    def package_count(self) -> int:
+        """The packages the order comes in: those sent, plus one for what still waits in the warehouse."""
+        waiting = self.ship_by is not None and any(line.quantity_unshipped for line in self.lines)
+        return len(self.packages) + (1 if waiting and self.packages else 0)
 
     @property
     def is_cancelled(self) -> bool:

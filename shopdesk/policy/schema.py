@@ -71,6 +71,13 @@ class Orders(Strict):
     shipping_email: Literal["per_package", "per_order"]
     email_change_needs_confirmation: bool
     billing_address: BillingAddressRules
+    # Store decisions that used to be constants (defaults keep older store files valid).
+    resends_per_hour: int = Field(default=3, gt=0, description="Resends of one email per order per hour.")
+    email_change_link_hours: int = Field(default=24, gt=0, description="How long the confirm link works.")
+    email_changes_per_hour: int = Field(
+        default=3, gt=0, description="Email-change requests per order per hour."
+    )
+    magic_link_minutes: int = Field(default=30, gt=0, description="How long a sign-in link works.")
 
 
 class ReturnedToSender(Strict):
@@ -132,6 +139,12 @@ class Shipping(Strict):
     lost_after_days: int = Field(gt=0)
     late_grace_days: int = Field(ge=0)
     label_activation_hours: int = Field(gt=0)
+    delivered_missing_wait_hours: int = Field(
+        default=48, ge=0, description="Marked delivered but not found: wait this long before investigating."
+    )
+    notice_freshness_hours: int = Field(
+        default=48, gt=0, description="Tracking emails go out only for events at most this old."
+    )
     po_boxes_allowed: list[CountryCode]
     po_boxes_methods: list[str]
     address_change_after_dispatch: Literal["carrier", "never"]

@@ -17,6 +17,7 @@ from typing import Generic, Protocol, TypeVar
 from shopdesk.catalog.enums import PriceKind
 from shopdesk.core.money import quantize
 from shopdesk.policy.schema import Promotions, ShippingMethod, Zone
+from shopdesk.shipping import rules as shipping_rules
 
 ZERO = Decimal("0.00")
 PERCENT = "percent"
@@ -124,15 +125,11 @@ def coupon_amount(coupon: PricedCode, eligible_total: Decimal, currency: str = "
 
 def shipping_fee(method: ShippingMethod, goods: Decimal) -> Decimal:
     """The method's fee, or nothing once the goods (after discounts) reach its free-shipping threshold."""
-    return method.fee if method.free_over is None or goods < method.free_over else ZERO
+    return shipping_rules.shipping_fee(method=method, goods=goods)
 
 
 def duties_for(zone: Zone, base: Decimal, currency: str = "USD") -> Decimal:
-    if zone.duties == "none" or zone.duties_rate_percent is None:
-        return ZERO
-    if zone.duties_free_under is not None and base < zone.duties_free_under:
-        return ZERO
-    return cents(base * zone.duties_rate_percent / 100, currency)
+    return shipping_rules.duties_amount(zone=zone, goods=base, currency=currency)
 
 
 def price_order(

@@ -18,7 +18,6 @@ from shopdesk.catalog.stock import stock_release
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible
-from shopdesk.core.locales import locale_or
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.eligibility import OrderFacts, cancel_eligibility, order_facts
@@ -203,7 +202,7 @@ def _apply(
 
 
 def _done_sentence(preview: CancelPreview, order: Order) -> str:
-    locale = locale_or(order.locale, get_policy().store.locale)
+    locale = get_policy().store.locale  # the page's language, not the destination's
     count = preview.unit_count
     what = (
         "Your order is cancelled."

@@ -20,7 +20,6 @@ from shopdesk.catalog.stock import stock_release, stock_reserve
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
-from shopdesk.core.locales import locale_or
 from shopdesk.core.money import format_money, quantize
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
@@ -173,7 +172,7 @@ def _plan(
     before = _describe(name=line.product_name, size=line.size, colour=line.colour, quantity=old_quantity)
     after = _describe(name=line.product_name, size=target.size, colour=target.colour, quantity=new_quantity)
     what = after.split(" × ", 1)[1]
-    locale = locale_or(order.locale, get_policy().store.locale)
+    locale = get_policy().store.locale  # the page's language, not the destination's
     new_price = line.unit_price if target.pk == old_variant.pk else target.price
     if new_quantity > old_quantity:
         raise NotEligible(
@@ -257,7 +256,7 @@ def _apply(
     now: dt.datetime,
 ) -> dict[str, Any]:
     change = _plan(order, line, facts=facts, size=size, colour=colour, quantity=quantity)
-    locale = locale_or(order.locale, get_policy().store.locale)
+    locale = get_policy().store.locale  # the page's language, not the destination's
     if not change.changed:
         return {
             "line_id": line.pk,

@@ -28,8 +28,6 @@ from shopdesk.orders.models import EmailChangeRequest, Order
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.policy import get_policy
 
-EMAIL_CHANGE_HOURS = 24
-EMAIL_CHANGES_PER_HOUR = 3
 INVALID_LINK = "This link is not valid any more: it was already used, replaced by a newer one, or it expired."
 
 
@@ -85,7 +83,7 @@ def order_email_change_request(
         recent = EmailChangeRequest.objects.filter(
             order=locked, created_at__gt=now - dt.timedelta(hours=1)
         ).count()
-        if recent >= EMAIL_CHANGES_PER_HOUR:
+        if recent >= get_policy().orders.email_changes_per_hour:
             raise NotEligible(
                 Eligibility.no(
                     "email_change_limit",
@@ -104,14 +102,18 @@ def order_email_change_request(
             token_hash=token_digest(token),
             requested_by=actor.label[:254],
             created_at=now,
-            expires_at=now + dt.timedelta(hours=EMAIL_CHANGE_HOURS),
+            expires_at=now + dt.timedelta(hours=get_policy().orders.email_change_link_hours),
         )
         link = settings.SHOPDESK_BASE_URL.rstrip("/") + reverse("portal:email_change_confirm", args=[token])
         email_enqueue(
             to=email,
             template="email_change_confirm",
             order=locked,
-            context={"link": link, "new_email": email, "expires_hours": EMAIL_CHANGE_HOURS},
+            context={
+                "link": link,
+                "new_email": email,
+                "expires_hours": get_policy().orders.email_change_link_hours,
+            },
         )
         events.order_email_change_requested(
             order=locked, actor=actor, old_email=locked.email, new_email=email

@@ -9,9 +9,22 @@ from shopdesk.core.money import Money
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
+from shopdesk.shipping.rules import duties_amount, is_domestic
 
 if TYPE_CHECKING:
     from shopdesk.orderview.types import OrderPage
+
+
+def crosses_border(page: OrderPage) -> bool:
+    """Customs only matter when a package leaves from another country than the one it goes to."""
+    policy = get_policy()
+    country = page.shipping_address.get("country", "").upper()
+    zone = policy.zone_for_country(country)
+    codes = [p.origin_warehouse for p in page.packages]
+    if any(line.quantity_unshipped for line in page.lines) and zone is not None:
+        codes.append(zone.warehouses[0])
+    origins = [w.country for code in codes if (w := policy.warehouse(code)) is not None]
+    return zone is not None and zone.duties != "none" and not is_domestic(country=country, ships_from=origins)
 
 
 def customs_diagnose(*, page: OrderPage) -> Diagnosis:
@@ -23,8 +36,9 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
         return Money(amount, page.currency).format(page.locale)
 
     held = next((p for p in page.packages if p.status == TrackingStatus.HELD_AT_CUSTOMS), None)
-    model = zone.duties if zone else "none"
-    goods = page.totals.subtotal.amount - page.totals.discounts.amount
+    model = zone.duties if zone and crosses_border(page) else "none"
+    # Customs value the goods as they were declared: the order as placed, after coupons.
+    goods = page.order.subtotal - page.order.discount_total
     facts: dict[str, object] = {
         "zone": zone.code if zone else None,
         "duties_model": model,
@@ -43,7 +57,7 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
             code="duties_none",
             topic="customs_duties",
             title="No customs duties",
-            message="Your order ships within the same customs area, so there are no duties to pay.",
+            message="Your order does not cross a customs border, so there are no duties to pay.",
             severity=Severity.OK,
             facts=facts,
         )
@@ -60,10 +74,11 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
             severity=Severity.OK,
             facts={**facts, "duties_charged": page.totals.duties.amount},
         )
-    threshold = zone.duties_free_under if zone and zone.duties_free_under is not None else Decimal(0)
-    rate = zone.duties_rate_percent if zone and zone.duties_rate_percent is not None else Decimal(0)
-    due = goods >= threshold and threshold >= 0 and rate > 0 and goods > 0
-    estimate = Money(goods * rate / 100, page.currency).amount if due else Decimal(0)
+    assert zone is not None  # model is "none" without a zone
+    threshold = zone.duties_free_under if zone.duties_free_under is not None else Decimal(0)
+    rate = zone.duties_rate_percent if zone.duties_rate_percent is not None else Decimal(0)
+    estimate = duties_amount(zone=zone, goods=goods, currency=page.currency)
+    due = estimate > 0
     facts.update({"duties_free_under": threshold, "rate_percent": rate, "estimate": estimate, "due": due})
     if due:
         message = (

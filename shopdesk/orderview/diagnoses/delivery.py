@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity, format_date
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
+from shopdesk.shipping.rules import ScanAge, delivered_wait_over, is_late, late_after, scan_age
 
 if TYPE_CHECKING:
     from shopdesk.orderview.types import CaseView, OrderPage, PackageView
@@ -23,7 +24,6 @@ _SETTLED = {
     TrackingStatus.AVAILABLE_FOR_PICKUP,
     TrackingStatus.LABEL_CREATED,
 }
-DELIVERED_WAIT_HOURS = 48
 
 
 def _case_action(package: PackageView, kind: str, label: str) -> tuple[DiagnosisAction, ...]:
@@ -43,30 +43,31 @@ def _case_sentence(package: PackageView, kind: str) -> str:
     return f" We opened {case.kind_label.lower()} {case.reference} on {format_date(case.opened_at.date())}; our care team follows it up with the carrier and writes to you with the answer."
 
 
-def scan_age_days(package: PackageView, now: dt.datetime) -> float | None:
-    last = package.last_event_at or package.shipped_at
-    return None if last is None else (now - last).total_seconds() / 86400
+def package_scan_age(package: PackageView, now: dt.datetime) -> ScanAge | None:
+    """The package's quiet time, by the shipping rules (the page's sentence asks the same function)."""
+    return scan_age(last_scan=package.last_event_at or package.shipped_at, now=now, policy=get_policy())
 
 
 def tracking_not_updated_diagnose(*, package: PackageView, now: dt.datetime) -> Diagnosis | None:
     """None for packages that are not moving (delivered, back with us, not scanned yet) or already lost."""
     shipping = get_policy().shipping
-    age = scan_age_days(package, now)
-    if package.status in _SETTLED or age is None or age >= shipping.lost_after_days:
+    scan = package_scan_age(package, now)
+    if package.status in _SETTLED or scan is None or scan.lost:
         return None
+    age = scan.days
     facts = {
         "last_scan_at": package.last_event_at,
-        "days_since_last_scan": int(age),
+        "days_since_last_scan": age,
         "stale_after_days": shipping.stale_tracking_days,
         "lost_after_days": shipping.lost_after_days,
     }
-    if age < shipping.stale_tracking_days:
+    if not scan.stale:
         return Diagnosis(
             code="tracking_recent",
             topic="tracking_not_updated",
             title="Tracking is up to date",
             message=(
-                f"The last scan was {int(age)} day{'s' if int(age) != 1 else ''} ago. Parcels are often not "
+                f"The last scan was {age} day{'s' if age != 1 else ''} ago. Parcels are often not "
                 f"scanned for a few days while they cross the country or a border; we only worry after "
                 f"{shipping.stale_tracking_days} days without a scan."
             ),
@@ -77,9 +78,9 @@ def tracking_not_updated_diagnose(*, package: PackageView, now: dt.datetime) -> 
     return Diagnosis(
         code="tracking_stale",
         topic="tracking_not_updated",
-        title=f"No tracking update for {int(age)} days",
+        title=f"No tracking update for {age} days",
         message=(
-            f"Package {package.position} has not been scanned for {int(age)} days, longer than the "
+            f"Package {package.position} has not been scanned for {age} days, longer than the "
             f"{shipping.stale_tracking_days} days we expect. It is most likely still moving, but we can ask "
             f"{package.carrier_name} where it is." + _case_sentence(package, "carrier_inquiry")
         ),
@@ -104,21 +105,21 @@ def package_not_received_diagnose(
         return None
     if package.status == TrackingStatus.DELIVERED:
         return _delivered_not_received(package, now)
-    age = scan_age_days(package, now)
+    scan = package_scan_age(package, now)
     window = package.window
     facts: dict[str, object] = {
         "window": window.as_dict() if window else None,
-        "days_since_last_scan": int(age) if age is not None else None,
+        "days_since_last_scan": scan.days if scan is not None else None,
         "late_grace_days": shipping.late_grace_days,
         "lost_after_days": shipping.lost_after_days,
     }
-    if age is not None and age >= shipping.lost_after_days and package.status != TrackingStatus.LABEL_CREATED:
+    if scan is not None and scan.lost and package.status != TrackingStatus.LABEL_CREATED:
         return Diagnosis(
             code="package_lost",
             topic="package_not_received",
             title="Your package seems to be lost",
             message=(
-                f"Package {package.position} has not been scanned for {int(age)} days. After "
+                f"Package {package.position} has not been scanned for {scan.days} days. After "
                 f"{shipping.lost_after_days} days we treat a parcel as lost: we open an investigation with "
                 f"{package.carrier_name} and, if it does not turn up, we {_reship_or_refund()}, "
                 "whichever you prefer." + _case_sentence(package, "investigation")
@@ -130,8 +131,7 @@ def package_not_received_diagnose(
         )
     if window is None:
         return None
-    late_after = window.latest + dt.timedelta(days=shipping.late_grace_days)
-    if page.today > late_after:
+    if is_late(latest=window.latest, today=page.today, policy=get_policy()):
         return Diagnosis(
             code="package_late",
             topic="package_not_received",
@@ -142,7 +142,7 @@ def package_not_received_diagnose(
                 f"arrive, we {_reship_or_refund()}." + _case_sentence(package, "investigation")
             ),
             severity=Severity.WARN,
-            facts={**facts, "late_since": late_after},
+            facts={**facts, "late_since": late_after(latest=window.latest, policy=get_policy())},
             shipment_id=package.id,
             actions=_case_action(package, "investigation", "Open an investigation"),
         )
@@ -163,6 +163,7 @@ def package_not_received_diagnose(
 
 def _delivered_not_received(package: PackageView, now: dt.datetime) -> Diagnosis:
     delivered_at = package.delivered_at or package.last_event_at
+    wait_hours = get_policy().shipping.delivered_missing_wait_hours
     hours = (now - delivered_at).total_seconds() / 3600 if delivered_at else None
     location = next(
         (e.location for e in package.events if e.status == TrackingStatus.DELIVERED and e.location), ""
@@ -173,9 +174,9 @@ def _delivered_not_received(package: PackageView, now: dt.datetime) -> Diagnosis
         f"{' on ' + format_date(package.delivered_on) if package.delivered_on else ''}. If you can't find "
         "it: look around the entrance, mailroom or a safe place, ask your neighbours and building staff, "
         f"and check for a card from the carrier. Parcels marked delivered often turn up within "
-        f"{DELIVERED_WAIT_HOURS} hours."
+        f"{wait_hours} hours."
     )
-    can_investigate = hours is not None and hours >= DELIVERED_WAIT_HOURS
+    can_investigate = delivered_wait_over(delivered_at=delivered_at, now=now, policy=get_policy())
     if can_investigate:
         message += " It is still missing after that, so we can open an investigation."
     else:
@@ -189,7 +190,7 @@ def _delivered_not_received(package: PackageView, now: dt.datetime) -> Diagnosis
         facts={
             "delivered_at": delivered_at,
             "hours_since_delivery": int(hours) if hours is not None else None,
-            "wait_hours": DELIVERED_WAIT_HOURS,
+            "wait_hours": wait_hours,
         },
         shipment_id=package.id,
         actions=_case_action(package, "investigation", "Open an investigation") if can_investigate else (),

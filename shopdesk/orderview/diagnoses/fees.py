@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from shopdesk.core.money import Money
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
+from shopdesk.shipping.rules import shipping_fee, ships_free
 
 if TYPE_CHECKING:
     from shopdesk.orderview.types import OrderPage
@@ -21,10 +22,11 @@ def shipping_fees_diagnose(*, page: OrderPage) -> Diagnosis:
     def money(amount: Decimal) -> str:
         return Money(amount, page.currency).format(page.locale)
 
-    goods = page.totals.subtotal.amount - page.totals.discounts.amount
-    charged = page.totals.shipping.amount
-    free = bool(method and method.free_over is not None and goods >= method.free_over)
-    method_fee = Decimal(0) if free or method is None else method.fee
+    # The fee was set at checkout: what the goods came to then, after coupons.
+    goods = page.order.subtotal - page.order.discount_total
+    charged = page.order.shipping_total
+    free = method is not None and ships_free(method=method, goods=goods)
+    method_fee = Decimal(0) if method is None else shipping_fee(method=method, goods=goods)
     extra = max(charged - method_fee, Decimal(0))
     surcharges = [s for s in policy.shipping.surcharges if s.fee == extra] if extra else []
     parts = []

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 from shopdesk.core.errors import InvalidInput
 from shopdesk.orderview.diagnoses.address import delivery_attempted_diagnose, not_at_address_diagnose
-from shopdesk.orderview.diagnoses.customs import customs_diagnose
+from shopdesk.orderview.diagnoses.customs import crosses_border, customs_diagnose
 from shopdesk.orderview.diagnoses.delivery import package_not_received_diagnose, tracking_not_updated_diagnose
 from shopdesk.orderview.diagnoses.emails import emails_diagnose
 from shopdesk.orderview.diagnoses.fees import shipping_fees_diagnose, ships_from_diagnose
+from shopdesk.orderview.diagnoses.return_window import return_window_diagnose
 from shopdesk.orderview.diagnoses.returned import returned_to_sender_diagnose
 from shopdesk.orderview.diagnoses.split import split_shipment_diagnose
 from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
-from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
 
 if TYPE_CHECKING:
@@ -92,9 +92,11 @@ def order_diagnoses(*, page: OrderPage, now: dt.datetime) -> list[Diagnosis]:
     split = split_shipment_diagnose(page=page)
     if split is not None:
         found.append(split)
-    zone = get_policy().zone_for_country(page.shipping_address.get("country", ""))
-    if zone is not None and zone.duties != "none":
+    if crosses_border(page):
         found.append(customs_diagnose(page=page))
+    window = return_window_diagnose(page=page, now=now)
+    if window is not None:
+        found.append(window)
     return sorted(found, key=lambda d: _ORDER.get(d.severity, 9))
 
 

@@ -49,7 +49,7 @@ def split_shipment_diagnose(*, page: OrderPage) -> Diagnosis | None:
     return Diagnosis(
         code=code,
         topic="split_shipment",
-        title=f"Why your order comes in {len(page.packages) + (1 if unshipped else 0)} packages",
+        title=f"Why your order comes in {page.package_count} packages",
         message=message + " You pay shipping once, however many packages it takes.",
         severity=Severity.INFO,
         facts={

@@ -19,6 +19,14 @@ _NOISE = re.compile(r"[\s\-.]+")
 _LIBRARY_TO_POLICY = {"ups": "ups", "fedex": "fedex", "usps": "usps", "dhl": "dhl"}
 
 
+def _hours_ago(hours: float) -> str:
+    """'less than an hour ago', '1 hour ago', '5 hours ago' (never '0 hours ago')."""
+    whole = int(hours)
+    if whole < 1:
+        return "less than an hour ago"
+    return f"{whole} hour{'s' if whole != 1 else ''} ago"
+
+
 def tracking_number_normalise(text: str) -> str:
     return _NOISE.sub("", (text or "")[: MAX_LENGTH * 2]).upper()
 
@@ -122,7 +130,7 @@ def tracking_number_diagnose(
         return result(
             "tracking_not_active_yet",
             "Not scanned yet",
-            f"Your label was created {int(age_hours)} hours ago; the carrier shows the number as "
+            f"Your label was created {_hours_ago(age_hours)}; the carrier shows the number as "
             f"unknown until it scans the package at pickup, which takes up to {hours} hours. "
             "Nothing is wrong.",
             Severity.OK,

@@ -14,7 +14,6 @@ from shopdesk.core.errors import InvalidInput
 from shopdesk.orders.eligibility import OrderFacts, email_change_eligibility, resend_email_eligibility
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.emails import (
-    EMAIL_CHANGE_HOURS,
     email_normalise,
     order_email_change_request,
     order_email_resend,
@@ -150,6 +149,6 @@ class ChangeEmailAction(OrderAction):
                 "status": "confirmation_sent",
                 "new_email": pending.new_email,
                 "expires_at": pending.expires_at.isoformat(),
-                "expires_hours": EMAIL_CHANGE_HOURS,
+                "expires_hours": get_policy().orders.email_change_link_hours,
             },
         )

@@ -1,7 +1,7 @@
 """The shipping and delivery emails a package's progress sends, once each, and only while they are news.
 
 A store that loads its history through the API must not mail customers about parcels delivered last
-spring, so a notice goes out only when its event happened within NOTICE_FRESHNESS of now.
+spring, so a notice goes out only when its event is fresh: at most the policy's notice_freshness_hours old.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Shipment
 
-NOTICE_FRESHNESS = dt.timedelta(hours=48)
-
 
 def _fresh(at: dt.datetime | None, now: dt.datetime) -> bool:
-    return at is not None and now - NOTICE_FRESHNESS <= at <= now + dt.timedelta(minutes=5)
+    freshness = dt.timedelta(hours=get_policy().shipping.notice_freshness_hours)
+    return at is not None and now - freshness <= at <= now + dt.timedelta(minutes=5)
 
 
 def shipment_notices_enqueue(

@@ -24,6 +24,7 @@ from shopdesk.access.services import (
     magic_link_check,
     magic_link_consume,
     magic_link_request,
+    magic_link_sent_message,
     session_open_by_lookup,
     session_revoke,
 )
@@ -35,6 +36,7 @@ from shopdesk.access.web import (
     portal_sign_out,
 )
 from shopdesk.core.errors import DomainError
+from shopdesk.notifications.selectors import emails_for_order
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orderview.builder import order_page
@@ -116,7 +118,10 @@ def magic_request(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(
-        request, "web/portal/magic_request.html", {"form": form, "sent": sent, "error": error}, status=status
+        request,
+        "web/portal/magic_request.html",
+        {"form": form, "sent": sent, "error": error, "sent_message": magic_link_sent_message()},
+        status=status,
     )
 
 
@@ -223,7 +228,13 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 def emails(request: HttpRequest, number: str) -> HttpResponse:
     order = portal_order_or_404(request, number)
     return render(
-        request, "web/portal/emails.html", {"order": order, "diagnosis": emails_diagnose(order=order)}
+        request,
+        "web/portal/emails.html",
+        {
+            "order": order,
+            "diagnosis": emails_diagnose(order=order),
+            "emails": [e for e in emails_for_order(order) if e.template != "magic_link"],
+        },
     )
 
 

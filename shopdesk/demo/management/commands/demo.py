@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
@@ -14,6 +15,7 @@ from shopdesk.demo.listing import demo_order_lines
 from shopdesk.demo.loader import LoadSummary, load_demo_store
 from shopdesk.demo.situations import Situation
 from shopdesk.demo.store import demo_store_current, demo_store_delete, foreign_order_count
+from shopdesk.web.management.commands.serve import pending_migrations
 
 
 def parse_anchor(value: str | None) -> dt.datetime:
@@ -51,6 +53,15 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress bar and no summary.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if pending_migrations():
+            if options["list"] or options["situation"]:
+                raise CommandError(
+                    "The database is not set up yet: run `shopdesk migrate`, then `shopdesk demo`."
+                )
+            # A fresh database: set it up first, as `shopdesk serve` does.
+            if not options["quiet"]:
+                self.stdout.write("Applying database migrations…")
+            call_command("migrate", interactive=False, verbosity=0)
         if options["list"] or options["situation"]:
             self._list(options["situation"])
             return
