@@ -28,13 +28,13 @@ from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.core.text import CleanText
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
-from shopdesk.orders.services.emails import order_email_change_confirm
 from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.serialise import order_page_as_dict
 from shopdesk.selfservice.actions.addresses import AddressParams
 from shopdesk.selfservice.actions.cases import CaseParams
 from shopdesk.selfservice.actions.emails import EmailChangeParams, resend_action_for
 from shopdesk.selfservice.registry import ActionResult, OrderAction, action_get, actions_all, order_actions
+from shopdesk.selfservice.services.emails import order_email_change_confirm
 
 router = Router(tags=["customer actions"], auth=customer_bearer)
 

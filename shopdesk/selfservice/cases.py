@@ -21,10 +21,10 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import NotFound
-from shopdesk.orders.eligibility import OrderFacts
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.events import order_event_record
 from shopdesk.orders.models import Order
+from shopdesk.selfservice.eligibility import OrderFacts
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment
 
 # No 0/O, 1/I/L: a reference read out on the phone is never ambiguous.

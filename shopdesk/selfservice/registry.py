@@ -26,8 +26,8 @@ from shopdesk.core.errors import NotFound
 if TYPE_CHECKING:
     from shopdesk.core.actors import Actor
     from shopdesk.core.eligibility import Eligibility
-    from shopdesk.orders.eligibility import OrderFacts
     from shopdesk.orders.models import Order
+    from shopdesk.selfservice.eligibility import OrderFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def order_actions(
     (pass `facts` built from rows already fetched, as the order page does)."""
     from django.utils import timezone
 
-    from shopdesk.orders.eligibility import order_facts
+    from shopdesk.selfservice.eligibility import order_facts
 
     now = now or timezone.now()
     facts = facts or order_facts(order)

@@ -159,7 +159,7 @@ def test_no_article_promises_an_action_or_page_that_does_not_exist() -> None:
 def test_the_change_article_says_what_the_service_does_with_a_bigger_quantity() -> None:
     from shopdesk.core.actors import Actor
     from shopdesk.core.errors import DomainError
-    from shopdesk.orders.services.change import order_line_change
+    from shopdesk.selfservice.services.change import order_line_change
     from tests.situations import order_with_lines
 
     text = next(t for slug, _, t in _rendered_articles() if slug == "change-my-order")

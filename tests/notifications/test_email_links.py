@@ -39,7 +39,7 @@ def test_the_confirmation_shows_the_breakdown() -> None:
 def test_a_cancellation_email_writes_money_in_the_stores_language() -> None:
     from shopdesk.core.actors import Actor
     from shopdesk.notifications.models import OutboxMessage
-    from shopdesk.orders.services.cancel import order_cancel
+    from shopdesk.selfservice.services.cancel import order_cancel
 
     order = order_with_lines(2, locale="fr_FR")
     result = order_cancel(order=order, actor=Actor.customer(order.email))

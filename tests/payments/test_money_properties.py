@@ -22,8 +22,6 @@ from shopdesk.core.errors import DomainError
 from shopdesk.core.money import quantize
 from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.cancel import order_cancel
-from shopdesk.orders.services.change import order_line_change
 from shopdesk.payments.breakdown import (
     BreakdownRequest,
     Charge,
@@ -35,6 +33,8 @@ from shopdesk.payments.breakdown import (
 )
 from shopdesk.payments.enums import PaymentState, RefundLineKind
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.cancel import order_cancel
+from shopdesk.selfservice.services.change import order_line_change
 from tests import factories
 
 CUSTOMER = Actor.customer("shopper@example.com")

@@ -15,11 +15,11 @@ from shopdesk.access.models import MagicLink
 from shopdesk.access.services import magic_link_request
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
-from shopdesk.orders.eligibility import resend_email_eligibility
 from shopdesk.orders.models import EmailChangeRequest
-from shopdesk.orders.services.emails import order_email_change_request, order_email_resend
 from shopdesk.orderview.builder import order_page
 from shopdesk.policy.loader import DEFAULT_POLICY_FILE, reload_policy
+from shopdesk.selfservice.eligibility import resend_email_eligibility
+from shopdesk.selfservice.services.emails import order_email_change_request, order_email_resend
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.services.notices import shipment_notices_enqueue
 from tests.situations import order_with_lines, ship

@@ -22,9 +22,9 @@ from shopdesk.integration.schemas.payments import PaymentEventIn
 from shopdesk.integration.schemas.shipping import ShipmentIn
 from shopdesk.integration.sync import payment_event_record, shipment_upsert
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.cancel import CancelResult, order_cancel
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.cancel import CancelResult, order_cancel
 from shopdesk.shipping.models import Shipment
 from tests import factories
 from tests.orders.test_services_states import authorised_only, paid_order_of_shirt_and_scarf

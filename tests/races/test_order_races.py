@@ -14,9 +14,12 @@ import pytest
 from shopdesk.core.actors import Actor
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.addresses import order_billing_address_change, order_shipping_address_change
-from shopdesk.orders.services.cancel import order_cancel
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.addresses import (
+    order_billing_address_change,
+    order_shipping_address_change,
+)
+from shopdesk.selfservice.services.cancel import order_cancel
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
 from tests.races.conftest import postgres_only, race, server_errors
 

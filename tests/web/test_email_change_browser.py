@@ -9,7 +9,7 @@ import pytest
 from shopdesk.core.actors import Actor
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.emails import order_email_change_request
+from shopdesk.selfservice.services.emails import order_email_change_request
 from tests.situations import order_with_lines
 
 

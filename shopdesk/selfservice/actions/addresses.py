@@ -11,19 +11,19 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.address_validation import CleanAddress
-from shopdesk.orders.eligibility import (
+from shopdesk.orders.models import Order
+from shopdesk.selfservice.actions.params import StrictParams, params_parse
+from shopdesk.selfservice.eligibility import (
     OrderFacts,
     billing_address_change_eligibility,
     shipping_address_change_eligibility,
 )
-from shopdesk.orders.models import Order
-from shopdesk.orders.services.addresses import (
+from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
+from shopdesk.selfservice.services.addresses import (
     address_change_preview,
     order_billing_address_change,
     order_shipping_address_change,
 )
-from shopdesk.selfservice.actions.params import StrictParams, params_parse
-from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 
 
 class AddressParams(StrictParams):

@@ -10,11 +10,11 @@ from pydantic import Field
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.orders.eligibility import OrderFacts, cancel_eligibility, order_facts
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.cancel import cancel_preview, order_cancel
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
+from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
+from shopdesk.selfservice.services.cancel import cancel_preview, order_cancel
 
 PARTIAL = "partially_dispatched"
 

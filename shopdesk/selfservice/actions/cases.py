@@ -11,7 +11,6 @@ from pydantic import Field
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.orders.eligibility import OrderFacts
 from shopdesk.orders.models import Order
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.cases import (
@@ -21,6 +20,7 @@ from shopdesk.selfservice.cases import (
     case_offers,
     case_open,
 )
+from shopdesk.selfservice.eligibility import OrderFacts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 from shopdesk.shipping.models import CaseKind
 

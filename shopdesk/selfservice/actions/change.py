@@ -12,11 +12,11 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
-from shopdesk.orders.eligibility import OrderFacts, line_change_eligibility, order_facts
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.orders.services.change import line_change_preview, order_line_change, variant_options
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
+from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
+from shopdesk.selfservice.services.change import line_change_preview, order_line_change, variant_options
 
 _SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL"]
 

@@ -11,16 +11,16 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput
-from shopdesk.orders.eligibility import OrderFacts, email_change_eligibility, resend_email_eligibility
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.emails import (
+from shopdesk.policy import get_policy
+from shopdesk.selfservice.actions.params import StrictParams, params_parse
+from shopdesk.selfservice.eligibility import OrderFacts, email_change_eligibility, resend_email_eligibility
+from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, action_get, register
+from shopdesk.selfservice.services.emails import (
     email_normalise,
     order_email_change_request,
     order_email_resend,
 )
-from shopdesk.policy import get_policy
-from shopdesk.selfservice.actions.params import StrictParams, params_parse
-from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, action_get, register
 
 
 class NoParams(StrictParams):

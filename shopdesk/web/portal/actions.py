@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shopdesk.access.web import customer_required, portal_access, portal_order_or_404
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError, InvalidInput
-from shopdesk.orders.eligibility import order_facts
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.emails import order_email_change_confirm
 from shopdesk.selfservice.actions.addresses import AddressAction
 from shopdesk.selfservice.actions.cancel import CancelAction
 from shopdesk.selfservice.actions.change import ChangeItemsAction
 from shopdesk.selfservice.actions.emails import ChangeEmailAction
+from shopdesk.selfservice.eligibility import order_facts
 from shopdesk.selfservice.registry import ActionPreview, OrderAction, action_get, order_actions
+from shopdesk.selfservice.services.emails import order_email_change_confirm
 from shopdesk.web.portal.actions_forms import (
     AddressForm,
     EmailChangeForm,

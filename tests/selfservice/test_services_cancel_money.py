@@ -12,11 +12,11 @@ from shopdesk.core.errors import Conflict
 from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.cancel import cancel_preview, order_cancel
-from shopdesk.orders.services.change import order_line_change
 from shopdesk.payments.enums import PaymentState, RefundLineKind
 from shopdesk.payments.models import Payment, Refund
 from shopdesk.payments.services.refunds import authorisation_reduce
+from shopdesk.selfservice.services.cancel import cancel_preview, order_cancel
+from shopdesk.selfservice.services.change import order_line_change
 from tests import factories
 from tests.orders.test_services_states import (
     authorised_only,

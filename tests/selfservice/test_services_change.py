@@ -13,9 +13,9 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
-from shopdesk.orders.services.change import line_change_preview, order_line_change
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.change import line_change_preview, order_line_change
 from tests import factories
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
 

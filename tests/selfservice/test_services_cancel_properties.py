@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shopdesk.core.actors import Actor
-from shopdesk.orders.services.cancel import order_cancel
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.cancel import order_cancel
 from tests import factories
 
 CUSTOMER = Actor.customer("shopper@example.com")

@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
 from shopdesk.orders.models import Order
-from shopdesk.orders.services.cancel import order_cancel
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.shipping.models import Shipment, ShipmentLine
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
 

@@ -11,8 +11,8 @@ from shopdesk.helpcenter.content import load_content
 from shopdesk.helpcenter.rendering import render_source
 from shopdesk.orders.address_validation import address_clean
 from shopdesk.orders.models import Address
-from shopdesk.orders.services.addresses import order_shipping_address_change
 from shopdesk.policy import get_policy
+from shopdesk.selfservice.services.addresses import order_shipping_address_change
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,6 @@ from shopdesk.core.money import format_money
 from shopdesk.loyalty.selectors import points_earned_outstanding, points_returned_for_order
 from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_for_cancel
 from shopdesk.orders import events
-from shopdesk.orders.eligibility import OrderFacts, order_facts
 from shopdesk.orders.models import Order
 from shopdesk.payments.breakdown import (
     BreakdownLine,
@@ -36,6 +35,7 @@ from shopdesk.payments.services.refunds import (
     refund_create,
 )
 from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import OrderFacts, order_facts
 
 
 def _refund_days(method_code: str) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ from shopdesk.core.errors import InvalidInput, NotEligible
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Address
-from shopdesk.orders.services.addresses import (
+from shopdesk.selfservice.services.addresses import (
     address_change_preview,
     order_billing_address_change,
     order_shipping_address_change,

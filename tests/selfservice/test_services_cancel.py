@@ -11,9 +11,9 @@ from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
 from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
-from shopdesk.orders.services.cancel import cancel_preview, order_cancel
 from shopdesk.payments.enums import PaymentState, RefundLineKind
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.selfservice.services.cancel import cancel_preview, order_cancel
 from tests.orders.test_services_states import (
     authorised_only,
     awaiting_verification,

@@ -23,14 +23,14 @@ from shopdesk.orders.address_validation import (
     po_box_check,
     shipping_destination_eligibility,
 )
-from shopdesk.orders.eligibility import (
+from shopdesk.orders.models import Address, Order
+from shopdesk.orders.services.idempotency import order_lock
+from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import (
     billing_address_change_eligibility,
     order_facts,
     shipping_address_change_eligibility,
 )
-from shopdesk.orders.models import Address, Order
-from shopdesk.orders.services.idempotency import order_lock
-from shopdesk.policy import get_policy
 
 
 def _unchanged(current: Address, clean: CleanAddress) -> bool:

@@ -13,7 +13,7 @@ from shopdesk.core.errors import InvalidInput, NotEligible
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import EmailChangeRequest
-from shopdesk.orders.services.emails import (
+from shopdesk.selfservice.services.emails import (
     order_email_change_confirm,
     order_email_change_request,
     order_email_resend,

@@ -23,19 +23,19 @@ from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
 from shopdesk.core.money import format_money, quantize
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
-from shopdesk.orders.eligibility import OrderFacts, line_change_eligibility, order_facts
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
-from shopdesk.orders.services.refund_plan import (
+from shopdesk.payments.breakdown import Charge, LinePart
+from shopdesk.payments.breakdown_rows import line_part
+from shopdesk.payments.enums import RefundLineKind
+from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
+from shopdesk.selfservice.services.refund_plan import (
     RefundPlan,
     order_facts_locked,
     refund_plan,
     refund_plan_perform,
 )
-from shopdesk.payments.breakdown import Charge, LinePart
-from shopdesk.payments.breakdown_rows import line_part
-from shopdesk.payments.enums import RefundLineKind
-from shopdesk.policy import get_policy
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor
-from shopdesk.orders.eligibility import (
+from shopdesk.orders.events import order_email_resent
+from shopdesk.payments.enums import PaymentState
+from shopdesk.policy.loader import reload_policy
+from shopdesk.selfservice.eligibility import (
     billing_address_change_eligibility,
     cancel_eligibility,
     email_change_eligibility,
@@ -18,9 +21,6 @@ from shopdesk.orders.eligibility import (
     resend_email_eligibility,
     shipping_address_change_eligibility,
 )
-from shopdesk.orders.events import order_email_resent
-from shopdesk.payments.enums import PaymentState
-from shopdesk.policy.loader import reload_policy
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
 
 pytestmark = pytest.mark.django_db

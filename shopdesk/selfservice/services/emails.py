@@ -23,10 +23,10 @@ from shopdesk.core.errors import InvalidInput, NotEligible
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
-from shopdesk.orders.eligibility import email_change_eligibility, order_facts, resend_email_eligibility
 from shopdesk.orders.models import EmailChangeRequest, Order
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import email_change_eligibility, order_facts, resend_email_eligibility
 
 INVALID_LINK = "This link is not valid any more: it was already used, replaced by a newer one, or it expired."
 
