@@ -152,10 +152,15 @@ def _payment_message(payment: Payment) -> str:
 # --- events on an existing payment -------------------------------------------------------------
 def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor) -> Upserted:
     def write() -> Upserted:
-        payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
-        if payment is None:
+        # Lock order: the order row first, then the payment (as cancel and refunds do). Locking the
+        # payment first deadlocked against a cancel holding the order and waiting for the payment.
+        order_id = Payment.objects.filter(external_id=external_id).values_list("order_id", flat=True).first()
+        if order_id is None:
             raise PaymentNotFound(external_id)
-        order = Order.objects.get(pk=payment.order_id)
+        order = Order.objects.select_for_update().get(pk=order_id)
+        payment = Payment.objects.select_for_update().filter(external_id=external_id).order_by().first()
+        if payment is None or payment.order_id != order.pk:
+            raise PaymentNotFound(external_id)
         wanted = _event_effect(payment=payment, data=data)
         status = _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
         return Upserted(status=status, kind="payment", key=external_id, id=payment.pk)
