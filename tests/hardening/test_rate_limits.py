@@ -183,5 +183,13 @@ def test_parallel_failures_are_all_counted_in_redis() -> None:
         assert rate_limits.counts_in_cache()
         _hit_in_parallel(limit, "10.0.0.1")
         assert _counted(limit, "10.0.0.1") == 80
-        redis_cache.clear()
-        assert _counted(limit, "10.0.0.1") == 0
+        import redis
+
+        neighbour = redis.Redis.from_url(url)
+        neighbour.set("another-app:key", "kept", ex=60)
+        try:
+            redis_cache.clear()
+            assert _counted(limit, "10.0.0.1") == 0
+            assert neighbour.get("another-app:key") == b"kept"  # clear() took only our prefix
+        finally:
+            neighbour.delete("another-app:key")

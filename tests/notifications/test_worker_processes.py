@@ -31,7 +31,7 @@ from shopdesk.notifications.services import email_enqueue
 from tests.notifications.conftest import _free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("outbox-processes")]
-LEASE_SECONDS = "2"
+LEASE_SECONDS = "4"  # far above one send, far below a whole batch of sends
 
 
 @dataclass
@@ -54,7 +54,7 @@ class SlowHandler:
 def slow_smtp() -> Iterator[tuple[SlowHandler, int]]:
     from aiosmtpd.controller import Controller
 
-    handler = SlowHandler(delay=0.15)
+    handler = SlowHandler(delay=0.2)
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -126,7 +126,7 @@ def test_three_workers_and_a_slow_mail_server_send_each_email_once(
     slow_smtp: tuple[SlowHandler, int], tmp_path: Path
 ) -> None:
     handler, port = slow_smtp
-    messages = _queue(30)  # 30 × 0.15 s: more than two leases of sending
+    messages = _queue(40)  # 40 × 0.2 s: two leases of sending, were it one batch
     workers = _start_workers(3, port, tmp_path)
     try:
         _wait_until(_all_sent)

@@ -12,19 +12,30 @@ from itertools import pairwise
 import pytest
 
 from shopdesk.core.actors import Actor
+from shopdesk.integration.schemas.orders import OrderIn
+from shopdesk.integration.schemas.payments import PaymentEventIn
+from shopdesk.integration.sync import order_upsert, payment_event_record
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order
+from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment, Refund
 from shopdesk.selfservice.services.addresses import (
     order_billing_address_change,
     order_shipping_address_change,
 )
 from shopdesk.selfservice.services.cancel import order_cancel
+from tests.integration import fixtures
+from tests.integration.payloads import StoreClient, order_payload
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
 from tests.races.conftest import postgres_only, race, server_errors
 
+store = fixtures.store
+store_with_product = fixtures.store_with_product
+store_with_order = fixtures.store_with_order
+
 pytestmark = [pytest.mark.postgres, postgres_only, pytest.mark.django_db(transaction=True)]
 CUSTOMER = Actor.customer("shopper@example.com")
+STORE = Actor.integration("test-store")
 
 
 def _address(number: int) -> dict[str, str]:
@@ -112,4 +123,52 @@ def test_a_line_cancel_racing_a_whole_cancel_refunds_each_unit_once():
     assert order.is_cancelled
     payment = Payment.objects.get(order=order)
     assert payment.amount_refunded == payment.amount_captured
+    assert_money_holds(order)
+
+
+def test_a_capture_racing_a_cancel_keeps_refunded_within_captured():
+    for attempt in range(4):
+        order = paid_order_of_shirt_and_scarf()
+        payment = Payment.objects.get(order=order)
+        external_id = f"pay-race-{attempt}"
+        Payment.objects.filter(pk=payment.pk).update(
+            external_id=external_id, state=PaymentState.AUTHORISED, amount_captured=0
+        )
+        capture = PaymentEventIn(kind="captured", amount=order.total)
+        results = race(
+            [
+                lambda order=order: order_cancel(order=order, actor=CUSTOMER),
+                lambda external_id=external_id, capture=capture: payment_event_record(
+                    external_id=external_id, data=capture, actor=STORE
+                ),
+            ]
+        )
+        assert server_errors(results) == []
+        order.refresh_from_db()
+        assert order.is_cancelled
+        assert order.events.filter(kind=OrderEventKind.CANCELLED).count() == 1
+        assert_money_holds(order)
+
+
+def test_store_upserts_racing_customer_actions_on_one_order(store_with_order: StoreClient):
+    order = Order.objects.get(number="KW00000001")
+    payload = order_payload()
+
+    def upsert() -> object:
+        return order_upsert(number=order.number, data=OrderIn.model_validate(payload), actor=STORE)
+
+    results = race(
+        [
+            upsert,
+            lambda: order_shipping_address_change(order=order, actor=CUSTOMER, address=_address(3)),
+            upsert,
+            lambda: order_cancel(order=order, actor=CUSTOMER),
+            upsert,
+        ]
+    )
+    assert server_errors(results) == []
+    order.refresh_from_db()
+    changes = order.events.filter(kind=OrderEventKind.SHIPPING_ADDRESS_CHANGED).count()
+    assert changes == (0 if isinstance(results[1], Exception) else 1)
+    assert order.events.filter(kind=OrderEventKind.CANCELLED).count() == (1 if order.is_cancelled else 0)
     assert_money_holds(order)

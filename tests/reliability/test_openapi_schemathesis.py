@@ -8,6 +8,7 @@ The module runs in one xdist worker (group "schemathesis") so it never competes 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,7 +31,7 @@ from shopdesk.api.api import api
 from shopdesk.api.auth import token_create
 from tests import factories
 
-EXAMPLES = 25
+EXAMPLES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 10}  # 25 requests per operation
 # No server error, a documented status, the documented content type and body schema. (Whether every
 # schema-valid request is accepted is not checked: business rules such as "a country we ship to" or
 # "an order number of this store" are not all expressible in the schema.)
@@ -48,15 +49,20 @@ def _operations() -> list[str]:
     )
 
 
-@pytest.fixture
-def api_schema(db: None) -> Iterator[Any]:
+@functools.cache
+def _loaded_schema() -> Any:
     from django.core.wsgi import get_wsgi_application
 
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def api_schema(db: None) -> Iterator[Any]:
     # As Django's test client does: the test's transaction must outlive each request.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        yield _loaded_schema()
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
@@ -71,18 +77,26 @@ def tokens(db: None) -> dict[str, str]:
     return {"customer": customer.token, "store": token_create(name="fuzz").secret}
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("label", _operations())
 def test_every_operation_answers_within_its_documented_contract(
-    api_schema: Any, tokens: dict[str, str], label: str, mode: GenerationMode
+    api_schema: Any, tokens: dict[str, str], label: str
 ) -> None:
     operation = api_schema.find_operation_by_label(label)
     assert operation is not None, label
     token = tokens["store"] if " /api/v1/store" in label else tokens["customer"]
     failures: list[str] = []
+    sent = [0]
+    for mode, examples in EXAMPLES.items():
+        _fuzz(operation, mode, examples, token, failures, sent)
+    print(f"schemathesis {label}: {sent[0]} requests, {len(failures)} failures")
+    assert failures == [], "\n\n".join(failures[:5])
 
+
+def _fuzz(
+    operation: Any, mode: GenerationMode, examples: int, token: str, failures: list[str], sent: list[int]
+) -> None:
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         derandomize=True,
         database=None,
@@ -92,6 +106,7 @@ def test_every_operation_answers_within_its_documented_contract(
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+        sent[0] += 1
         try:
             case.call_and_validate(checks=CHECKS)
         except (Exception, BaseExceptionGroup) as failure:  # collect them all, then report once
@@ -100,7 +115,6 @@ def test_every_operation_answers_within_its_documented_contract(
     try:
         run()
     except Unsatisfiable:
-        if mode is GenerationMode.NEGATIVE:
-            pytest.skip("no invalid request can be built for this operation")
-        raise
-    assert failures == [], "\n\n".join(failures[:5])
+        if mode is GenerationMode.POSITIVE:
+            raise
+        # Some operations take nothing that can be made invalid (no parameters, no body).
