@@ -195,3 +195,18 @@ def test_a_quantity_cut_gives_back_the_points_it_takes_off_the_refund():
     assert result.data["refund_amount"] == "36.90"
     revoked = PointsEntry.objects.get(order=order, kind=PointsEntryKind.REVOKED)
     assert revoked.points == -int(123 * Decimal("49.00") / Decimal("128.00"))
+
+
+def test_a_hold_beside_a_captured_payment_is_worded_without_nothing_was_charged():
+    order = paid_with_store_credit_and_card()
+    authorised_only_card = Payment.objects.get(order=order, method="card")
+    Payment.objects.filter(pk=authorised_only_card.pk).update(
+        state=PaymentState.AUTHORISED, amount_captured=Decimal(0)
+    )
+
+    result = order_cancel(order=order, actor=CUSTOMER)
+
+    assert "The hold on your Visa ending 4242 is released." in result.message
+    assert "$50.00 goes back to your store credit straight away." in result.message
+    assert "Nothing was charged" not in result.message
+    assert Payment.objects.get(pk=authorised_only_card.pk).state == PaymentState.VOIDED

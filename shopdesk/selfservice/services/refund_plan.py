@@ -78,6 +78,8 @@ class RefundPlan:
     def sentence(self, *, locale: str = "en_US") -> str:
         points = f" {self.points} points come back to your account." if self.points else ""
         parts = []
+        # "Nothing was charged yet" is only true when the hold is the order's one payment that moves.
+        uncharged = "Nothing was charged yet: t" if len(self.breakdown.shares) == 1 else "T"
         for share in self.breakdown.shares:
             amount = format_money(share.amount, self.currency, locale)
             if share.outcome == PaymentOutcome.REFUND:
@@ -87,11 +89,9 @@ class RefundPlan:
                     days = " straight away" if high == 0 else f" within {low}–{high} business days"
                 parts.append(f"{amount} goes back to your {share.label}{days}.")
             elif share.outcome == PaymentOutcome.VOID:
-                parts.append(f"Nothing was charged yet: the hold on your {share.label} is released.")
+                parts.append(f"{uncharged}he hold on your {share.label} is released.")
             else:
-                parts.append(
-                    f"Nothing was charged yet: the hold on your {share.label} goes down by {amount}."
-                )
+                parts.append(f"{uncharged}he hold on your {share.label} goes down by {amount}.")
         if not parts:
             parts.append(
                 "There is no money to refund."
