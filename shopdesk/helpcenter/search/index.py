@@ -20,6 +20,11 @@ K1 = 1.2
 EXACT_QUESTION_BONUS = 100.0  # the customer typed the question as it is written: it comes first
 SYNONYM_WEIGHT = 0.5
 SEMANTIC_CANDIDATES = 50
+# Results scoring below this fraction of the best result's score are cut: a two-word query such as
+# "cancel order" shares a word with most articles, and the tail past the real answers is noise.
+# Relative (not absolute) because BM25 scores grow with the number of query words. The exact-question
+# bonus is left out of the comparison, so a typed seed question doesn't hide its close neighbours.
+RELATIVE_CUTOFF = 0.3
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,8 @@ class SearchIndex:
                 add(synonym, SYNONYM_WEIGHT)
         return weights
 
-    def search(self, query: str, *, limit: int = 10) -> list[Hit]:
+    def search(self, query: str, *, limit: int = 10, cutoff: float = RELATIVE_CUTOFF) -> list[Hit]:
+        """The best ``limit`` articles for the query, best first, without the tail below ``cutoff``."""
         weights = self.query_weights(query)
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, int] = defaultdict(int)
@@ -177,14 +183,17 @@ class SearchIndex:
         needed = max(len(full_terms), 1)
         for position in scores:
             scores[position] *= 0.5 + 0.5 * covered[position] / needed
-        for position in self._exact.get(_phrase(query), ()):
-            scores[position] += EXACT_QUESTION_BONUS
+        exact = self._exact.get(_phrase(query), set())
         if self.semantic is not None:
-            ranked = self._blend_semantic(
-                query, sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-            )[:limit]
+            ranked = self._blend_semantic(query, sorted(scores.items(), key=lambda item: (-item[1], item[0])))
         else:
-            ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = _cut_tail([(p, s) for p, s in ranked if s > 0], cutoff)
+        if exact:
+            bonus = [(p, s + EXACT_QUESTION_BONUS) for p, s in ranked if p in exact]
+            missing = [(p, EXACT_QUESTION_BONUS) for p in sorted(exact) if p not in dict(ranked)]
+            ranked = bonus + missing + [(p, s) for p, s in ranked if p not in exact]
+        ranked = heapq.nsmallest(limit, ranked, key=lambda item: (-item[1], item[0]))
         return [
             Hit(
                 document=self.documents[p],
@@ -209,6 +218,14 @@ class SearchIndex:
 
     def terms_for_highlight(self, query: str) -> set[str]:
         return set(self.query_weights(query))
+
+
+def _cut_tail(ranked: list[tuple[int, float]], cutoff: float) -> list[tuple[int, float]]:
+    """``ranked`` (best first) without the results scoring under ``cutoff`` × the best score."""
+    if not ranked or cutoff <= 0:
+        return ranked
+    floor = ranked[0][1] * cutoff
+    return [(p, s) for p, s in ranked if s >= floor]
 
 
 def rank_documents(documents: Sequence[IndexedDocument], query: str, limit: int = 10) -> list[Hit]:

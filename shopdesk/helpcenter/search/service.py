@@ -25,6 +25,9 @@ from shopdesk.policy import get_policy
 
 SNIPPET_WORDS = 28
 MAX_HITS = 100  # past this rank, results are noise for a help center of a few hundred articles
+# A pasted question (or a whole email) is cut to this many characters, at a word boundary: the
+# question is nearly always in its first sentences, and longer queries only cost time.
+MAX_QUERY_CHARS = 300
 _lock = threading.Lock()
 _current: tuple[tuple[object, ...], SearchIndex] | None = None
 
@@ -109,9 +112,18 @@ def make_snippet(text: str, matched_terms: set[str], words: int = SNIPPET_WORDS)
     return prefix + plain + suffix, mark_safe(prefix + marked + suffix)  # noqa: S308 - every token escaped
 
 
+def cut_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """The query with its whitespace collapsed, cut to ``max_chars`` at a word boundary."""
+    query = " ".join(query.split())
+    if len(query) <= max_chars:
+        return query
+    cut = query[: max_chars + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else query[:max_chars]
+
+
 def search_articles(query: str, *, limit: int = 10, offset: int = 0) -> tuple[list[SearchResult], int]:
-    """One page of ranked published articles for a query, and how many matched in all."""
-    hits = current_index().search(query, limit=MAX_HITS)
+    """One page of ranked published articles for a query (cut to MAX_QUERY_CHARS), and how many matched."""
+    hits = current_index().search(cut_query(query), limit=MAX_HITS)
     page = hits[offset : offset + limit]
     articles = Article.objects.select_related("category").in_bulk([h.document.id for h in page])
     results = []
