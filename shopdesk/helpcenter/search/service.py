@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from shopdesk.helpcenter.models import Article
 from shopdesk.helpcenter.rendering import render_article
 from shopdesk.helpcenter.search.index import IndexedDocument, SearchIndex
+from shopdesk.helpcenter.search.scorers import SemanticScorer
 from shopdesk.helpcenter.search.text import normalise, stem
 from shopdesk.helpcenter.templating import policy_context
 from shopdesk.policy import get_policy
@@ -30,6 +31,23 @@ MAX_HITS = 100  # past this rank, results are noise for a help center of a few h
 MAX_QUERY_CHARS = 300
 _lock = threading.Lock()
 _current: tuple[tuple[object, ...], SearchIndex] | None = None
+_semantic: SemanticScorer | None = None
+
+
+def set_semantic_scorer(scorer: SemanticScorer | None) -> None:
+    """Install (or remove, with None) the scorer blended with lexical ranking; the index is rebuilt.
+
+    The help center cannot import the layers above it, so a higher layer (the assistant, which owns
+    the sentence encoder) installs one at start-up.
+    """
+    global _semantic, _current
+    with _lock:
+        _semantic = scorer
+        _current = None
+
+
+def semantic_scorer() -> SemanticScorer | None:
+    return _semantic
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,7 @@ def build_index() -> SearchIndex:
         )
         for a in articles
     ]
-    return SearchIndex(documents)
+    return SearchIndex(documents, semantic=_semantic)
 
 
 def current_index() -> SearchIndex:
