@@ -30,9 +30,10 @@ logger = logging.getLogger(__name__)
 CODE_VERSION = "7"
 REGULARISATION_C = 8.0
 # Below this calibrated confidence the top intent is not trusted and the answer is out_of_scope.
-# Tuned with `shopdesk nlu eval --sweep` on the dev sets (CLINC OOS recall vs. our own held-out
-# false rejects); see docs/nlu.md.
-OOS_THRESHOLD = 0.35
+# Chosen by `shopdesk nlu eval --cv 5 --sweep` on our own written examples (the best mean of in-scope
+# accuracy and out-of-scope recall out of fold: 0.898 / 0.963 at 0.40, against 0.901 / 0.959 at 0.35),
+# never on the external dev sets; see docs/nlu.md.
+OOS_THRESHOLD = 0.40
 TEMPERATURES = np.linspace(0.25, 4.0, 61)
 
 
@@ -71,7 +72,8 @@ class IntentModel:
             weights=arrays["weights"],
             intercept=arrays["intercept"],
             temperature=float(arrays["temperature"]),
-            threshold=float(arrays["threshold"]),
+            # The threshold is a decision about the model, not part of it: changing it needs no retraining.
+            threshold=OOS_THRESHOLD,
         )
 
 

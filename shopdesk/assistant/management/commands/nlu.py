@@ -18,15 +18,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from shopdesk.assistant.nlu import classifier, crossval, evaluation
 from shopdesk.assistant.nlu.encoder import get_encoder
-from shopdesk.assistant.nlu.examples import OUT_OF_SCOPE_FAMILY, load_examples
+from shopdesk.assistant.nlu.examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, load_examples
 from shopdesk.assistant.nlu.pipeline import (
+    as_text,
     classification_text,
+    clean,
     decide_intent,
     get_model,
+    is_understandable,
     reload_model,
     understand_many,
 )
@@ -94,12 +98,15 @@ class Command(BaseCommand):
             except evaluation.DatasetError as exc:
                 raise CommandError(str(exc)) from exc
             started = time.perf_counter()
-            predictions = [u.intent for u in understand_many([line.text for line in lines])]
-            report = evaluation.score(lines, predictions)
+            model = get_model()
+            probabilities = _probabilities(model, [line.text for line in lines])
+            report = evaluation.score(
+                lines, [decide_intent(model, row, model.threshold) for row in probabilities]
+            )
             self.stdout.write(evaluation.format_report(str(path), report))
             self.stdout.write(f"({len(lines) / (time.perf_counter() - started):.0f} messages/s)\n")
             if sweep:
-                self._sweep(lines, get_model())
+                self._sweep(lines, model, probabilities)
         if own:
             self._eval_own(sweep)
         if folds:
@@ -143,8 +150,14 @@ class Command(BaseCommand):
         if sweep:
             self._sweep(lines, model)
 
-    def _sweep(self, lines: list[evaluation.LabelledLine], model: classifier.IntentModel) -> None:
-        probabilities = model.probabilities([classification_text(line.text) for line in lines])
+    def _sweep(
+        self,
+        lines: list[evaluation.LabelledLine],
+        model: classifier.IntentModel,
+        probabilities: np.ndarray | None = None,
+    ) -> None:
+        if probabilities is None:
+            probabilities = _probabilities(model, [line.text for line in lines])
         self.stdout.write("threshold  in-scope-acc  oos-recall  false-reject")
         for threshold, report in evaluation.threshold_sweep(
             lines, probabilities, model, decide_intent, SWEEP
@@ -164,6 +177,18 @@ class Command(BaseCommand):
             f"trained {len(model.classes)} intents on {'85% of ' if holdout else ''}{len(load_examples())} examples "
             f"in {time.perf_counter() - started:.1f}s (temperature {model.temperature:.2f}, threshold {model.threshold:.2f})"
         )
+
+
+def _probabilities(model: classifier.IntentModel, messages: list[str]) -> np.ndarray:
+    """Class probabilities as ``understand`` computes them; unreadable text is certain out of scope."""
+    texts = [clean(as_text(m)) for m in messages]
+    probabilities = model.probabilities([classification_text(t) for t in texts])
+    out_of_scope = model.classes.index(OUT_OF_SCOPE)
+    for row, text in enumerate(texts):
+        if not is_understandable(text):
+            probabilities[row] = 0.0
+            probabilities[row, out_of_scope] = 1.0
+    return probabilities
 
 
 def _accept(intent: str) -> frozenset[str]:
