@@ -2,6 +2,7 @@
 
     python bench/bench_nlu.py                 all backends, model from the cache (trained if absent)
     python bench/bench_nlu.py --backends onnx --train
+    python bench/bench_nlu.py --interleaved    fp32 against int8 in one process, turn about
 
 Each backend is measured in a fresh process so memory and cold start are honest. Prints a table.
 Targets (docs/nlu.md): p50 <= 15 ms, p99 <= 30 ms, batch of 64 >= 200 msg/s, RSS <= 400 MB,
@@ -87,6 +88,42 @@ def worker(backend: str) -> None:
     )
 
 
+def interleaved(backends: list[str], rounds: int = 20) -> None:
+    """Classify the same messages with each backend's model in turn, in one process.
+
+    On a shared machine the neighbours' load moves every figure by a factor of several from one
+    minute to the next; timing the backends turn about, message by message, gives both the same load.
+    CPU time (process_time: onnxruntime works in its own threads too) is shown beside wall time:
+    it is what load changes least.
+    """
+    from shopdesk.assistant.nlu.classifier import load_or_train
+    from shopdesk.assistant.nlu.encoder import get_encoder
+    from shopdesk.assistant.nlu.pipeline import classification_text
+
+    models = {b: load_or_train(get_encoder(b)) for b in backends}
+    wall: dict[str, list[float]] = {b: [] for b in backends}
+    cpu: dict[str, list[float]] = {b: [] for b in backends}
+    texts = [classification_text(m) for m in MESSAGES]
+    for text in texts * 2:  # warm-up
+        for model in models.values():
+            model.probabilities([text])
+    for _ in range(rounds):
+        for text in texts:
+            for backend, model in models.items():
+                c0, t0 = time.process_time(), time.perf_counter()
+                model.probabilities([text])
+                wall[backend].append((time.perf_counter() - t0) * 1000)
+                cpu[backend].append((time.process_time() - c0) * 1000)
+    print(f"interleaved, {rounds} rounds of {len(texts)} messages, load average {os.getloadavg()[0]:.1f}:")
+    print(f"{'backend':<10} {'wall p50':>9} {'wall p99':>9} {'cpu p50':>9} {'cpu p99':>9}")
+    for backend in backends:
+        w, c = sorted(wall[backend]), sorted(cpu[backend])
+        print(
+            f"{backend:<10} {statistics.median(w):>7.2f}ms {w[int(len(w) * 0.99) - 1]:>7.2f}ms "
+            f"{statistics.median(c):>7.2f}ms {c[int(len(c) * 0.99) - 1]:>7.2f}ms"
+        )
+
+
 def measure_training() -> float:
     """Seconds to train from scratch (fresh cache dir, ONNX graph built beforehand so only training counts)."""
     with tempfile.TemporaryDirectory() as cache:
@@ -132,9 +169,16 @@ def main() -> None:
     parser.add_argument("--backends", default="onnx,onnx-int8,numpy")
     parser.add_argument("--train", action="store_true", help="also time a training run from scratch")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--interleaved", action="store_true", help="time the backends turn about in one process only"
+    )
     args = parser.parse_args()
     if args.worker:
         worker(args.worker)
+        return
+    if args.interleaved:
+        sys.path.insert(0, str(ROOT))
+        interleaved([b for b in args.backends.split(",") if b != "numpy"])
         return
 
     # Make sure each backend's model and graph are cached, so cold starts measure loading, not building

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,25 @@ def _fresh_cache() -> None:
 
     cache.clear()
     order_view_forget()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """SHOPDESK_CACHE_DIR for the whole session.
+
+    Kept beside pytest's numbered temp dirs (not inside one) so xdist workers and later sessions
+    share it: the model is keyed by content hash, so a cached one is always the right one.
+    An already-set SHOPDESK_CACHE_DIR (CI restoring a cache) wins.
+    """
+    from shopdesk.assistant.nlu.cache import CACHE_ENV
+
+    previous = os.environ.get(CACHE_ENV)
+    path = Path(previous) if previous else tmp_path_factory.getbasetemp().parent / "shopdesk-nlu-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ[CACHE_ENV] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
 
 
 @pytest.fixture

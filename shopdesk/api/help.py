@@ -12,10 +12,13 @@ from shopdesk.core.errors import InvalidInput
 from shopdesk.helpcenter import selectors
 from shopdesk.helpcenter.rendering import render_article
 from shopdesk.helpcenter.search import search_articles
+from shopdesk.helpcenter.search.service import cut_query
 
 router = Router(tags=["help"])
 
-MAX_QUERY_LENGTH = 200
+# Long pasted questions are accepted and cut by the search itself (MAX_QUERY_CHARS); this bound only
+# refuses what cannot be a question (a 422 past it).
+MAX_QUERY_LENGTH = 4000
 
 
 class SearchParams(Schema):
@@ -70,7 +73,7 @@ def _link(article: object) -> ArticleLink:
 
 @router.get("/search", response=SearchOut, summary="Search the help center")
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
-    query = " ".join(params.q.split())
+    query = cut_query(params.q)
     if not query:
         raise InvalidInput("Type a few words to search for.", code="empty_query")
     results, total = search_articles(query, limit=params.limit)

@@ -8,3 +8,9 @@ class AssistantConfig(AppConfig):
     label = "assistant"
     verbose_name = "Assistant"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The help-center search ranks with the assistant's sentence encoder too (loaded lazily).
+        from shopdesk.assistant.nlu.help_search import install_help_search
+
+        install_help_search()

@@ -24,6 +24,13 @@ def run(*args: str, stdin: bytes = b"") -> str:
     return out.getvalue()
 
 
+def test_predict_survives_a_tracking_number_with_a_letter_check_digit(intent_model: IntentModel) -> None:
+    lines = [b"1Z3DRCJV132819482O ends with a letter O", b"where is my order KW10023456?"]
+    output = run("predict", stdin=b"\n".join(lines) + b"\n").splitlines()
+    assert len(output) == 2
+    assert json.loads(output[1])["intent"] == "track_order"
+
+
 def test_predict_prints_one_json_object_per_input_line(intent_model: IntentModel) -> None:
     lines = [b"where is my order KW10023456?", b"", b"\xff\xfe not utf-8", "merci 😀".encode()]
     output = run("predict", "--now", "2025-06-11", stdin=b"\n".join(lines) + b"\n").splitlines()

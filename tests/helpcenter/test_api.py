@@ -28,7 +28,7 @@ def test_search_returns_ranked_articles_with_snippets() -> None:
     [
         {"q": ""},
         {"q": "   "},
-        {"q": "x" * 201},
+        {"q": "x" * 4001},
         {},
         {"q": "returns", "limit": 0},
         {"q": "returns", "limit": 51},

@@ -3,11 +3,30 @@
 >>> from shopdesk.assistant.nlu import understand
 >>> understand("where is my order KW10023456?").intent
 'track_order'
+
+The names below are imported on first use, so importing the package (as Django does at start-up, to
+install the help-center scorer) doesn't load scikit-learn, onnx and the encoder.
 """
 
-from .entities import Entity, extract_entities
-from .pipeline import Alternative, Understanding, get_model, reload_model, understand, understand_many
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .entities import Entity, extract_entities
+    from .pipeline import Alternative, Understanding, get_model, reload_model, understand, understand_many
+
+_EXPORTS = {
+    "Alternative": ".pipeline",
+    "Entity": ".entities",
+    "Understanding": ".pipeline",
+    "extract_entities": ".entities",
+    "get_model": ".pipeline",
+    "reload_model": ".pipeline",
+    "understand": ".pipeline",
+    "understand_many": ".pipeline",
+}
 __all__ = [
     "Alternative",
     "Entity",
@@ -18,3 +37,9 @@ __all__ = [
     "understand",
     "understand_many",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -17,7 +17,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from .augment import augmented
 from .cache import cache_dir, write_atomically
+from .embedding_cache import embed
 from .encoder import SentenceEncoder
 from .examples import OUT_OF_SCOPE, Example, examples_digest, load_examples
 from .features import FeatureBuilder
@@ -25,12 +27,13 @@ from .features import FeatureBuilder
 logger = logging.getLogger(__name__)
 
 # Bump whenever features or training change in a way that makes cached models stale.
-CODE_VERSION = "5"
+CODE_VERSION = "7"
 REGULARISATION_C = 8.0
 # Below this calibrated confidence the top intent is not trusted and the answer is out_of_scope.
-# Tuned with `shopdesk nlu eval --sweep` on the dev sets (CLINC OOS recall vs. our own held-out
-# false rejects); see docs/nlu.md.
-OOS_THRESHOLD = 0.35
+# Chosen by `shopdesk nlu eval --cv 5 --sweep` on our own written examples (the best mean of in-scope
+# accuracy and out-of-scope recall out of fold: 0.898 / 0.963 at 0.40, against 0.901 / 0.959 at 0.35),
+# never on the external dev sets; see docs/nlu.md.
+OOS_THRESHOLD = 0.40
 TEMPERATURES = np.linspace(0.25, 4.0, 61)
 
 
@@ -69,7 +72,8 @@ class IntentModel:
             weights=arrays["weights"],
             intercept=arrays["intercept"],
             temperature=float(arrays["temperature"]),
-            threshold=float(arrays["threshold"]),
+            # The threshold is a decision about the model, not part of it: changing it needs no retraining.
+            threshold=OOS_THRESHOLD,
         )
 
 
@@ -85,13 +89,15 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def train(examples: list[Example], encoder: SentenceEncoder) -> IntentModel:
-    """Fit features and classifier on ``examples``; calibrate on held-out predictions."""
+    """Fit features and classifier on ``examples`` and their noisy copies; calibrate on held-out predictions."""
     started = time.perf_counter()
+    vocabulary = [e.text for e in examples]
+    examples = examples + augmented(examples)
     texts = [e.text for e in examples]
     labels = np.array([e.intent for e in examples])
-    embeddings = encoder.encode(texts)
     features = FeatureBuilder(encoder)
-    features.fit(texts)
+    features.fit(texts, vocabulary)
+    embeddings = embed(encoder, [features.prepare(t) for t in texts])
     matrix = features.transform(texts, embeddings)
     classes = sorted({str(label) for label in labels})
     index = {c: i for i, c in enumerate(classes)}

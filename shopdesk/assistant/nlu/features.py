@@ -1,5 +1,6 @@
 """Turn messages into one feature row: the MiniLM sentence embedding beside sparse word and
-character n-gram TF-IDF features.
+character n-gram TF-IDF features, after a pass that writes out chat shorthand ("u", "pls") and
+corrects misspellings against the training vocabulary (``spelling``).
 
 The embedding carries meaning ("my parcel never came" ~ "package not received"); the n-grams carry
 the exact words that separate close intents ("billing" vs "shipping" address) and survive typos.
@@ -16,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .encoder import SentenceEncoder
+from .spelling import Speller, wordpiece_words
 
 # Relative weights of the three blocks (each block is L2-normalised to length 1 first).
 EMBEDDING_WEIGHT = 1.0
@@ -41,6 +43,67 @@ _CHAR_PARAMS = {
     "max_features": 60000,
 }
 _NUMBERS = re.compile(r"\d")
+# Chat shorthand that the encoder's vocabulary reads as something else ("u" is a letter, "r" too).
+SHORTHAND = {
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "ure": "you're",
+    "pls": "please",
+    "plz": "please",
+    "pl": "please",
+    "thx": "thanks",
+    "ty": "thank you",
+    "wat": "what",
+    "wut": "what",
+    "cuz": "because",
+    "bc": "because",
+    "coz": "because",
+    "dont": "don't",
+    "cant": "can't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "havent": "haven't",
+    "isnt": "isn't",
+    "im": "I'm",
+    "ive": "I've",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "have to",
+    "hv": "have",
+    "abt": "about",
+    "msg": "message",
+    "info": "information",
+    "asap": "as soon as possible",
+    "n": "and",
+    "b4": "before",
+    "2day": "today",
+    "tmrw": "tomorrow",
+    "rcvd": "received",
+    "recd": "received",
+    "addr": "address",
+    "pkg": "package",
+    "qty": "quantity",
+    "acc": "account",
+    "amt": "amount",
+    "pymt": "payment",
+    "pmt": "payment",
+}
+_SHORTHAND_WORD = re.compile(
+    r"(?<![\w'])(" + "|".join(sorted(SHORTHAND, key=len, reverse=True)) + r")(?![\w'])", re.IGNORECASE
+)
+
+
+# The postal code has a name per country; "pin code" (India) is not a PIN and "zip" is not a file.
+_POSTCODE = re.compile(r"\b(?:pin|zip|postal|post)[ -]?codes?\b|\bpincodes?\b|\bzipcodes?\b", re.IGNORECASE)
+
+
+def expand_shorthand(text: str) -> str:
+    """ "u r useless" → "you are useless"; lower-case shorthand only (an "N" or "R" may be a size or a grade).
+    Every name of the postal code becomes "postcode"."""
+    text = _POSTCODE.sub("postcode", text)
+    return _SHORTHAND_WORD.sub(lambda m: SHORTHAND[m.group()] if m.group().islower() else m.group(), text)
 
 
 def normalise_for_ngrams(text: str) -> str:
@@ -53,14 +116,27 @@ class FeatureBuilder:
         self.encoder = encoder
         self.word = TfidfVectorizer(**_WORD_PARAMS)
         self.char = TfidfVectorizer(**_CHAR_PARAMS)
+        self.speller = Speller({}, ())
 
-    def fit(self, texts: Sequence[str]) -> None:
-        folded = [normalise_for_ngrams(t) for t in texts]
+    def fit(self, texts: Sequence[str], vocabulary: Sequence[str] | None = None) -> None:
+        """Learn the spelling vocabulary (from ``vocabulary``, default ``texts``: noisy copies of
+        examples must not teach it their typos), then the n-gram vocabularies of the prepared texts."""
+        vocabulary = texts if vocabulary is None else vocabulary
+        self.speller = Speller.from_texts([expand_shorthand(t) for t in vocabulary], self._known_words())
+        folded = [normalise_for_ngrams(self.prepare(t)) for t in texts]
         self.word.fit(folded)
         self.char.fit(folded)
 
+    def _known_words(self) -> frozenset[str]:
+        return wordpiece_words(self.encoder.tokenizer.get_vocab())
+
+    def prepare(self, text: str) -> str:
+        """The text the features are computed on: shorthand written out, misspellings corrected."""
+        return self.speller.correct(expand_shorthand(text))
+
     def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> sp.csr_matrix:
-        """Feature rows for ``texts``; pass ``embeddings`` when they are already computed."""
+        """Feature rows for ``texts``; ``embeddings``, when given, must be those of ``prepare(text)``."""
+        texts = [self.prepare(t) for t in texts]
         if embeddings is None:
             embeddings = self.encoder.encode(texts)
         folded = [normalise_for_ngrams(t) for t in texts]
@@ -81,6 +157,7 @@ class FeatureBuilder:
                 json.dumps({k: int(v) for k, v in self.char.vocabulary_.items()}, ensure_ascii=False)
             ),
             "char_idf": self.char.idf_.astype(np.float32),
+            "speller_counts": np.array(self.speller.to_json()),
         }
 
     @classmethod
@@ -89,4 +166,5 @@ class FeatureBuilder:
         for name, vectorizer in (("word", builder.word), ("char", builder.char)):
             vectorizer.vocabulary_ = json.loads(str(arrays[f"{name}_vocabulary"]))
             vectorizer.idf_ = arrays[f"{name}_idf"]
+        builder.speller = Speller.from_json(str(arrays["speller_counts"]), builder._known_words())
         return builder

@@ -12,6 +12,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from .classifier import IntentModel, load_or_train
 from .encoder import SentenceEncoder, get_encoder
 from .entities import Entity, extract_entities
-from .examples import OUT_OF_SCOPE
+from .examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, intent_specs
 
 # Classification reads at most this much: the head (where the problem is usually stated) and the
 # tail (where the question usually is). MiniLM sees 256 word pieces, about 1,000 characters, anyway.
@@ -28,6 +29,17 @@ TAIL_CHARS = 500
 # Entities are searched in the first 20,000 characters, so spans stay offsets into the original text.
 ENTITY_CHARS = 20_000
 ALTERNATIVES = 3
+# A message of at most this many words, after a turn about an order or a return, may be a fragment
+# of that topic ("it's the wrong size", "to small"). When, read alone, it is out of scope or unsure,
+# and it is closer to one of the topic's written examples than to any written out-of-scope example,
+# it is read again after the topic's own question ("how do I return an item. to small"). A short
+# message that is a clear request of its own ("cancel my order", "thanks, bye") switches topic as it
+# is, and an off-topic remark ("tell me a joke") stays out of scope.
+FRAGMENT_WORDS = 6
+CHIT_CHAT = frozenset({OUT_OF_SCOPE, "greeting", "goodbye"})
+# "Closer" with a head start for the topic: the conversation is about it (chosen on our own written
+# fragments and off-topic remarks, tests/assistant/test_context.py).
+TOPIC_MARGIN = 0.12
 
 
 @dataclass(frozen=True)
@@ -126,15 +138,61 @@ def is_understandable(text: str) -> bool:
     return latin >= 2 and latin >= other
 
 
-def understand(message: str | bytes, *, now: datetime.datetime | None = None) -> Understanding:
-    """The intent, its calibrated confidence, the entities and the runner-up intents of one message."""
-    return understand_many([message], now=now)[0]
+def understand(
+    message: str | bytes, *, now: datetime.datetime | None = None, context: str | None = None
+) -> Understanding:
+    """The intent, its calibrated confidence, the entities and the runner-up intents of one message.
+
+    ``context`` is the conversation's current intent (the last one understood): a short message is
+    then also read as a follow-up of that topic, so "to small" after a return question is a return.
+    """
+    return understand_many([message], now=now, context=context)[0]
+
+
+def context_lead(intent: str | None) -> str | None:
+    """The question a fragment is read after: the intent's first written example; None for no topic."""
+    if not intent or intent in OUT_OF_SCOPE_FAMILY:
+        return None
+    for spec in intent_specs():
+        if spec.id == intent and spec.examples:
+            return spec.examples[0]
+    return None
+
+
+def is_fragment(text: str) -> bool:
+    return len(text.split()) <= FRAGMENT_WORDS
+
+
+@lru_cache(maxsize=64)
+def _example_vectors(intent: str) -> np.ndarray:
+    """Embeddings of an intent's written examples (computed once per process per intent)."""
+    from .embedding_cache import embed
+
+    model = get_model()
+    texts = [model.features.prepare(t) for spec in intent_specs() if spec.id == intent for t in spec.examples]
+    return embed(get_encoder(), texts)
+
+
+def _on_topic(model: IntentModel, texts: list[str], topic: str, alone: list[str]) -> list[bool]:
+    """For each text: is it (nearly) as close to one of ``topic``'s written examples as to one of the
+    intent it was read as alone (out of scope, greeting, goodbye)?"""
+    if not texts:
+        return []
+    vectors = model.features.encoder.encode([model.features.prepare(t) for t in texts])
+    nearest_topic = (vectors @ _example_vectors(topic).T).max(axis=1)
+    return [
+        bool(nearest_topic[i] >= float((vectors[i] @ _example_vectors(other).T).max()) - TOPIC_MARGIN)
+        for i, other in enumerate(alone)
+    ]
 
 
 def understand_many(
-    messages: Sequence[str | bytes], *, now: datetime.datetime | None = None
+    messages: Sequence[str | bytes], *, now: datetime.datetime | None = None, context: str | None = None
 ) -> list[Understanding]:
-    """``understand`` for a batch: the sentence encoder runs once over all of them (much faster)."""
+    """``understand`` for a batch: the sentence encoder runs once over all of them (much faster).
+
+    ``context`` (see ``understand``) applies to every message of the batch.
+    """
     texts = [clean(as_text(m)) for m in messages]
     entities = [extract_entities(t[:ENTITY_CHARS], now=now) for t in texts]
     readable = [i for i, t in enumerate(texts) if is_understandable(t)]
@@ -143,6 +201,19 @@ def understand_many(
         return results
     model = get_model()
     probabilities = model.probabilities([classification_text(texts[i]) for i in readable])
+    lead = context_lead(context)
+    if lead is not None and context is not None:
+        # Read alone as out of scope, a greeting or a goodbye ("still nothing" reads like "nothing else").
+        alone = {
+            row: decide_intent(model, probabilities[row], model.threshold) for row in range(len(readable))
+        }
+        rows = [row for row, i in enumerate(readable) if is_fragment(texts[i]) and alone[row] in CHIT_CHAT]
+        on_topic = _on_topic(model, [texts[readable[r]] for r in rows], context, [alone[r] for r in rows])
+        rows = [r for r, keep in zip(rows, on_topic, strict=True) if keep]
+        if rows:
+            probabilities[rows] = model.probabilities(
+                [f"{lead}. {' '.join(texts[readable[r]].split())}" for r in rows]
+            )
     for row, i in enumerate(readable):
         results[i] = _decide(model, probabilities[row], entities[i])
     return results

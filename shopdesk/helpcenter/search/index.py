@@ -5,6 +5,7 @@ stemming, shoppers' synonyms, and an exact-question boost. Pure Python, no datab
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from shopdesk.helpcenter.search.scorers import SemanticScorer
 from shopdesk.helpcenter.search.text import expansions, terms, words
 
+logger = logging.getLogger(__name__)
+
 # Field weights: a word in the question's title says more than the same word deep in the body.
 FIELD_WEIGHTS = {"title": 3.0, "seed": 2.5, "keywords": 2.0, "body": 1.0}
 FIELD_LENGTH_NORMALISATION = {"title": 0.4, "seed": 0.4, "keywords": 0.3, "body": 0.75}
@@ -20,6 +23,14 @@ K1 = 1.2
 EXACT_QUESTION_BONUS = 100.0  # the customer typed the question as it is written: it comes first
 SYNONYM_WEIGHT = 0.5
 SEMANTIC_CANDIDATES = 50
+# An article no query word matched is found by meaning alone only above this cosine similarity:
+# below it, "zzzxqv" or "what's the weather" would still list the nearest articles.
+SEMANTIC_ONLY_FLOOR = 0.45
+# Results scoring below this fraction of the best result's score are cut: a two-word query such as
+# "cancel order" shares a word with most articles, and the tail past the real answers is noise.
+# Relative (not absolute) because BM25 scores grow with the number of query words. The exact-question
+# bonus is left out of the comparison, so a typed seed question doesn't hide its close neighbours.
+RELATIVE_CUTOFF = 0.3
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,9 @@ class SearchIndex:
         self.idf: dict[str, float] = {}
         self._trigram_terms: dict[str, set[str]] = defaultdict(set)
         self._exact: dict[str, set[int]] = defaultdict(set)
+        # Words as written (not stemmed), to spell-correct the query the semantic scorer reads.
+        self._surface: Counter[str] = Counter()
+        self._surface_trigrams: dict[str, set[str]] = defaultdict(set)
         self._build()
 
     def _build(self) -> None:
@@ -117,6 +131,35 @@ class SearchIndex:
         for term in self.postings:
             for gram in _trigrams(term):
                 self._trigram_terms[gram].add(term)
+        for doc in self.documents:
+            for f in fields:
+                self._surface.update(words(getattr(doc, f)))
+        for word in self._surface:
+            for gram in _trigrams(word):
+                self._surface_trigrams[gram].add(word)
+
+    def spelled(self, query: str) -> str:
+        """The query with each word the articles never use replaced by the closest one they do
+        ("refnd tiem" → "refund time"), for the semantic scorer, which reads words, not stems."""
+        out = []
+        for word in words(query):
+            limit = allowed_typos(word)
+            if word in self._surface or not limit:
+                out.append(word)
+                continue
+            shared: Counter[str] = Counter()
+            for gram in _trigrams(word):
+                shared.update(self._surface_trigrams.get(gram, ()))
+            needed = max(1, len(_trigrams(word)) - 3 * limit)
+            best: tuple[int, int, str] | None = None
+            for candidate, count in shared.items():
+                if count >= needed and abs(len(candidate) - len(word)) <= limit:
+                    distance = edit_distance(word, candidate, limit)
+                    key = (distance, -self._surface[candidate], candidate)
+                    if distance <= limit and (best is None or key < best):
+                        best = key
+            out.append(best[2] if best else word)
+        return " ".join(out)
 
     # --- query side -------------------------------------------------------------------------------
     def fuzzy_matches(self, term: str) -> list[tuple[str, int]]:
@@ -161,7 +204,8 @@ class SearchIndex:
                 add(synonym, SYNONYM_WEIGHT)
         return weights
 
-    def search(self, query: str, *, limit: int = 10) -> list[Hit]:
+    def search(self, query: str, *, limit: int = 10, cutoff: float = RELATIVE_CUTOFF) -> list[Hit]:
+        """The best ``limit`` articles for the query, best first, without the tail below ``cutoff``."""
         weights = self.query_weights(query)
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, int] = defaultdict(int)
@@ -177,14 +221,17 @@ class SearchIndex:
         needed = max(len(full_terms), 1)
         for position in scores:
             scores[position] *= 0.5 + 0.5 * covered[position] / needed
-        for position in self._exact.get(_phrase(query), ()):
-            scores[position] += EXACT_QUESTION_BONUS
+        exact = self._exact.get(_phrase(query), set())
         if self.semantic is not None:
-            ranked = self._blend_semantic(
-                query, sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-            )[:limit]
+            ranked = self._blend_semantic(query, sorted(scores.items(), key=lambda item: (-item[1], item[0])))
         else:
-            ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = _cut_tail([(p, s) for p, s in ranked if s > 0], cutoff)
+        if exact:
+            bonus = [(p, s + EXACT_QUESTION_BONUS) for p, s in ranked if p in exact]
+            missing = [(p, EXACT_QUESTION_BONUS) for p in sorted(exact) if p not in dict(ranked)]
+            ranked = bonus + missing + [(p, s) for p, s in ranked if p not in exact]
+        ranked = heapq.nsmallest(limit, ranked, key=lambda item: (-item[1], item[0]))
         return [
             Hit(
                 document=self.documents[p],
@@ -196,19 +243,34 @@ class SearchIndex:
         ]
 
     def _blend_semantic(self, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Lexical scores (normalised by the best) blended with the scorer's; lexical alone if it fails."""
         assert self.semantic is not None
         positions = [p for p, _ in ranked[:SEMANTIC_CANDIDATES]] or list(range(len(self.documents)))
         lexical = dict(ranked)
         top = max(lexical.values(), default=0.0) or 1.0
-        semantic = self.semantic.score(query, [self.documents[p] for p in positions])
+        try:
+            semantic = self.semantic.score(self.spelled(query), [self.documents[p] for p in positions])
+        except Exception as exc:  # a broken or missing model must not break search
+            logger.warning("semantic search scorer failed (%s); ranking by words only", type(exc).__name__)
+            return ranked
         w = self.semantic_weight
         blended = [
-            (p, (1 - w) * lexical.get(p, 0.0) / top + w * s) for p, s in zip(positions, semantic, strict=True)
+            (p, (1 - w) * lexical.get(p, 0.0) / top + w * s)
+            for p, s in zip(positions, semantic, strict=True)
+            if p in lexical or s >= SEMANTIC_ONLY_FLOOR
         ]
         return sorted(blended, key=lambda item: (-item[1], item[0]))
 
     def terms_for_highlight(self, query: str) -> set[str]:
         return set(self.query_weights(query))
+
+
+def _cut_tail(ranked: list[tuple[int, float]], cutoff: float) -> list[tuple[int, float]]:
+    """``ranked`` (best first) without the results scoring under ``cutoff`` × the best score."""
+    if not ranked or cutoff <= 0:
+        return ranked
+    floor = ranked[0][1] * cutoff
+    return [(p, s) for p, s in ranked if s >= floor]
 
 
 def rank_documents(documents: Sequence[IndexedDocument], query: str, limit: int = 10) -> list[Hit]:

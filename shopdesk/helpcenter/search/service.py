@@ -20,15 +20,36 @@ from django.utils.safestring import SafeString, mark_safe
 from shopdesk.helpcenter.models import Article
 from shopdesk.helpcenter.rendering import render_article
 from shopdesk.helpcenter.search.index import IndexedDocument, SearchIndex
+from shopdesk.helpcenter.search.scorers import SemanticScorer
 from shopdesk.helpcenter.search.text import normalise, stem
 from shopdesk.helpcenter.templating import policy_context
 from shopdesk.policy import get_policy
 
 SNIPPET_WORDS = 28
 MAX_HITS = 100  # past this rank, results are noise for a help center of a few hundred articles
+# A pasted question (or a whole email) is cut to this many characters, at a word boundary: the
+# question is nearly always in its first sentences, and longer queries only cost time.
+MAX_QUERY_CHARS = 300
 _lock = threading.Lock()
 logger = logging.getLogger(__name__)
 _current: tuple[tuple[object, ...], SearchIndex] | None = None
+_semantic: SemanticScorer | None = None
+
+
+def set_semantic_scorer(scorer: SemanticScorer | None) -> None:
+    """Install (or remove, with None) the scorer blended with lexical ranking; the index is rebuilt.
+
+    The help center cannot import the layers above it, so a higher layer (the assistant, which owns
+    the sentence encoder) installs one at start-up.
+    """
+    global _semantic, _current
+    with _lock:
+        _semantic = scorer
+        _current = None
+
+
+def semantic_scorer() -> SemanticScorer | None:
+    return _semantic
 
 
 @dataclass(frozen=True)
@@ -66,7 +87,7 @@ def build_index() -> SearchIndex:
                 body=body,
             )
         )
-    return SearchIndex(documents)
+    return SearchIndex(documents, semantic=_semantic)
 
 
 def current_index() -> SearchIndex:
@@ -117,9 +138,18 @@ def make_snippet(text: str, matched_terms: set[str], words: int = SNIPPET_WORDS)
     return prefix + plain + suffix, mark_safe(prefix + marked + suffix)  # noqa: S308 - every token escaped
 
 
+def cut_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """The query with its whitespace collapsed, cut to ``max_chars`` at a word boundary."""
+    query = " ".join(query.split())
+    if len(query) <= max_chars:
+        return query
+    cut = query[: max_chars + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else query[:max_chars]
+
+
 def search_articles(query: str, *, limit: int = 10, offset: int = 0) -> tuple[list[SearchResult], int]:
-    """One page of ranked published articles for a query, and how many matched in all."""
-    hits = current_index().search(query, limit=MAX_HITS)
+    """One page of ranked published articles for a query (cut to MAX_QUERY_CHARS), and how many matched."""
+    hits = current_index().search(cut_query(query), limit=MAX_HITS)
     page = hits[offset : offset + limit]
     articles = Article.objects.select_related("category").in_bulk([h.document.id for h in page])
     results = []

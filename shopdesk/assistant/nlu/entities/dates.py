@@ -66,12 +66,18 @@ def find_dates(text: str, now: datetime.datetime) -> Iterator[Entity]:
         ]
         yield _date(match, today + datetime.timedelta(days=offset))
     for match in AGO.finditer(text):
-        yield _date(match, _shift(today, -_count(match.group(1)), match.group(2).lower()))
+        shifted = _shift(today, -_count(match.group(1)), match.group(2).lower())
+        if shifted:
+            yield _date(match, shifted)
     for match in IN_N.finditer(text):
-        yield _date(match, _shift(today, _count(match.group(1)), match.group(2).lower()))
+        shifted = _shift(today, _count(match.group(1)), match.group(2).lower())
+        if shifted:
+            yield _date(match, shifted)
     for match in LAST_PERIOD.finditer(text):
         direction = {"last": -1, "this": 0, "next": 1}[match.group(1).lower()]
-        yield _date(match, _shift(today, direction, match.group(2).lower()))
+        shifted = _shift(today, direction, match.group(2).lower())
+        if shifted:
+            yield _date(match, shifted)
     for match in WEEKDAY.finditer(text):
         yield _date(match, _weekday(today, WEEKDAYS[match.group(2).lower()], (match.group(1) or "").lower()))
     for match in MONTH_DAY.finditer(text):
@@ -107,14 +113,18 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
-def _shift(today: datetime.date, amount: int, unit: str) -> datetime.date:
-    if unit == "day":
-        return today + datetime.timedelta(days=amount)
-    if unit == "week":
-        return today + datetime.timedelta(weeks=amount)
-    months = today.year * 12 + today.month - 1 + (amount if unit == "month" else 12 * amount)
-    year, month = divmod(months, 12)
-    return datetime.date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+def _shift(today: datetime.date, amount: int, unit: str) -> datetime.date | None:
+    """``today`` moved by ``amount`` units; None past the calendar's ends ("99999999 years ago")."""
+    try:
+        if unit == "day":
+            return today + datetime.timedelta(days=amount)
+        if unit == "week":
+            return today + datetime.timedelta(weeks=amount)
+        months = today.year * 12 + today.month - 1 + (amount if unit == "month" else 12 * amount)
+        year, month = divmod(months, 12)
+        return datetime.date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _weekday(today: datetime.date, weekday: int, qualifier: str) -> datetime.date:

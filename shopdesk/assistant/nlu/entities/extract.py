@@ -7,7 +7,8 @@ Finders may propose overlapping spans ("KW10023456" looks like an order number a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 
 from .amounts import find_amounts
 from .countries import find_countries
@@ -21,6 +22,8 @@ from .identifiers import (
 from .promo_codes import find_promo_codes
 from .sizes import find_quantities, find_sizes
 from .types import Entity
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "KW"
 DEFAULT_DIGITS = 8
@@ -77,13 +80,29 @@ def extract_entities(
 
 
 def _candidates(text: str, now: datetime.datetime, prefix: str, digits: int) -> Iterator[Entity]:
-    yield from find_emails(text)
-    yield from find_store_order_numbers(text, prefix, digits)
-    yield from find_contextual_references(text, prefix, digits)
-    yield from find_tracking_numbers(text)
-    yield from find_promo_codes(text)
-    yield from find_amounts(text)
-    yield from find_dates(text, now)
-    yield from find_sizes(text)
-    yield from find_countries(text)
-    yield from find_quantities(text)
+    yield from _guarded("email", lambda: find_emails(text))
+    yield from _guarded("order_number", lambda: find_store_order_numbers(text, prefix, digits))
+    yield from _guarded("reference", lambda: find_contextual_references(text, prefix, digits))
+    yield from _guarded("tracking_number", lambda: find_tracking_numbers(text))
+    yield from _guarded("promo_code", lambda: find_promo_codes(text))
+    yield from _guarded("amount", lambda: find_amounts(text))
+    yield from _guarded("date", lambda: find_dates(text, now))
+    yield from _guarded("size", lambda: find_sizes(text))
+    yield from _guarded("country", lambda: find_countries(text))
+    yield from _guarded("quantity", lambda: find_quantities(text))
+
+
+def _guarded(kind: str, finder: Callable[[], Iterable[Entity]]) -> list[Entity]:
+    """The finder's entities, or none when it (or a library it calls) raises on strange input.
+
+    Finders lean on third-party parsers (tracking-numbers, pycountry, calendar arithmetic) whose
+    exceptions on odd text are not part of any contract: one bad message must cost its entities of
+    that kind, never the reply or a batch. The message itself is not logged (it may hold personal data).
+    """
+    try:
+        return list(finder())
+    except Exception as exc:  # any library error on hostile input means "nothing found"
+        logger.warning(
+            "entity finder %r failed on a message (%s); its entities are skipped", kind, type(exc).__name__
+        )
+        return []

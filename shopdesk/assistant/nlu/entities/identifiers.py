@@ -71,7 +71,12 @@ def identify_carrier(number: str) -> tuple[str | None, bool]:
     """(carrier name, check digit ok) for a compact number; (None, False) when no carrier's shape fits."""
     shaped: str | None = None
     for definition in DEFINITIONS:
-        result = definition.test(number)
+        try:
+            result = definition.test(number)
+        except (ValueError, TypeError, IndexError, KeyError, ArithmeticError):
+            # The library computes check digits with int(): a letter where a digit belongs
+            # ("…82O", a letter O for a zero) raises instead of failing the check.
+            continue
         if result is None:
             continue
         if result.valid:
