@@ -171,3 +171,16 @@ def test_a_payment_in_another_currency_than_its_order_is_refused(store_with_orde
     assert standalone.status_code == 422
     assert standalone.json()["error"]["code"] == "currency_mismatch"
     assert not Payment.objects.filter(currency="EUR").exists()
+
+
+def test_a_currency_with_more_decimals_than_amounts_are_stored_with_is_refused(
+    store_with_product: StoreClient,
+) -> None:
+    # Kuwaiti dinars have three decimals; stored amounts keep two, so 9.995 would become 10.00.
+    payload = order_payload()
+    payload["currency"] = "KWD"
+    payload["payments"] = []
+    response = store_with_product.put("/orders/KW00000001", payload)
+    assert response.status_code == 422
+    assert "KWD" in response.json()["error"]["message"] + str(response.json()["error"]["fields"])
+    assert not Order.objects.exists()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry
+from babel.numbers import get_currency_precision
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -23,7 +24,7 @@ from pydantic import (
 )
 
 from shopdesk.core.locales import LOCALE_MAX_LENGTH, locale_validate
-from shopdesk.core.money import amount_places_validate
+from shopdesk.core.money import MONEY_DECIMAL_PLACES, amount_places_validate
 from shopdesk.core.text import CleanText
 from shopdesk.policy.loader import get_policy
 
@@ -99,6 +100,13 @@ def _currency(code: str) -> str:
     code = code.upper()
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    if get_currency_precision(code) > MONEY_DECIMAL_PLACES:
+        # Stored amounts keep MONEY_DECIMAL_PLACES decimals: a 3-decimal currency (KWD, BHD…) would be
+        # rounded on the way in, so it is refused until the columns are widened.
+        raise ValueError(
+            f"{code} has {get_currency_precision(code)} decimal places; shopdesk stores amounts with at most "
+            f"{MONEY_DECIMAL_PLACES}, so it cannot take {code} orders yet"
+        )
     return code
 
 
