@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from shopdesk.access.services import session_open_by_lookup
-from tests.orders.test_services_cancel_money import paid_with_store_credit_and_card
+from tests.selfservice.test_services_cancel_money import paid_with_store_credit_and_card
 
 pytestmark = pytest.mark.django_db
 
