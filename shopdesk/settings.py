@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "shopdesk.assistant",
     "shopdesk.api",
     "shopdesk.web",
+    "shopdesk.desk",
     "shopdesk.demo",
 ]
 
@@ -237,3 +238,7 @@ LOGGING = {
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")
 SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")
+# Desk attachments: stored through Django's storage under random names, served only to agents.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(DATA_DIR / "media")
+# The bearer token a mail provider sends with POST /api/v1/inbound/email (empty: the endpoint is off).
+SHOPDESK_INBOUND_TOKEN = os.environ.get("SHOPDESK_INBOUND_TOKEN", "")

@@ -92,7 +92,7 @@ def _send(message: OutboxMessage, connection_: object) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         connection=connection_,
-        headers={"X-Shopdesk-Message": str(message.pk)},
+        headers={**(message.headers or {}), "X-Shopdesk-Message": str(message.pk)},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
