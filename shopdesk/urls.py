@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from shopdesk.api.api import api
+from shopdesk.desk.views.contact import contact
 
 admin.site.site_header = "shopdesk administration"
 admin.site.site_title = "shopdesk"
@@ -11,5 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("help/", include("shopdesk.web.helpcenter.urls")),
     path("orders/", include("shopdesk.web.portal.urls")),
+    path("desk/", include("shopdesk.desk.urls")),
+    path("contact/", contact, name="contact"),
     path("", include("shopdesk.web.urls")),
 ]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
@@ -115,7 +116,7 @@ def contact(request: HttpRequest, payload: ContactIn) -> Any:
         return JsonResponse(
             {"error": exc.as_dict()}, status=429, headers={"Retry-After": str(exc.retry_after)}
         )
-    return 201, {"reference": ticket.reference}
+    return Status(201, {"reference": ticket.reference})
 
 
 # --- inbound email -----------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def inbound_email(request: HttpRequest) -> Any:
         "created": outcome.created,
         "ignored": outcome.ignored,
     }
-    return (201 if outcome.created else 200), body
+    return Status(201 if outcome.created else 200, body)
 
 
 # --- the desk API --------------------------------------------------------------------------------
@@ -311,14 +312,14 @@ class NoteIn(StrictIn):
 def reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Any:
     ticket = ticket_get(reference=reference)
     message = ticket_reply(ticket=ticket, author=request.auth, body=payload.body, status_after=payload.status)  # type: ignore[attr-defined]
-    return 201, _message(message)
+    return Status(201, _message(message))
 
 
 @desk_router.post("/tickets/{reference}/notes", response={201: MessageOut}, summary="Add an internal note")
 def note(request: HttpRequest, reference: str, payload: NoteIn) -> Any:
     ticket = ticket_get(reference=reference)
     message = ticket_note(ticket=ticket, author=request.auth, body=payload.body)  # type: ignore[attr-defined]
-    return 201, _message(message)
+    return Status(201, _message(message))
 
 
 class TicketPatchIn(StrictIn):
