@@ -13,7 +13,7 @@ import base64
 import binascii
 import datetime as dt
 import hmac
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,6 +45,9 @@ from shopdesk.desk.services.tickets import (
     ticket_triage,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 PAGE_SIZE_MAX = 100
 
 
@@ -59,6 +62,11 @@ class StrictIn(Schema):
 
 def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _agent(request: HttpRequest) -> User:
+    """The agent behind the bearer token of a desk endpoint (set by AgentBearer)."""
+    return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -281,8 +289,8 @@ class TicketFilters(Schema):
 @desk_router.get("/tickets", response=TicketPageOut, summary="List and search tickets")
 def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     tickets = tickets_inbox(
-        view=filters.view, user=request.auth, topic=filters.topic, tag=filters.tag, q=filters.q
-    )  # type: ignore[attr-defined]
+        view=filters.view, user=_agent(request), topic=filters.topic, tag=filters.tag, q=filters.q
+    )
     count = tickets.count()
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size
@@ -311,14 +319,16 @@ class NoteIn(StrictIn):
 )
 def reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Any:
     ticket = ticket_get(reference=reference)
-    message = ticket_reply(ticket=ticket, author=request.auth, body=payload.body, status_after=payload.status)  # type: ignore[attr-defined]
+    message = ticket_reply(
+        ticket=ticket, author=_agent(request), body=payload.body, status_after=payload.status
+    )
     return Status(201, _message(message))
 
 
 @desk_router.post("/tickets/{reference}/notes", response={201: MessageOut}, summary="Add an internal note")
 def note(request: HttpRequest, reference: str, payload: NoteIn) -> Any:
     ticket = ticket_get(reference=reference)
-    message = ticket_note(ticket=ticket, author=request.auth, body=payload.body)  # type: ignore[attr-defined]
+    message = ticket_note(ticket=ticket, author=_agent(request), body=payload.body)
     return Status(201, _message(message))
 
 
@@ -335,7 +345,7 @@ class TicketPatchIn(StrictIn):
     "/tickets/{reference}", response=TicketOut, summary="Change status, assignee, priority, topic or tags"
 )
 def ticket_update(request: HttpRequest, reference: str, payload: TicketPatchIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _agent(request)
     actor = agent_actor(user)
     ticket = ticket_get(reference=reference)
     if payload.priority is not None or payload.topic is not None or payload.tags is not None:
@@ -376,7 +386,7 @@ class MergeIn(StrictIn):
     summary="Merge this ticket into another of the same customer (leads)",
 )
 def merge(request: HttpRequest, reference: str, payload: MergeIn) -> Any:
-    actor = agent_actor(request.auth)  # type: ignore[attr-defined]
+    actor = agent_actor(_agent(request))
     target = ticket_merge(
         source=ticket_get(reference=reference), target=ticket_get(reference=payload.into), actor=actor
     )
@@ -398,7 +408,7 @@ class ActionOut(Schema):
     summary="Every order action with its eligibility for you",
 )
 def order_actions(request: HttpRequest, number: str) -> Any:
-    actor = agent_actor(request.auth)  # type: ignore[attr-defined]
+    actor = agent_actor(_agent(request))
     order = order_for_desk(number=number)
     return [
         {"id": a.id, "label": a.label, **a.eligibility.as_dict()}
@@ -427,7 +437,7 @@ class ActionResultOut(Schema):
 def order_action(request: HttpRequest, number: str, action_id: str, payload: ActionIn) -> Any:
     """The action's own eligibility, preview and audit apply, with the agent (and role) as actor.
     Send an `Idempotency-Key` header so a retried request never acts twice."""
-    actor = agent_actor(request.auth)  # type: ignore[attr-defined]
+    actor = agent_actor(_agent(request))
     order = order_for_desk(number=number)
     if payload.preview:
         shown = order_action_preview(order=order, action_id=action_id, actor=actor, params=payload.params)

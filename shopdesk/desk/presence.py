@@ -16,7 +16,7 @@ from django.core.cache import cache
 from shopdesk.desk.roles import agent_display_name
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 PRESENCE_SECONDS = 30
 PRESENCE_MODES = ("viewing", "replying")
@@ -34,14 +34,14 @@ def _key(ticket_id: int, user_id: int) -> str:
     return f"shopdesk:desk:presence:{ticket_id}:{user_id}"
 
 
-def presence_mark(*, ticket_id: int, user: AbstractBaseUser, mode: str) -> None:
+def presence_mark(*, ticket_id: int, user: User, mode: str) -> None:
     if mode not in PRESENCE_MODES:
         mode = "viewing"
     entry = (agent_display_name(user), mode, time.time())
     cache.set(_key(ticket_id, int(user.pk)), entry, timeout=PRESENCE_SECONDS)
 
 
-def presence_others(*, ticket_id: int, user: AbstractBaseUser, agent_ids: list[int]) -> list[Presence]:
+def presence_others(*, ticket_id: int, user: User, agent_ids: list[int]) -> list[Presence]:
     """The other agents seen on this ticket in the last PRESENCE_SECONDS, replying ones first."""
     keys = {_key(ticket_id, agent_id): agent_id for agent_id in agent_ids if agent_id != user.pk}
     found = cache.get_many(list(keys))

@@ -14,7 +14,7 @@ from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 GROUP_FOR_ROLE: dict[str, str] = {
     AgentRole.AGENT: "desk agent",
@@ -26,7 +26,7 @@ _RANK = {AgentRole.AGENT: 1, AgentRole.LEAD: 2, AgentRole.ADMIN: 3}
 _CACHE_ATTRIBUTE = "_desk_role"
 
 
-def agent_role(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+def agent_role(user: User | AnonymousUser | None) -> str | None:
     """The user's desk role, or None for anyone who is not a desk agent (cached on the user object)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -41,12 +41,12 @@ def agent_role(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     return role
 
 
-def role_at_least(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
+def role_at_least(user: User | AnonymousUser | None, role: str) -> bool:
     mine = agent_role(user)
     return mine is not None and _RANK[AgentRole(mine)] >= _RANK[AgentRole(role)]
 
 
-def require_role(user: AbstractBaseUser | AnonymousUser | None, role: str = AgentRole.AGENT) -> str:
+def require_role(user: User | AnonymousUser | None, role: str = AgentRole.AGENT) -> str:
     """The user's role when it is `role` or above; PermissionDenied otherwise."""
     mine = agent_role(user)
     if mine is None or _RANK[AgentRole(mine)] < _RANK[AgentRole(role)]:
@@ -56,12 +56,12 @@ def require_role(user: AbstractBaseUser | AnonymousUser | None, role: str = Agen
     return mine
 
 
-def agent_actor(user: AbstractBaseUser) -> Actor:
+def agent_actor(user: User) -> Actor:
     """The audit actor of an agent: their username and role (the registry's actions check the role)."""
     return Actor.agent(user.get_username(), require_role(user))
 
 
-def agent_display_name(user: AbstractBaseUser | None) -> str:
+def agent_display_name(user: User | None) -> str:
     if user is None:
         return ""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""

@@ -13,7 +13,7 @@ from shopdesk.desk.models import Ticket, TicketAttachment, TicketEvent, TicketMe
 from shopdesk.orders.selectors import order_number_normalise
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 # The inbox views an agent can pick; "topic" and "tag" take a value.
 INBOX_VIEWS = {
@@ -27,9 +27,7 @@ INBOX_VIEWS = {
 SEARCH_QUERY_LIMIT = 200
 
 
-def tickets_inbox(
-    *, view: str, user: AbstractBaseUser, topic: str = "", tag: str = "", q: str = ""
-) -> QuerySet[Ticket]:
+def tickets_inbox(*, view: str, user: User, topic: str = "", tag: str = "", q: str = "") -> QuerySet[Ticket]:
     """The tickets of one inbox view, most recently updated first, optionally narrowed by a search."""
     tickets = Ticket.objects.select_related("assignee", "order")
     if view == "mine":
@@ -106,7 +104,7 @@ def tickets_of_customer(*, email: str, exclude_id: int | None = None, limit: int
     return list(tickets[:limit])
 
 
-def ticket_next(*, user: AbstractBaseUser, after: Ticket) -> Ticket | None:
+def ticket_next(*, user: User, after: Ticket) -> Ticket | None:
     """The next ticket to work on: the agent's own active ones first, then unassigned, oldest update first."""
     for mine in (True, False):
         pool = Ticket.objects.filter(status__in=ACTIVE_STATUSES).exclude(pk=after.pk)

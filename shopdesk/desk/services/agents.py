@@ -21,7 +21,7 @@ from shopdesk.desk.models import AgentToken
 from shopdesk.desk.roles import GROUP_FOR_ROLE, agent_role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 AGENT_TOKEN_PREFIX = "sdk_"  # noqa: S105 - a marker, not a secret
 PREFIX_SHOWN = 9
@@ -30,7 +30,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class AddedAgent:
-    user: AbstractBaseUser
+    user: User
     password: str  # generated, shown to the operator once
 
 
@@ -59,7 +59,7 @@ def agent_add(*, email: str, role: str, name: str = "") -> AddedAgent:
     return AddedAgent(user=user, password=password)
 
 
-def agent_by_email(email: str) -> AbstractBaseUser:
+def agent_by_email(email: str) -> User:
     address = (email or "").strip().lower()
     user = get_user_model().objects.filter(Q(username=address) | Q(email=address), is_active=True).first()
     if user is None or agent_role(user) is None:
@@ -67,7 +67,7 @@ def agent_by_email(email: str) -> AbstractBaseUser:
     return user
 
 
-def agent_token_create(*, user: AbstractBaseUser) -> str:
+def agent_token_create(*, user: User) -> str:
     """A new API token for the agent; returns the secret (the database keeps only its hash)."""
     if agent_role(user) is None:
         raise NotFound("Only desk agents get desk tokens.", code="agent_not_found")
@@ -78,7 +78,7 @@ def agent_token_create(*, user: AbstractBaseUser) -> str:
     return secret
 
 
-def agent_token_authenticate(secret: str) -> AbstractBaseUser | None:
+def agent_token_authenticate(secret: str) -> User | None:
     """The active agent behind a live token, or None (unknown, revoked, or no longer an agent)."""
     if not secret.startswith(AGENT_TOKEN_PREFIX) or len(secret) > 200:
         return None
@@ -94,5 +94,5 @@ def agent_token_authenticate(secret: str) -> AbstractBaseUser | None:
     return token.user
 
 
-def agent_tokens_revoke(*, user: AbstractBaseUser) -> int:
+def agent_tokens_revoke(*, user: User) -> int:
     return AgentToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

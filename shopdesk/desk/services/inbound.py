@@ -92,7 +92,7 @@ def _attachments(message: EmailMessage) -> tuple[list[IncomingFile], list[str]]:
     kept: list[IncomingFile] = []
     refused: list[str] = []
     for part in message.iter_attachments():
-        filename = part.get_filename() or ""
+        filename = str(part.get_filename() or "")
         if not filename:
             continue
         payload = part.get_payload(decode=True)
@@ -136,9 +136,9 @@ def _find_ticket(message: EmailMessage, sender: str) -> Ticket | None:
         )
         if known is not None:
             return known.ticket
-    reference = reference_in_subject(str(message.get("Subject", "")))
-    if reference:
-        return Ticket.objects.filter(reference=reference, customer_email=sender).first()
+    in_subject = reference_in_subject(str(message.get("Subject", "")))
+    if in_subject:
+        return Ticket.objects.filter(reference=in_subject, customer_email=sender).first()
     return None
 
 

@@ -21,7 +21,7 @@ from shopdesk.desk.services.tickets import search_text_append, status_apply, tic
 from shopdesk.notifications.services import email_enqueue
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 BODY_LIMIT = 20_000
 REFERENCES_KEPT = 10  # the References header names the latest messages of the thread, not all of them
@@ -75,7 +75,7 @@ def acknowledgement_enqueue(*, ticket: Ticket) -> None:
 def ticket_reply(
     *,
     ticket: Ticket,
-    author: AbstractBaseUser,
+    author: User,
     body: str,
     status_after: str = TicketStatus.PENDING,
     files: Sequence[IncomingFile] = (),
@@ -126,7 +126,7 @@ def ticket_reply(
 
 
 def ticket_note(
-    *, ticket: Ticket, author: AbstractBaseUser, body: str, files: Sequence[IncomingFile] = ()
+    *, ticket: Ticket, author: User, body: str, files: Sequence[IncomingFile] = ()
 ) -> TicketMessage:
     """An internal note: agents only, nothing is sent, the status stays."""
     actor = agent_actor(author)

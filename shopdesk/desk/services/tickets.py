@@ -31,7 +31,7 @@ from shopdesk.desk.roles import agent_role
 from shopdesk.orders.models import Customer
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from shopdesk.orders.models import Order
 
@@ -160,14 +160,12 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor: Actor) -> Ticket
     return locked
 
 
-def _require_agent(user: AbstractBaseUser | None) -> None:
+def _require_agent(user: User | None) -> None:
     if user is not None and agent_role(user) is None:
         raise InvalidInput("Tickets can only be assigned to desk agents.", code="assignee_not_agent")
 
 
-def ticket_assign(
-    *, ticket: Ticket, assignee: AbstractBaseUser | None, actor: Actor, how: str = "manual"
-) -> Ticket:
+def ticket_assign(*, ticket: Ticket, assignee: User | None, actor: Actor, how: str = "manual") -> Ticket:
     """Give the ticket to an agent (or to nobody). A new ticket becomes open once somebody has it."""
     _require_agent(assignee)
     with transaction.atomic():
@@ -178,7 +176,7 @@ def ticket_assign(
         after = assignee.get_username() if assignee else ""
         if before == after:
             return locked
-        locked.assignee = assignee  # type: ignore[assignment]
+        locked.assignee = assignee
         locked.updated_at = timezone.now()
         locked.save(update_fields=["assignee", "updated_at"])
         events.event_assigned(ticket=locked, actor=actor, before=before, after=after, how=how)
@@ -187,7 +185,7 @@ def ticket_assign(
     return locked
 
 
-def agents_active() -> list[AbstractBaseUser]:
+def agents_active() -> list[User]:
     """Every active desk agent, by id (the round-robin order)."""
     from shopdesk.desk.roles import GROUP_FOR_ROLE
 
@@ -196,7 +194,7 @@ def agents_active() -> list[AbstractBaseUser]:
     return list(users.order_by("pk"))
 
 
-def round_robin_next() -> AbstractBaseUser:
+def round_robin_next() -> User:
     """The agent after the one who got the last automatic assignment (cycling through agents by id)."""
     agents = agents_active()
     if not agents:

@@ -28,7 +28,7 @@ from shopdesk.desk.services.tickets import (
     ticket_status_change,
     ticket_triage,
 )
-from shopdesk.desk.views.access import desk_agent_required
+from shopdesk.desk.views.access import desk_agent_required, request_agent
 
 
 def _ticket(reference: str) -> Ticket:
@@ -67,10 +67,10 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
         "Reply sent.",
         lambda: ticket_reply(
             ticket=ticket,
-            author=request.user,
+            author=request_agent(request),
             body=request.POST.get("body", ""),
             status_after=status,
-            files=_files(request),  # type: ignore[arg-type]
+            files=_files(request),
         ),
     )
 
@@ -84,8 +84,11 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
         ticket,
         "Note added.",
         lambda: ticket_note(
-            ticket=ticket, author=request.user, body=request.POST.get("body", ""), files=_files(request)
-        ),  # type: ignore[arg-type]
+            ticket=ticket,
+            author=request_agent(request),
+            body=request.POST.get("body", ""),
+            files=_files(request),
+        ),
     )
 
 
@@ -93,7 +96,7 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
 @desk_agent_required
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
     new = request.POST.get("status", "")
     return _run(
         request,
@@ -107,7 +110,7 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
 @desk_agent_required
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
     choice = request.POST.get("assignee", "")
 
     def work() -> None:
@@ -115,7 +118,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
             ticket_assign_round_robin(ticket=ticket, actor=actor)
             return
         if choice == "me":
-            user: Any = request.user
+            user: Any = request_agent(request)
         elif choice == "":
             user = None
         else:
@@ -131,7 +134,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 @desk_agent_required
 def triage(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(reference)
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
     tags = request.POST.get("tags", "").replace(",", " ").split()
     return _run(
         request,
@@ -151,7 +154,7 @@ def triage(request: HttpRequest, reference: str) -> HttpResponse:
 @desk_agent_required
 def merge(request: HttpRequest, reference: str) -> HttpResponse:
     source = _ticket(reference)
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
     try:
         target = ticket_get(reference=request.POST.get("into", "").strip())
         ticket_merge(source=source, target=target, actor=actor)
@@ -167,7 +170,7 @@ def merge(request: HttpRequest, reference: str) -> HttpResponse:
 def order_action(request: HttpRequest, number: str, action_id: str) -> HttpResponse:
     """Preview (the first press), then perform with the idempotency key the preview page carries."""
     ticket = _ticket(request.POST.get("ticket", ""))
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
     try:
         order = order_for_desk(number=number)
         raw_params = request.POST.get("params", "").strip() or "{}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +24,7 @@ from shopdesk.desk.selectors import (
     tickets_of_customer,
 )
 from shopdesk.desk.services.tickets import agents_active
-from shopdesk.desk.views.access import desk_agent_required
+from shopdesk.desk.views.access import desk_agent_required, request_agent
 
 PAGE_SIZE = 25
 
@@ -36,9 +37,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tag = request.GET.get("tag", "")
     q = request.GET.get("q", "").strip()[:200]
     try:
-        tickets = tickets_inbox(view=view, user=request.user, topic=topic, tag=tag, q=q)  # type: ignore[arg-type]
+        tickets = tickets_inbox(view=view, user=request_agent(request), topic=topic, tag=tag, q=q)
     except InvalidInput:
-        view, tickets = "open", tickets_inbox(view="open", user=request.user, q=q)  # type: ignore[arg-type]
+        view, tickets = "open", tickets_inbox(view="open", user=request_agent(request), q=q)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -56,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "topics": TicketTopic.choices,
             "tags": TicketTag.objects.values_list("name", flat=True).distinct().order_by("name")[:50],
             "query": query.urlencode(),
-            "role": agent_role(request.user),
+            "role": agent_role(request_agent(request)),
         },
     )
 
@@ -68,8 +69,8 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
         ticket = ticket_get(reference=reference)
     except NotFound:
         raise Http404("No such ticket") from None
-    actor = agent_actor(request.user)  # type: ignore[arg-type]
-    presence_mark(ticket_id=ticket.pk, user=request.user, mode="viewing")  # type: ignore[arg-type]
+    actor = agent_actor(request_agent(request))
+    presence_mark(ticket_id=ticket.pk, user=request_agent(request), mode="viewing")
     sidebar = order_sidebar(ticket=ticket, actor=actor, order_number=request.GET.get("order"))
     return render(
         request,
@@ -87,7 +88,7 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
             "tags": " ".join(ticket.tags.values_list("name", flat=True)),
             "role": actor.role,
             "may_merge": actor.has_role("lead"),
-            "me": agent_display_name(request.user),  # type: ignore[arg-type]
+            "me": agent_display_name(request_agent(request)),
         },
     )
 
@@ -99,7 +100,7 @@ def ticket_next_page(request: HttpRequest, reference: str) -> HttpResponse:
         current = ticket_get(reference=reference)
     except NotFound:
         raise Http404("No such ticket") from None
-    found = ticket_next(user=request.user, after=current)  # type: ignore[arg-type]
+    found = ticket_next(user=request_agent(request), after=current)
     return HttpResponseRedirect(f"/desk/tickets/{found.reference}/" if found else "/desk/")
 
 
@@ -113,10 +114,10 @@ def presence(request: HttpRequest, reference: str) -> JsonResponse:
         return JsonResponse(
             {"error": {"code": "ticket_not_found", "message": "There is no such ticket."}}, status=404
         )
-    presence_mark(ticket_id=ticket.pk, user=request.user, mode=request.POST.get("mode", "viewing"))  # type: ignore[arg-type]
+    presence_mark(ticket_id=ticket.pk, user=request_agent(request), mode=request.POST.get("mode", "viewing"))
     others = presence_others(
         ticket_id=ticket.pk,
-        user=request.user,  # type: ignore[arg-type]
+        user=request_agent(request),
         agent_ids=[int(agent.pk) for agent in agents_active()],
     )
     return JsonResponse({"others": [{"name": p.name, "mode": p.mode} for p in others]})
@@ -124,7 +125,7 @@ def presence(request: HttpRequest, reference: str) -> JsonResponse:
 
 @require_GET
 @desk_agent_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Agents only, always as a download: a customer's file never renders in the desk's origin."""
     found = TicketAttachment.objects.filter(pk=pk).first()
     if found is None:
