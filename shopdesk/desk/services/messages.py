@@ -60,8 +60,15 @@ def thread_headers(*, ticket: Ticket, message_id: str, auto: bool = False) -> di
 
 
 def acknowledgement_enqueue(*, ticket: Ticket) -> None:
-    """Tell the customer we have their message, with the reference (call in the creating transaction)."""
+    """Tell the customer we have their message, with the reference (call in the creating transaction).
+
+    A message from the form has no Message-ID of its own: the acknowledgement's becomes its id, so our
+    later replies answer the email the customer has in their mailbox and their client threads them.
+    """
     message_id = message_id_new(reference=ticket.reference)
+    TicketMessage.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER, message_id="").update(
+        message_id=message_id
+    )
     email_enqueue(
         to=ticket.customer_email,
         template="desk_acknowledgement",
