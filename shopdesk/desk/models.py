@@ -57,17 +57,21 @@ class Ticket(models.Model):
     # Subject, customer, order number and message bodies, kept by the services for search.
     search_text = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
-    updated_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        # Inboxes list by (-updated_at, -id): walking these indexes in order finds a page without
+        # sorting every open ticket, once the database has statistics (PostgreSQL's autovacuum, or
+        # ANALYZE on SQLite; see docs/desk.md and bench/bench_desk_inbox.py).
         indexes = [
-            models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["assignee", "status", "-updated_at"]),
-            models.Index(fields=["topic", "status"]),
+            models.Index(fields=["-updated_at", "-id"], name="desk_ticket_recent"),
+            models.Index(fields=["status"], name="desk_ticket_status"),  # the inboxes' counts
+            models.Index(fields=["assignee", "-updated_at", "-id"], name="desk_ticket_assignee_recent"),
+            models.Index(fields=["topic", "-updated_at", "-id"], name="desk_ticket_topic_recent"),
         ]
 
     def __str__(self) -> str:

@@ -132,3 +132,34 @@ def test_cli_refuses_an_unknown_role_and_a_non_agent_token() -> None:
         call_command("desk", "agent", "add", "x@desk.example", "--role", "boss")
     with pytest.raises(CommandError):
         call_command("desk", "token", "nobody@desk.example")
+
+
+def _page_queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_inbox_and_the_ticket_page_cost_the_same_queries_however_many_rows(
+    client: Client, agent, unfulfilled_order
+) -> None:  # type: ignore[no-untyped-def]
+    from shopdesk.desk.attachments import IncomingFile
+    from shopdesk.desk.services.messages import ticket_note
+
+    client.login(username=agent.username, password=PASSWORD)
+    ticket = open_ticket(email=unfulfilled_order.email, order=unfulfilled_order)
+    for index in range(3):
+        assigned = open_ticket(email=f"q{index}@example.com")
+        ticket_assign(ticket=assigned, assignee=agent, actor=agent_actor(agent))
+    ticket_note(ticket=ticket, author=agent, body="one", files=[IncomingFile("a.txt", b"hello")])
+    few_inbox = _page_queries(client, "/desk/?view=open")
+    few_ticket = _page_queries(client, f"/desk/tickets/{ticket.reference}/")
+    for index in range(12):
+        assigned = open_ticket(email=f"r{index}@example.com")
+        ticket_assign(ticket=assigned, assignee=agent, actor=agent_actor(agent))
+        ticket_note(ticket=ticket, author=agent, body=f"note {index}", files=[IncomingFile("b.txt", b"hi")])
+    assert _page_queries(client, "/desk/?view=open") == few_inbox
+    assert _page_queries(client, f"/desk/tickets/{ticket.reference}/") == few_ticket
