@@ -140,6 +140,12 @@ def main() -> None:
                 batch = []
         if batch:
             Ticket.objects.bulk_create(batch)
+        if connection.vendor == "postgresql":  # what the services keep for every ticket they write
+            from django.contrib.postgres.search import SearchVector
+
+            Ticket.objects.filter(search_vector__isnull=True).update(
+                search_vector=SearchVector("search_text", config="english")
+            )
         # Planner statistics, as PostgreSQL's autovacuum keeps them (on SQLite: `ANALYZE`, see docs/desk.md).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE desk_ticket")

@@ -7,6 +7,7 @@ address, matched to a Customer row when one exists, so a stranger's message neve
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from shopdesk.core.actors import ActorKind
@@ -56,6 +57,8 @@ class Ticket(models.Model):
     reply_token = models.CharField(max_length=32)
     # Subject, customer, order number and message bodies, kept by the services for search.
     search_text = models.TextField(blank=True)
+    # PostgreSQL only: the search text as a tsvector, kept by the services, under a GIN index.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     last_customer_message_at = models.DateTimeField(null=True, blank=True)

@@ -60,12 +60,10 @@ def tickets_search(*, tickets: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     number = order_number_normalise(text)
     by_number = Q(order__number=number) | Q(order_number_given__iexact=number) if number else Q(pk__in=[])
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        matched = tickets.annotate(search_vector=SearchVector("search_text", config="english")).filter(
-            Q(search_vector=SearchQuery(text, config="english", search_type="websearch")) | by_number
-        )
-        return matched
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return tickets.filter(Q(search_vector=query) | by_number)
     words = Q()
     for word in text.split()[:12]:
         words &= Q(search_text__icontains=word)

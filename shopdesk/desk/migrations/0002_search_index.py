@@ -2,10 +2,7 @@
 
 from django.db import migrations
 
-INDEX_SQL = (
-    "CREATE INDEX IF NOT EXISTS desk_ticket_search_fts ON desk_ticket "
-    "USING gin (to_tsvector('english'::regconfig, COALESCE(search_text, '')))"
-)
+INDEX_SQL = "CREATE INDEX IF NOT EXISTS desk_ticket_search_fts ON desk_ticket USING gin (search_vector)"
 
 
 def create_index(apps, schema_editor):

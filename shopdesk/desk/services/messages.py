@@ -17,7 +17,12 @@ from shopdesk.desk.enums import REOPENED_BY_CUSTOMER, MessageKind, TicketChannel
 from shopdesk.desk.mail import message_id_new, reply_to_address
 from shopdesk.desk.models import Ticket, TicketMessage
 from shopdesk.desk.roles import agent_actor, agent_display_name
-from shopdesk.desk.services.tickets import search_text_append, status_apply, ticket_lock
+from shopdesk.desk.services.tickets import (
+    search_text_append,
+    search_vector_refresh,
+    status_apply,
+    ticket_lock,
+)
 from shopdesk.notifications.services import email_enqueue
 
 if TYPE_CHECKING:
@@ -128,6 +133,7 @@ def ticket_reply(
         search_text_append(locked, text)
         locked.updated_at = now
         locked.save(update_fields=["first_response_at", "search_text", "updated_at"])
+        search_vector_refresh(locked.pk)
         status_apply(ticket=locked, status=status_after, actor=actor)
     return message
 
@@ -195,6 +201,7 @@ def ticket_customer_message(
         locked.updated_at = now
         locked.last_customer_message_at = now
         locked.save(update_fields=["search_text", "updated_at", "last_customer_message_at"])
+        search_vector_refresh(locked.pk)
         if locked.status in REOPENED_BY_CUSTOMER:
             status_apply(ticket=locked, status=TicketStatus.OPEN, actor=actor)
     return message

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor, AgentRole
@@ -51,6 +51,16 @@ def search_text_append(ticket: Ticket, text: str) -> None:
     """Add a message body to the ticket's search text (kept whole up to the limit)."""
     combined = f"{ticket.search_text}\n{text}" if ticket.search_text else text
     ticket.search_text = combined[:SEARCH_TEXT_LIMIT]
+
+
+def search_vector_refresh(ticket_id: int) -> None:
+    """Recompute the ticket's tsvector from its search text (PostgreSQL; SQLite searches the text)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVector
+
+        Ticket.objects.filter(pk=ticket_id).update(
+            search_vector=SearchVector("search_text", config="english")
+        )
 
 
 def _search_header(*, subject: str, email: str, name: str, order_number: str) -> str:
@@ -126,6 +136,7 @@ def ticket_create(
             created_at=now,
         )
         attachments_store(message=message, files=checked)
+        search_vector_refresh(ticket.pk)
         events.event_created(ticket=ticket, actor=actor)
     return ticket
 
@@ -246,6 +257,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Actor) -> Ticket:
             dst.order_id = src.order_id
         dst.updated_at = timezone.now()
         dst.save(update_fields=["search_text", "order", "updated_at"])
+        search_vector_refresh(dst.pk)
         src.merged_into = dst
         src.save(update_fields=["merged_into"])
         status_apply(ticket=src, status=TicketStatus.CLOSED, actor=actor)
