@@ -31,7 +31,7 @@ from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
 from shopdesk.desk.models import Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
 from shopdesk.desk.roles import agent_actor
-from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_inbox
+from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
 from shopdesk.desk.services.agents import agent_token_authenticate
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
@@ -228,6 +228,7 @@ class TicketOut(TicketSummaryOut):
 
 class TicketPageOut(Schema):
     count: int
+    count_capped: bool = Field(description="true when there are more than `count` tickets")
     page: int
     pages: int
     results: list[TicketSummaryOut]
@@ -291,11 +292,17 @@ def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     tickets = tickets_inbox(
         view=filters.view, user=_agent(request), topic=filters.topic, tag=filters.tag, q=filters.q
     )
-    count = tickets.count()
+    count, capped = tickets_count_capped(tickets)
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size
     rows = list(tickets[start : start + filters.page_size])
-    return {"count": count, "page": filters.page, "pages": pages, "results": [_summary(t) for t in rows]}
+    return {
+        "count": count,
+        "count_capped": capped,
+        "page": filters.page,
+        "pages": pages,
+        "results": [_summary(t) for t in rows],
+    }
 
 
 @desk_router.get(

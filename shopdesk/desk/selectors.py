@@ -25,6 +25,15 @@ INBOX_VIEWS = {
     "all": "All tickets",
 }
 SEARCH_QUERY_LIMIT = 200
+# Inboxes count at most this many tickets: counting every open ticket of a big store costs more than
+# the page itself, and "10,000+" says enough.
+COUNT_CAP = 10_000
+
+
+def tickets_count_capped(tickets: QuerySet[Ticket]) -> tuple[int, bool]:
+    """(count, capped): the exact count up to COUNT_CAP, else (COUNT_CAP, True)."""
+    count = tickets.order_by()[: COUNT_CAP + 1].count()
+    return (COUNT_CAP, True) if count > COUNT_CAP else (count, False)
 
 
 def tickets_inbox(*, view: str, user: User, topic: str = "", tag: str = "", q: str = "") -> QuerySet[Ticket]:

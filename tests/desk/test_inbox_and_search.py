@@ -163,3 +163,18 @@ def test_the_inbox_and_the_ticket_page_cost_the_same_queries_however_many_rows(
         ticket_note(ticket=ticket, author=agent, body=f"note {index}", files=[IncomingFile("b.txt", b"hi")])
     assert _page_queries(client, "/desk/?view=open") == few_inbox
     assert _page_queries(client, f"/desk/tickets/{ticket.reference}/") == few_ticket
+
+
+def test_big_inboxes_count_up_to_a_cap(client: Client, agent, agent_token: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from shopdesk.desk import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for index in range(5):
+        open_ticket(email=f"cap{index}@example.com")
+    body = Client().get("/api/v1/desk/tickets?page_size=2", HTTP_AUTHORIZATION=f"Bearer {agent_token}").json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)
+    client.login(username=agent.username, password=PASSWORD)
+    assert b"3+ tickets" in client.get("/desk/?view=open").content
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    body = Client().get("/api/v1/desk/tickets", HTTP_AUTHORIZATION=f"Bearer {agent_token}").json()
+    assert (body["count"], body["count_capped"]) == (5, False)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from shopdesk.core.errors import InvalidInput, NotFound
@@ -20,6 +21,7 @@ from shopdesk.desk.selectors import (
     ticket_events,
     ticket_get,
     ticket_next,
+    tickets_count_capped,
     tickets_inbox,
     tickets_of_customer,
 )
@@ -27,6 +29,17 @@ from shopdesk.desk.services.tickets import agents_active
 from shopdesk.desk.views.access import desk_agent_required, request_agent
 
 PAGE_SIZE = 25
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP tickets (the last pages of a huge inbox are reached by searching)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        count, self.capped = tickets_count_capped(self.object_list)
+        return count
 
 
 @require_GET
@@ -40,7 +53,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tickets = tickets_inbox(view=view, user=request_agent(request), topic=topic, tag=tag, q=q)
     except InvalidInput:
         view, tickets = "open", tickets_inbox(view="open", user=request_agent(request), q=q)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(tickets, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -48,6 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "desk/inbox.html",
         {
             "page": page,
+            "count_capped": paginator.capped,
             "view": view,
             "view_label": INBOX_VIEWS.get(view, ""),
             "views": INBOX_VIEWS,
