@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.desk.enums import ACTIVE_STATUSES, TicketTopic
@@ -55,6 +56,13 @@ def tickets_inbox(*, view: str, user: User, topic: str = "", tag: str = "", q: s
         raise InvalidInput("Unknown inbox view.", code="view_invalid")
     if q.strip():
         tickets = tickets_search(tickets=tickets, q=q)
+        if connection.vendor == "postgresql":
+            # Sort the matches instead of walking the recency index: otherwise PostgreSQL, guessing that
+            # many tickets match, checks every ticket's vector in date order until it finds a page.
+            recency = ExpressionWrapper(
+                F("updated_at") + Value(dt.timedelta(0)), output_field=DateTimeField()
+            )
+            return tickets.order_by(recency.desc(), "-id")
     return tickets.order_by("-updated_at", "-id")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import TicketAttachment, TicketTag
+from shopdesk.desk.models import Ticket, TicketAttachment, TicketTag
 from shopdesk.desk.order_sidebar import order_sidebar
 from shopdesk.desk.presence import presence_mark, presence_others
 from shopdesk.desk.roles import agent_actor, agent_display_name, agent_role
@@ -38,7 +41,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        count, self.capped = tickets_count_capped(self.object_list)
+        count, self.capped = tickets_count_capped(cast("QuerySet[Ticket]", self.object_list))
         return count
 
 
