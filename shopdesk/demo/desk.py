@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shopdesk.core.actors import Actor
 from shopdesk.desk.enums import TicketChannel, TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Ticket, TicketMessage
+from shopdesk.desk.models import Ticket, TicketMessage, TicketSatisfaction
 from shopdesk.desk.roles import agent_actor
 from shopdesk.desk.services.agents import agent_add
 from shopdesk.desk.services.messages import ticket_customer_message, ticket_note, ticket_reply
@@ -114,7 +114,12 @@ def _demo_tickets_delete() -> int:
     tickets = Ticket.objects.filter(tags__name=DEMO_TAG)
     ticket_ids = list(tickets.values_list("pk", flat=True))
     message_ids = TicketMessage.objects.filter(ticket_id__in=ticket_ids).values_list("pk", flat=True)
-    keys = [f"desk-ack:{pk}" for pk in ticket_ids] + [f"desk-reply:{pk}" for pk in message_ids]
+    survey_ids = TicketSatisfaction.objects.filter(ticket_id__in=ticket_ids).values_list("pk", flat=True)
+    keys = (
+        [f"desk-ack:{pk}" for pk in ticket_ids]
+        + [f"desk-reply:{pk}" for pk in message_ids]
+        + [f"desk-csat:{pk}" for pk in survey_ids]
+    )
     OutboxMessage.objects.filter(dedupe_key__in=keys).delete()
     deleted, _ = Ticket.objects.filter(pk__in=ticket_ids).delete()
     return deleted
@@ -184,7 +189,7 @@ def load_demo_desk(*, tickets: int = 24) -> DeskDemo:
     # The demo's replies are history, like the store's emails the demo records: mark them sent, so the
     # worker never mails the made-up customers.
     OutboxMessage.objects.filter(
-        template__in=("desk_reply", "desk_acknowledgement"),
+        template__in=("desk_reply", "desk_acknowledgement", "desk_csat"),
         status=OutboxStatus.QUEUED,
         to__in=[o.email for o in orders],
     ).update(status=OutboxStatus.SENT, sent_at=timezone.now())

@@ -104,3 +104,9 @@ class TicketEventKind(models.TextChoices):
     TOPIC_CHANGED = "topic_changed", "Topic changed"
     ORDER_ACTION = "order_action", "Order action"
     AUTOMATED_MAIL = "automated_mail", "Automatic mail ignored"  # an auto-reply or a bounce
+    SATISFACTION = "satisfaction", "Satisfaction rated"  # the customer answered the CSAT question
+
+
+class SatisfactionRating(models.TextChoices):
+    GOOD = "good", "Good, I'm satisfied"
+    BAD = "bad", "Bad, I'm unsatisfied"

@@ -13,6 +13,7 @@ from django.db import models
 from shopdesk.core.actors import ActorKind
 from shopdesk.desk.enums import (
     MessageKind,
+    SatisfactionRating,
     TicketChannel,
     TicketEventKind,
     TicketPriority,
@@ -164,6 +165,23 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.ticket_id}"
+
+
+class TicketSatisfaction(models.Model):
+    """The CSAT question sent when a ticket is solved, and the customer's answer (the link's token hashed)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="satisfaction")
+    token_hash = models.CharField(max_length=64, unique=True)
+    rating = models.CharField(max_length=10, choices=SatisfactionRating.choices, blank=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"CSAT {self.rating or 'unanswered'} on {self.ticket_id}"
 
 
 class AgentToken(models.Model):

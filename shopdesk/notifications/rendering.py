@@ -28,6 +28,7 @@ EMAIL_TEMPLATES = frozenset(
         # The desk's emails; their templates live in shopdesk/desk/templates/notifications/email/.
         "desk_acknowledgement",
         "desk_reply",
+        "desk_csat",
     }
 )
 

@@ -161,6 +161,10 @@ def status_apply(*, ticket: Ticket, status: str, actor: Actor) -> bool:
     for name, value in fields.items():
         setattr(ticket, name, value)
     events.event_status_changed(ticket=ticket, actor=actor, before=before, after=status)
+    if status == TicketStatus.SOLVED and ticket.merged_into_id is None:
+        from shopdesk.desk.services.satisfaction import satisfaction_request  # it emails: one direction only
+
+        satisfaction_request(ticket=ticket)
     return True
 
 
