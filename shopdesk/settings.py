@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shopdesk.assistant",
     "shopdesk.api",
     "shopdesk.web",
+    "shopdesk.desk",
     "shopdesk.demo",
 ]
 
@@ -256,3 +257,7 @@ SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")
 SHOPDESK_OUTBOX_LEASE_SECONDS = float(os.environ.get("SHOPDESK_OUTBOX_LEASE_SECONDS", "120"))
 # Reverse proxies whose X-Forwarded-For is believed (CIDRs); empty: the peer's address is the client's.
 SHOPDESK_TRUSTED_PROXIES = env_list("SHOPDESK_TRUSTED_PROXIES", "")
+# Desk attachments: stored through Django's storage under random names, served only to agents.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(DATA_DIR / "media")
+# The bearer token a mail provider sends with POST /api/v1/inbound/email (empty: the endpoint is off).
+SHOPDESK_INBOUND_TOKEN = os.environ.get("SHOPDESK_INBOUND_TOKEN", "")

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from shopdesk.api.api import api
 from shopdesk.api.customer import order_detail_fast
 from shopdesk.api.errors import api_not_found
+from shopdesk.desk.views.contact import contact
+from shopdesk.desk.views.satisfaction import satisfaction
 
 admin.site.site_header = "shopdesk administration"
 admin.site.site_title = "shopdesk"
@@ -17,6 +19,9 @@ urlpatterns = [
     path("help/", include("shopdesk.web.helpcenter.urls")),
     path("orders/", include("shopdesk.web.portal.urls")),
     path("promotions/", include("shopdesk.web.promotions.urls")),
+    path("desk/", include("shopdesk.desk.urls")),
+    path("contact/", contact, name="contact"),
+    path("csat/<str:token>/", satisfaction, name="csat"),
     path("", include("shopdesk.web.urls")),
 ]
 

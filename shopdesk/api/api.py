@@ -53,12 +53,16 @@ def _register_routers() -> None:
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
     from shopdesk.api.promotions import router as promotions_router
+    from shopdesk.desk.api import contact_router, desk_router, inbound_router
 
     api.add_router("/store", integration_router)
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
+    api.add_router("/contact", contact_router)
+    api.add_router("/inbound", inbound_router)
+    api.add_router("/desk", desk_router)
 
 
 _register_routers()

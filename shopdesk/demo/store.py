@@ -45,6 +45,9 @@ def demo_store_delete() -> int:
                 else:
                     continue
                 rows.delete()
+        from shopdesk.demo.desk import demo_desk_delete  # the desk's demo agents and tickets
+
+        demo_desk_delete()
         Order.objects.filter(demo__isnull=False).delete()
         DemoStore.objects.all().delete()
     return removed

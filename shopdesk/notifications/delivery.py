@@ -108,7 +108,13 @@ def _send(message: OutboxMessage, connection_: object) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         connection=connection_,
-        headers={"X-Shopdesk-Message": str(message.pk), "Message-ID": message_id(message)},
+        # A stable Message-ID for every attempt, unless the message brings its own (the desk threads
+        # its replies on the Message-ID it stored).
+        headers={
+            "Message-ID": message_id(message),
+            **(message.headers or {}),
+            "X-Shopdesk-Message": str(message.pk),
+        },
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -18,6 +18,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Extra headers for this email (threading: Message-ID, In-Reply-To, References, Reply-To).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
     # A retried action finds the message it already wrote instead of mailing twice.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)

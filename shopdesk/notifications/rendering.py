@@ -31,6 +31,10 @@ EMAIL_TEMPLATES = frozenset(
         "line_changed",
         "magic_link",
         "email_change_confirm",
+        # The desk's emails; their templates live in shopdesk/desk/templates/notifications/email/.
+        "desk_acknowledgement",
+        "desk_reply",
+        "desk_csat",
     }
 )
 

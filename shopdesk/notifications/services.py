@@ -25,6 +25,7 @@ def email_enqueue(
     context: dict[str, Any],
     order: Order | None = None,
     dedupe_key: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """Queue an email for the worker. Call it inside the transaction of the change it reports.
 
@@ -43,6 +44,7 @@ def email_enqueue(
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
+        headers=dict(headers or {}),
         status=OutboxStatus.QUEUED,
         dedupe_key=dedupe_key,
         next_attempt_at=now,

@@ -98,6 +98,7 @@ class Command(BaseCommand):
             ) from None
         if not quiet:
             self._summary(summary)
+        self._desk(quiet=quiet)
 
     def _list(self, situation: str | None) -> None:
         if demo_store_current() is None:
@@ -129,6 +130,19 @@ class Command(BaseCommand):
             return load_demo_store(
                 orders=orders, seed=seed, anchor=anchor, on_progress=lambda done: progress.advance(task, done)
             )
+
+    def _desk(self, *, quiet: bool) -> None:
+        """The desk's agents and tickets (shopdesk/demo/desk.py); the agents' logins are printed once."""
+        from shopdesk.demo.desk import load_demo_desk
+
+        desk = load_demo_desk()
+        if quiet:
+            return
+        self.stdout.write(
+            f"Desk: {desk.tickets} tickets. Sign in at /desk/ with (passwords are new on every load):"
+        )
+        for email, role, password in desk.logins:
+            self.stdout.write(f"  {role:<6} {email:<22} {password}")
 
     def _summary(self, summary: LoadSummary) -> None:
         rows = summary.rows

@@ -1,0 +1,468 @@
+"""The desk's REST endpoints, mounted by shopdesk/api/api.py:
+
+    POST /api/v1/contact                       the contact form (public, rate limited) → 201 {reference}
+    POST /api/v1/inbound/email                 one raw message/rfc822 (Bearer SHOPDESK_INBOUND_TOKEN)
+    /api/v1/desk/…                             agents (Bearer agent token from `shopdesk desk token EMAIL`)
+
+Errors use the API's envelope: {"error": {"code", "message", …}}.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hmac
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import HttpBearer
+from pydantic import ConfigDict
+
+from shopdesk.access.errors import RateLimited
+from shopdesk.access.selectors import access_for_token
+from shopdesk.core.errors import DomainError, InvalidInput, NotFound
+from shopdesk.desk.attachments import IncomingFile
+from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
+from shopdesk.desk.models import Ticket, TicketMessage
+from shopdesk.desk.order_sidebar import order_actions_for_agent
+from shopdesk.desk.roles import agent_actor
+from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
+from shopdesk.desk.services.agents import agent_token_authenticate
+from shopdesk.desk.services.contact import contact_submit
+from shopdesk.desk.services.inbound import inbound_email_receive
+from shopdesk.desk.services.messages import ticket_note, ticket_reply
+from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
+from shopdesk.desk.services.tickets import (
+    ticket_assign,
+    ticket_assign_round_robin,
+    ticket_merge,
+    ticket_status_change,
+    ticket_triage,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+PAGE_SIZE_MAX = 100
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _agent(request: HttpRequest) -> User:
+    """The agent behind the bearer token of a desk endpoint (set by AgentBearer)."""
+    return cast("User", request.auth)  # type: ignore[attr-defined]
+
+
+def _bearer(request: HttpRequest) -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+# --- contact -----------------------------------------------------------------------------------
+contact_router = Router(tags=["contact"])
+
+
+class AttachmentIn(StrictIn):
+    filename: str = Field(min_length=1, max_length=200)
+    content_base64: str = Field(min_length=1, max_length=14_000_000)
+
+
+class ContactIn(StrictIn):
+    email: str = Field(min_length=3, max_length=254, examples=["ada@example.com"])
+    name: str = Field(default="", max_length=200)
+    topic: TicketTopic = Field(examples=["order_status"])
+    message: str = Field(min_length=2, max_length=10_000)
+    order_number: str | None = Field(default=None, max_length=40, examples=["KW10000001"])
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+
+
+class ContactOut(Schema):
+    reference: str
+
+
+@contact_router.post("", response={201: ContactOut}, summary="Write to customer care (opens a ticket)")
+def contact(request: HttpRequest, payload: ContactIn) -> Any:
+    """Opens a ticket and emails an acknowledgement. An order is linked only when its number and the
+    email match, or the customer's session (optional `Authorization: Bearer`) covers it."""
+    files = []
+    for item in payload.attachments:
+        try:
+            files.append(IncomingFile(item.filename, base64.b64decode(item.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise InvalidInput(
+                f"{item.filename}: the content is not valid base64.", code="attachment_invalid"
+            ) from None
+    token = _bearer(request)
+    try:
+        ticket = contact_submit(
+            email=payload.email,
+            name=payload.name,
+            topic=payload.topic,
+            message=payload.message,
+            order_number=payload.order_number or "",
+            access=access_for_token(token=token) if token else None,
+            client_ip=_client_ip(request),
+            files=files,
+        )
+    except RateLimited as exc:
+        return JsonResponse(
+            {"error": exc.as_dict()}, status=429, headers={"Retry-After": str(exc.retry_after)}
+        )
+    return Status(201, {"reference": ticket.reference})
+
+
+# --- inbound email -----------------------------------------------------------------------------
+inbound_router = Router(tags=["inbound email"])
+
+
+class InboundOut(Schema):
+    reference: str | None
+    created: bool
+    ignored: str = ""
+
+
+@inbound_router.post(
+    "/email",
+    response={200: InboundOut, 201: InboundOut},
+    summary="Receive one email (raw message/rfc822)",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"message/rfc822": {"schema": {"type": "string"}}}}
+    },
+)
+def inbound_email(request: HttpRequest) -> Any:
+    """As mail providers post it: the raw message as the body, `Authorization: Bearer` with the
+    installation's SHOPDESK_INBOUND_TOKEN. 201 for a new ticket, 200 for a reply or an ignored robot mail."""
+    expected = settings.SHOPDESK_INBOUND_TOKEN
+    given = _bearer(request)
+    if not expected:
+        raise Unauthorized(
+            "Inbound email is not configured (SHOPDESK_INBOUND_TOKEN).", code="inbound_disabled"
+        )
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized("The inbound token is not valid.", code="token_invalid")
+    outcome = inbound_email_receive(raw=request.body)
+    body = {
+        "reference": outcome.ticket.reference if outcome.ticket else None,
+        "created": outcome.created,
+        "ignored": outcome.ignored,
+    }
+    return Status(201 if outcome.created else 200, body)
+
+
+# --- the desk API --------------------------------------------------------------------------------
+class AgentBearer(HttpBearer):
+    """`Authorization: Bearer sdk_…` from `shopdesk desk token EMAIL`; every failure is a 401 envelope."""
+
+    openapi_description = "An agent token from `shopdesk desk token EMAIL`."
+
+    def __call__(self, request: HttpRequest) -> Any:
+        token = _bearer(request)
+        if not token:
+            raise Unauthorized("Send an agent token: Authorization: Bearer <token>.", code="token_missing")
+        return self.authenticate(request, token)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = agent_token_authenticate(token)
+        if user is None:
+            raise Unauthorized("The agent token is not valid or was revoked.", code="token_invalid")
+        return user
+
+
+desk_router = Router(tags=["desk"], auth=AgentBearer())
+
+
+class TicketSummaryOut(Schema):
+    reference: str
+    subject: str
+    status: str
+    priority: str
+    topic: str
+    channel: str
+    customer_email: str
+    customer_name: str
+    order_number: str | None
+    assignee: str | None
+    updated_at: dt.datetime
+
+
+class AttachmentOut(Schema):
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    author: str
+    body: str
+    automated: bool
+    created_at: dt.datetime
+    attachments: list[AttachmentOut]
+
+
+class TicketOut(TicketSummaryOut):
+    tags: list[str]
+    team: str
+    order_number_given: str
+    created_at: dt.datetime
+    merged_into: str | None
+    messages: list[MessageOut]
+
+
+class TicketPageOut(Schema):
+    count: int
+    count_capped: bool = Field(description="true when there are more than `count` tickets")
+    page: int
+    pages: int
+    results: list[TicketSummaryOut]
+
+
+def _summary(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "topic": ticket.topic,
+        "channel": ticket.channel,
+        "customer_email": ticket.customer_email,
+        "customer_name": ticket.customer_name,
+        "order_number": ticket.order.number if ticket.order_id and ticket.order else None,
+        "assignee": ticket.assignee.get_username() if ticket.assignee else None,
+        "updated_at": ticket.updated_at,
+    }
+
+
+def _message(message: TicketMessage) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "kind": message.kind,
+        "author": message.author_label,
+        "body": message.body,
+        "automated": message.automated,
+        "created_at": message.created_at,
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in message.attachments.all()
+        ],
+    }
+
+
+def _ticket_out(reference: str) -> dict[str, Any]:
+    ticket = ticket_get(reference=reference)
+    return {
+        **_summary(ticket),
+        "tags": list(ticket.tags.values_list("name", flat=True)),
+        "team": ticket.team,
+        "order_number_given": ticket.order_number_given,
+        "created_at": ticket.created_at,
+        "merged_into": ticket.merged_into.reference if ticket.merged_into else None,
+        "messages": [_message(message) for message in ticket_conversation(ticket=ticket)],
+    }
+
+
+class TicketFilters(Schema):
+    view: Literal["mine", "unassigned", "open", "topic", "tag", "all"] = "all"
+    q: str = Field(default="", max_length=200)
+    topic: str = ""
+    tag: str = ""
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=25, ge=1, le=PAGE_SIZE_MAX)
+
+
+@desk_router.get("/tickets", response=TicketPageOut, summary="List and search tickets")
+def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
+    tickets = tickets_inbox(
+        view=filters.view, user=_agent(request), topic=filters.topic, tag=filters.tag, q=filters.q
+    )
+    count, capped = tickets_count_capped(tickets)
+    pages = max(1, -(-count // filters.page_size))
+    start = (filters.page - 1) * filters.page_size
+    rows = list(tickets[start : start + filters.page_size])
+    return {
+        "count": count,
+        "count_capped": capped,
+        "page": filters.page,
+        "pages": pages,
+        "results": [_summary(t) for t in rows],
+    }
+
+
+@desk_router.get(
+    "/tickets/{reference}", response=TicketOut, summary="A ticket with its conversation and notes"
+)
+def ticket_read(request: HttpRequest, reference: str) -> Any:
+    return _ticket_out(reference)
+
+
+class ReplyIn(StrictIn):
+    body: str = Field(min_length=1, max_length=20_000)
+    status: TicketStatus = TicketStatus.PENDING
+
+
+class NoteIn(StrictIn):
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+@desk_router.post(
+    "/tickets/{reference}/replies", response={201: MessageOut}, summary="Reply to the customer (by email)"
+)
+def reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Any:
+    ticket = ticket_get(reference=reference)
+    message = ticket_reply(
+        ticket=ticket, author=_agent(request), body=payload.body, status_after=payload.status
+    )
+    return Status(201, _message(message))
+
+
+@desk_router.post("/tickets/{reference}/notes", response={201: MessageOut}, summary="Add an internal note")
+def note(request: HttpRequest, reference: str, payload: NoteIn) -> Any:
+    ticket = ticket_get(reference=reference)
+    message = ticket_note(ticket=ticket, author=_agent(request), body=payload.body)
+    return Status(201, _message(message))
+
+
+class TicketPatchIn(StrictIn):
+    status: TicketStatus | None = None
+    # An agent's email or username, "me", "round-robin", or "" to unassign.
+    assignee: str | None = Field(default=None, max_length=254)
+    priority: TicketPriority | None = None
+    topic: TicketTopic | None = None
+    tags: list[str] | None = Field(default=None, max_length=20)
+
+
+@desk_router.patch(
+    "/tickets/{reference}", response=TicketOut, summary="Change status, assignee, priority, topic or tags"
+)
+def ticket_update(request: HttpRequest, reference: str, payload: TicketPatchIn) -> Any:
+    user = _agent(request)
+    actor = agent_actor(user)
+    ticket = ticket_get(reference=reference)
+    if payload.priority is not None or payload.topic is not None or payload.tags is not None:
+        ticket_triage(
+            ticket=ticket, actor=actor, priority=payload.priority, topic=payload.topic, tags=payload.tags
+        )
+    if payload.assignee is not None:
+        if payload.assignee == "round-robin":
+            ticket_assign_round_robin(ticket=ticket, actor=actor)
+        else:
+            ticket_assign(ticket=ticket, assignee=_assignee(payload.assignee, user), actor=actor)
+    if payload.status is not None:
+        ticket_status_change(ticket=ticket, status=payload.status, actor=actor)
+    return _ticket_out(reference)
+
+
+def _assignee(value: str, me: Any) -> Any:
+    if value == "":
+        return None
+    if value == "me":
+        return me
+    user = (
+        get_user_model().objects.filter(username=value.lower()).first()
+        or get_user_model().objects.filter(email=value.lower()).first()
+    )
+    if user is None:
+        raise InvalidInput("No agent with that email.", code="assignee_not_agent")
+    return user
+
+
+class MergeIn(StrictIn):
+    into: str = Field(min_length=3, max_length=16, description="The reference of the ticket that stays.")
+
+
+@desk_router.post(
+    "/tickets/{reference}/merge",
+    response=TicketOut,
+    summary="Merge this ticket into another of the same customer (leads)",
+)
+def merge(request: HttpRequest, reference: str, payload: MergeIn) -> Any:
+    actor = agent_actor(_agent(request))
+    target = ticket_merge(
+        source=ticket_get(reference=reference), target=ticket_get(reference=payload.into), actor=actor
+    )
+    return _ticket_out(target.reference)
+
+
+class ActionOut(Schema):
+    id: str
+    label: str
+    allowed: bool
+    code: str
+    message: str
+    needs_approval: bool = False
+
+
+@desk_router.get(
+    "/orders/{number}/actions",
+    response=list[ActionOut],
+    summary="Every order action with its eligibility for you",
+)
+def order_actions(request: HttpRequest, number: str) -> Any:
+    actor = agent_actor(_agent(request))
+    order = order_for_desk(number=number)
+    return [
+        {"id": a.id, "label": a.label, **a.eligibility.as_dict()}
+        for a in order_actions_for_agent(order=order, actor=actor)
+    ]
+
+
+class ActionIn(StrictIn):
+    params: dict[str, Any] = Field(default_factory=dict)
+    ticket: str | None = Field(default=None, max_length=16, description="The ticket this action answers.")
+    preview: bool = False
+
+
+class ActionResultOut(Schema):
+    message: str
+    data: dict[str, Any]
+    replayed: bool = False
+    preview: bool = False
+
+
+@desk_router.post(
+    "/orders/{number}/actions/{action_id}",
+    response=ActionResultOut,
+    summary="Preview or perform an order action as the agent",
+)
+def order_action(request: HttpRequest, number: str, action_id: str, payload: ActionIn) -> Any:
+    """The action's own eligibility, preview and audit apply, with the agent (and role) as actor.
+    Send an `Idempotency-Key` header so a retried request never acts twice."""
+    actor = agent_actor(_agent(request))
+    order = order_for_desk(number=number)
+    if payload.preview:
+        shown = order_action_preview(order=order, action_id=action_id, actor=actor, params=payload.params)
+        return {"message": shown.message, "data": shown.data, "preview": True}
+    ticket = ticket_get(reference=payload.ticket) if payload.ticket else None
+    if (
+        ticket is not None
+        and ticket.order_id not in (None, order.pk)
+        and ticket.customer_email != order.email
+    ):
+        raise NotFound("That ticket is not about this order.", code="ticket_not_found")
+    key = request.headers.get("Idempotency-Key") or None
+    result = order_action_perform(
+        order=order,
+        action_id=action_id,
+        actor=actor,
+        params=payload.params,
+        idempotency_key=key,
+        ticket=ticket,
+    )
+    return {"message": result.message, "data": result.data, "replayed": result.replayed}

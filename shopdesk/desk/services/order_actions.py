@@ -1,0 +1,52 @@
+"""An agent performs a registered order action from the desk: the action decides (eligibility, preview,
+audit on the order); the desk records it on the ticket it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import NotFound
+from shopdesk.desk import events
+from shopdesk.desk.models import Ticket
+from shopdesk.orders.models import Order
+from shopdesk.selfservice.registry import ActionPreview, ActionResult, action_get
+
+
+def order_for_desk(*, number: str) -> Order:
+    order = Order.objects.filter(number=number.strip().upper()).first()
+    if order is None:
+        raise NotFound("There is no order with that number.", code="order_not_found")
+    return order
+
+
+def order_action_preview(
+    *, order: Order, action_id: str, actor: Actor, params: Mapping[str, Any]
+) -> ActionPreview:
+    action = action_get(action_id)
+    action.eligibility(order=order, actor=actor).require()
+    return action.preview(order=order, actor=actor, params=params)
+
+
+def order_action_perform(
+    *,
+    order: Order,
+    action_id: str,
+    actor: Actor,
+    params: Mapping[str, Any],
+    idempotency_key: str | None = None,
+    ticket: Ticket | None = None,
+) -> ActionResult:
+    """Run the action as the agent; when it came from a ticket, the ticket's trail says so."""
+    action = action_get(action_id)
+    # The action re-checks eligibility inside its own transaction; checking here first gives the
+    # agent the same refusal without starting one.
+    action.eligibility(order=order, actor=actor).require()
+    result = action.perform(order=order, actor=actor, params=params, idempotency_key=idempotency_key)
+    if ticket is not None and not result.replayed:
+        with transaction.atomic():
+            events.event_order_action(ticket=ticket, actor=actor, action_id=action.id, message=result.message)
+    return result
