@@ -25,6 +25,7 @@ from pydantic import ConfigDict
 
 from shopdesk.access.errors import RateLimited
 from shopdesk.access.selectors import access_for_token
+from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import DomainError, InvalidInput, NotFound
 from shopdesk.desk.attachments import IncomingFile
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
@@ -139,7 +140,8 @@ class InboundOut(Schema):
 
 @inbound_router.post(
     "/email",
-    response={200: InboundOut, 201: InboundOut},
+    # 401: a missing or wrong SHOPDESK_INBOUND_TOKEN (the view checks it, so no `security` entry says so).
+    response={200: InboundOut, 201: InboundOut, 401: ErrorOut},
     summary="Receive one email (raw message/rfc822)",
     openapi_extra={
         "requestBody": {"required": True, "content": {"message/rfc822": {"schema": {"type": "string"}}}}
@@ -207,7 +209,7 @@ class AttachmentOut(Schema):
     size: int
 
 
-class MessageOut(Schema):
+class TicketMessageOut(Schema):
     id: int
     kind: str
     author: str
@@ -223,7 +225,7 @@ class TicketOut(TicketSummaryOut):
     order_number_given: str
     created_at: dt.datetime
     merged_into: str | None
-    messages: list[MessageOut]
+    messages: list[TicketMessageOut]
 
 
 class TicketPageOut(Schema):
@@ -322,7 +324,9 @@ class NoteIn(StrictIn):
 
 
 @desk_router.post(
-    "/tickets/{reference}/replies", response={201: MessageOut}, summary="Reply to the customer (by email)"
+    "/tickets/{reference}/replies",
+    response={201: TicketMessageOut},
+    summary="Reply to the customer (by email)",
 )
 def reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Any:
     ticket = ticket_get(reference=reference)
@@ -332,7 +336,9 @@ def reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Any:
     return Status(201, _message(message))
 
 
-@desk_router.post("/tickets/{reference}/notes", response={201: MessageOut}, summary="Add an internal note")
+@desk_router.post(
+    "/tickets/{reference}/notes", response={201: TicketMessageOut}, summary="Add an internal note"
+)
 def note(request: HttpRequest, reference: str, payload: NoteIn) -> Any:
     ticket = ticket_get(reference=reference)
     message = ticket_note(ticket=ticket, author=_agent(request), body=payload.body)
