@@ -9,6 +9,8 @@ from django.db import models
 
 from shopdesk.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
+_TWO_PLACES = Decimal("0.01")
+
 
 class MoneyField(models.DecimalField):
     """An amount in the currency of its row (the row carries a `currency` column)."""
@@ -18,6 +20,13 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
         kwargs.setdefault("default", Decimal("0"))
         super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value: Decimal | None, expression: Any, connection: Any) -> Decimal | None:
+        """Drop the unused third decimal: 10.000 reads as 10.00, 9.995 (a KWD amount) stays as it is."""
+        if value is None:
+            return None
+        two = value.quantize(_TWO_PLACES)
+        return two if two == value else value
 
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()

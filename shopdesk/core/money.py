@@ -11,8 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision
 
-MONEY_MAX_DIGITS = 12
-MONEY_DECIMAL_PLACES = 2
+# Columns hold up to three decimals (KWD, BHD, OMR…); an amount in a two-decimal currency reads back
+# with two (see MoneyField.from_db_value), so 10.00 stays 10.00 everywhere it is shown or sent.
+MONEY_MAX_DIGITS = 13
+MONEY_DECIMAL_PLACES = 3
 
 
 class CurrencyMismatch(ValueError):

@@ -7,6 +7,7 @@ decimals than the currency has, a payment in another currency than its order.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -173,14 +174,32 @@ def test_a_payment_in_another_currency_than_its_order_is_refused(store_with_orde
     assert not Payment.objects.filter(currency="EUR").exists()
 
 
-def test_a_currency_with_more_decimals_than_amounts_are_stored_with_is_refused(
+def test_a_three_decimal_currency_is_stored_and_refunded_to_the_last_fils(
     store_with_product: StoreClient,
 ) -> None:
-    # Kuwaiti dinars have three decimals; stored amounts keep two, so 9.995 would become 10.00.
-    payload = order_payload()
+    # Kuwaiti dinars have three decimals: 9.995 must stay 9.995 from the door to the refund.
+    from shopdesk.core.actors import Actor
+    from shopdesk.payments.models import Payment, Refund
+    from shopdesk.selfservice.services.cancel import order_cancel
+
+    payload = order_payload(total="19.990")
     payload["currency"] = "KWD"
-    payload["payments"] = []
+    payload["lines"][0]["unit_price"] = "9.995"
+    payload["payments"][0]["currency"] = "KWD"
     response = store_with_product.put("/orders/KW00000001", payload)
-    assert response.status_code == 422
-    assert "KWD" in response.json()["error"]["message"] + str(response.json()["error"]["fields"])
-    assert not Order.objects.exists()
+    assert response.status_code == 201, response.json()
+    order = Order.objects.get()
+    assert order.total == Decimal("19.990")
+    assert order.lines.get().unit_price == Decimal("9.995")
+
+    order_cancel(order=order, actor=Actor.customer(order.email))
+    assert sum(refund.amount for refund in Refund.objects.filter(order=order)) == Decimal("19.990")
+    assert Payment.objects.get().amount_refunded == Decimal("19.990")
+    payload["lines"][0]["unit_price"] = "9.9951"
+    response = store_with_product.put("/orders/KW00000002", payload)
+    assert response.status_code == 422 and "lines.0.unit_price" in str(response.json()["error"])
+
+
+def test_a_two_decimal_amount_reads_back_with_two_decimals(store_with_order: StoreClient) -> None:
+    order = Order.objects.get()
+    assert str(order.total) == "98.00"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from shopdesk.catalog.enums import PriceKind
+from shopdesk.core.money import amount_places_validate
 from shopdesk.integration.schemas.common import (
     Amount,
     CountryCode,
@@ -40,6 +42,12 @@ class VariantIn(Strict):
     price_kind: PriceKind = PriceKind.REGULAR
     stock: int = Field(default=0, ge=0)
     active: bool = True
+
+    @field_validator("price")
+    @classmethod
+    def _price_in_store_currency(cls, price: Decimal) -> Decimal:
+        # Checked here rather than on the product, so each bad price is named at once with the others.
+        return amount_places_validate(price, get_policy().store.currency)
 
 
 class ProductIn(Strict):

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry
-from babel.numbers import get_currency_precision
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -24,7 +23,7 @@ from pydantic import (
 )
 
 from shopdesk.core.locales import LOCALE_MAX_LENGTH, locale_validate
-from shopdesk.core.money import MONEY_DECIMAL_PLACES, amount_places_validate
+from shopdesk.core.money import amount_places_validate
 from shopdesk.core.text import CleanText
 from shopdesk.policy.loader import get_policy
 
@@ -78,8 +77,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 # Decimal, never float: pydantic turns a JSON number into a Decimal through its shortest text form,
-# so 19.9 is Decimal("19.9"), and more than two decimals is refused rather than rounded.
-Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
+# so 19.9 is Decimal("19.9"); more decimals than the currency has (JPY none, USD two, KWD three) is refused
+# per field against the order's currency rather than rounded.
+Amount = Annotated[Decimal, Field(ge=0, max_digits=13, decimal_places=3, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(gt=0, le=100_000)]
 # Dates a store can mean: a year-9999 date would overflow date arithmetic on the order's pages.
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -100,13 +100,6 @@ def _currency(code: str) -> str:
     code = code.upper()
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{code!r} is not an ISO 4217 currency code")
-    if get_currency_precision(code) > MONEY_DECIMAL_PLACES:
-        # Stored amounts keep MONEY_DECIMAL_PLACES decimals: a 3-decimal currency (KWD, BHD…) would be
-        # rounded on the way in, so it is refused until the columns are widened.
-        raise ValueError(
-            f"{code} has {get_currency_precision(code)} decimal places; shopdesk stores amounts with at most "
-            f"{MONEY_DECIMAL_PLACES}, so it cannot take {code} orders yet"
-        )
     return code
 
 
