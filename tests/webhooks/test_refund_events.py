@@ -87,6 +87,15 @@ def test_a_failed_after_succeeded_changes_nothing(store, pending_refund) -> None
     assert pending_refund.status == RefundStatus.SUCCEEDED and OrderEvent.objects.count() == trail
 
 
+def test_a_succeeded_after_failed_needs_the_providers_retry_first(store, pending_refund) -> None:
+    _event(store, pending_refund, "evt-1", "failed", "card_expired")
+    stray = _event(store, pending_refund, "evt-2", "succeeded")
+    assert stray.json()["outcome"] == "ignored" and stray.json()["status"] == "failed"
+    _event(store, pending_refund, "evt-3", "processing")
+    retried = _event(store, pending_refund, "evt-4", "succeeded")
+    assert retried.json()["outcome"] == "applied" and retried.json()["status"] == "succeeded"
+
+
 def test_an_event_id_reused_for_another_kind_is_a_conflict(store, pending_refund) -> None:
     _event(store, pending_refund, "evt-1", "processing")
     reused = _event(store, pending_refund, "evt-1", "succeeded")

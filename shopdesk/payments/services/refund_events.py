@@ -42,13 +42,14 @@ def _outcome(value: str) -> Literal["applied", "ignored"]:
 
 
 def _path(current: str, wanted: str) -> list[str]:
-    """The steps the table allows from `current` to `wanted` (at most via processing), or []."""
+    """The steps the table allows from `current` to `wanted`, or [] (nothing changes).
+
+    Only a pending refund may skip the provider's `processing` event (lost or late); a failed one
+    needs the provider's retry (`processing`) before anything else counts.
+    """
     if wanted in REFUND_TRANSITIONS[current]:
         return [wanted]
-    if (
-        RefundStatus.PROCESSING in REFUND_TRANSITIONS[current]
-        and wanted in REFUND_TRANSITIONS[RefundStatus.PROCESSING]
-    ):
+    if current == RefundStatus.PENDING and wanted in REFUND_TRANSITIONS[RefundStatus.PROCESSING]:
         return [RefundStatus.PROCESSING, wanted]
     return []
 
