@@ -167,9 +167,34 @@ def _post(url: str, body: str, headers: dict[str, str]) -> _Answer:
     return _Answer(status, text[:BODY_KEPT], redact(error)[:500], elapsed)
 
 
-def _record(delivery: WebhookDelivery, answer: _Answer, now: dt.datetime, rng: random.Random | None) -> str:
+def _record(
+    delivery: WebhookDelivery, answer: _Answer, now: dt.datetime, rng: random.Random | None
+) -> str | None:
+    """Move the delivery on (compare-and-set on SENDING), then log the attempt. None: it was deleted."""
     attempts = delivery.attempts + 1
     first = delivery.first_attempt_at or now
+    common = {"attempts": attempts, "claimed_until": None, "first_attempt_at": first}
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING)
+    reason = answer.error or f"HTTP {answer.status_code}"
+    if answer.ok:
+        outcome = DeliveryStatus.DELIVERED
+        moved = mine.update(
+            status=outcome, delivered_at=now, last_status_code=answer.status_code, last_error="", **common
+        )
+    elif attempts >= MAX_ATTEMPTS:
+        outcome = DeliveryStatus.DEAD
+        moved = mine.update(status=outcome, last_status_code=answer.status_code, last_error=reason, **common)
+    else:
+        outcome = DeliveryStatus.QUEUED
+        moved = mine.update(
+            status=outcome,
+            next_attempt_at=now + retry_delay(attempts, rng=rng),
+            last_status_code=answer.status_code,
+            last_error=reason,
+            **common,
+        )
+    if not moved:
+        return None  # the endpoint (and so this delivery) was deleted while it was being sent
     WebhookAttempt.objects.create(
         delivery=delivery,
         at=now,
@@ -178,38 +203,16 @@ def _record(delivery: WebhookDelivery, answer: _Answer, now: dt.datetime, rng: r
         response_body=answer.body,
         error=answer.error,
     )
-    common = {"attempts": attempts, "claimed_until": None, "first_attempt_at": first}
-    mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING)
-    if answer.ok:
-        mine.update(
-            status=DeliveryStatus.DELIVERED,
-            delivered_at=now,
-            last_status_code=answer.status_code,
-            last_error="",
-            **common,
-        )
-        return DeliveryStatus.DELIVERED
-    reason = answer.error or f"HTTP {answer.status_code}"
-    if attempts >= MAX_ATTEMPTS:
-        mine.update(
-            status=DeliveryStatus.DEAD, last_status_code=answer.status_code, last_error=reason, **common
-        )
+    if outcome == DeliveryStatus.DEAD:
         notice = (
             f"Disabled after {attempts} failed attempts over "
             f"{(now - first).total_seconds() / 3600:.0f} hours; last answer: {reason}"
         )
         if endpoint_disable(endpoint_id=delivery.endpoint_id, reason=notice, now=now):
             logger.warning("webhook endpoint %s disabled: %s", delivery.endpoint_id, notice)
-        return DeliveryStatus.DEAD
-    mine.update(
-        status=DeliveryStatus.QUEUED,
-        next_attempt_at=now + retry_delay(attempts, rng=rng),
-        last_status_code=answer.status_code,
-        last_error=reason,
-        **common,
-    )
-    logger.info("webhook delivery %s failed (attempt %s): %s", delivery.pk, attempts, reason)
-    return DeliveryStatus.QUEUED
+    elif outcome == DeliveryStatus.QUEUED:
+        logger.info("webhook delivery %s failed (attempt %s): %s", delivery.pk, attempts, reason)
+    return outcome
 
 
 def webhooks_deliver(
@@ -225,7 +228,10 @@ def webhooks_deliver(
         body = json.dumps(delivery.event.payload, separators=(",", ":"), sort_keys=True)
         headers = signed_headers(delivery=delivery, body=body, at=moment)
         answer = _post(delivery.endpoint.url, body, headers)
-        counts[_record(delivery, answer, now or timezone.now(), rng)] += 1
+        with transaction.atomic():
+            outcome = _record(delivery, answer, now or timezone.now(), rng)
+        if outcome is not None:
+            counts[outcome] += 1
     return WebhookReport(
         delivered=counts[DeliveryStatus.DELIVERED],
         retried=counts[DeliveryStatus.QUEUED],

@@ -226,3 +226,23 @@ def test_replay_of_one_event_and_of_a_range_resends_with_the_same_webhook_id(
     webhooks_deliver(batch=10)
     assert sorted(r.webhook_id for r in receiver.received[3:]) == sorted(first_ids)
     assert all(r.verified for r in receiver.received)
+
+
+def test_an_endpoint_deleted_mid_send_does_not_stop_the_worker(
+    receiver: Receiver, endpoint_for_everything: EndpointWithSecret, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shopdesk.webhooks import delivery as webhook_delivery
+    from shopdesk.webhooks.services.endpoints import endpoint_delete
+
+    _address_change(paid_order_of_shirt_and_scarf())
+    real_post = webhook_delivery._post
+
+    def post_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real_post(*args, **kwargs)
+        endpoint_delete(endpoint_id=endpoint_for_everything.endpoint.pk)
+        return answer
+
+    monkeypatch.setattr(webhook_delivery, "_post", post_then_delete)
+    report = webhooks_deliver(batch=10)
+    assert report.delivered == 0 and len(receiver.received) == 1
+    assert WebhookDelivery.objects.count() == 0 and WebhookAttempt.objects.count() == 0
