@@ -246,3 +246,15 @@ def test_an_endpoint_deleted_mid_send_does_not_stop_the_worker(
     report = webhooks_deliver(batch=10)
     assert report.delivered == 0 and len(receiver.received) == 1
     assert WebhookDelivery.objects.count() == 0 and WebhookAttempt.objects.count() == 0
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(
+    receiver: Receiver, endpoint_for_everything: EndpointWithSecret, settings
+) -> None:
+    settings.SHOPDESK_WEBHOOKS_TIMEOUT_SECONDS = 1
+    receiver.delay = 3
+    _address_change(paid_order_of_shirt_and_scarf())
+    assert webhooks_deliver(batch=10).retried == 1
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None and "timed out" in attempt.error
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.QUEUED

@@ -141,6 +141,19 @@ def test_the_cli_adds_an_endpoint_and_prints_its_id_and_secret(allow_private, db
     assert secret not in listed.getvalue() and "127.0.0.1:8999" in listed.getvalue()
 
 
+def test_the_cli_disables_and_enables_an_endpoint(allow_private, db) -> None:
+    call_command("webhooks", "add", "http://127.0.0.1:8999/hooks", "--events", "*", stdout=StringIO())
+    endpoint = WebhookEndpoint.objects.get()
+    call_command("webhooks", "disable", str(endpoint.pk), stdout=StringIO())
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled and endpoint.disabled_reason == "Disabled by an operator."
+    call_command("webhooks", "enable", str(endpoint.pk), stdout=StringIO())
+    endpoint.refresh_from_db()
+    assert endpoint.enabled and endpoint.disabled_reason == ""
+    with pytest.raises(CommandError, match="No webhook endpoint"):
+        call_command("webhooks", "disable", "999", stdout=StringIO())
+
+
 def test_the_cli_refuses_a_private_url_without_the_switch(db, monkeypatch) -> None:
     monkeypatch.delenv("SHOPDESK_WEBHOOKS_ALLOW_PRIVATE", raising=False)
     with pytest.raises(CommandError, match="private"):

@@ -1,15 +1,23 @@
 """`shopdesk webhooks add URL --events order.cancelled,return.created` (prints the id and the secret once),
-`list`, `rotate ID [--overlap-hours N]`, `delete ID`."""
+`list`, `rotate ID [--overlap-hours N]`, `enable ID`, `disable ID`, `delete ID`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from shopdesk.core.errors import DomainError
 from shopdesk.webhooks.models import WebhookEndpoint
-from shopdesk.webhooks.services.endpoints import endpoint_create, endpoint_delete, endpoint_secret_rotate
+from shopdesk.webhooks.services.endpoints import (
+    endpoint_create,
+    endpoint_delete,
+    endpoint_disable,
+    endpoint_enable,
+    endpoint_get,
+    endpoint_secret_rotate,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +35,11 @@ class Command(BaseCommand):
         rotate.add_argument("--overlap-hours", type=int, default=None)
         delete = sub.add_parser("delete", help="Delete an endpoint and its delivery log.")
         delete.add_argument("endpoint_id", type=int)
+        for name, text in (
+            ("enable", "Enable an endpoint again."),
+            ("disable", "Stop sending to an endpoint."),
+        ):
+            sub.add_parser(name, help=text).add_argument("endpoint_id", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -55,6 +68,15 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"id: {rotated.endpoint.pk}")
             self.stdout.write(f"secret: {rotated.secret}")
+        elif action == "enable":
+            endpoint_enable(endpoint_id=options["endpoint_id"])
+            self.stdout.write(f"enabled {options['endpoint_id']}")
+        elif action == "disable":
+            endpoint_get(endpoint_id=options["endpoint_id"])
+            endpoint_disable(
+                endpoint_id=options["endpoint_id"], reason="Disabled by an operator.", now=timezone.now()
+            )
+            self.stdout.write(f"disabled {options['endpoint_id']}")
         elif action == "delete":
             endpoint_delete(endpoint_id=options["endpoint_id"])
             self.stdout.write(f"deleted {options['endpoint_id']}")
