@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "shopdesk.promotions",
     "shopdesk.access",
     "shopdesk.notifications",
+    "shopdesk.webhooks",
     "shopdesk.selfservice",
     "shopdesk.orderview",
     "shopdesk.helpcenter",

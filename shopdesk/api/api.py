@@ -54,8 +54,10 @@ def _register_routers() -> None:
     from shopdesk.api.integration import router as integration_router
     from shopdesk.api.promotions import router as promotions_router
     from shopdesk.desk.api import contact_router, desk_router, inbound_router
+    from shopdesk.api.webhooks import router as webhooks_router
 
     api.add_router("/store", integration_router)
+    api.add_router("/store", webhooks_router)
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/help", help_router)

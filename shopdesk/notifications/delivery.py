@@ -8,6 +8,9 @@ A worker claims one message, sends it, records it, then claims the next: the lea
 one send (keep it above the SMTP timeout), never a whole batch, so a slow mail server cannot make a
 second worker re-send a batch's tail. After a crash (kill -9) the message being sent may go out twice;
 every copy carries the same Message-ID, so mail clients fold them.
+
+Webhooks go out beside the emails, in the same round, through shopdesk/webhooks/delivery.py (the same
+claim-per-message lease, SKIP LOCKED, and a stable `webhook-id` per event).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils import timezone
 from shopdesk.core.logging import redact
 from shopdesk.notifications.enums import SENSITIVE_TEMPLATES, OutboxStatus
 from shopdesk.notifications.models import OutboxMessage
+from shopdesk.webhooks.delivery import webhooks_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +166,7 @@ def _mark_failed(
 def outbox_deliver(
     *, batch: int = 50, now: dt.datetime | None = None, rng: random.Random | None = None
 ) -> DeliveryReport:
-    """Deliver up to `batch` due messages, claiming each one just before it is sent."""
+    """Deliver up to `batch` due emails, then up to `batch` due webhooks, claiming each just before sending."""
     sent = retried = dead = 0
     mail_connection = None
     try:
@@ -189,4 +193,7 @@ def outbox_deliver(
                 mail_connection.close()
         except Exception:  # closing a broken SMTP session must not hide the report
             logger.debug("closing the mail connection failed", exc_info=True)
-    return DeliveryReport(sent=sent, retried=retried, dead=dead)
+    hooks = webhooks_deliver(batch=batch, now=now)
+    return DeliveryReport(
+        sent=sent + hooks.delivered, retried=retried + hooks.retried, dead=dead + hooks.dead
+    )

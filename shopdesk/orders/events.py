@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -10,6 +11,16 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent
+
+# Called with every event row, inside the transaction that wrote it: the webhooks app (a layer above,
+# so it cannot be imported from here) sets it at start-up and turns the rows it cares about into
+# outbox deliveries. One listener, set once: greppable as order_event_listener_set.
+_listener: Callable[[OrderEvent], object] | None = None
+
+
+def order_event_listener_set(listener: Callable[[OrderEvent], object] | None) -> None:
+    global _listener
+    _listener = listener
 
 
 def order_event_record(
@@ -22,7 +33,7 @@ def order_event_record(
     after: Any = None,
     at: dt.datetime | None = None,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         kind=kind,
         actor_kind=actor.kind,
@@ -32,6 +43,9 @@ def order_event_record(
         after=after,
         created_at=at or timezone.now(),
     )
+    if _listener is not None:
+        _listener(event)
+    return event
 
 
 def order_imported(*, order: Order, actor: Actor, at: dt.datetime | None = None) -> OrderEvent:
@@ -153,6 +167,19 @@ def order_refund_created(
         actor=actor,
         after={"refund_id": refund_id, "amount": amount, "points": points},
         message=f"Refund of {amount} {order.currency} recorded.",
+    )
+
+
+def order_refund_status_changed(
+    *, order: Order, actor: Actor, refund_id: int, before: str, after: str, reason: str = ""
+) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.PAYMENT_UPDATED,
+        actor=actor,
+        before={"refund_id": refund_id, "status": before},
+        after={"refund_id": refund_id, "status": after, "reason": reason},
+        message=f"Refund {after}{': ' + reason if reason else ''}.",
     )
 
 

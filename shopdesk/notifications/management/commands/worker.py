@@ -1,4 +1,4 @@
-"""`shopdesk worker`: deliver the outbox in a loop (or one batch with --once)."""
+"""`shopdesk worker`: deliver the outbox (emails and webhooks) in a loop (or one batch with --once)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from shopdesk.notifications.delivery import outbox_deliver
 
 
 class Command(BaseCommand):
-    help = "Deliver queued emails from the outbox; run as many workers as needed."
+    help = "Deliver queued emails and webhooks from the outbox; run as many workers as needed."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Deliver one batch and exit.")
