@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shopdesk.promotions",
     "shopdesk.access",
     "shopdesk.notifications",
+    "shopdesk.returns",
     "shopdesk.selfservice",
     "shopdesk.orderview",
     "shopdesk.helpcenter",
