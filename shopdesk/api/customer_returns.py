@@ -3,6 +3,7 @@
     GET  /orders/{number}/returns/eligibility   each line: returnable, code, message, last day; the reasons
     POST /orders/{number}/returns               start a return (Idempotency-Key: a replay answers 200)
     GET  /orders/{number}/returns/{rma}         the return: status, lines, estimate, timeline
+    POST /orders/{number}/returns/{rma}/cancel  withdraw it before it is on its way back (idempotent)
 
 The rules live in shopdesk/returns; the `return_start` action of the registry performs the POST.
 """
@@ -21,6 +22,7 @@ from shopdesk.api.customer_actions import IdempotencyKey, StrictIn, _actor, _ord
 from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.selectors import return_as_dict, return_of_order
+from shopdesk.returns.services import return_cancel
 from shopdesk.selfservice.registry import action_get
 
 router = Router(tags=["customer returns"], auth=customer_bearer)
@@ -80,3 +82,12 @@ def return_detail(request: HttpRequest, number: str, rma: str) -> dict[str, Any]
     order = _order(request, number)
     found = return_of_order(order=order, rma=rma[:20])
     return {**return_as_dict(found), "slip_url": slip_url(order.number, found.rma)}
+
+
+@router.post("/orders/{number}/returns/{rma}/cancel", summary="Cancel a return before it is sent back")
+def return_withdraw(request: HttpRequest, number: str, rma: str) -> dict[str, Any]:
+    order = _order(request, number)
+    found = return_of_order(order=order, rma=rma[:20])
+    return_cancel(return_request=found, actor=_actor(request))
+    fresh = return_of_order(order=order, rma=found.rma)
+    return {**return_as_dict(fresh), "slip_url": slip_url(order.number, fresh.rma)}

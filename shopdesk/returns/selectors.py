@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from shopdesk.core.errors import NotFound
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
-from shopdesk.returns.enums import ReturnStatus
+from shopdesk.returns.enums import RETURN_TRANSITIONS, ReturnStatus
 from shopdesk.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 
 
@@ -43,6 +43,7 @@ def return_as_dict(return_request: ReturnRequest) -> dict[str, Any]:
         "status": return_request.status,
         "status_label": ReturnStatus(return_request.status).label,
         "method": return_request.method,
+        "cancellable": ReturnStatus.CANCELLED in RETURN_TRANSITIONS[ReturnStatus(return_request.status)],
         "created_at": return_request.created_at.isoformat(),
         "warehouse": {"code": warehouse.code, "name": warehouse.name} if warehouse else None,
         "lines": [

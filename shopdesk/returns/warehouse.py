@@ -247,7 +247,12 @@ def return_inspect(
             "rma": locked.rma,
             "status": locked.status,
             "lines": outcomes,
-            "refund": {**plan_as_dict(plan), "refund_ids": refund_ids, "refunded": str(plan.refunded)},
+            "refund": {
+                **plan_as_dict(plan),
+                "refund_ids": refund_ids,
+                "refunded": str(plan.refunded),
+                "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
+            },
         }
         locked.inspection_result = {"request_hash": digest, "result": data}
         ReturnRequest.objects.filter(pk=locked.pk).update(inspection_result=locked.inspection_result)

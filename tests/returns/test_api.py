@@ -178,6 +178,7 @@ def test_inspection_with_a_deduction_makes_one_refund_whose_lines_sum(client: Cl
     done = _post(client, f"/api/v1/store/returns/{rma}/inspection", inspection, store)
     assert done.status_code == 201, done.content
     assert done.json()["status"] == "refunded"
+    assert done.json()["refund"]["expected_by"]  # from the card's refund days in the policy
     refund = Refund.objects.get(order=order)
     amounts = list(refund.lines.values_list("kind", "amount"))
     # Two shirts $98, less their whole $10 coupon share, less $4.90 tags missing, less the $6.95 label.
@@ -230,3 +231,34 @@ def test_a_deduction_above_the_item_price_is_422(client: Client, delivered_order
 
 def test_an_unknown_rma_is_404_on_the_store_api(client: Client, db: None):
     assert _post(client, "/api/v1/store/returns/RMA-ZZZZZZZZ/received", {}, _store()).status_code == 404
+
+
+def test_the_owner_cancels_a_return_before_sending_it_and_strangers_cannot(client: Client, delivered_order):
+    order = delivered_order
+    rma = _started(client, order)
+    url = f"{BASE}/{order.number}/returns/{rma}/cancel"
+    assert _post(client, url, {}, {}).status_code == 401
+    assert _post(client, url, {}, _bearer(delivered_shirt_and_scarf())).status_code == 404
+    assert ReturnRequest.objects.get(rma=rma).status == "approved"
+    done = _post(client, url, {}, _bearer(order))
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    assert done.json()["cancellable"] is False
+    assert _post(client, url, {}, _bearer(order)).status_code == 200  # again: already cancelled
+
+
+def test_a_return_on_its_way_back_can_not_be_cancelled(client: Client, delivered_order: Order):
+    order = delivered_order
+    rma = _started(client, order)
+    _post(client, f"/api/v1/store/returns/{rma}/received", {}, _store())
+    response = _post(client, f"{BASE}/{order.number}/returns/{rma}/cancel", {}, _bearer(order))
+    assert response.status_code == 409 and response.json()["error"]["code"] == "return_not_cancellable"
+
+
+def test_the_eligibility_preview_reads_a_fixed_number_of_queries(
+    client: Client, delivered_order: Order, django_assert_max_num_queries
+):
+    order = delivered_order
+    headers = _bearer(order)
+    with django_assert_max_num_queries(12):  # session, order, lines, deliveries, open returns
+        response = client.get(f"{BASE}/{order.number}/returns/eligibility", **headers)
+    assert response.status_code == 200

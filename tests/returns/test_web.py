@@ -79,3 +79,16 @@ def test_another_customer_and_nobody_see_nothing(client, delivered_order: Order,
     assert client.get(url).status_code in (302, 404)
     shown = client.get(url, follow=True).content.decode()
     assert "return-slip" not in shown and "Timeline" not in shown and "return-line" not in shown
+
+
+def test_the_customer_cancels_a_return_from_its_page(client, delivered_order: Order):
+    order = delivered_order
+    sign_in(client, order)
+    _start(client, order)
+    found = ReturnRequest.objects.get(order=order)
+    page = client.get(f"/orders/{order.number}/returns/{found.rma}/").content.decode()
+    assert "Cancel this return" in page
+    response = client.post(f"/orders/{order.number}/returns/{found.rma}/cancel/", follow=True)
+    assert f"Return {found.rma} is cancelled." in response.content.decode()
+    found.refresh_from_db()
+    assert found.status == "cancelled"

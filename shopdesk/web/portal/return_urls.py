@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:number>/returns/new/", returns.return_start, name="return_start"),
     path("<str:number>/returns/<str:rma>/", returns.return_detail, name="return_detail"),
     path("<str:number>/returns/<str:rma>/slip/", returns.return_slip_page, name="return_slip"),
+    path("<str:number>/returns/<str:rma>/cancel/", returns.return_withdraw, name="return_cancel"),
 ]

@@ -12,7 +12,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.contrib import messages
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shopdesk.access.web import customer_required, portal_access, portal_order_or_404
 from shopdesk.core.actors import Actor
@@ -21,6 +22,7 @@ from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.selectors import return_as_dict, return_of_order
+from shopdesk.returns.services import return_cancel
 from shopdesk.returns.slip import return_slip
 from shopdesk.selfservice.registry import action_get
 
@@ -135,3 +137,16 @@ def return_slip_page(request: HttpRequest, number: str, rma: str) -> HttpRespons
         "ret": return_as_dict(found),
     }
     return render(request, f"{TEMPLATES}/slip.html", context)
+
+
+@customer_required
+@require_POST
+def return_withdraw(request: HttpRequest, number: str, rma: str) -> HttpResponse:
+    order, found = _return_or_404(request, number, rma)
+    try:
+        return_cancel(return_request=found, actor=_actor(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Return {found.rma} is cancelled.")
+    return HttpResponseRedirect(reverse("portal:return_detail", args=[order.number, found.rma]))
