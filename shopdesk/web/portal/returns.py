@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.contrib import messages
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shopdesk.access.web import customer_required, portal_access, portal_order_or_404
