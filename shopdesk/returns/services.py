@@ -3,6 +3,7 @@
 return_create(order=..., actor=..., lines=..., method=..., idempotency_key=...)   one RMA per request
 return_transition(return_request=..., to_status=..., actor=..., now=...)          the one status change
 return_cancel(return_request=..., actor=...)                                      the customer withdraws it
+return_decide(return_request=..., actor=..., approve=...)                          an agent approves or not
 
 Lock order (docs/decisions/0004-idempotency-and-locking.md): the order row first, then its payments by id,
 then the return. Eligibility is asked again under the order lock, so two tabs returning the same item
@@ -19,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shopdesk.core.actors import Actor
+from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
 from shopdesk.orders.eligibility import order_facts
@@ -295,3 +296,28 @@ def return_cancel(
         return return_transition(
             return_request=locked, to_status=ReturnStatus.CANCELLED, actor=actor, now=now
         )
+
+
+def return_decide(
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    approve: bool,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> ReturnRequest:
+    """An agent approves a return waiting for approval, or refuses it (with a note the customer reads)."""
+    if not actor.is_agent and actor.kind != ActorKind.SYSTEM:
+        raise NotEligible(Eligibility.no("agents_only", "Only our team can approve a return."))
+    now = now or timezone.now()
+    to_status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
+    with transaction.atomic():
+        order_lock(order_id=return_request.order_id)
+        locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+        if locked.status == to_status:
+            return locked
+        if locked.status != ReturnStatus.PENDING_APPROVAL:
+            raise NotEligible(
+                Eligibility.no("return_not_pending", "Only a return waiting for approval can be decided.")
+            )
+        return return_transition(return_request=locked, to_status=to_status, actor=actor, now=now, note=note)

@@ -143,3 +143,29 @@ def test_the_customer_cancels_a_return_before_it_leaves_and_the_items_become_ret
     cancelled = return_cancel(return_request=done.return_request, actor=Actor.customer(order.email))
     assert cancelled.status == ReturnStatus.CANCELLED
     assert _start(order, lines).data["status"] == ReturnStatus.APPROVED
+
+
+def test_an_agent_approves_a_pending_return_and_a_customer_can_not(delivered_order):
+    from shopdesk.core.errors import NotEligible
+    from shopdesk.returns.services import return_decide
+
+    order = delivered_order
+    OrderLine.objects.filter(pk=shirt_line(order).pk).update(unit_price=Decimal("400.00"))
+    done = _start(order, [ReturnLineRequest(line_id=shirt_line(order).pk, quantity=1, reason="too_big")])
+    with pytest.raises(NotEligible):
+        return_decide(return_request=done.return_request, actor=Actor.customer(order.email), approve=True)
+    decided = return_decide(return_request=done.return_request, actor=Actor.agent("ann"), approve=True)
+    assert decided.status == ReturnStatus.APPROVED
+    last = ReturnEvent.objects.filter(return_request=decided).last()
+    assert (last.from_status, last.to_status, last.actor_label) == ("pending_approval", "approved", "ann")
+    with pytest.raises(NotEligible):  # decided already: refusing now is not possible
+        return_decide(return_request=decided, actor=Actor.agent("ann"), approve=False)
+
+
+def test_the_admin_lists_returns(admin_client, delivered_order):
+    order = delivered_order
+    done = _start(order, [ReturnLineRequest(line_id=scarf_line(order).pk, quantity=1, reason="too_big")])
+    page = admin_client.get("/admin/returns/returnrequest/")
+    assert page.status_code == 200 and done.data["rma"] in page.content.decode()
+    detail = admin_client.get(f"/admin/returns/returnrequest/{done.return_request.pk}/change/")
+    assert detail.status_code == 200
