@@ -147,6 +147,8 @@ class NonReturnable(Strict):
     code: Literal["final_sale", "hygiene", "custom_made", "gift_card"]
     name: str
     reason: str
+    # Still returnable when it arrived faulty (a reason of `free_return_reasons`), once an agent approves.
+    faulty_returnable: bool = False
 
 
 class ReturnReason(Strict):
@@ -185,6 +187,9 @@ class Returns(Strict):
 
     def reason(self, code: str) -> ReturnReason | None:
         return next((r for r in self.reasons if r.code == code), None)
+
+    def non_returnable_rule(self, flag: str) -> NonReturnable | None:
+        return next((n for n in self.non_returnable if n.code == flag), None)
 
     def non_returnable_reason(self, flag: str) -> str | None:
         return next((n.reason for n in self.non_returnable if n.code == flag), None)

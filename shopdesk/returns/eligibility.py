@@ -42,6 +42,8 @@ class LineReturnability:
     units: int  # units that can be returned now (0 when refused)
     last_day: dt.date | None  # the last day of the window (None until the item is delivered)
     origin_warehouse: str
+    # Refused by a flag the policy lets through when the item arrived faulty (approval needed).
+    faulty_only: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +54,7 @@ class LineReturnability:
             "message": self.eligibility.message,
             "last_day": self.last_day.isoformat() if self.last_day else None,
             "units": self.units,
+            "faulty_only": self.faulty_only,
         }
 
 
@@ -99,6 +102,17 @@ def last_return_day(order: Order, delivered_at: dt.datetime | None) -> dt.date |
     return local_date(start, policy) + dt.timedelta(days=policy.returns.window_days)
 
 
+def _flag_refusal(line: OrderLine) -> tuple[str, str, bool] | None:
+    """The first non-returnable flag of the line the policy lists: (code, reason, faulty_returnable)."""
+    policy = get_policy().returns
+    flags = set(line.return_flags or [])
+    for code in NON_RETURNABLE_CODES:
+        rule = policy.non_returnable_rule(code) if code in flags else None
+        if rule is not None:
+            return code, rule.reason, rule.faulty_returnable
+    return None
+
+
 def line_returnability(
     *,
     order: Order,
@@ -113,35 +127,43 @@ def line_returnability(
     delivered_at = delivery.delivered_at if delivery else None
     last_day = last_return_day(order, delivered_at) if delivered_at else None
 
-    def refused(code: str, message: str) -> LineReturnability:
-        return LineReturnability(line, Eligibility.no(code, message), 0, last_day, warehouse)
+    def refused(code: str, message: str, units: int = 0, faulty_only: bool = False) -> LineReturnability:
+        return LineReturnability(line, Eligibility.no(code, message), units, last_day, warehouse, faulty_only)
 
-    flags = set(line.return_flags or [])
-    for code in NON_RETURNABLE_CODES:
-        reason = policy.returns.non_returnable_reason(code) if code in flags else None
-        if reason:
-            return refused(code, f"The {name} can't be returned: {reason}")
+    flagged = _flag_refusal(line)
+    if flagged is not None and not flagged[2]:
+        return refused(flagged[0], f"The {name} can't be returned: {flagged[1]}")
     delivered_units = delivery.units if delivery else 0
+    refusal: LineReturnability | None = None
+    units = 0
     if not delivered_units:
-        return refused(
+        refusal = refused(
             "not_delivered",
             f"The {name} hasn't been delivered yet; you can start a return once it arrives.",
         )
-    if last_day is not None and local_date(now, policy) > last_day:
-        return refused(
+    elif last_day is not None and local_date(now, policy) > last_day:
+        refusal = refused(
             "window_expired",
             f"The return window for the {name} closed on {_day(last_day)} "
             f"({policy.returns.window_days} days after delivery).",
         )
-    kept = min(delivered_units, line.quantity_active) - line.quantity_returned
-    if kept <= 0:
-        return refused("already_returned", f"The {name} has already been returned.")
-    units = kept - in_open_returns
-    if units <= 0:
-        return refused(
-            "return_in_progress",
-            f"The {name} is already in a return that is on its way; you can follow it on the return's page.",
-        )
+    else:
+        kept = min(delivered_units, line.quantity_active) - line.quantity_returned
+        units = kept - in_open_returns
+        if kept <= 0:
+            refusal = refused("already_returned", f"The {name} has already been returned.")
+        elif units <= 0:
+            refusal = refused(
+                "return_in_progress",
+                f"The {name} is already in a return that is on its way; you can follow it on the return's page.",
+            )
+    if flagged is not None:
+        # Returnable only if it arrived faulty: the request names a faulty reason and an agent approves.
+        faulty = refusal is None
+        hint = " If it arrived faulty, you can still send it back: choose that reason." if faulty else ""
+        return refused(flagged[0], f"The {name} can't be returned: {flagged[1]}{hint}", units, faulty)
+    if refusal is not None:
+        return refusal
     until = f"You can return the {name} until {_day(last_day)}." if last_day else ""
     threshold = policy.returns.approval_above
     if threshold is not None and line.unit_price * units > Decimal(threshold):
@@ -196,6 +218,11 @@ def return_start_eligibility(
         if any(a.eligibility.needs_approval for a in allowed):
             return Eligibility.approval("needs_approval", message)
         return Eligibility.yes(message, code="returnable")
+    if any(answer.faulty_only for answer in answers):
+        return Eligibility.approval(
+            "needs_approval",
+            "The items of this order can only be returned if they arrived faulty; our team approves those returns.",
+        )
     if not answers:
         return Eligibility.no("not_delivered", "This order has no items to return.")
     first = answers[0].eligibility

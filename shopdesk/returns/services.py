@@ -173,14 +173,18 @@ def return_create(
         if locked.is_cancelled:
             raise NotEligible(Eligibility.no("order_cancelled", "This order was cancelled."))
         problems = []
+        faulty = set(get_policy().returns.free_return_reasons)
+        approval: set[int] = set()
         for index, line in enumerate(lines):
             answer = answers.get(line.line_id)
             field = f"lines[{index}]"
+            if answer is not None and answer.faulty_only and line.reason in faulty:
+                approval.add(line.line_id)  # a hygiene or custom-made item that arrived faulty
             if answer is None:
                 problems.append(
                     {"field": field, "code": "unknown_line", "message": "This item is not part of the order."}
                 )
-            elif not answer.eligibility.allowed:
+            elif not answer.eligibility.allowed and line.line_id not in approval:
                 problems.append(
                     {"field": field, "code": answer.eligibility.code, "message": answer.eligibility.message}
                 )
@@ -211,7 +215,7 @@ def return_create(
             ]
         )
         events.return_created(return_request=return_request, actor=actor, at=now)
-        needs_approval = any(a.eligibility.needs_approval for a in chosen)
+        needs_approval = bool(approval) or any(a.eligibility.needs_approval for a in chosen)
         to_status = ReturnStatus.PENDING_APPROVAL if needs_approval else ReturnStatus.APPROVED
         return_transition(return_request=return_request, to_status=to_status, actor=Actor.system(), now=now)
         plan = return_refund_plan(

@@ -23,21 +23,22 @@ def _answer(order, line):
 
 
 @pytest.mark.parametrize(
-    ("flag", "words"),
+    ("flag", "words", "faulty_only"),
     [
-        ("final_sale", "Final Sale"),
-        ("hygiene", "hygiene"),
-        ("custom_made", "made for you"),
-        ("gift_card", "Gift cards"),
+        ("final_sale", "Final Sale", False),
+        ("hygiene", "hygiene", True),
+        ("custom_made", "made for you", True),
+        ("gift_card", "Gift cards", False),
     ],
 )
-def test_a_non_returnable_flag_refuses_the_line_with_the_policy_reason(flag, words):
+def test_a_non_returnable_flag_refuses_the_line_with_the_policy_reason(flag, words, faulty_only):
     order = delivered_shirt_and_scarf()
     OrderLine.objects.filter(pk=scarf_line(order).pk).update(return_flags=[flag])
     answer = _answer(order, scarf_line(order))
     assert not answer.eligibility.allowed
     assert answer.eligibility.code == flag
     assert words in answer.eligibility.message and "Wool scarf" in answer.eligibility.message
+    assert answer.faulty_only is faulty_only and answer.units == (1 if faulty_only else 0)
     assert _answer(order, shirt_line(order)).eligibility.code == "returnable"
 
 
@@ -110,3 +111,28 @@ def test_a_cancelled_order_has_nothing_to_return():
     order.cancelled_at = timezone.now()
     order.save()
     assert return_start_eligibility(order=order).code == "order_cancelled"
+
+
+def test_a_hygiene_item_that_arrived_faulty_goes_back_after_approval():
+    from shopdesk.core.errors import InvalidInput
+    from shopdesk.returns.enums import ReturnStatus
+
+    order = delivered_shirt_and_scarf()
+    OrderLine.objects.filter(pk=scarf_line(order).pk).update(return_flags=["hygiene"])
+    actor = Actor.customer(order.email)
+    line = scarf_line(order).pk
+    with pytest.raises(InvalidInput) as refused:
+        return_create(
+            order=order,
+            actor=actor,
+            lines=[ReturnLineRequest(line_id=line, quantity=1, reason="too_big")],
+            method="label",
+        )
+    assert refused.value.as_dict()["fields"][0]["code"] == "hygiene"
+    done = return_create(
+        order=order,
+        actor=actor,
+        lines=[ReturnLineRequest(line_id=line, quantity=1, reason="defective")],
+        method="label",
+    )
+    assert done.data["status"] == ReturnStatus.PENDING_APPROVAL

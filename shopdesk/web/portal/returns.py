@@ -51,7 +51,9 @@ def return_start(request: HttpRequest, number: str) -> HttpResponse:
     message = ""
     if request.method == "POST":
         chosen = [
-            a for a in answers if a.eligibility.allowed and _int(request.POST.get(f"qty_{a.line.pk}")) > 0
+            a
+            for a in answers
+            if (a.eligibility.allowed or a.faulty_only) and _int(request.POST.get(f"qty_{a.line.pk}")) > 0
         ]
         lines = [
             {
