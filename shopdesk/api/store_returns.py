@@ -15,7 +15,12 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
-from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_received
+from shopdesk.returns.warehouse import (
+    InspectionLine,
+    return_inspect,
+    return_mark_in_transit,
+    return_mark_received,
+)
 
 router = Router(tags=["store returns"], auth=IntegrationTokenAuth())
 
@@ -33,6 +38,12 @@ class InspectionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[InspectionLineIn] = Field(min_length=1, max_length=100)
+
+
+@router.post("/returns/{rma}/in-transit", response={200: dict}, summary="Mark a return on its way back")
+def return_in_transit(request: HttpRequest, rma: str) -> Any:
+    done = return_mark_in_transit(rma=rma[:20], actor=integration_actor(request))
+    return Status(200, {**done.data, "replayed": done.replayed})
 
 
 @router.post("/returns/{rma}/received", response={200: dict}, summary="Mark a return received")

@@ -1,5 +1,6 @@
 """What the warehouse records through the store API: the parcel received, then the inspection per line.
 
+return_mark_in_transit(rma=..., actor=...)          approved → in transit: the carrier has the parcel
 return_mark_received(rma=..., actor=...)            approved / in transit → received (idempotent)
 return_inspect(rma=..., actor=..., lines=...)       received → inspected → refunded or closed: the
                                                     refund is computed by the one breakdown and recorded
@@ -62,6 +63,24 @@ def _return_locked(rma: str) -> ReturnRequest:
         raise NotFound("There is no return with this RMA number.", code="unknown_return")
     order_lock(order_id=found[1])
     return ReturnRequest.objects.select_for_update().select_related("order").get(pk=found[0])
+
+
+def return_mark_in_transit(*, rma: str, actor: Actor, now: dt.datetime | None = None) -> WarehouseResult:
+    """The carrier scanned the parcel on its way back (a repeat, or a later status, answers the same)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _return_locked(rma)
+        if locked.status == ReturnStatus.IN_TRANSIT or locked.status in PAST_RECEIVED:
+            return WarehouseResult(locked, _received_data(locked), replayed=True)
+        if locked.status != ReturnStatus.APPROVED:
+            raise NotEligible(
+                Eligibility.no(
+                    "return_not_approved",
+                    f"A return that is {ReturnStatus(locked.status).label.lower()} can't be on its way back.",
+                )
+            )
+        return_transition(return_request=locked, to_status=ReturnStatus.IN_TRANSIT, actor=actor, now=now)
+    return WarehouseResult(locked, _received_data(locked), replayed=False)
 
 
 def return_mark_received(*, rma: str, actor: Actor, now: dt.datetime | None = None) -> WarehouseResult:

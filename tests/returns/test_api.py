@@ -262,3 +262,19 @@ def test_the_eligibility_preview_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):  # session, order, lines, deliveries, open returns
         response = client.get(f"{BASE}/{order.number}/returns/eligibility", **headers)
     assert response.status_code == 200
+
+
+def test_the_timeline_follows_the_parcel_back_and_cancelling_stops_once_it_travels(
+    client: Client, delivered_order
+):
+    order = delivered_order
+    store = _store()
+    rma = _started(client, order)
+    moving = _post(client, f"/api/v1/store/returns/{rma}/in-transit", {}, store)
+    assert moving.status_code == 200 and moving.json()["status"] == "in_transit"
+    assert _post(client, f"/api/v1/store/returns/{rma}/in-transit", {}, store).json()["replayed"] is True
+    cancel = _post(client, f"{BASE}/{order.number}/returns/{rma}/cancel", {}, _bearer(order))
+    assert cancel.status_code == 409
+    _post(client, f"/api/v1/store/returns/{rma}/received", {}, store)
+    timeline = client.get(f"{BASE}/{order.number}/returns/{rma}", **_bearer(order)).json()["timeline"]
+    assert [event["status"] for event in timeline] == ["requested", "approved", "in_transit", "received"]
