@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shopdesk.access",
     "shopdesk.notifications",
     "shopdesk.webhooks",
+    "shopdesk.returns",
     "shopdesk.selfservice",
     "shopdesk.orderview",
     "shopdesk.helpcenter",

@@ -50,16 +50,20 @@ def _register_routers() -> None:
     # Each area owns its router module; imported here so the OpenAPI document lists them all.
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
+    from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
     from shopdesk.api.promotions import router as promotions_router
-    from shopdesk.desk.api import contact_router, desk_router, inbound_router
+    from shopdesk.api.store_returns import router as store_returns_router
     from shopdesk.api.webhooks import router as webhooks_router
+    from shopdesk.desk.api import contact_router, desk_router, inbound_router
 
     api.add_router("/store", integration_router)
     api.add_router("/store", webhooks_router)
+    api.add_router("/store", store_returns_router)
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
+    api.add_router("/customer", customer_returns_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)

@@ -31,6 +31,8 @@ class Warehouse(Strict):
     code: str
     name: str
     country: CountryCode
+    # Where returns to this warehouse are sent, one line each (printed on the return slip).
+    return_address: list[str] = []
 
 
 class Store(Strict):
@@ -158,6 +160,24 @@ class NonReturnable(Strict):
     code: Literal["final_sale", "hygiene", "custom_made", "gift_card"]
     name: str
     reason: str
+    # Still returnable when it arrived faulty (a reason of `free_return_reasons`), once an agent approves.
+    faulty_returnable: bool = False
+
+
+class ReturnReason(Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    label: str
+
+
+DEFAULT_RETURN_REASONS = [
+    ReturnReason(code="too_small", label="Too small"),
+    ReturnReason(code="too_big", label="Too big"),
+    ReturnReason(code="not_as_pictured", label="Colour or style not as pictured"),
+    ReturnReason(code="damaged_in_transit", label="Arrived damaged"),
+    ReturnReason(code="defective", label="Defective or faulty"),
+    ReturnReason(code="wrong_item", label="Wrong item sent"),
+    ReturnReason(code="changed_mind", label="Changed my mind"),
+]
 
 
 class Returns(Strict):
@@ -173,6 +193,16 @@ class Returns(Strict):
     original_shipping_refunded: bool
     exchanges: bool
     non_returnable: list[NonReturnable]
+    # Why a customer may send an item back (the choice list of the return form).
+    reasons: list[ReturnReason] = Field(default_factory=lambda: list(DEFAULT_RETURN_REASONS), min_length=1)
+    # A return whose items are worth more than this waits for an agent's approval (None: always automatic).
+    approval_above: Amount | None = Field(None, ge=0)
+
+    def reason(self, code: str) -> ReturnReason | None:
+        return next((r for r in self.reasons if r.code == code), None)
+
+    def non_returnable_rule(self, flag: str) -> NonReturnable | None:
+        return next((n for n in self.non_returnable if n.code == flag), None)
 
     def non_returnable_reason(self, flag: str) -> str | None:
         return next((n.reason for n in self.non_returnable if n.code == flag), None)

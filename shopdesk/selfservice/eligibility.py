@@ -7,12 +7,9 @@ Services call the same functions again inside their transaction, with the order 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from django.db.models import Sum
 from django.utils import timezone
 
 from shopdesk.core.calendar import local_date
@@ -20,63 +17,11 @@ from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
 from shopdesk.orders.return_window import return_window_end
-from shopdesk.payments.enums import PaymentState, VerificationStatus
-from shopdesk.payments.models import Payment
+from shopdesk.payments.enums import VerificationStatus
+from shopdesk.payments.order_facts import OrderFacts, order_facts
 from shopdesk.policy import get_policy
-from shopdesk.shipping.models import Shipment, ShipmentLine
 
 RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
-
-
-@dataclass(frozen=True, slots=True)
-class OrderFacts:
-    """What the rules look at, read once: lines, units shipped per line, packages and payments."""
-
-    order: Order
-    lines: list[OrderLine]
-    shipped: dict[int, int]
-    shipments: list[Shipment]
-    payments: list[Payment]
-
-    def units_shipped(self, line: OrderLine) -> int:
-        return self.shipped.get(line.pk, 0)
-
-    def units_unshipped(self, line: OrderLine) -> int:
-        return max(line.quantity_active - self.units_shipped(line), 0)
-
-    @property
-    def active_lines(self) -> list[OrderLine]:
-        return [line for line in self.lines if line.quantity_active > 0]
-
-    @property
-    def unshipped_lines(self) -> list[OrderLine]:
-        return [line for line in self.active_lines if self.units_unshipped(line) > 0]
-
-    @property
-    def any_shipped(self) -> bool:
-        return bool(self.shipments) or any(self.shipped.values())
-
-    @property
-    def live_payments(self) -> list[Payment]:
-        return [p for p in self.payments if p.state not in (PaymentState.DECLINED, PaymentState.VOIDED)]
-
-    @property
-    def captured(self) -> Decimal:
-        return sum((p.amount_captured for p in self.live_payments), Decimal(0))
-
-
-def order_facts(order: Order) -> OrderFacts:
-    """Read the facts in four queries (lines, shipped units, packages, payments)."""
-    lines = list(order.lines.all())
-    shipped_rows = (
-        ShipmentLine.objects.filter(order_line__order=order)
-        .values("order_line_id")
-        .annotate(units=Sum("quantity"))
-    )
-    shipped = {row["order_line_id"]: int(row["units"] or 0) for row in shipped_rows}
-    shipments = list(Shipment.objects.filter(order=order))
-    payments = list(Payment.objects.filter(order=order))
-    return OrderFacts(order=order, lines=lines, shipped=shipped, shipments=shipments, payments=payments)
 
 
 # --- wording ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from shopdesk.core.actors import Actor
     from shopdesk.core.eligibility import Eligibility
     from shopdesk.orders.models import Order
-    from shopdesk.selfservice.eligibility import OrderFacts
+    from shopdesk.payments.order_facts import OrderFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def order_actions(
     (pass `facts` built from rows already fetched, as the order page does)."""
     from django.utils import timezone
 
-    from shopdesk.selfservice.eligibility import order_facts
+    from shopdesk.payments.order_facts import order_facts
 
     now = now or timezone.now()
     facts = facts or order_facts(order)

@@ -22,15 +22,16 @@ IDS = [
     "resend_shipping",
     "change_email",
     "open_case",
+    "return_start",
 ]
 
 
 def test_the_registry_holds_each_action_once_in_a_stable_order():
     assert [action.id for action in actions_all()] == IDS
     assert all(is_registered(action_id) for action_id in IDS)
-    assert not is_registered("return_start")
+    assert not is_registered("pay_again")
     with pytest.raises(NotFound):
-        action_get("return_start")
+        action_get("pay_again")
     assert all(action.label and action.api_path for action in actions_all())
 
 
@@ -39,7 +40,8 @@ def test_order_actions_answer_every_action_for_the_actor():
     answers = order_actions(order, Actor.customer(order.email))
     assert list(answers) == IDS
     allowed = {key for key, answer in answers.items() if answer.allowed}
-    assert allowed == set(IDS) - {"resend_shipping", "open_case"}
+    assert allowed == set(IDS) - {"resend_shipping", "open_case", "return_start"}
+    assert answers["return_start"].code == "not_delivered"
     assert answers["resend_shipping"].code == "not_shipped_yet"
     assert answers["open_case"].code == "case_not_needed"
 

@@ -130,6 +130,26 @@ def walk_open_case(page) -> None:
     assert Case.objects.filter(order=order).count() == 1
 
 
+def walk_return_start(page) -> None:
+    """A delivered order with a final-sale scarf: the scarf is refused with its reason, the shirt goes back."""
+    from shopdesk.orders.models import OrderLine
+    from shopdesk.shipping.enums import TrackingStatus
+
+    order = paid_order_of_shirt_and_scarf()
+    ship_package(order, status=TrackingStatus.DELIVERED, shipped_days_ago=5, last_scan_days_ago=3)
+    OrderLine.objects.filter(pk=scarf_line(order).pk).update(return_flags=["final_sale"])
+    _find_order(page, order)
+    page.get_by_role("link", name="Return items").click()
+    assert "Final Sale" in page.locator(".return-line-refused").inner_text()
+    page.get_by_label("How many of the Linen shirt").select_option("1")
+    page.get_by_label("Why the Linen shirt goes back").select_option("too_small")
+    page.get_by_role("button", name="Start the return").click()
+    page.wait_for_url(f"**/orders/{order.number}/returns/RMA-*/")
+    assert page.get_by_role("heading", name=re.compile(r"^Return RMA-")).is_visible()
+    page.get_by_role("link", name="Print the return slip").click()
+    assert page.locator(".return-slip svg").count() == 1
+
+
 WALKS: dict[str, Callable[..., None]] = {
     name.removeprefix("walk_"): function
     for name, function in list(globals().items())

@@ -9,9 +9,9 @@ from shopdesk.api.auth import token_create
 from shopdesk.core.actors import Actor
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import OrderEvent
-from shopdesk.orders.services.cancel import order_cancel
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.webhooks.delivery import webhooks_deliver
 from shopdesk.webhooks.models import InboundEvent, WebhookEvent
 from shopdesk.webhooks.services.endpoints import EndpointWithSecret

@@ -13,10 +13,10 @@ import pytest
 from shopdesk.core.actors import Actor
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import OrderEvent
-from shopdesk.orders.services.cancel import order_cancel
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
 from shopdesk.payments.services.refund_events import refund_event_apply
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.webhooks.models import InboundEvent
 from tests.orders.test_services_cancel_race import _in_thread, postgres_only
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf

@@ -7,5 +7,6 @@ from shopdesk.selfservice.actions import change
 from shopdesk.selfservice.actions import addresses
 from shopdesk.selfservice.actions import emails
 from shopdesk.selfservice.actions import cases
+from shopdesk.selfservice.actions import returns
 
-__all__ = ["addresses", "cancel", "cases", "change", "emails"]
+__all__ = ["addresses", "cancel", "cases", "change", "emails", "returns"]

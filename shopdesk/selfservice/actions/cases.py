@@ -12,6 +12,7 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
+from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.cases import (
     CaseOffer,
@@ -20,7 +21,6 @@ from shopdesk.selfservice.cases import (
     case_offers,
     case_open,
 )
-from shopdesk.selfservice.eligibility import OrderFacts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 from shopdesk.shipping.models import CaseKind
 

@@ -23,14 +23,14 @@ from shopdesk.orders import events
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.breakdown_rows import line_part
-from shopdesk.policy import get_policy
-from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
-from shopdesk.selfservice.services.refund_plan import (
+from shopdesk.payments.refund_plan import (
     RefundPlan,
     order_facts_locked,
     refund_plan,
     refund_plan_perform,
 )
+from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
 
 MAX_REASON_LENGTH = 200
 

@@ -28,14 +28,14 @@ from shopdesk.orders.services.idempotency import action_keys, action_replay, act
 from shopdesk.payments.breakdown import Charge, LinePart
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
-from shopdesk.policy import get_policy
-from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
-from shopdesk.selfservice.services.refund_plan import (
+from shopdesk.payments.refund_plan import (
     RefundPlan,
     order_facts_locked,
     refund_plan,
     refund_plan_perform,
 )
+from shopdesk.policy import get_policy
+from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
 
 
 @dataclass(frozen=True, slots=True)

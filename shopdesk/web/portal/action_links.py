@@ -12,6 +12,7 @@ _URL_NAMES = {
     "resend_confirmation": "portal:resend",
     "resend_shipping": "portal:resend",
     "change_email": "portal:email_change",
+    "return_start": "portal:return_start",
 }
 
 

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("logout/", views.logout, name="logout"),
     path("tracking/", views.tracking_check, name="tracking"),
     path("", include("shopdesk.web.portal.action_urls")),
+    path("", include("shopdesk.web.portal.return_urls")),
     path("<str:number>/", views.order_detail, name="order"),
     path("<str:number>/cases/", actions.case_open, name="case_open"),
     path("<str:number>/emails/", views.emails, name="emails"),

@@ -28,6 +28,7 @@ from shopdesk.payments.breakdown import (
 from shopdesk.payments.breakdown_rows import order_breakdown, payment_held, whole_order_charges
 from shopdesk.payments.enums import PaymentOutcome, RefundLineKind
 from shopdesk.payments.models import Payment
+from shopdesk.payments.order_facts import OrderFacts, order_facts
 from shopdesk.payments.services.refunds import (
     RefundLineDraft,
     authorisation_reduce,
@@ -35,7 +36,6 @@ from shopdesk.payments.services.refunds import (
     refund_create,
 )
 from shopdesk.policy import get_policy
-from shopdesk.selfservice.eligibility import OrderFacts, order_facts
 
 
 def _refund_days(method_code: str) -> tuple[int, int] | None:

@@ -1,0 +1,68 @@
+"""Returns as the warehouse records them (store API token):
+
+POST /returns/{rma}/received     the parcel arrived (idempotent)
+POST /returns/{rma}/inspection   an outcome per line; records the one refund of the return (idempotent)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
+from shopdesk.returns.warehouse import (
+    InspectionLine,
+    return_inspect,
+    return_mark_in_transit,
+    return_mark_received,
+)
+
+router = Router(tags=["store returns"], auth=IntegrationTokenAuth())
+
+
+class InspectionLineIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    line_id: int
+    outcome: Literal["accepted", "deducted", "rejected"]
+    deduction: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=4)
+    reason: str = Field("", max_length=200)
+
+
+class InspectionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[InspectionLineIn] = Field(min_length=1, max_length=100)
+
+
+@router.post("/returns/{rma}/in-transit", response={200: dict}, summary="Mark a return on its way back")
+def return_in_transit(request: HttpRequest, rma: str) -> Any:
+    done = return_mark_in_transit(rma=rma[:20], actor=integration_actor(request))
+    return Status(200, {**done.data, "replayed": done.replayed})
+
+
+@router.post("/returns/{rma}/received", response={200: dict}, summary="Mark a return received")
+def return_received(request: HttpRequest, rma: str) -> Any:
+    done = return_mark_received(rma=rma[:20], actor=integration_actor(request))
+    return Status(200, {**done.data, "replayed": done.replayed})
+
+
+@router.post(
+    "/returns/{rma}/inspection",
+    response={200: dict, 201: dict},
+    summary="Record the inspection of a return; creates its refund",
+)
+def return_inspection(request: HttpRequest, rma: str, payload: InspectionIn) -> Any:
+    lines = [
+        InspectionLine(
+            line_id=item.line_id, outcome=item.outcome, reason=item.reason, deduction=item.deduction
+        )
+        for item in payload.lines
+    ]
+    done = return_inspect(rma=rma[:20], actor=integration_actor(request), lines=lines)
+    return Status(200 if done.replayed else 201, {**done.data, "replayed": done.replayed})

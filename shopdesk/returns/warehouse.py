@@ -1,0 +1,278 @@
+"""What the warehouse records through the store API: the parcel received, then the inspection per line.
+
+return_mark_in_transit(rma=..., actor=...)          approved → in transit: the carrier has the parcel
+return_mark_received(rma=..., actor=...)            approved / in transit → received (idempotent)
+return_inspect(rma=..., actor=..., lines=...)       received → inspected → refunded or closed: the
+                                                    refund is computed by the one breakdown and recorded
+                                                    by the payments' refund service, once per return
+
+Lock order: the order row, then its payments by id, then the return row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.errors import Conflict, NotEligible, NotFound
+from shopdesk.core.money import quantize
+from shopdesk.orders.models import OrderLine
+from shopdesk.orders.services.idempotency import order_lock, request_hash
+from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perform
+from shopdesk.policy import get_policy
+from shopdesk.returns import events
+from shopdesk.returns.enums import InspectionOutcome, ReturnStatus
+from shopdesk.returns.errors import ReturnLinesRefused
+from shopdesk.returns.models import ReturnLine, ReturnRequest
+from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
+from shopdesk.returns.services import return_transition
+
+RECEIVABLE = frozenset({ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
+PAST_RECEIVED = frozenset(
+    {ReturnStatus.RECEIVED, ReturnStatus.INSPECTED, ReturnStatus.REFUNDED, ReturnStatus.CLOSED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionLine:
+    line_id: int  # the order line, as in the return request
+    outcome: str
+    reason: str = ""
+    deduction: Decimal | None = None  # for `deducted`; the policy's restocking fee when left out
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseResult:
+    return_request: ReturnRequest
+    data: dict[str, Any]
+    replayed: bool
+
+
+def _return_locked(rma: str) -> ReturnRequest:
+    """Lock the order of the return first, then the return itself."""
+    found = ReturnRequest.objects.filter(rma=rma.strip().upper()).values_list("pk", "order_id").first()
+    if found is None:
+        raise NotFound("There is no return with this RMA number.", code="unknown_return")
+    order_lock(order_id=found[1])
+    return ReturnRequest.objects.select_for_update().select_related("order").get(pk=found[0])
+
+
+def return_mark_in_transit(*, rma: str, actor: Actor, now: dt.datetime | None = None) -> WarehouseResult:
+    """The carrier scanned the parcel on its way back (a repeat, or a later status, answers the same)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _return_locked(rma)
+        if locked.status == ReturnStatus.IN_TRANSIT or locked.status in PAST_RECEIVED:
+            return WarehouseResult(locked, _received_data(locked), replayed=True)
+        if locked.status != ReturnStatus.APPROVED:
+            raise NotEligible(
+                Eligibility.no(
+                    "return_not_approved",
+                    f"A return that is {ReturnStatus(locked.status).label.lower()} can't be on its way back.",
+                )
+            )
+        return_transition(return_request=locked, to_status=ReturnStatus.IN_TRANSIT, actor=actor, now=now)
+    return WarehouseResult(locked, _received_data(locked), replayed=False)
+
+
+def return_mark_received(*, rma: str, actor: Actor, now: dt.datetime | None = None) -> WarehouseResult:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _return_locked(rma)
+        if locked.status in PAST_RECEIVED:
+            return WarehouseResult(locked, _received_data(locked), replayed=True)
+        if locked.status not in RECEIVABLE:
+            raise NotEligible(
+                Eligibility.no(
+                    "return_not_receivable",
+                    f"A return that is {ReturnStatus(locked.status).label.lower()} can't be received.",
+                )
+            )
+        return_transition(return_request=locked, to_status=ReturnStatus.RECEIVED, actor=actor, now=now)
+    return WarehouseResult(locked, _received_data(locked), replayed=False)
+
+
+def _received_data(return_request: ReturnRequest) -> dict[str, Any]:
+    received = return_request.received_at.isoformat() if return_request.received_at else None
+    return {"rma": return_request.rma, "status": return_request.status, "received_at": received}
+
+
+def _outcomes(
+    return_request: ReturnRequest, lines: list[InspectionLine]
+) -> list[tuple[ReturnLine, InspectionLine, Decimal]]:
+    """Each return line with its outcome and deduction; every line exactly once, deductions in range."""
+    policy = get_policy().returns
+    currency = return_request.order.currency
+    by_order_line = {line.order_line_id: line for line in return_request.lines.select_related("order_line")}
+    problems: list[dict[str, str]] = []
+    matched = []
+    seen: set[int] = set()
+    for index, item in enumerate(lines):
+        field = f"lines[{index}]"
+        line = by_order_line.get(item.line_id)
+        if line is None or item.line_id in seen:
+            problems.append(
+                {"field": field, "code": "unknown_line", "message": "This item is not in the return."}
+            )
+            continue
+        seen.add(item.line_id)
+        if item.outcome not in InspectionOutcome.values:
+            problems.append(
+                {"field": field, "code": "bad_outcome", "message": "accepted, deducted or rejected."}
+            )
+            continue
+        value = line.order_line.unit_price * line.quantity
+        deduction = Decimal(0)
+        if item.outcome == InspectionOutcome.DEDUCTED:
+            deduction = (
+                quantize(item.deduction, currency)
+                if item.deduction is not None
+                else quantize(value * policy.restocking_fee_percent / 100, currency)
+            )
+            if deduction <= 0 or deduction > value:
+                problems.append(
+                    {
+                        "field": field,
+                        "code": "bad_deduction",
+                        "message": "A deduction is above zero and at most the item's price.",
+                    }
+                )
+                continue
+        elif item.deduction:
+            problems.append(
+                {
+                    "field": field,
+                    "code": "bad_deduction",
+                    "message": "Only a `deducted` line has a deduction.",
+                }
+            )
+            continue
+        matched.append((line, item, deduction))
+    missing = [line for order_line_id, line in by_order_line.items() if order_line_id not in seen]
+    if missing and not problems:
+        problems.append(
+            {
+                "field": "lines",
+                "code": "lines_missing",
+                "message": "Record an outcome for every item of the return.",
+            }
+        )
+    if problems:
+        raise ReturnLinesRefused(problems)
+    return matched
+
+
+def _inspection_request(lines: list[InspectionLine]) -> dict[str, Any]:
+    return {
+        "lines": [
+            [
+                item.line_id,
+                item.outcome,
+                item.reason,
+                str(item.deduction) if item.deduction is not None else None,
+            ]
+            for item in sorted(lines, key=lambda item: item.line_id)
+        ]
+    }
+
+
+def return_inspect(
+    *, rma: str, actor: Actor, lines: list[InspectionLine], now: dt.datetime | None = None
+) -> WarehouseResult:
+    """Record the outcome of every line and the one refund of the return, in one transaction."""
+    now = now or timezone.now()
+    digest = request_hash(_inspection_request(lines))
+    with transaction.atomic():
+        locked = _return_locked(rma)
+        order = locked.order
+        facts = order_facts_locked(order)  # the payments, locked by id after the order
+        if locked.inspection_result is not None:
+            if locked.inspection_result.get("request_hash") != digest:
+                raise Conflict(
+                    "This return was already inspected with other outcomes.", code="already_inspected"
+                )
+            return WarehouseResult(locked, locked.inspection_result["result"], replayed=True)
+        if locked.status != ReturnStatus.RECEIVED:
+            raise NotEligible(
+                Eligibility.no(
+                    "return_not_received", "Mark the return received before recording its inspection."
+                )
+            )
+        matched = _outcomes(locked, lines)
+        lines_by_id = {line.pk: line for line in facts.lines}
+        units = [
+            ReturnedUnits(
+                line=lines_by_id[line.order_line_id],
+                units=0 if item.outcome == InspectionOutcome.REJECTED else line.quantity,
+                reason=line.reason,
+                deduction=deduction,
+                deduction_reason=item.reason,
+            )
+            for line, item, deduction in matched
+        ]
+        plan = return_refund_plan(order=order, facts=facts, units=units, method=locked.method)
+        outcomes = []
+        for line, item, deduction in matched:
+            ReturnLine.objects.filter(pk=line.pk).update(
+                outcome=item.outcome, deduction=deduction, outcome_reason=item.reason[:200]
+            )
+            if item.outcome != InspectionOutcome.REJECTED:
+                OrderLine.objects.filter(pk=line.order_line_id).update(
+                    quantity_returned=F("quantity_returned") + line.quantity
+                )
+            outcomes.append(
+                {
+                    "line_id": line.order_line_id,
+                    "quantity": line.quantity,
+                    "outcome": item.outcome,
+                    "deduction": str(deduction),
+                    "reason": item.reason,
+                }
+            )
+        return_transition(return_request=locked, to_status=ReturnStatus.INSPECTED, actor=actor, now=now)
+        events.return_inspected(return_request=locked, actor=actor, at=now, outcomes=outcomes)
+        refund_ids = refund_plan_perform(
+            order=order,
+            plan=plan,
+            actor=actor,
+            reason=f"Return {locked.rma}",
+            key=f"return:{locked.rma}:inspection",
+            now=now,
+        )
+        if refund_ids or plan.points:
+            events.return_refund_created(
+                return_request=locked, actor=actor, at=now, refund_ids=refund_ids, amount=str(plan.refunded)
+            )
+            return_transition(
+                return_request=locked, to_status=ReturnStatus.REFUNDED, actor=Actor.system(), now=now
+            )
+        else:
+            return_transition(
+                return_request=locked,
+                to_status=ReturnStatus.CLOSED,
+                actor=Actor.system(),
+                now=now,
+                note="Nothing to refund.",
+            )
+        data = {
+            "rma": locked.rma,
+            "status": locked.status,
+            "lines": outcomes,
+            "refund": {
+                **plan_as_dict(plan),
+                "refund_ids": refund_ids,
+                "refunded": str(plan.refunded),
+                "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
+            },
+        }
+        locked.inspection_result = {"request_hash": digest, "result": data}
+        ReturnRequest.objects.filter(pk=locked.pk).update(inspection_result=locked.inspection_result)
+    return WarehouseResult(locked, data, replayed=False)

@@ -1,0 +1,107 @@
+"""`return_start`: send delivered items back within the window, for a refund (see shopdesk/returns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.orders.models import Order
+from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
+from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
+from shopdesk.returns.services import ReturnLineRequest, return_create
+from shopdesk.selfservice.actions.params import StrictParams, params_parse
+from shopdesk.selfservice.eligibility import OrderFacts, order_facts
+from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
+
+
+class ReturnLineParams(StrictParams):
+    line_id: int
+    quantity: int = Field(1, ge=1, le=1000)
+    reason: str = Field(max_length=40)
+    resolution: Literal["refund", "store_credit", "exchange", "keep"] = "refund"
+    exchange_sku: str | None = Field(None, max_length=64)
+
+
+class ReturnParams(StrictParams):
+    lines: list[ReturnLineParams] = Field(min_length=1, max_length=100)
+    method: Literal["label", "own_carrier"] = "label"
+
+    def requests(self) -> list[ReturnLineRequest]:
+        return [
+            ReturnLineRequest(
+                line_id=line.line_id,
+                quantity=line.quantity,
+                reason=line.reason,
+                resolution=line.resolution,
+                exchange_sku=line.exchange_sku or "",
+            )
+            for line in self.lines
+        ]
+
+
+@register
+class ReturnStartAction(OrderAction):
+    id = "return_start"
+    label = "Return items"
+    moves_money = False  # the refund moves at inspection, through the store API
+    api_path = "returns"
+    params_model = ReturnParams
+
+    def eligibility(
+        self,
+        *,
+        order: Order,
+        actor: Actor,
+        now: dt.datetime | None = None,
+        facts: OrderFacts | None = None,
+    ) -> Eligibility:
+        if facts is not None and not any(s.delivered_at for s in facts.shipments):
+            # Nothing delivered: the answer needs no further read (the order page lists this cheaply).
+            refusal = Eligibility.no(
+                "not_delivered",
+                "Nothing of this order has been delivered yet; you can start a return once it arrives.",
+            )
+            if order.is_cancelled:
+                refusal = return_start_eligibility(order=order, now=now, answers=[])
+            return self.for_actor(refusal, actor=actor)
+        lines = facts.lines if facts is not None else None
+        answers = order_returnability(order=order, now=now, lines=lines)
+        return self.for_actor(return_start_eligibility(order=order, now=now, answers=answers), actor=actor)
+
+    def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
+        parsed = params_parse(ReturnParams, params)
+        self.eligibility(order=order, actor=actor).require()
+        by_id = {line.pk: line for line in order.lines.all()}
+        units = [
+            ReturnedUnits(by_id[line.line_id], line.quantity, line.reason)
+            for line in parsed.lines
+            if line.line_id in by_id
+        ]
+        plan = return_refund_plan(order=order, facts=order_facts(order), units=units, method=parsed.method)
+        return ActionPreview(
+            message=f"About {plan_as_dict(plan)['total']} {order.currency} would come back after inspection.",
+            data={"refund_estimate": plan_as_dict(plan)},
+        )
+
+    def perform(
+        self,
+        *,
+        order: Order,
+        actor: Actor,
+        params: Mapping[str, Any],
+        idempotency_key: str | None = None,
+    ) -> ActionResult:
+        parsed = params_parse(ReturnParams, params)
+        done = return_create(
+            order=order,
+            actor=actor,
+            lines=parsed.requests(),
+            method=parsed.method,
+            idempotency_key=idempotency_key,
+        )
+        return ActionResult(message=str(done.data["message"]), data=dict(done.data), replayed=done.replayed)
