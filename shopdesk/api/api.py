@@ -48,6 +48,7 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 def _register_routers() -> None:
     # Each area owns its router module; imported here so the OpenAPI document lists them all.
+    from shopdesk.api.assistant import router as assistant_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.help import router as help_router
@@ -59,6 +60,7 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_actions_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
+    api.add_router("/assistant", assistant_router)
 
 
 _register_routers()
