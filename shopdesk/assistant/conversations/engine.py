@@ -214,7 +214,12 @@ def _answer_text(turn: Turn) -> None:
     turn.understanding = understanding
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent
-    if intent == OUT_OF_SCOPE or _OTHER_PACKAGE.search(text):
+    awaiting = conversation.step.get("awaiting")
+    if filled and awaiting in SELF_SERVICE and _only_details(text, understanding.entities):
+        # The answer to our question ("it's KW…, me@…"): carry on with what was asked, whatever the
+        # classifier makes of a bare number and address.
+        intent = str(awaiting)
+    elif intent == OUT_OF_SCOPE or _OTHER_PACKAGE.search(text):
         intent = _in_context(turn, filled) if intent == OUT_OF_SCOPE or len(text) <= 80 else intent
     turn.answer.intent = intent
     if intent == OUT_OF_SCOPE:
@@ -227,6 +232,15 @@ def _answer_text(turn: Turn) -> None:
         return
     conversation.unsure_count = 0
     _run_intent(turn, intent)
+
+
+def _only_details(text: str, entities: list[Any]) -> bool:
+    """True when, without its order number and email, the message is a few words at most."""
+    rest = text
+    for entity in sorted(entities, key=lambda e: -e.start):
+        if entity.type in ("order_number", "email"):
+            rest = rest[: entity.start] + " " + rest[entity.end :]
+    return len(re.findall(r"[^\W\d_]{2,}", rest)) <= 4
 
 
 def _in_context(turn: Turn, filled: bool) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -192,6 +193,8 @@ def preview_action(turn: Turn, order: Order, action_id: str, params: dict[str, A
         "order_number": order.number,
         "params": params,
         "preview": preview.message,
+        # Names this preview: its yes performs once (a replayed request gets the first result back).
+        "key": secrets.token_hex(12),
     }
     confirm_reply(
         question="Shall I go ahead?",
@@ -242,8 +245,8 @@ def pending_perform(turn: Turn, order: Order) -> None:
     pending = turn.conversation.pending_action
     turn.conversation.pending_action = {}
     action = action_get(pending["action"])
-    # One key per conversation and preview: a repeated yes (a double click) can't act twice.
-    digest = hashlib.sha256(f"{turn.conversation.id}|{pending}".encode()).hexdigest()[:40]
+    # One key per preview: a repeated yes (a double click) can't act twice.
+    digest = hashlib.sha256(f"{turn.conversation.id}|{pending.get('key', '')}".encode()).hexdigest()[:40]
     try:
         result = action.perform(
             order=order,
