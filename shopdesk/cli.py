@@ -6,6 +6,7 @@ shopdesk token create --name NAME              an API token for the store integr
 shopdesk import FILE                           orders, products, shipments from CSV or JSON Lines
 shopdesk worker                                deliver the outbox (emails, webhooks)
 shopdesk webhooks add URL --events a,b | list | rotate ID | delete ID   webhook endpoints
+shopdesk ask ["message"]                       one assistant turn, or a chat in the terminal
 shopdesk nlu predict | eval FILE               the assistant's understanding
 shopdesk <django command>                      migrate, createsuperuser, check, shell, ...
 """

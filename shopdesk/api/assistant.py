@@ -1,0 +1,109 @@
+"""The assistant over HTTP: start a conversation, send a message or press a button, read the transcript.
+
+The conversation id (256 random bits) is the only key: whoever holds it is the customer of that
+conversation. Order data still needs the order number and email verified inside the conversation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Router, Schema
+
+from shopdesk.access.client_address import client_address
+from shopdesk.access.errors import RateLimited
+from shopdesk.assistant.conversations.engine import (
+    BUTTON_CHARS,
+    MESSAGE_CHARS,
+    conversation_message,
+    conversation_start,
+    conversation_transcript,
+)
+
+router = Router(tags=["assistant"])
+
+
+class ConversationOut(Schema):
+    id: str
+
+
+class MessageIn(Schema):
+    text: str | None = Field(None, min_length=1, max_length=MESSAGE_CHARS)
+    button: str | None = Field(None, min_length=1, max_length=BUTTON_CHARS)
+
+
+class ReplyOut(Schema):
+    type: Literal[
+        "text", "article", "order", "timeline", "refund", "returns", "choices", "confirm", "handoff"
+    ]
+    text: str
+    data: dict[str, Any]
+
+
+class ButtonOut(Schema):
+    label: str
+    payload: str
+
+
+class AnswerOut(Schema):
+    intent: str
+    replies: list[ReplyOut]
+    actions: list[ButtonOut]
+
+
+class TurnOut(Schema):
+    position: int
+    speaker: Literal["customer", "assistant"]
+    text: str
+    button: str | None
+    intent: str | None
+    replies: list[ReplyOut]
+    actions: list[ButtonOut]
+    at: str | None
+
+
+class TranscriptOut(Schema):
+    id: str
+    created_at: str
+    handed_over: bool
+    turns: list[TurnOut]
+
+
+def _too_many(exc: RateLimited) -> HttpResponse:
+    return JsonResponse({"error": exc.as_dict()}, status=429, headers={"Retry-After": str(exc.retry_after)})
+
+
+@router.post("/conversations", response={200: ConversationOut}, auth=None, summary="Start a conversation")
+def conversation_create(request: HttpRequest) -> Any:
+    try:
+        conversation = conversation_start(client_ip=client_address(request))
+    except RateLimited as exc:
+        return _too_many(exc)
+    return {"id": conversation.id}
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response={200: AnswerOut},
+    auth=None,
+    summary="Send a message ({text}) or press a button ({button: payload})",
+)
+def message_create(request: HttpRequest, conversation_id: str, payload: MessageIn) -> Any:
+    try:
+        answer = conversation_message(
+            conversation_id=conversation_id,
+            client_ip=client_address(request),
+            text=payload.text,
+            button=payload.button,
+        )
+    except RateLimited as exc:
+        return _too_many(exc)
+    return answer.as_dict()
+
+
+@router.get(
+    "/conversations/{conversation_id}", response={200: TranscriptOut}, auth=None, summary="The transcript"
+)
+def conversation_detail(request: HttpRequest, conversation_id: str) -> Any:
+    return conversation_transcript(conversation_id=conversation_id)

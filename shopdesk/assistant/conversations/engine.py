@@ -1,0 +1,382 @@
+"""One turn of a conversation: limits, the transcript, safety checks, then the flow that answers.
+
+    conversation_start(client_ip=)                                   -> Conversation
+    conversation_message(conversation_id=, text= | button=, client_ip=) -> Answer
+    conversation_transcript(conversation_id=)                        -> dict
+
+The order of checks is the safety story: a yes only counts right after a preview and as the whole
+message; an address being collected is data, not commands; slots come only from entities found in this
+conversation's own messages; order data only after the portal's lookup verified number and email.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from shopdesk.access.rate_limits import Limit, rate_limit_take
+from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
+from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.flows.general import (
+    HANDOFF_BUTTON,
+    article_answer,
+    goodbye,
+    greeting,
+    out_of_scope,
+)
+from shopdesk.assistant.conversations.flows.orders import (
+    ORDER_FLOWS,
+    cancel_lines_chosen,
+    order_flow_run,
+    pending_perform,
+    preview_action,
+)
+from shopdesk.assistant.conversations.handoff import handoff_request
+from shopdesk.assistant.conversations.models import Conversation, HandoffReason, Speaker
+from shopdesk.assistant.conversations.models import Turn as TurnRow
+from shopdesk.assistant.conversations.replies import NO, YES, Answer
+from shopdesk.assistant.conversations.slots import (
+    access_get,
+    magic_link_send,
+    missing_identity_question,
+    slots_clear,
+    slots_fill,
+    verified_order,
+    verify,
+)
+from shopdesk.core.errors import InvalidInput, NotFound
+from shopdesk.orders.models import Order
+
+MESSAGE_CHARS = 2000
+BUTTON_CHARS = 100
+MESSAGES_PER_CONVERSATION = Limit("assistant-conversation", 20, 60)
+MESSAGES_PER_CLIENT = Limit("assistant-client", 120, 60)
+CONVERSATIONS_PER_CLIENT = Limit("assistant-start", 60, 60 * 60)
+
+OUT_OF_SCOPE = "out_of_scope"
+SELF_SERVICE = set(ORDER_FLOWS) | set(ADDRESS_ACTIONS)
+_PACKAGE_INTENTS = {
+    "track_order",
+    "shipping_time",
+    "split_shipment",
+    "ships_from",
+    "tracking_not_updated",
+    "package_not_received",
+    "tracking_invalid",
+    "package_returned",
+}
+
+_START_OVER = re.compile(
+    r"^\W*(let'?s )?(start (over|again)|restart|reset|begin again|new conversation)\b", re.I
+)
+_YES = re.compile(
+    r"^\W*(yes|y|yep|yeah|yup|sure|ok|okay|confirm(ed)?|go ahead|do it|please do|yes please"
+    r"|yes,? (do it|go ahead|please|cancel (it|them)|send it|change it|open it))\W*$",
+    re.I,
+)
+_NO = re.compile(r"^\W*(no|n|nope|no thanks|don'?t|do not|stop|never ?mind|leave it|no,? leave it)\W*$", re.I)
+_PERSON = re.compile(
+    r"\b(talk|speak|chat|connect me)\b.{0,20}\b(human|person|agent|someone|somebody|representative|people)\b",
+    re.I,
+)
+_ANGRY_WORDS = re.compile(
+    r"\b(useless|stupid|idiot\w*|ridiculous|pathetic|scam\w*|rubbish|garbage|crap|wtf|damn|incompetent"
+    r"|f+u+c+k\w*|sh[i1]t\w*|hate (you|this)|manager|supervisor)\b",
+    re.I,
+)
+_OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
+
+
+def is_angry(text: str) -> bool:
+    """A small signal: shouting in capitals, an insult, or asking for a manager."""
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) >= 10 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+    return shouting or bool(_ANGRY_WORDS.search(text))
+
+
+def conversation_start(*, client_ip: str) -> Conversation:
+    rate_limit_take(limit=CONVERSATIONS_PER_CLIENT, subject=client_ip)
+    return Conversation.objects.create()
+
+
+def conversation_get(*, conversation_id: str) -> Conversation:
+    conversation = Conversation.objects.filter(pk=conversation_id[:64]).first() if conversation_id else None
+    if conversation is None:
+        raise NotFound("There is no such conversation.", code="conversation_not_found")
+    return conversation
+
+
+def conversation_transcript(*, conversation_id: str) -> dict[str, Any]:
+    conversation = conversation_get(conversation_id=conversation_id)
+    return {
+        "id": conversation.id,
+        "created_at": conversation.created_at.isoformat(),
+        "handed_over": conversation.handed_over,
+        "turns": [turn.as_dict() for turn in conversation.turns.all()],
+    }
+
+
+def conversation_message(
+    *, conversation_id: str, client_ip: str, text: str | None = None, button: str | None = None
+) -> Answer:
+    """Answer one message (text) or one button press; both recorded in the transcript."""
+    if (text is None) == (button is None):
+        raise InvalidInput("Send either a text or a button, not both.", code="message_invalid")
+    if text is not None and (not text.strip() or len(text) > MESSAGE_CHARS):
+        raise InvalidInput(f"A message is 1 to {MESSAGE_CHARS} characters long.", code="message_invalid")
+    if button is not None and len(button) > BUTTON_CHARS:
+        raise InvalidInput("That button is not offered.", code="button_unknown")
+    conversation_get(conversation_id=conversation_id)  # 404 before counting anything
+    rate_limit_take(limit=MESSAGES_PER_CLIENT, subject=client_ip)
+    rate_limit_take(limit=MESSAGES_PER_CONVERSATION, subject=conversation_id)
+    with transaction.atomic():
+        # The row lock serialises two messages of one conversation (a double click acts once).
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        if button is not None and button not in conversation.offered:
+            raise InvalidInput("That button is not offered any more.", code="button_unknown")
+        position = (conversation.turns.aggregate(last=Max("position"))["last"] or 0) + 1
+        TurnRow.objects.create(
+            conversation=conversation,
+            position=position,
+            speaker=Speaker.CUSTOMER,
+            text=text or "",
+            button=button or "",
+        )
+        turn = Turn(conversation, text or "", None, Answer(OUT_OF_SCOPE), client_ip)
+        if button is not None:
+            _answer_button(turn, button)
+        else:
+            _answer_text(turn)
+        conversation.offered = [b.payload for b in turn.answer.actions]
+        TurnRow.objects.filter(conversation=conversation, position=position).update(intent=turn.answer.intent)
+        TurnRow.objects.create(
+            conversation=conversation,
+            position=position + 1,
+            speaker=Speaker.ASSISTANT,
+            intent=turn.answer.intent,
+            replies=[reply.as_dict() for reply in turn.answer.replies],
+            actions=[b.as_dict() for b in turn.answer.actions],
+        )
+        conversation.save()
+    return turn.answer
+
+
+def _handoff(turn: Turn, reason: str) -> None:
+    turn.answer.add(handoff_request(turn.conversation, reason=reason))
+
+
+def _answer_text(turn: Turn) -> None:
+    conversation, text = turn.conversation, turn.text
+    if _START_OVER.search(text):
+        slots_clear(conversation)
+        turn.answer.intent = "greeting"
+        turn.answer.say("Let's start over: I've forgotten the order and email of this conversation.")
+        greeting(turn)
+        return
+    if conversation.pending_action:
+        if _YES.search(text):
+            turn.answer.intent = conversation.last_intent or OUT_OF_SCOPE
+            _confirmed(turn)
+            return
+        if _NO.search(text):
+            turn.answer.intent = conversation.last_intent or OUT_OF_SCOPE
+            _declined(turn)
+            return
+        # Anything else withdraws the preview: a later yes must follow a preview it can see.
+        conversation.pending_action = {}
+    elif _YES.search(text) or _NO.search(text):
+        turn.answer.intent = conversation.last_intent or OUT_OF_SCOPE
+        turn.answer.say(
+            "There is nothing waiting for your answer: nothing was changed. What can I do for you?"
+        )
+        return
+    if is_angry(text):
+        turn.answer.intent = "contact_support"
+        turn.answer.say("I'm sorry this has been frustrating.")
+        _handoff(turn, HandoffReason.ANGRY)
+        return
+    if _PERSON.search(text):
+        turn.answer.intent = "contact_support"
+        _handoff(turn, HandoffReason.REQUESTED)
+        return
+    if conversation.step.get("next"):
+        turn.answer.intent = conversation.last_intent
+        order = _order_or_ask(turn, conversation.last_intent)
+        if order is not None:
+            address_answer(turn, order)
+        return
+    from shopdesk.assistant.nlu import understand  # the model loads on first use, not at import
+
+    understanding = understand(text)
+    turn.understanding = understanding
+    filled = slots_fill(conversation, understanding.entities)
+    intent = understanding.intent
+    awaiting = conversation.step.get("awaiting")
+    if filled and awaiting in SELF_SERVICE and _only_details(text, understanding.entities):
+        # The answer to our question ("it's KW…, me@…"): carry on with what was asked, whatever the
+        # classifier makes of a bare number and address.
+        intent = str(awaiting)
+    elif intent == OUT_OF_SCOPE or _OTHER_PACKAGE.search(text):
+        intent = _in_context(turn, filled) if intent == OUT_OF_SCOPE or len(text) <= 80 else intent
+    turn.answer.intent = intent
+    if intent == OUT_OF_SCOPE:
+        conversation.unsure_count += 1
+        if conversation.unsure_count >= 2:
+            turn.answer.say("I'm sorry, I'm not understanding you well.")
+            _handoff(turn, HandoffReason.NOT_UNDERSTOOD)
+        else:
+            out_of_scope(turn)
+        return
+    conversation.unsure_count = 0
+    _run_intent(turn, intent)
+
+
+def _only_details(text: str, entities: list[Any]) -> bool:
+    """True when, without its order number and email, the message is a few words at most."""
+    rest = text
+    for entity in sorted(entities, key=lambda e: -e.start):
+        if entity.type in ("order_number", "email"):
+            rest = rest[: entity.start] + " " + rest[entity.end :]
+    return len(re.findall(r"[^\W\d_]{2,}", rest)) <= 4
+
+
+def _in_context(turn: Turn, filled: bool) -> str:
+    """A fragment read in the conversation's context: the other package, or the details just asked for."""
+    conversation = turn.conversation
+    if _OTHER_PACKAGE.search(turn.text) and conversation.last_intent in _PACKAGE_INTENTS:
+        step = conversation.step
+        conversation.step = {**step, "package": "other", "previous_package": step.get("package")}
+        return conversation.last_intent
+    awaiting = conversation.step.get("awaiting")
+    if filled and awaiting in SELF_SERVICE:
+        return str(awaiting)
+    understood = turn.understanding.intent if turn.understanding else OUT_OF_SCOPE
+    return understood
+
+
+def _run_intent(turn: Turn, intent: str) -> None:
+    conversation = turn.conversation
+    if intent == "contact_support":
+        _handoff(turn, HandoffReason.REQUESTED)
+        return
+    if intent == "greeting":
+        greeting(turn)
+        return
+    if intent == "goodbye":
+        goodbye(turn)
+        return
+    if intent != conversation.last_intent:
+        # A new topic: forget the previous flow's step, keep the package the customer was looking at.
+        conversation.step = {"package": conversation.step.get("package")}
+    conversation.last_intent = intent
+    if intent not in SELF_SERVICE:
+        article_answer(turn, intent)
+        turn.answer.offer(*HANDOFF_BUTTON)
+        return
+    order = _order_or_ask(turn, intent)
+    if order is None:
+        return
+    _resolve_other_package(turn, order)
+    if intent in ADDRESS_ACTIONS:
+        address_start(turn, order, intent)
+    else:
+        order_flow_run(turn, order, intent)
+
+
+def _resolve_other_package(turn: Turn, order: Order) -> None:
+    step = turn.conversation.step
+    if step.get("package") != "other":
+        return
+    packages = list(order.shipments.order_by("id").values_list("id", flat=True))
+    previous = step.get("previous_package") or (packages[0] if packages else None)
+    others = [p for p in packages if p != previous] or packages
+    step["package"] = others[0] if len(packages) > 1 else None
+    turn.conversation.step = step
+
+
+def _order_or_ask(turn: Turn, intent: str) -> Order | None:
+    """The verified order; otherwise the article, what is missing and a sign-in link offer (no order data)."""
+    conversation = turn.conversation
+    first_ask = conversation.step.get("awaiting") != intent
+    was_verified = access_get(conversation) is not None
+    verification = verify(conversation, client_ip=turn.client_ip)
+    if verification.access is not None:
+        if not was_verified:
+            turn.answer.say(f"Thank you, I found order {conversation.order_number}.")
+        step = {k: v for k, v in conversation.step.items() if k != "awaiting"}
+        conversation.step = step
+        return verified_order(conversation, verification.access)
+    if first_ask and intent in SELF_SERVICE and not verification.problem:
+        article_answer(turn, intent)
+    if verification.problem:
+        turn.answer.say(verification.problem)
+    turn.answer.say(missing_identity_question(conversation))
+    conversation.step = {**conversation.step, "awaiting": intent}
+    if conversation.email or verification.problem:
+        turn.answer.offer("Email me a sign-in link instead", "magic_link")
+    turn.answer.offer(*HANDOFF_BUTTON)
+    return None
+
+
+def _confirmed(turn: Turn) -> None:
+    conversation = turn.conversation
+    pending = conversation.pending_action
+    access = access_get(conversation)
+    if access is None or pending.get("order_number") != conversation.order_number:
+        conversation.pending_action = {}
+        turn.answer.say(
+            "For your safety I need to check your order number and email again before I change anything."
+        )
+        turn.answer.say(missing_identity_question(conversation))
+        return
+    pending_perform(turn, verified_order(conversation, access))
+
+
+def _declined(turn: Turn) -> None:
+    turn.conversation.pending_action = {}
+    turn.answer.say("All right: I haven't changed anything. What else can I do for you?")
+    turn.tried("declined the change previewed")
+
+
+def _answer_button(turn: Turn, payload: str) -> None:
+    conversation = turn.conversation
+    turn.answer.intent = conversation.last_intent or OUT_OF_SCOPE
+    turn.text = ""
+    if payload == YES:
+        if conversation.pending_action:
+            _confirmed(turn)
+        else:
+            turn.answer.say("There is nothing waiting for a yes any more: nothing was changed.")
+        return
+    if payload == NO:
+        _declined(turn)
+        return
+    if payload == "handoff":
+        turn.answer.intent = "contact_support"
+        _handoff(turn, HandoffReason.REQUESTED)
+        return
+    if payload == "magic_link":
+        turn.answer.say(magic_link_send(conversation, client_ip=turn.client_ip))
+        return
+    kind, _, value = payload.partition(":")
+    if kind == "intent" and value in SELF_SERVICE:
+        turn.answer.intent = value
+        _run_intent(turn, value)
+        return
+    intent = conversation.last_intent
+    order = _order_or_ask(turn, intent) if intent in SELF_SERVICE else None
+    if order is None:
+        return
+    if kind == "package" and value.isdigit():
+        conversation.step = {**conversation.step, "package": int(value)}
+        order_flow_run(turn, order, intent if intent in _PACKAGE_INTENTS else "track_order")
+    elif kind == "act" and value.isdigit():
+        offers = conversation.step.get("offers") or []
+        if int(value) < len(offers):
+            action_id, params = offers[int(value)]
+            preview_action(turn, order, action_id, params)
+    elif kind == "line":
+        cancel_lines_chosen(turn, order, value)

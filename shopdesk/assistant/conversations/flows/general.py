@@ -1,0 +1,38 @@
+"""Answers that need no order: the help article of an intent, and the conversation intents."""
+
+from __future__ import annotations
+
+from shopdesk.assistant.conversations.articles import general_answer
+from shopdesk.assistant.conversations.flows.context import Turn
+
+HANDOFF_BUTTON = ("Talk to a person", "handoff")
+CAN_HELP = (
+    "I can help with your orders (where they are, changes, cancelling, addresses, missing emails), "
+    "shipping and customs, returns and refunds, payments, points and promotions."
+)
+
+
+def article_answer(turn: Turn, intent: str) -> bool:
+    reply = general_answer(intent, country=turn.entity("country"))
+    if reply is None:
+        return False
+    turn.answer.add(reply)
+    turn.tried(f"{intent}: answered with the article {reply.data['slug']}")
+    return True
+
+
+def greeting(turn: Turn) -> None:
+    turn.answer.say(f"Hello! {CAN_HELP} What can I do for you?")
+    turn.answer.offer(*HANDOFF_BUTTON)
+
+
+def goodbye(turn: Turn) -> None:
+    turn.answer.say(f"Thank you, and goodbye! If anything else comes up: {CAN_HELP[0].lower()}{CAN_HELP[1:]}")
+    turn.answer.offer(*HANDOFF_BUTTON)
+
+
+def out_of_scope(turn: Turn) -> None:
+    turn.answer.say(
+        f"Sorry, I'm not sure I understood. {CAN_HELP} Could you say it another way, or talk to a person?"
+    )
+    turn.answer.offer(*HANDOFF_BUTTON)

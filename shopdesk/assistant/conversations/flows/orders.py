@@ -1,0 +1,287 @@
+"""Self-service flows on the customer's verified order: read it from the order view, preview the change
+through the action registry, and leave it pending until the customer says yes.
+
+Nothing here writes: a change is performed only by `pending_perform`, after an explicit yes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.handoff import handoff_request
+from shopdesk.assistant.conversations.models import HandoffReason
+from shopdesk.assistant.conversations.replies import Reply, confirm_reply
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import DomainError
+from shopdesk.orders.models import Order
+from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.diagnoses.order import TOPICS, diagnosis_for_topic
+from shopdesk.orderview.diagnoses.types import Diagnosis, format_date
+from shopdesk.orderview.summary import where_things_stand
+from shopdesk.orderview.types import OrderPage, PackageView
+from shopdesk.selfservice.registry import action_get
+
+# Actions a diagnosis may offer that the chat can preview as they are (no field to ask for).
+_DIRECT_ACTIONS = {"open_case", "resend_confirmation", "resend_shipping"}
+_ALL_UNSHIPPED = re.compile(r"\b(unshipped|not shipped|rest|remaining|other items?|everything left)\b", re.I)
+TIMELINE_EVENTS = 6
+
+
+def order_url(number: str) -> str:
+    return reverse("portal:order", args=[number])
+
+
+def actor_for(turn: Turn) -> Actor:
+    return Actor.assistant(turn.conversation.email)
+
+
+def _order_card(page: OrderPage) -> Reply:
+    summary = where_things_stand(page=page, today=page.today)
+    return Reply(
+        "order",
+        f"Order {page.number}: {summary}",
+        {
+            "number": page.number,
+            "placed_at": page.placed_at.isoformat(),
+            "fulfilment": page.fulfilment_status,
+            "fulfilment_label": page.fulfilment_label,
+            "payment_label": page.payment_label,
+            "total": page.totals.total.display,
+            "items": [f"{line.quantity} × {line.product_name}" for line in page.lines],
+            "packages": len(page.packages),
+            "url": order_url(page.number),
+        },
+    )
+
+
+def _timeline(package: PackageView, count: int) -> Reply:
+    where = f" from {package.origin_name}" if package.origin_name else ""
+    text = f"Package {package.position} of {count} ({package.carrier_name}{where}): {package.status_label}."
+    if package.events:
+        last = package.events[0]
+        text += f" Last scan {format_date(last.occurred_at.date())}: {last.status_label}"
+        text += f", {last.location}." if last.location else "."
+    if package.window and not package.delivered_at:
+        text += f" Expected by {format_date(package.window.latest)}."
+    return Reply(
+        "timeline",
+        text,
+        {
+            "package": package.id,
+            "position": package.position,
+            "carrier": package.carrier_name,
+            "tracking_number": package.tracking_number,
+            "tracking_url": package.tracking_url,
+            "status": package.status,
+            "status_label": package.status_label,
+            "items": [f"{line.quantity} × {line.product_name}" for line in package.lines],
+            "expected": package.window.as_dict() if package.window else None,
+            "events": [
+                {
+                    "at": event.occurred_at.isoformat(),
+                    "status_label": event.status_label,
+                    "location": event.location,
+                    "description": event.description,
+                }
+                for event in package.events[:TIMELINE_EVENTS]
+            ],
+        },
+    )
+
+
+def _focused(turn: Turn, page: OrderPage) -> list[PackageView]:
+    """The package the customer is talking about ("and the other package?"), or all of them."""
+    focus = turn.conversation.step.get("package")
+    chosen = [p for p in page.packages if p.id == focus]
+    return chosen or page.packages
+
+
+def _offer_packages(turn: Turn, page: OrderPage) -> None:
+    if len(page.packages) > 1:
+        for package in page.packages:
+            turn.answer.offer(f"Package {package.position}", f"package:{package.id}")
+
+
+def track_order(turn: Turn, order: Order, page: OrderPage) -> None:
+    turn.answer.add(_order_card(page))
+    for package in _focused(turn, page):
+        turn.answer.add(_timeline(package, len(page.packages)))
+    _offer_packages(turn, page)
+    turn.tried(f"track_order: showed order {page.number} ({len(page.packages)} package(s))")
+
+
+def shipping_time(turn: Turn, order: Order, page: OrderPage) -> None:
+    turn.answer.add(_order_card(page))
+    if page.ship_by and any(line.quantity_unshipped for line in page.lines):
+        text = f"What hasn't shipped yet leaves our warehouse by {format_date(page.ship_by)}"
+        if page.expected:
+            text += (
+                f" and should reach you between {format_date(page.expected.earliest)} and "
+                f"{format_date(page.expected.latest)}"
+            )
+        turn.answer.say(text + ".", ship_by=page.ship_by.isoformat())
+    for package in _focused(turn, page):
+        turn.answer.add(_timeline(package, len(page.packages)))
+    turn.tried(f"shipping_time: gave the dates of order {page.number}")
+
+
+def diagnosis_flow(turn: Turn, order: Order, page: OrderPage, topic: str) -> None:
+    """The order view's diagnosis for this question; an action it offers becomes a preview to confirm."""
+    diagnoses = diagnosis_for_topic(topic=topic, page=page, now=timezone.now())
+    focus = turn.conversation.step.get("package")
+    if focus and len(diagnoses) > 1:
+        diagnoses = [d for d in diagnoses if d.shipment_id == focus] or diagnoses
+    for diagnosis in diagnoses:
+        turn.answer.say(diagnosis.message, diagnosis=diagnosis.as_dict())
+    turn.tried(f"{topic}: diagnosis {', '.join(d.code for d in diagnoses)}")
+    if topic in ("split_shipment", "ships_from", "tracking_not_updated", "package_not_received"):
+        _offer_packages(turn, page)
+    offers = _direct_offers(diagnoses)
+    if len(offers) == 1:
+        action_id, params = offers[0]
+        preview_action(turn, order, action_id, params)
+    else:
+        turn.conversation.step = {**turn.conversation.step, "offers": offers}
+        for index, (action_id, _params) in enumerate(offers):
+            turn.answer.offer(action_get(action_id).label, f"act:{index}")
+    if any(a.action == "shipping_address" for d in diagnoses for a in d.actions):
+        turn.answer.offer("Change the shipping address", "intent:shipping_address")
+
+
+def _direct_offers(diagnoses: list[Diagnosis]) -> list[tuple[str, dict[str, Any]]]:
+    offers: list[tuple[str, dict[str, Any]]] = []
+    for diagnosis in diagnoses:
+        for action in diagnosis.actions:
+            if action.kind == "action" and action.action in _DIRECT_ACTIONS:
+                offer = (action.action, action.params)
+                if offer not in offers:
+                    offers.append(offer)
+    return offers
+
+
+def preview_action(turn: Turn, order: Order, action_id: str, params: dict[str, Any]) -> None:
+    """Show what the action would do and wait for a yes; or say why it can't, or hand over if a person must."""
+    action = action_get(action_id)
+    actor = actor_for(turn)
+    eligibility = action.eligibility(order=order, actor=actor)
+    if not eligibility.allowed:
+        turn.answer.say(eligibility.message, code=eligibility.code)
+        turn.tried(f"{action_id}: not allowed ({eligibility.code})")
+        return
+    if eligibility.needs_approval:
+        turn.answer.say(eligibility.message, code=eligibility.code)
+        turn.tried(f"{action_id}: needs an agent's approval ({eligibility.code})")
+        turn.answer.add(handoff_request(turn.conversation, reason=HandoffReason.NEEDS_APPROVAL))
+        return
+    try:
+        preview = action.preview(order=order, actor=actor, params=params)
+    except DomainError as error:
+        details = getattr(error, "details", None) or {}
+        turn.answer.say(error.message, code=error.code, fields=details.get("fields"))
+        turn.tried(f"{action_id}: preview refused ({error.code})")
+        return
+    turn.conversation.pending_action = {
+        "action": action_id,
+        "order_number": order.number,
+        "params": params,
+        "preview": preview.message,
+        # Names this preview: its yes performs once (a replayed request gets the first result back).
+        "key": secrets.token_hex(12),
+    }
+    confirm_reply(
+        question="Shall I go ahead?",
+        preview=preview.message,
+        data={"action": action_id, **{k: v for k, v in preview.data.items() if k != "preview"}},
+        answer=turn.answer,
+        yes_label=getattr(action, "confirm_label", lambda _e: "Yes, go ahead")(eligibility)
+        if action_id == "cancel"
+        else "Yes, go ahead",
+    )
+    turn.tried(f"{action_id}: previewed, waiting for a yes")
+
+
+def cancel_order(turn: Turn, order: Order, page: OrderPage) -> None:
+    action = action_get("cancel")
+    eligibility = action.eligibility(order=order, actor=actor_for(turn))
+    if eligibility.allowed and not eligibility.needs_approval and action.is_partial(eligibility):  # type: ignore[attr-defined]
+        choices: list[tuple[int, str]] = action.line_choices(order=order)  # type: ignore[attr-defined]
+        if len(choices) == 1 or _ALL_UNSHIPPED.search(turn.text or ""):
+            preview_action(turn, order, "cancel", {"line_ids": [line_id for line_id, _ in choices]})
+            return
+        turn.answer.add(
+            Reply(
+                "choices",
+                f"{eligibility.message} Which items should I cancel?",
+                {"choices": [{"line": line_id, "label": label} for line_id, label in choices]},
+            )
+        )
+        for line_id, label in choices:
+            turn.answer.offer(label, f"line:{line_id}")
+        turn.answer.offer("Everything that hasn't shipped", "line:all")
+        turn.conversation.step = {"intent": "cancel_order", "lines": [line_id for line_id, _ in choices]}
+        return
+    preview_action(turn, order, "cancel", {})
+
+
+def cancel_lines_chosen(turn: Turn, order: Order, choice: str) -> None:
+    lines = [int(line) for line in turn.conversation.step.get("lines", [])]
+    chosen = lines if choice == "all" else [int(choice)] if choice.isdigit() and int(choice) in lines else []
+    if not chosen:
+        turn.answer.say("That item can't be cancelled any more. Ask me again to see what still can.")
+        return
+    preview_action(turn, order, "cancel", {"line_ids": chosen})
+
+
+def pending_perform(turn: Turn, order: Order) -> None:
+    """The customer said yes to the preview they were shown: perform it, as the assistant for them."""
+    pending = turn.conversation.pending_action
+    turn.conversation.pending_action = {}
+    action = action_get(pending["action"])
+    # One key per preview: a repeated yes (a double click) can't act twice.
+    digest = hashlib.sha256(f"{turn.conversation.id}|{pending.get('key', '')}".encode()).hexdigest()[:40]
+    try:
+        result = action.perform(
+            order=order,
+            actor=actor_for(turn),
+            params=pending.get("params") or {},
+            idempotency_key=f"assistant-{digest}",
+        )
+    except DomainError as error:
+        turn.answer.say(error.message, code=error.code)
+        turn.tried(f"{action.id}: refused when performing ({error.code})")
+        return
+    url = order_url(order.number)
+    turn.answer.say(result.message, action=action.id, url=url)
+    turn.answer.say(f"Your order page shows it too: {url}", url=url)
+    turn.tried(f"{action.id}: done")
+
+
+OrderFlow = Callable[[Turn, Order, OrderPage], None]
+
+
+def _topic(topic: str) -> OrderFlow:
+    def flow(turn: Turn, order: Order, page: OrderPage) -> None:
+        diagnosis_flow(turn, order, page, topic)
+
+    return flow
+
+
+ORDER_FLOWS: dict[str, OrderFlow] = {
+    "track_order": track_order,
+    "shipping_time": shipping_time,
+    "cancel_order": cancel_order,
+    **{topic: _topic(topic) for topic in TOPICS},
+}
+
+
+def order_flow_run(turn: Turn, order: Order, intent: str) -> None:
+    page = order_page(order=order, actor=actor_for(turn))
+    ORDER_FLOWS[intent](turn, order, page)

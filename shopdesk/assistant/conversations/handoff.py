@@ -1,0 +1,55 @@
+"""Hand a conversation over to a person: record why, the intent, the order and what was already tried.
+
+`handoff_request` is the one place that does it; the desk turns the recorded handoff into a ticket with
+the transcript (wired where the desk lives, so this module stays free of it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from shopdesk.assistant.conversations.models import Conversation, HandoffReason
+from shopdesk.assistant.conversations.replies import Reply
+from shopdesk.policy import get_policy
+
+
+def handoff_expectation() -> dict[str, Any]:
+    """When a person answers, from the policy's support hours (the same words as the contact article)."""
+    store = get_policy().store
+    return {
+        "response_hours": store.first_response_hours,
+        "support_hours": store.support_hours,
+        "support_email": store.support_email,
+    }
+
+
+def handoff_request(conversation: Conversation, *, reason: str = HandoffReason.REQUESTED) -> Reply:
+    """Mark the conversation handed over (once; a repeat keeps the first record) and say what happens next."""
+    if not conversation.handed_over:
+        now = timezone.now()
+        conversation.handed_over = True
+        conversation.handoff_reason = HandoffReason(reason).value
+        conversation.handed_over_at = now
+        conversation.handoff = {
+            "reason": HandoffReason(reason).value,
+            "reason_label": HandoffReason(reason).label,
+            "intent": conversation.last_intent or None,
+            # Only an order the customer proved is theirs goes to the desk as "their order".
+            "order_number": conversation.order_number if conversation.is_verified else None,
+            "email": conversation.email or None,
+            "verified": conversation.is_verified,
+            "tried": list(conversation.tried),
+            "at": now.isoformat(),
+        }
+        conversation.save(
+            update_fields=["handed_over", "handoff_reason", "handed_over_at", "handoff", "updated_at"]
+        )
+    expected = handoff_expectation()
+    text = (
+        "I've passed our conversation to a person in our care team, with everything we've said. "
+        f"They answer within {expected['response_hours']} hours ({expected['support_hours']})"
+        + (f", by email to {conversation.email}." if conversation.email else ".")
+    )
+    return Reply("handoff", text, {"reason": conversation.handoff_reason, **expected})

@@ -1,0 +1,225 @@
+"""Scripted conversations for the self-service flows, on the order-state fixtures of tests/situations.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from shopdesk.notifications.models import OutboxMessage
+from shopdesk.orders.models import Order
+from shopdesk.shipping.models import Case
+from tests.assistant.conversations.conftest import Chat
+
+pytestmark = pytest.mark.django_db
+
+
+def identify(chat: Chat, order: Order) -> dict:
+    return chat.say(f"it's {order.number}, {order.email}")
+
+
+def test_track_order_asks_verifies_then_shows_each_package_and_the_other_one(
+    chat: Chat, order_with_split_shipment: Order
+) -> None:
+    order = order_with_split_shipment
+    chat.say("where is my order?")
+    assert chat.last["intent"] == "track_order"
+    assert chat.types() == ["article", "text"]
+    assert chat.reply("article")["data"]["url"] == "/help/articles/where-is-my-order/"
+    assert "order number" in chat.text
+
+    identify(chat, order)
+    assert chat.types() == ["text", "order", "timeline", "timeline"]
+    assert chat.reply("order")["data"]["url"] == f"/orders/{order.number}/"
+    first, second = order.shipments.order_by("id")
+    assert chat.payloads() == [f"package:{first.pk}", f"package:{second.pk}"]
+
+    chat.say("and the other package?")
+    timelines = [r for r in chat.last["replies"] if r["type"] == "timeline"]
+    assert [t["data"]["package"] for t in timelines] == [second.pk]
+    assert "Package 2 of 2" in timelines[0]["text"]
+
+    chat.press(f"package:{first.pk}")
+    assert [r["data"]["package"] for r in chat.last["replies"] if r["type"] == "timeline"] == [first.pk]
+
+
+def test_track_order_typo_variant(chat: Chat, order_in_transit: Order) -> None:
+    chat.say(f"where is my pakage {order_in_transit.number} {order_in_transit.email}")
+    assert chat.last["intent"] == "track_order"
+    assert "timeline" in chat.types()
+
+
+def test_split_shipment_lists_each_package_and_its_warehouse(
+    chat: Chat, order_with_split_shipment: Order
+) -> None:
+    order = order_with_split_shipment
+    chat.say(f"why was my order split into two packages? {order.number} {order.email}")
+    assert chat.last["intent"] == "split_shipment"
+    assert "Edison" in chat.text and "Venlo" in chat.text
+    assert chat.last["replies"][-1]["data"]["diagnosis"]["topic"] == "split_shipment"
+
+
+def test_shipping_time_gives_the_order_s_own_dates(chat: Chat, order_unfulfilled: Order) -> None:
+    chat.say("how long does it take for my order to ship?")
+    assert chat.last["intent"] == "shipping_time"
+    assert chat.types()[0] == "article"  # the general answer first, before we know the order
+    identify(chat, order_unfulfilled)
+    assert "leaves our warehouse by" in chat.text
+
+
+@pytest.mark.parametrize("wording", ["I want to cancel my order", "cancel my oder"])
+def test_cancel_whole_order_previews_and_waits_for_yes(
+    chat: Chat, order_unfulfilled: Order, wording: str
+) -> None:
+    order = order_unfulfilled
+    chat.say(f"{wording} {order.number} {order.email}")
+    assert chat.last["intent"] == "cancel_order"
+    confirm = chat.reply("confirm")
+    assert confirm["data"]["whole_order"] is True
+    assert chat.payloads()[:2] == ["yes", "no"]
+    order.refresh_from_db()
+    assert order.lines.filter(quantity_cancelled__gt=0).count() == 0  # nothing happens before the yes
+
+    chat.press("yes")
+    assert order.lines.filter(quantity_cancelled=0).count() == 0
+    assert f"/orders/{order.number}/" in chat.text
+
+
+def test_cancel_it_refers_to_the_current_order(chat: Chat, order_unfulfilled: Order) -> None:
+    identify(chat, order_unfulfilled)
+    chat.say("where is my order?")
+    chat.say("cancel it")
+    assert chat.last["intent"] == "cancel_order"
+    assert "confirm" in chat.types()
+    chat.say("yes")
+    assert order_unfulfilled.lines.filter(quantity_cancelled=0).count() == 0
+
+
+def test_cancel_the_unshipped_item_of_a_partly_shipped_order(
+    chat: Chat, order_partially_shipped: Order
+) -> None:
+    order = order_partially_shipped
+    unshipped = order.lines.order_by("id").last()
+    chat.say("where is my order?")
+    identify(chat, order)
+    chat.say("cancel the unshipped item")
+    confirm = chat.reply("confirm")
+    assert confirm["data"]["whole_order"] is False
+    assert [item["name"] for item in confirm["data"]["items"]] == [unshipped.product_name]
+    chat.say("yes")
+    unshipped.refresh_from_db()
+    assert unshipped.quantity_cancelled == unshipped.quantity
+    assert order.lines.filter(quantity_cancelled__gt=0).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("wording", "kind"),
+    [("chnage my billing adress", "billing"), ("can I change the shipping address?", "shipping")],
+)
+def test_address_change_collects_fields_previews_and_changes_on_yes(
+    chat: Chat, order_unfulfilled: Order, wording: str, kind: str
+) -> None:
+    order = order_unfulfilled
+    chat.say(f"{wording} {order.number} {order.email}")
+    assert "street address" in chat.text
+    for answer in ["500 Market Street", "none", "San Francisco", "CA", "94105", "US"]:
+        chat.say(answer)
+    confirm = chat.reply("confirm")
+    assert "500 Market Street" in " ".join(confirm["data"]["details"])
+    assert getattr(order, f"{kind}_address").line1 != "500 Market Street"
+    chat.press("yes")
+    order.refresh_from_db()
+    assert getattr(order, f"{kind}_address").line1 == "500 Market Street"
+    assert getattr(order, f"{kind}_address").city == "San Francisco"
+
+
+def test_address_change_asks_again_for_a_field_that_fails_the_checks(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    order = order_unfulfilled
+    chat.say(f"change my shipping address {order.number} {order.email}")
+    for answer in ["500 Market Street", "none", "San Francisco", "CA", "not a zip", "US"]:
+        chat.say(answer)
+    assert "confirm" not in chat.types()
+    assert "postcode" in chat.last["replies"][-1]["text"].lower()
+    chat.say("94105")
+    assert "confirm" in chat.types()
+
+
+def test_confirmation_email_missing_resends_after_yes(chat: Chat, order_unfulfilled: Order) -> None:
+    order = order_unfulfilled
+    chat.say(f"I never got a confirmation email for {order.number}, my email is {order.email}")
+    assert chat.last["intent"] == "confirmation_email_missing"
+    assert chat.reply("confirm")["data"]["action"] == "resend_confirmation"
+    before = OutboxMessage.objects.count()
+    chat.press("yes")
+    assert OutboxMessage.objects.count() == before + 1
+
+
+def test_delivery_email_missing_resends_the_shipping_notice(chat: Chat, order_in_transit: Order) -> None:
+    order = order_in_transit
+    chat.say(f"I didn't get an email about my order delivery. {order.number} {order.email}")
+    assert chat.last["intent"] == "delivery_email_missing"
+    assert chat.reply("confirm")["data"]["action"] == "resend_shipping"
+    before = OutboxMessage.objects.count()
+    chat.say("yes")
+    assert OutboxMessage.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("situation", "wording", "intent"),
+    [
+        ("order_with_stale_tracking", "my traking hasnt updated", "tracking_not_updated"),
+        ("order_lost", "I still haven't received my package", "package_not_received"),
+    ],
+)
+def test_package_diagnosis_then_a_case_on_yes(
+    chat: Chat, request: pytest.FixtureRequest, situation: str, wording: str, intent: str
+) -> None:
+    order = request.getfixturevalue(situation)
+    chat.say(f"{wording}. {order.number} {order.email}")
+    assert chat.last["intent"] == intent
+    assert chat.last["replies"][1]["data"]["diagnosis"]["topic"] == intent
+    assert chat.reply("confirm")["data"]["action"] == "open_case"
+    assert not Case.objects.filter(order=order).exists()
+    chat.press("yes")
+    assert Case.objects.filter(order=order).count() == 1
+    assert "case" in chat.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("wording", "topic"),
+    [
+        ("where are your products shipped from?", "ships_from"),
+        ("are there any extra fees for shipping?", "shipping_fees"),
+        ("do I have to pay customs duties?", "customs_duties"),
+    ],
+)
+def test_order_questions_answered_from_the_order_view(
+    chat: Chat, order_with_split_shipment: Order, wording: str, topic: str
+) -> None:
+    order = order_with_split_shipment
+    chat.say(wording)
+    assert chat.last["intent"] == topic
+    assert chat.types()[0] == "article"
+    identify(chat, order)
+    diagnosis = chat.last["replies"][-1]["data"]["diagnosis"]
+    assert diagnosis["topic"] == topic
+
+
+def test_topic_switch_keeps_the_verified_order(chat: Chat, order_with_split_shipment: Order) -> None:
+    order = order_with_split_shipment
+    chat.say(f"where is my order {order.number} {order.email}")
+    chat.say("what is your return policy?")
+    assert chat.last["intent"] == "return_policy"
+    assert chat.types()[0] == "article"
+    chat.say("why did it come in two packages?")
+    assert chat.last["intent"] == "split_shipment"
+    assert "order number" not in chat.text  # not asked again
+
+
+def test_start_over_forgets_the_order(chat: Chat, order_in_transit: Order) -> None:
+    chat.say(f"where is my order {order_in_transit.number} {order_in_transit.email}")
+    assert "timeline" in chat.types()
+    chat.say("start over")
+    chat.say("where is my order?")
+    assert "timeline" not in chat.types()
+    assert "order number" in chat.text

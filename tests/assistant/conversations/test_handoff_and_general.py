@@ -1,0 +1,133 @@
+"""Handoff (asked, not understood twice, angry, needs approval), the general answers, greeting/goodbye."""
+
+from __future__ import annotations
+
+import pytest
+
+from shopdesk.assistant.conversations.articles import INTENT_ARTICLES, general_answer
+from shopdesk.assistant.conversations.models import Conversation, HandoffReason
+from shopdesk.assistant.nlu.examples import OUT_OF_SCOPE
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.orders.models import Order
+from shopdesk.policy import get_policy
+from tests.assistant.conversations.conftest import Chat
+
+pytestmark = pytest.mark.django_db
+
+CONVERSATION_INTENTS = {"greeting", "goodbye", OUT_OF_SCOPE}
+
+
+def _contract_intents() -> set[str]:
+    from shopdesk.assistant.nlu import get_model
+
+    return set(get_model().classes)
+
+
+def test_every_intent_of_the_contract_has_an_article(intent_model) -> None:  # type: ignore[no-untyped-def]
+    assert set(intent_model.classes) - CONVERSATION_INTENTS == set(INTENT_ARTICLES)
+
+
+@pytest.mark.parametrize("intent", sorted(INTENT_ARTICLES))
+def test_general_answer_is_the_article_rendered_with_its_link(intent: str) -> None:
+    reply = general_answer(intent)
+    assert reply is not None and reply.type == "article"
+    assert reply.data["url"] == f"/help/articles/{INTENT_ARTICLES[intent]}/"
+    assert reply.text.strip() and "{{" not in reply.text and "{%" not in reply.text
+
+
+def test_general_answer_for_a_named_country_is_that_country_s_part() -> None:
+    policy = get_policy()
+    japan_zone = policy.zone_for_country("JP")
+    assert japan_zone is not None
+    reply = general_answer("shipping_destinations", country="JP")
+    assert reply is not None and reply.data["country"] == "JP"
+    assert reply.text.startswith(japan_zone.name)
+    everywhere = general_answer("shipping_destinations")
+    assert everywhere is not None and everywhere.text != reply.text
+
+
+def test_country_question_in_chat(chat: Chat) -> None:
+    chat.say("what payment methods can I use in Germany")
+    assert chat.last["intent"] == "payment_methods"
+    article = chat.reply("article")
+    assert article["data"]["country"] == "DE"
+    assert "Germany" in article["text"]
+
+
+def test_general_question_answers_with_the_article(chat: Chat) -> None:
+    chat.say("what is your return policy?")
+    assert chat.last["intent"] == "return_policy"
+    assert chat.reply("article")["data"]["url"] == "/help/articles/return-policy/"
+    assert f"{get_policy().returns.window_days} days" in chat.text
+    assert "handoff" in chat.payloads()
+
+
+@pytest.mark.parametrize(("text", "intent"), [("hello", "greeting"), ("thanks, bye", "goodbye")])
+def test_greeting_and_goodbye_say_what_we_help_with_and_offer_a_person(
+    chat: Chat, text: str, intent: str
+) -> None:
+    chat.say(text)
+    assert chat.last["intent"] == intent
+    assert "I can help with" in chat.text or "can help with" in chat.text
+    assert chat.payloads() == ["handoff"]
+
+
+def _handoff_checks(chat: Chat, reason: str) -> Conversation:
+    handoff = chat.reply("handoff")
+    policy = get_policy()
+    assert handoff["data"]["response_hours"] == policy.store.first_response_hours
+    assert policy.store.support_hours in handoff["text"]
+    conversation = Conversation.objects.get(pk=chat.id)
+    assert conversation.handed_over and conversation.handoff_reason == reason
+    return conversation
+
+
+def test_handoff_on_request_records_intent_order_and_what_was_tried(
+    chat: Chat, order_with_split_shipment: Order
+) -> None:
+    order = order_with_split_shipment
+    chat.say(f"where is my order {order.number} {order.email}")
+    chat.say("I want to talk to a person")
+    conversation = _handoff_checks(chat, HandoffReason.REQUESTED)
+    assert conversation.handoff["intent"] == "track_order"
+    assert conversation.handoff["order_number"] == order.number
+    assert any(note.startswith("track_order") for note in conversation.handoff["tried"])
+
+
+def test_handoff_button(chat: Chat) -> None:
+    chat.say("hi")
+    chat.press("handoff")
+    _handoff_checks(chat, HandoffReason.REQUESTED)
+
+
+def test_handoff_after_two_turns_not_understood(chat: Chat) -> None:
+    chat.say("blorp zindle quax")
+    assert chat.last["intent"] == OUT_OF_SCOPE
+    assert "handoff" not in chat.types()
+    chat.say("frobnicate the wibble")
+    _handoff_checks(chat, HandoffReason.NOT_UNDERSTOOD)
+
+
+@pytest.mark.parametrize(
+    "text", ["WHERE IS MY ORDER I HAVE WAITED FOR WEEKS", "you are useless", "let me speak to your manager"]
+)
+def test_handoff_when_angry(chat: Chat, text: str) -> None:
+    chat.say(text)
+    _handoff_checks(chat, HandoffReason.ANGRY)
+
+
+def test_handoff_when_an_agent_must_approve(
+    chat: Chat, order_unfulfilled: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shopdesk.selfservice.registry import action_get
+
+    cancel = action_get("cancel")
+    monkeypatch.setattr(
+        type(cancel),
+        "eligibility",
+        lambda self, **kwargs: Eligibility.approval("approval_needed", "An agent approves this one."),
+    )
+    chat.say(f"cancel my order {order_unfulfilled.number} {order_unfulfilled.email}")
+    assert "confirm" not in chat.types()
+    _handoff_checks(chat, HandoffReason.NEEDS_APPROVAL)
+    assert order_unfulfilled.lines.filter(quantity_cancelled__gt=0).count() == 0
