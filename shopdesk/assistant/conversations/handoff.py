@@ -1,7 +1,7 @@
 """Hand a conversation over to a person: record why, the intent, the order and what was already tried.
 
-`handoff_request` is the one place that does it; the desk turns the recorded handoff into a ticket with
-the transcript (wired where the desk lives, so this module stays free of it).
+`handoff_request` is the one place that does it: when the shopper gave an email, the desk gets a ticket
+with the transcript, and the shopper an acknowledgement with its reference.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shopdesk.assistant.conversations.models import Conversation, HandoffReason
 from shopdesk.assistant.conversations.replies import Reply
+from shopdesk.desk.services.handoffs import HandoffTurn, ticket_from_chat
 from shopdesk.policy import get_policy
 
 
@@ -46,10 +47,32 @@ def handoff_request(conversation: Conversation, *, reason: str = HandoffReason.R
         conversation.save(
             update_fields=["handed_over", "handoff_reason", "handed_over_at", "handoff", "updated_at"]
         )
+    if conversation.email and not conversation.handoff.get("ticket"):
+        # Once an email is known (now or on a later turn), the desk gets its ticket, once.
+        ticket_reference = ticket_from_chat(
+            email=conversation.email,
+            reason_label=conversation.handoff["reason_label"],
+            intent=conversation.handoff["intent"],
+            order_number=conversation.handoff["order_number"],
+            tried=list(conversation.tried),
+            transcript=[
+                HandoffTurn(turn.speaker, turn.text) for turn in conversation.turns.order_by("position")
+            ],
+        ).reference
+        conversation.handoff = {**conversation.handoff, "ticket": ticket_reference}
+        conversation.save(update_fields=["handoff", "updated_at"])
     expected = handoff_expectation()
-    text = (
-        "I've passed our conversation to a person in our care team, with everything we've said. "
-        f"They answer within {expected['response_hours']} hours ({expected['support_hours']})"
-        + (f", by email to {conversation.email}." if conversation.email else ".")
-    )
-    return Reply("handoff", text, {"reason": conversation.handoff_reason, **expected})
+    ticket = conversation.handoff.get("ticket")
+    if ticket:
+        text = (
+            f"I've passed our conversation to a person in our care team (reference {ticket}), with everything "
+            f"we've said. They answer within {expected['response_hours']} hours ({expected['support_hours']}), "
+            f"by email to {conversation.email}."
+        )
+    else:
+        text = (
+            "I can pass this to a person in our care team: tell me your email address so they can answer "
+            f"you, or write to {expected['support_email']}. They answer within {expected['response_hours']} "
+            f"hours ({expected['support_hours']})."
+        )
+    return Reply("handoff", text, {"reason": conversation.handoff_reason, "ticket": ticket, **expected})

@@ -131,3 +131,33 @@ def test_handoff_when_an_agent_must_approve(
     assert "confirm" not in chat.types()
     _handoff_checks(chat, HandoffReason.NEEDS_APPROVAL)
     assert order_unfulfilled.lines.filter(quantity_cancelled__gt=0).count() == 0
+
+
+def test_a_handoff_with_a_known_email_opens_a_desk_ticket_with_the_transcript(
+    chat: Chat, order_with_split_shipment: Order, mailoutbox: list[object]
+) -> None:
+    from shopdesk.desk.enums import TicketChannel, TicketTopic
+    from shopdesk.desk.models import Ticket
+    from shopdesk.notifications.models import OutboxMessage
+
+    order = order_with_split_shipment
+    chat.say(f"where is my order {order.number} {order.email}")
+    chat.say("I want to talk to a person")
+    chat.say("talk to a person please")  # asking again opens no second ticket
+    ticket = Ticket.objects.get()
+    assert ticket.channel == TicketChannel.CHAT and ticket.topic == TicketTopic.ORDER_STATUS
+    assert ticket.order == order and ticket.customer_email == order.email
+    first = ticket.messages.order_by("id").first()
+    assert first is not None and f"Customer: where is my order {order.number}" in first.body
+    assert ticket.reference in chat.reply("handoff")["text"]
+    assert Conversation.objects.get(pk=chat.id).handoff["ticket"] == ticket.reference
+    assert OutboxMessage.objects.filter(to=order.email, template="desk_acknowledgement").count() == 1
+
+
+def test_a_handoff_without_an_email_asks_for_one_and_opens_no_ticket(chat: Chat) -> None:
+    from shopdesk.desk.models import Ticket
+
+    chat.say("hi")
+    chat.press("handoff")
+    assert "email address" in chat.reply("handoff")["text"]
+    assert not Ticket.objects.exists()
