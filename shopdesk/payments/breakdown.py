@@ -4,7 +4,7 @@ Pure functions over plain dataclasses, no database. Cancel (whole and partial), 
 returned-to-sender estimate and the demo build a `BreakdownRequest` from their rows and call
 `refund_breakdown`; returns, price adjustments and desk refunds pass their units, extra charges and fees.
 
-The split rule (docs/decisions/0013-refund-split-over-payments.md): money goes first to lower holds
+The split rule (docs/decisions/0006-refund-split-over-payments.md): money goes first to lower holds
 that were never captured, then back to captured card, wallet and other payments, and to store credit
 last; payments of the same rank in the order they were made. No payment gets more than it still holds
 (captured minus refunded, or the authorised hold). A whole-order refund gives every payment back all it
