@@ -18,8 +18,8 @@ from shopdesk.payments.models import Refund
 from shopdesk.payments.services.refund_events import refund_event_apply
 from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.webhooks.models import InboundEvent
-from tests.orders.test_services_cancel_race import _in_thread, postgres_only
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
+from tests.selfservice.test_services_cancel_race import _in_thread, postgres_only
 
 pytestmark = [pytest.mark.postgres, postgres_only, pytest.mark.django_db(transaction=True)]
 PROVIDER = Actor.integration("provider")
