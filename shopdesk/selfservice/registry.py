@@ -63,7 +63,6 @@ class OrderAction(abc.ABC):
         overrides ("an agent may", "a lead approves above this amount") are decided here, per action."""
         return answer
 
-    @abc.abstractmethod
     def eligibility(
         self,
         *,
@@ -74,8 +73,17 @@ class OrderAction(abc.ABC):
     ) -> Eligibility:
         """Whether `actor` may do this to `order` now, with the reason: cheap, no writes.
 
-        `facts` are the rows already read (the order page passes them), so listing every action costs
-        one read of the facts, not one per action."""
+        The store's rule (`rule`) adapted to who asks (`for_actor`), so no action can skip the second
+        step. `facts` are the rows already read (the order page passes them), so listing every action
+        costs one read of the facts, not one per action."""
+        return self.for_actor(self.rule(order=order, now=now, facts=facts), actor=actor)
+
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
+    ) -> Eligibility:
+        """The store's rule for this order, the same for every actor. Actions implement it (or, when the
+        answer depends on who asks in a way `for_actor` doesn't express, override `eligibility`)."""
+        raise NotImplementedError(f"{type(self).__name__} implements neither rule() nor eligibility()")
 
     @abc.abstractmethod
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:

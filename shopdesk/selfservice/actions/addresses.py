@@ -63,16 +63,11 @@ class AddressAction(OrderAction):
     _rule: ClassVar[Callable[..., Eligibility]]
     _change: ClassVar[Callable[..., Order]]
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
         rule = type(self)._rule
-        return self.for_actor(rule(order=order, now=now, facts=facts), actor=actor)
+        return rule(order=order, now=now, facts=facts)
 
     def current(self, order: Order) -> dict[str, str]:
         return getattr(order, f"{self.kind}_address").as_dict()

@@ -34,15 +34,10 @@ class CancelAction(OrderAction):
     api_path = "cancel"
     params_model = CancelParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
-        return self.for_actor(cancel_eligibility(order=order, now=now, facts=facts), actor=actor)
+        return cancel_eligibility(order=order, now=now, facts=facts)
 
     @staticmethod
     def is_partial(eligibility: Eligibility) -> bool:

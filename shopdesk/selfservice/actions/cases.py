@@ -37,13 +37,8 @@ class OpenCaseAction(OrderAction):
     api_path = "cases"
     params_model = CaseParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
         """For the order as a whole: allowed when a diagnosis offers a case on one of its packages."""
         if isinstance(facts, FactsWithOffers):
@@ -51,16 +46,11 @@ class OpenCaseAction(OrderAction):
         else:
             offers = case_offers(order=order, now=now or timezone.now())
         if offers:
-            return self.for_actor(
-                Eligibility.yes("We can ask the carrier about a package of this order."), actor=actor
-            )
-        return self.for_actor(
-            Eligibility.no(
-                "case_not_needed",
-                "There is no need to open a case: the packages of this order are moving as expected. "
-                "The order page says when that changes.",
-            ),
-            actor=actor,
+            return Eligibility.yes("We can ask the carrier about a package of this order.")
+        return Eligibility.no(
+            "case_not_needed",
+            "There is no need to open a case: the packages of this order are moving as expected. "
+            "The order page says when that changes.",
         )
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:

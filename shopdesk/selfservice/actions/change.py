@@ -49,13 +49,8 @@ class ChangeItemsAction(OrderAction):
     api_path = "lines/{line_id}"
     params_model = ChangeItemsParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
         """For the order as a whole: allowed when some item can be changed (else the first item's reason)."""
         facts = facts or order_facts(order)
@@ -66,7 +61,7 @@ class ChangeItemsAction(OrderAction):
             line_change_eligibility(order=order, line=line, now=now, facts=facts) for line in candidates
         ]
         answer = next((a for a in answers if a.allowed), answers[0])
-        return self.for_actor(answer, actor=actor)
+        return answer
 
     def line_eligibility(
         self, *, order: Order, line: OrderLine, actor: Actor, facts: OrderFacts | None = None

@@ -35,16 +35,11 @@ class _ResendAction(OrderAction):
     api_path = "resend"
     params_model = NoParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
         answer = resend_email_eligibility(order=order, template=self.template, now=now, facts=facts)
-        return self.for_actor(answer, actor=actor)
+        return answer
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
         params_parse(NoParams, params)
@@ -108,15 +103,10 @@ class ChangeEmailAction(OrderAction):
     title = "Correct the email address"
     confirm_label = "Send the link"
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
-        return self.for_actor(email_change_eligibility(order=order, now=now), actor=actor)
+        return email_change_eligibility(order=order, now=now)
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
         parsed = params_parse(EmailChangeParams, params)

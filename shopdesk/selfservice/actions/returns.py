@@ -52,13 +52,8 @@ class ReturnStartAction(OrderAction):
     api_path = "returns"
     params_model = ReturnParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
         if facts is not None and not any(s.delivered_at for s in facts.shipments):
             # Nothing delivered: the answer needs no further read (the order page lists this cheaply).
@@ -68,10 +63,10 @@ class ReturnStartAction(OrderAction):
             )
             if order.is_cancelled:
                 refusal = return_start_eligibility(order=order, now=now, answers=[])
-            return self.for_actor(refusal, actor=actor)
+            return refusal
         lines = facts.lines if facts is not None else None
         answers = order_returnability(order=order, now=now, lines=lines)
-        return self.for_actor(return_start_eligibility(order=order, now=now, answers=answers), actor=actor)
+        return return_start_eligibility(order=order, now=now, answers=answers)
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
         parsed = params_parse(ReturnParams, params)
