@@ -62,7 +62,13 @@ PAYMENT = {
     "created_at": "2026-03-02T10:20:00+00:00",
 }
 PAYMENT_EVENT = {"kind": "declined", "amount": "98.00", "decline_code": "insufficient_funds"}
-CUSTOMER = {"email": "grace@example.com", "name": "Grace", "locale": "en_US", "country": "US", "phone": "+1 555"}
+CUSTOMER = {
+    "email": "grace@example.com",
+    "name": "Grace",
+    "locale": "en_US",
+    "country": "US",
+    "phone": "+1 555",
+}
 
 # (method, path template, body); the path's {…} segments are fuzzed too.
 WRITES: list[tuple[str, str, dict[str, Any]]] = [
@@ -123,7 +129,9 @@ def fill(template: str, hostile: str | None = None) -> str:
     segment, _, tail = rest.partition("}")
     if not _:
         return template
-    value = segment if hostile is None else hostile.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    value = (
+        segment if hostile is None else hostile.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    )
     return f"{head}{value}{tail}"
 
 

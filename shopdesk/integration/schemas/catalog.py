@@ -24,6 +24,7 @@ from shopdesk.integration.schemas.common import (
     Text120,
     Timestamp,
     amounts_in_currency,
+    fields_disagree,
 )
 from shopdesk.policy.loader import get_policy
 
@@ -77,7 +78,7 @@ class ProductIn(Strict):
         seen: set[str] = set()
         for variant in self.variants:
             if variant.sku in seen:
-                raise ValueError(f"SKU {variant.sku!r} appears twice in variants")
+                raise fields_disagree(f"SKU {variant.sku!r} appears twice in variants")
             seen.add(variant.sku)
         amounts_in_currency(self, get_policy().store.currency)
         return self
