@@ -25,6 +25,7 @@ from shopdesk.integration.schemas.common import (
     Timestamp,
     amounts_in_currency,
     fields_disagree,
+    store_amount_document,
 )
 from shopdesk.policy.loader import get_policy
 
@@ -38,7 +39,8 @@ class VariantIn(Strict):
     size: Text20 = ""
     colour: Text40 = ""
     price: Amount = Field(
-        description='Current price in the store currency, as a string or a number: "49.00".'
+        description='Current price in the store currency, as a string or a number: "49.00".',
+        json_schema_extra=store_amount_document,
     )
     price_kind: PriceKind = PriceKind.REGULAR
     stock: int = Field(default=0, ge=0)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry
+from babel.numbers import get_currency_precision
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -97,6 +98,17 @@ def _amount_document(schema: dict[str, Any]) -> None:
             branch["pattern"] = AMOUNT_PATTERN
         elif branch.get("type") == "number":
             branch.update(maximum=9_999_999_999, multipleOf=0.001)
+
+
+def store_amount_document(schema: dict[str, Any]) -> None:
+    """An amount in the store's currency: at most as many decimals as that currency has (USD 2, JPY 0)."""
+    places = get_currency_precision(get_policy().store.currency)
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = rf"^[0-9]{{1,10}}{fraction}$"
+        elif branch.get("type") == "number":
+            branch.update(maximum=9_999_999_999, multipleOf=10**-places if places else 1)
 
 
 Amount = Annotated[
