@@ -14,7 +14,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
-from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
 from shopdesk.orderview.diagnoses.types import Diagnosis
@@ -28,6 +28,7 @@ from shopdesk.orderview.status import (
 from shopdesk.orderview.summary import where_things_stand
 from shopdesk.orderview.types import (
     CaseView,
+    CouponView,
     LineView,
     OrderPage,
     PackageLine,
@@ -41,6 +42,7 @@ from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
+from shopdesk.promotions.models import CouponKind
 from shopdesk.selfservice.cases import FactsWithOffers
 from shopdesk.selfservice.registry import order_actions
 from shopdesk.shipping.enums import TrackingStatus
@@ -70,7 +72,8 @@ def order_page(
     with_actions: bool = True,
     actor: Actor | None = None,
 ) -> OrderPage:
-    """Everything the order page shows, in six queries (lines, packages, package lines, scans, payments, cases).
+    """Everything the order page shows, in seven queries (lines, packages, package lines, scans, payments,
+    cases, coupons), plus the current prices the price-adjustment answers read.
 
     The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
@@ -83,6 +86,7 @@ def order_page(
         Prefetch("shipments__events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
+        Prefetch("coupons", queryset=OrderCoupon.objects.select_related("coupon").order_by("id")),
     )
     # One money format per page: the page's language (the store's), not the shopper's destination.
     locale, currency = policy.store.locale, order.currency
@@ -148,6 +152,7 @@ def order_page(
         today=local_date(now, policy),
         now=now,
     )
+    page.coupons = [_coupon_view(use, currency, locale) for use in order.coupons.all()]
     page.summary = where_things_stand(page=page, today=page.today)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
 
@@ -177,6 +182,18 @@ def _line_view(line: OrderLine, shipped: int, amount: Decimal, currency: str, lo
         quantity_shipped=shipped,
         unit_price=Price.of(line.unit_price, currency, locale),
         amount=Price.of(amount, currency, locale),
+    )
+
+
+def _coupon_view(use: OrderCoupon, currency: str, locale: str) -> CouponView:
+    coupon = use.coupon
+    kind = coupon.kind if coupon is not None else ""
+    return CouponView(
+        code=use.code,
+        kind=kind,
+        kind_label=CouponKind(kind).label if kind in CouponKind.values else "Discount code",
+        exclusive=bool(coupon and coupon.exclusive),
+        saved=Price.of(use.amount, currency, locale),
     )
 
 

@@ -62,6 +62,26 @@ class LineView:
 
 
 @dataclass(frozen=True, slots=True)
+class CouponView:
+    """A code applied to the order, with what it saved (its kind from the store's coupon, when known)."""
+
+    code: str
+    kind: str  # percent | fixed | free_shipping, or "" for a code the store no longer has
+    kind_label: str
+    exclusive: bool
+    saved: Price
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "kind": self.kind or None,
+            "kind_label": self.kind_label,
+            "exclusive": self.exclusive,
+            "saved": self.saved.as_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PackageLine:
     line_id: int
     product_name: str
@@ -176,6 +196,7 @@ class OrderPage:
     today: dt.date
     now: dt.datetime
     summary: str = ""
+    coupons: list[CouponView] = field(default_factory=list)  # in the order they were applied
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
 
