@@ -43,26 +43,40 @@ from shopdesk.payments.models import Payment
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
 from shopdesk.promotions.models import CouponKind
+from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.selfservice.cases import FactsWithOffers
+from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.selfservice.registry import order_actions
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
 from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method
 
 
-def _order_actions(
-    order: Order, shipped: dict[int, int], diagnoses: list[Diagnosis], now: dt.datetime, actor: Actor
-) -> dict[str, Eligibility]:
-    """Every registered action's eligibility, from the rows and diagnoses this page already has (no read)."""
-    facts = FactsWithOffers(
+def _page_facts(order: Order, shipped: dict[int, int]) -> OrderFacts:
+    """The rules' facts from the rows this page already fetched (no read)."""
+    return OrderFacts(
         order=order,
         lines=list(order.lines.all()),
         shipped=dict(shipped),
         shipments=list(order.shipments.all()),
         payments=list(order.payments.all()),
-        case_offers=case_offers_from(diagnoses),
     )
-    return order_actions(order, actor, now=now, facts=facts)
+
+
+def _order_actions(
+    order: Order, facts: OrderFacts, page: OrderPage, now: dt.datetime, actor: Actor
+) -> dict[str, Eligibility]:
+    """Every registered action's eligibility, from the rows, answers and diagnoses this page already has."""
+    shared = FactsWithOffers(
+        order=order,
+        lines=facts.lines,
+        shipped=facts.shipped,
+        shipments=facts.shipments,
+        payments=facts.payments,
+        case_offers=case_offers_from(page.diagnoses),
+        price_adjustments=tuple(page.price_adjustments),
+    )
+    return order_actions(order, actor, now=now, facts=shared)
 
 
 def order_page(
@@ -73,7 +87,7 @@ def order_page(
     actor: Actor | None = None,
 ) -> OrderPage:
     """Everything the order page shows, in seven queries (lines, packages, package lines, scans, payments,
-    cases, coupons), plus the current prices the price-adjustment answers read.
+    cases, coupons), plus two for the price-adjustment answers (prices now, adjustments made).
 
     The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
@@ -153,6 +167,8 @@ def order_page(
         now=now,
     )
     page.coupons = [_coupon_view(use, currency, locale) for use in order.coupons.all()]
+    facts = _page_facts(order, shipped_by_line)
+    page.price_adjustments = order_price_adjustments(order=order, facts=facts, now=now)
     page.summary = where_things_stand(page=page, today=page.today)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
 
@@ -160,7 +176,7 @@ def order_page(
     page.diagnoses = order_diagnoses(page=page, now=now)
     if with_actions:
         who = actor or Actor.customer(order.email)
-        page.actions = _order_actions(order, dict(shipped_by_line), page.diagnoses, now, who)
+        page.actions = _order_actions(order, facts, page, now, who)
     return page
 
 

@@ -15,6 +15,7 @@ from shopdesk.shipping.schedule import DeliveryWindow
 
 if TYPE_CHECKING:
     from shopdesk.orderview.diagnoses.types import Diagnosis
+    from shopdesk.promotions.price_adjustment import LineAdjustment
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,7 @@ class OrderPage:
     now: dt.datetime
     summary: str = ""
     coupons: list[CouponView] = field(default_factory=list)  # in the order they were applied
+    price_adjustments: list[LineAdjustment] = field(default_factory=list)  # every line's answer
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
 

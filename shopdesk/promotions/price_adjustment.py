@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.dates import format_date
+from django.db.models import OuterRef, Subquery
 
 from shopdesk.catalog.enums import PriceKind, ReturnFlag
-from shopdesk.catalog.models import Variant
+from shopdesk.catalog.models import PriceChange, Variant
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.fields import MoneyField
 from shopdesk.core.money import format_money, quantize
 from shopdesk.orders.models import OrderLine
 from shopdesk.policy.schema import Policy
 from shopdesk.promotions.models import PriceAdjustment
-from shopdesk.promotions.selectors import prices_now
 
 ZERO = Decimal(0)
 
@@ -201,25 +202,29 @@ def line_price_adjustment(
 
 
 def variant_prices_now(*, variant_ids: Sequence[int], now: dt.datetime) -> dict[int, PriceNow]:
-    """The price of each variant in effect now (two queries): its price history, else its own price.
-    Variants no longer sold are left out."""
+    """The price of each variant in effect now, in one query: the latest of its price history that has
+    started, else its own price. Variants no longer sold are left out."""
     ids = [variant_id for variant_id in variant_ids if variant_id is not None]
     if not ids:
         return {}
-    active = {
-        variant.pk: variant
-        for variant in Variant.objects.filter(pk__in=ids, active=True, product__active=True).only(
-            "id", "price", "price_kind"
+    started = PriceChange.objects.filter(variant_id=OuterRef("pk"), starts_at__lte=now).order_by(
+        "-starts_at", "-id"
+    )
+    rows = (
+        Variant.objects.filter(pk__in=ids, active=True, product__active=True)
+        .annotate(
+            history_price=Subquery(started.values("price")[:1], output_field=MoneyField()),
+            history_kind=Subquery(started.values("kind")[:1]),
         )
-    }
-    history = prices_now(variant_ids=list(active), now=now)
+        .values_list("pk", "price", "price_kind", "history_price", "history_kind")
+        .order_by()
+    )
     found = {}
-    for variant_id, variant in active.items():
-        if variant_id in history:
-            price, kind, _regular = history[variant_id]
-            found[variant_id] = PriceNow(price, kind)
+    for variant_id, price, kind, history_price, history_kind in rows:
+        if history_price is not None:
+            found[variant_id] = PriceNow(Decimal(history_price), history_kind)
         else:
-            found[variant_id] = PriceNow(variant.price, variant.price_kind)
+            found[variant_id] = PriceNow(price, kind)
     return found
 
 

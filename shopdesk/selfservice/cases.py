@@ -24,6 +24,7 @@ from shopdesk.core.errors import NotFound
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.events import order_event_record
 from shopdesk.orders.models import Order
+from shopdesk.promotions.price_adjustment import LineAdjustment
 from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment
 
@@ -53,6 +54,8 @@ class FactsWithOffers(OrderFacts):
     (the order page does): listing the actions then reads nothing more."""
 
     case_offers: tuple[CaseOffer, ...] = ()
+    # The price-adjustment answers of every line, when the page computed them for its diagnosis.
+    price_adjustments: tuple[LineAdjustment, ...] | None = None
 
 
 CaseOffersReader = Callable[[Order, dt.datetime], Sequence[CaseOffer]]

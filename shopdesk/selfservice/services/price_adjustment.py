@@ -72,7 +72,11 @@ def order_price_adjustments(
     now: dt.datetime | None = None,
     lines: list[OrderLine] | None = None,
 ) -> list[LineAdjustment]:
-    """Every line of the order with its answer, from three reads (variants, price history, adjustments)."""
+    """Every line of the order with its answer, from two reads (prices now, adjustments made); none when
+    the facts carry the answers already (the order page computes them once for its diagnosis and actions)."""
+    shared = getattr(facts, "price_adjustments", None)
+    if shared is not None and lines is None:
+        return list(shared)
     now = now or timezone.now()
     facts = facts or order_facts(order)
     lines = lines if lines is not None else facts.lines
