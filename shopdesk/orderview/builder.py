@@ -17,7 +17,6 @@ from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
-from shopdesk.orderview.diagnoses.types import Diagnosis
 from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
@@ -40,13 +39,13 @@ from shopdesk.orderview.types import (
 )
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
+from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
 from shopdesk.promotions.models import CouponKind
-from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.selfservice.cases import FactsWithOffers
-from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.selfservice.registry import order_actions
+from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
 from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method

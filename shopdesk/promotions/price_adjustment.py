@@ -140,15 +140,22 @@ def line_price_adjustment(
     if units == 0:
         return no("nothing_kept", f"The {name} was cancelled or returned, so there is no price to adjust.")
     if not facts.paid:
-        return no("not_paid", "Nothing was charged for this order, so there is no price difference to pay back.")
+        return no(
+            "not_paid", "Nothing was charged for this order, so there is no price difference to pay back."
+        )
     excluded = [flag for flag in line.return_flags or [] if flag in rule.excluded_flags]
     if excluded:
         kind = _FLAG_NAMES.get(excluded[0], excluded[0].replace("_", " "))
-        return no("excluded_item", f"The {name} was a {kind} item, and {kind} items don't get price adjustments.")
+        return no(
+            "excluded_item", f"The {name} was a {kind} item, and {kind} items don't get price adjustments."
+        )
     if price_now is None:
         return no("no_longer_sold", f"We no longer sell the {name}, so there is no new price to compare.")
     if line.pk in facts.adjusted_lines:
-        return no("already_adjusted", f"The price of the {name} was already adjusted once; that is the limit per item.")
+        return no(
+            "already_adjusted",
+            f"The price of the {name} was already adjusted once; that is the limit per item.",
+        )
     if facts.adjustments >= rule.max_per_order:
         return no(
             "max_per_order",
@@ -230,4 +237,6 @@ def variant_prices_now(*, variant_ids: Sequence[int], now: dt.datetime) -> dict[
 
 def order_adjusted_lines(*, order_id: int) -> frozenset[int]:
     """The lines of an order whose price was already adjusted (one query)."""
-    return frozenset(PriceAdjustment.objects.filter(order_id=order_id).values_list("order_line_id", flat=True))
+    return frozenset(
+        PriceAdjustment.objects.filter(order_id=order_id).values_list("order_line_id", flat=True)
+    )

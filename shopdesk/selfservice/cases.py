@@ -24,8 +24,8 @@ from shopdesk.core.errors import NotFound
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.events import order_event_record
 from shopdesk.orders.models import Order
-from shopdesk.promotions.price_adjustment import LineAdjustment
 from shopdesk.payments.order_facts import OrderFacts
+from shopdesk.promotions.price_adjustment import LineAdjustment
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment
 
 # No 0/O, 1/I/L: a reference read out on the phone is never ambiguous.

@@ -59,7 +59,11 @@ SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     Situation.FINAL_SALE_ITEM: _diagnosed("final_sale_item"),
     Situation.NON_RETURNABLE_ITEM: _diagnosed("non_returnable_item"),
     Situation.INTERNATIONAL: _diagnosed(
-        "duties_none", "duties_paid_by_store", "duties_on_delivery", "duties_under_threshold", "held_at_customs"
+        "duties_none",
+        "duties_paid_by_store",
+        "duties_on_delivery",
+        "duties_under_threshold",
+        "held_at_customs",
     ),
 }
 # Situations the order view has nothing to say about yet. Adding a diagnosis moves one up into SHOWN.

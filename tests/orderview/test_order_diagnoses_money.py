@@ -40,9 +40,14 @@ def _coupon(code: str, kind: str, **fields: object):
 
 def test_two_codes_used_together_show_what_each_saved_and_the_stacking_rule():
     order = paid_order_of_shirt_and_scarf()
-    OrderCoupon.objects.create(order=order, code="SAVE15", coupon=_coupon("SAVE15", CouponKind.PERCENT), amount=Decimal("10.00"))
     OrderCoupon.objects.create(
-        order=order, code="FREESHIP", coupon=_coupon("FREESHIP", CouponKind.FREE_SHIPPING), amount=Decimal("5.95")
+        order=order, code="SAVE15", coupon=_coupon("SAVE15", CouponKind.PERCENT), amount=Decimal("10.00")
+    )
+    OrderCoupon.objects.create(
+        order=order,
+        code="FREESHIP",
+        coupon=_coupon("FREESHIP", CouponKind.FREE_SHIPPING),
+        amount=Decimal("5.95"),
     )
     view = _view(order)
     assert [c["code"] for c in view["coupons"]] == ["SAVE15", "FREESHIP"]
@@ -57,7 +62,9 @@ def test_two_codes_used_together_show_what_each_saved_and_the_stacking_rule():
 def test_codes_the_rules_would_not_combine_today_say_so():
     order = paid_order_of_shirt_and_scarf()
     for code in ("TENOFF", "FIVEOFF"):
-        OrderCoupon.objects.create(order=order, code=code, coupon=_coupon(code, CouponKind.FIXED), amount=Decimal("5.00"))
+        OrderCoupon.objects.create(
+            order=order, code=code, coupon=_coupon(code, CouponKind.FIXED), amount=Decimal("5.00")
+        )
     stacked = _diagnosis(_view(order), "coupons_stacked")
     assert stacked["facts"]["combinable"] is False
     assert "under today's rules they would not combine" in stacked["message"]
@@ -68,7 +75,10 @@ def test_one_code_and_a_code_the_store_deleted():
     OrderCoupon.objects.create(order=order, code="GONE5", coupon=None, amount=Decimal("5.00"))
     view = _view(order)
     assert view["coupons"][0]["kind"] is None and view["coupons"][0]["kind_label"] == "Discount code"
-    assert _diagnosis(view, "coupons_applied")["message"] == "One code was applied to this order: GONE5 saved $5.00."
+    assert (
+        _diagnosis(view, "coupons_applied")["message"]
+        == "One code was applied to this order: GONE5 saved $5.00."
+    )
 
 
 def test_no_codes_no_panel():

@@ -41,7 +41,10 @@ def test_a_cheaper_shirt_can_have_its_difference_back():
     answer = _answer(order, shirt_line(order))
     assert answer.eligibility.allowed and answer.eligibility.code == "eligible"
     assert answer.amount == Decimal("20.00") and answer.units == 2
-    assert "$39.00 today, $10.00 less than the $49.00 you paid: we can refund $20.00" in answer.eligibility.message
+    assert (
+        "$39.00 today, $10.00 less than the $49.00 you paid: we can refund $20.00"
+        in answer.eligibility.message
+    )
     assert price_adjustment_eligibility(order=order).code == "eligible"
 
 

@@ -44,14 +44,18 @@ def test_the_refund_never_exceeds_the_difference_nor_what_was_captured(
     order = factories.OrderFactory(
         subtotal=total, total=total, points_used=int(points_value * 100), points_value=points_value
     )
-    line = factories.OrderLineFactory(order=order, quantity=quantity, quantity_cancelled=cancelled, unit_price=paid)
+    line = factories.OrderLineFactory(
+        order=order, quantity=quantity, quantity_cancelled=cancelled, unit_price=paid
+    )
     for method, amount in (("card", card), ("store_credit", credit)):
         if amount > 0:
             already = (amount * refunded_share / 100).quantize(Decimal("0.01")) if method == "card" else 0
             factories.PaymentFactory(order=order, method=method, amount=amount, amount_refunded=already)
     price_now = (paid * (100 - drop_percent) / 100).quantize(Decimal("0.01"))
     price_set(line, str(price_now))
-    captured_left = sum((p.amount_captured - p.amount_refunded for p in Payment.objects.filter(order=order)), Decimal(0))
+    captured_left = sum(
+        (p.amount_captured - p.amount_refunded for p in Payment.objects.filter(order=order)), Decimal(0)
+    )
     try:
         done = price_adjustment_request(order=order, line_id=line.pk, actor=CUSTOMER)
     except NotEligible as refused:

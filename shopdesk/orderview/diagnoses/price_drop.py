@@ -33,7 +33,8 @@ def price_drop_diagnose(*, page: OrderPage, now: dt.datetime) -> Diagnosis | Non
     """None unless some item kept costs less today than was paid for it."""
     answers = [
         answer
-        for answer in page.price_adjustments or order_price_adjustments(order=page.order, facts=_facts(page), now=now)
+        for answer in page.price_adjustments
+        or order_price_adjustments(order=page.order, facts=_facts(page), now=now)
         if answer.price_dropped and answer.units > 0
     ]
     if not answers:

@@ -36,7 +36,6 @@ from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.promotions.price_adjustment import (
     LineAdjustment,
     OrderAdjustmentFacts,
-    PriceNow,
     line_price_adjustment,
     order_adjusted_lines,
     variant_prices_now,
@@ -263,4 +262,3 @@ def _result_data(answer: LineAdjustment, plan: RefundPlan, message: str) -> dict
         "payment_outcome": plan.outcome,
         "message": message,
     }
-

@@ -343,7 +343,12 @@ def price_adjustment(request: HttpRequest, number: str, line_id: int) -> HttpRes
                 return _done(request, order, done.message)
             preview = action.preview(order=order, actor=actor, params=params)
             return _confirm(
-                request, order, title=title, preview=preview, hidden={}, confirm_label="Yes, refund the difference"
+                request,
+                order,
+                title=title,
+                preview=preview,
+                hidden={},
+                confirm_label="Yes, refund the difference",
             )
         except DomainError as failure:
             error = failure.message
