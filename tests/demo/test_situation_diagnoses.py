@@ -58,6 +58,15 @@ SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     Situation.PRICE_DROPPED: _diagnosed("price_dropped"),
     Situation.FINAL_SALE_ITEM: _diagnosed("final_sale_item"),
     Situation.NON_RETURNABLE_ITEM: _diagnosed("non_returnable_item"),
+    Situation.PRICE_ADJUSTMENT_ELIGIBLE: lambda view: (
+        view["actions"]["price_adjustment"]["allowed"] and "price_dropped" in _codes(view)
+    ),
+    Situation.PRICE_ADJUSTMENT_INELIGIBLE: lambda view: any(
+        not item["allowed"]
+        for diagnosis in view["diagnoses"]
+        if diagnosis["code"] == "price_dropped"
+        for item in diagnosis["facts"]["items"]
+    ),
     Situation.INTERNATIONAL: _diagnosed(
         "duties_none",
         "duties_paid_by_store",
