@@ -335,7 +335,10 @@ def price_adjustment(request: HttpRequest, number: str, line_id: int) -> HttpRes
     answer = order_price_adjustments(order=order, lines=[line])[0]
     eligibility = action.for_actor(answer.eligibility, actor=actor)
     error = ""
-    if request.method == "POST" and eligibility.allowed:
+    # A confirmation with its key goes to the service even once the line is adjusted: a double-clicked
+    # Confirm then gets the first answer (a replay), not a refusal.
+    confirming = "confirm" in request.POST and _key(request) is not None
+    if request.method == "POST" and (eligibility.allowed or confirming):
         params = {"line_id": line.pk}
         try:
             if "confirm" in request.POST:
