@@ -63,7 +63,8 @@ def price_adjustment_situations(
 ) -> list[str]:
     """The product's own price-adjustment rule decides the label, so the order page shows what it promises."""
     answers = [
-        line_price_adjustment(line=row, price_now=price, facts=facts, policy=policy, now=now) for row, price in rows
+        line_price_adjustment(line=row, price_now=price, facts=facts, policy=policy, now=now)
+        for row, price in rows
     ]
     found = []
     if any(a.eligibility.allowed for a in answers):
@@ -316,7 +317,8 @@ class OrderBuilder:
             facts=OrderAdjustmentFacts(
                 currency=order.currency,
                 cancelled=cancelled_at is not None,
-                paid=payment in (PaymentStatus.AUTHORISED, PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED),
+                paid=payment
+                in (PaymentStatus.AUTHORISED, PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED),
                 placed_at=placed_at,
                 delivered_at=_delivered_at(packed.facts, rows, packed.shipped),
                 adjusted_lines=frozenset(),
