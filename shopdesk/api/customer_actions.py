@@ -2,8 +2,8 @@
 
     GET  /orders/{number}/actions                       every action with its eligibility
     POST /orders/{number}/actions/{action_id}/preview   what an action would do (the web's confirm step)
-    POST /orders/{number}/cancel, /lines/{line_id}, /shipping-address, /billing-address, /resend, /email,
-         /cases                                         each action at its stable path
+    POST /orders/{number}/cancel, /lines/{line_id}, /lines/{line_id}/price-adjustment, /shipping-address,
+         /billing-address, /resend, /email, /cases      each action at its stable path
 
 Each action answers with its result (the action's sentence in `message`), the action's eligibility
 afterwards, and the updated order (the shape of GET /orders/{number}). Money actions honour
@@ -190,6 +190,18 @@ def line_change(
 ) -> dict[str, Any]:
     params = {"line_id": line_id, **payload.model_dump()}
     return _perform(request, number, action_get("change_items"), params, idempotency_key)
+
+
+@router.post(
+    "/orders/{number}/lines/{line_id}/price-adjustment",
+    summary="Get the price difference back on an item that costs less now (idempotent)",
+)
+def price_adjustment(
+    request: HttpRequest, number: str, line_id: int, idempotency_key: str | None = IdempotencyKey
+) -> dict[str, Any]:
+    """No body: the line's price now is compared with what was paid, under the store's rules. Refusals are
+    409 with the rule's `code` and `message`; a retry with the same Idempotency-Key gets the first answer."""
+    return _perform(request, number, action_get("price_adjustment"), {"line_id": line_id}, idempotency_key)
 
 
 @router.post("/orders/{number}/shipping-address", summary="Change the delivery address before dispatch")

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from shopdesk.core.money import format_money
 from shopdesk.demo.catalog_builder import Catalog, VariantInfo
-from shopdesk.demo.classify import OrderFacts, order_situations
+from shopdesk.demo.classify import OrderFacts, PackageFacts, order_situations
 from shopdesk.demo.coupons import CouponInfo
 from shopdesk.demo.customers import Shopper, ShopperPool
 from shopdesk.demo.lines import LineDraft
@@ -24,13 +24,15 @@ from shopdesk.demo.packages import add_packages
 from shopdesk.demo.places import COUNTRY_WEIGHTS
 from shopdesk.demo.plans import OrderPlan, plan_for
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
+from shopdesk.demo.situations import Situation
 from shopdesk.demo.timeline import Journey, JourneyPlanner, route_for
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.notifications.services import email_history_row
-from shopdesk.orders.enums import OrderEventKind
+from shopdesk.orders.enums import OrderEventKind, PaymentStatus
 from shopdesk.orders.models import Order, OrderCoupon, OrderEvent, OrderLine
-from shopdesk.orderview.status import LineQuantities
+from shopdesk.orderview.status import LineQuantities, payment_status
 from shopdesk.policy.schema import Policy, ShippingMethod, Zone
+from shopdesk.promotions.price_adjustment import OrderAdjustmentFacts, PriceNow, line_price_adjustment
 from shopdesk.promotions.pricing import Totals, price_order
 
 HOUR = dt.timedelta(hours=1)
@@ -40,6 +42,36 @@ PRICE_DROP_STORIES = {
     "price_drop": ("regular_drop", "sale"),
     "price_drop_excluded": ("flash_sale", "clearance"),
 }
+
+
+def _delivered_at(
+    packages: list[PackageFacts], rows: list[tuple[OrderLine, LineDraft]], shipped: dict[int, int]
+) -> dt.datetime | None:
+    """When the whole order arrived (as the product counts it): the last delivery, once nothing waits."""
+    waiting = any(shipped.get(row.id, 0) < row.quantity_active for row, _ in rows)
+    if waiting or not packages or any(p.delivered_at is None for p in packages):
+        return None
+    return max(p.delivered_at for p in packages if p.delivered_at)
+
+
+def price_adjustment_situations(
+    *,
+    rows: list[tuple[OrderLine, PriceNow]],
+    facts: OrderAdjustmentFacts,
+    policy: Policy,
+    now: dt.datetime,
+) -> list[str]:
+    """The product's own price-adjustment rule decides the label, so the order page shows what it promises."""
+    answers = [
+        line_price_adjustment(line=row, price_now=price, facts=facts, policy=policy, now=now)
+        for row, price in rows
+    ]
+    found = []
+    if any(a.eligibility.allowed for a in answers):
+        found.append(Situation.PRICE_ADJUSTMENT_ELIGIBLE.value)
+    if any(a.price_dropped and a.units and not a.eligibility.allowed for a in answers):
+        found.append(Situation.PRICE_ADJUSTMENT_INELIGIBLE.value)
+    return found
 
 
 def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
@@ -279,6 +311,22 @@ class OrderBuilder:
             rng=rng, plan=plan, order=order, rows=rows, packed=packed, customer_id=shopper.id, country=country
         )
         home = policy.warehouse(zone.warehouses[0])
+        payment = payment_status(money.payments)
+        adjustments = price_adjustment_situations(
+            rows=[(row, PriceNow(*draft.variant.current)) for row, draft in rows],
+            facts=OrderAdjustmentFacts(
+                currency=order.currency,
+                cancelled=cancelled_at is not None,
+                paid=payment
+                in (PaymentStatus.AUTHORISED, PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED),
+                placed_at=placed_at,
+                delivered_at=_delivered_at(packed.facts, rows, packed.shipped),
+                adjusted_lines=frozenset(),
+                adjustments=0,
+            ),
+            policy=policy,
+            now=now,
+        )
         facts = OrderFacts(
             placed_at=placed_at,
             country=country,
@@ -299,6 +347,7 @@ class OrderBuilder:
             points_used=points_used,
             refunds=money.refunds,
             home_country=home.country if home else country,
+            extra=adjustments,
         )
         situations = order_situations(facts, policy=policy, now=now)
         self.buffer.add(

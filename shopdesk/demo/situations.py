@@ -34,3 +34,11 @@ class Situation(models.TextChoices):
     DUTIES_ON_DELIVERY = "duties_on_delivery", "Destination where duties are collected on delivery"
     RETURN_WINDOW_OPEN = "return_window_open", "Delivered within the return window"
     RETURN_WINDOW_CLOSED = "return_window_closed", "Delivered longer ago than the return window"
+    PRICE_ADJUSTMENT_ELIGIBLE = (
+        "price_adjustment_eligible",
+        "An item is cheaper now: the difference can come back",
+    )
+    PRICE_ADJUSTMENT_INELIGIBLE = (
+        "price_adjustment_ineligible",
+        "An item is cheaper now, but the policy refuses the adjustment (flash sale, window…)",
+    )

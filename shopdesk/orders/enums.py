@@ -51,5 +51,6 @@ class OrderEventKind(models.TextChoices):
     PAYMENT_UPDATED = "payment_updated", "Payment updated"
     REFUND_CREATED = "refund_created", "Refund issued"
     POINTS_RETURNED = "points_returned", "Points returned"
+    PRICE_ADJUSTED = "price_adjusted", "Price difference refunded"
     CASE_OPENED = "case_opened", "Case opened"
     NOTE = "note", "Note"

@@ -231,3 +231,16 @@ def order_shipment_updated(
         after=after,
         message=f"Package {label} updated.",
     )
+
+
+def order_price_adjusted(
+    *, order: Order, actor: Actor, line_id: int, paid: str, now_price: str, amount: str, message: str
+) -> OrderEvent:
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.PRICE_ADJUSTED,
+        actor=actor,
+        before={"line_id": line_id, "unit_price": paid},
+        after={"line_id": line_id, "unit_price": now_price, "amount": amount},
+        message=message[:500],
+    )

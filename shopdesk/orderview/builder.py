@@ -14,10 +14,9 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
-from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
-from shopdesk.orderview.diagnoses.types import Diagnosis
 from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
@@ -28,6 +27,7 @@ from shopdesk.orderview.status import (
 from shopdesk.orderview.summary import where_things_stand
 from shopdesk.orderview.types import (
     CaseView,
+    CouponView,
     LineView,
     OrderPage,
     PackageLine,
@@ -39,28 +39,43 @@ from shopdesk.orderview.types import (
 )
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
+from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
+from shopdesk.promotions.models import CouponKind
 from shopdesk.selfservice.cases import FactsWithOffers
 from shopdesk.selfservice.registry import order_actions
+from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
 from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method
 
 
-def _order_actions(
-    order: Order, shipped: dict[int, int], diagnoses: list[Diagnosis], now: dt.datetime, actor: Actor
-) -> dict[str, Eligibility]:
-    """Every registered action's eligibility, from the rows and diagnoses this page already has (no read)."""
-    facts = FactsWithOffers(
+def _page_facts(order: Order, shipped: dict[int, int]) -> OrderFacts:
+    """The rules' facts from the rows this page already fetched (no read)."""
+    return OrderFacts(
         order=order,
         lines=list(order.lines.all()),
         shipped=dict(shipped),
         shipments=list(order.shipments.all()),
         payments=list(order.payments.all()),
-        case_offers=case_offers_from(diagnoses),
     )
-    return order_actions(order, actor, now=now, facts=facts)
+
+
+def _order_actions(
+    order: Order, facts: OrderFacts, page: OrderPage, now: dt.datetime, actor: Actor
+) -> dict[str, Eligibility]:
+    """Every registered action's eligibility, from the rows, answers and diagnoses this page already has."""
+    shared = FactsWithOffers(
+        order=order,
+        lines=facts.lines,
+        shipped=facts.shipped,
+        shipments=facts.shipments,
+        payments=facts.payments,
+        case_offers=case_offers_from(page.diagnoses),
+        price_adjustments=tuple(page.price_adjustments),
+    )
+    return order_actions(order, actor, now=now, facts=shared)
 
 
 def order_page(
@@ -70,7 +85,8 @@ def order_page(
     with_actions: bool = True,
     actor: Actor | None = None,
 ) -> OrderPage:
-    """Everything the order page shows, in six queries (lines, packages, package lines, scans, payments, cases).
+    """Everything the order page shows, in seven queries (lines, packages, package lines, scans, payments,
+    cases, coupons), plus two for the price-adjustment answers (prices now, adjustments made).
 
     The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
@@ -83,6 +99,7 @@ def order_page(
         Prefetch("shipments__events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
+        Prefetch("coupons", queryset=OrderCoupon.objects.select_related("coupon").order_by("id")),
     )
     # One money format per page: the page's language (the store's), not the shopper's destination.
     locale, currency = policy.store.locale, order.currency
@@ -148,6 +165,9 @@ def order_page(
         today=local_date(now, policy),
         now=now,
     )
+    page.coupons = [_coupon_view(use, currency, locale) for use in order.coupons.all()]
+    facts = _page_facts(order, shipped_by_line)
+    page.price_adjustments = order_price_adjustments(order=order, facts=facts, now=now)
     page.summary = where_things_stand(page=page, today=page.today)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
 
@@ -155,7 +175,7 @@ def order_page(
     page.diagnoses = order_diagnoses(page=page, now=now)
     if with_actions:
         who = actor or Actor.customer(order.email)
-        page.actions = _order_actions(order, dict(shipped_by_line), page.diagnoses, now, who)
+        page.actions = _order_actions(order, facts, page, now, who)
     return page
 
 
@@ -177,6 +197,18 @@ def _line_view(line: OrderLine, shipped: int, amount: Decimal, currency: str, lo
         quantity_shipped=shipped,
         unit_price=Price.of(line.unit_price, currency, locale),
         amount=Price.of(amount, currency, locale),
+    )
+
+
+def _coupon_view(use: OrderCoupon, currency: str, locale: str) -> CouponView:
+    coupon = use.coupon
+    kind = coupon.kind if coupon is not None else ""
+    return CouponView(
+        code=use.code,
+        kind=kind,
+        kind_label=CouponKind(kind).label if kind in CouponKind.values else "Discount code",
+        exclusive=bool(coupon and coupon.exclusive),
+        saved=Price.of(use.amount, currency, locale),
     )
 
 

@@ -5,8 +5,11 @@
 
 The version covers every table the order view reads: the order (and through its `updated_at`, its
 addresses and email), lines, packages and their lines, scans, payments, refunds, cases, and the order's
-events (which also count resends). Rendered views are kept per (kind, order, version): in this process
-first (a dict lookup, no I/O), then in Django's cache, shared by every worker.
+events (which also count resends). A price adjustment writes a refund and an event; the codes applied
+come with the order (its `updated_at`). Catalogue prices (the `price_dropped` panel) are the one read
+outside the order: a price change shows within the minute the version carries. Rendered views are kept
+per (kind, order, version): in this process first (a dict lookup, no I/O), then in Django's cache, shared
+by every worker.
 """
 
 from __future__ import annotations

@@ -66,6 +66,8 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
                 "refunded": totals.refunded.as_dict(),
                 "net_paid": totals.net_paid.as_dict(),
             },
+            # The codes applied, in order, each with what it saved.
+            "coupons": [coupon.as_dict() for coupon in page.coupons],
             "shipping_address": page.shipping_address,
             "billing_address": page.billing_address,
             "shipping_method": {"code": page.shipping_method, "name": page.shipping_method_name},

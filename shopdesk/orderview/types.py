@@ -15,6 +15,7 @@ from shopdesk.shipping.schedule import DeliveryWindow
 
 if TYPE_CHECKING:
     from shopdesk.orderview.diagnoses.types import Diagnosis
+    from shopdesk.promotions.price_adjustment import LineAdjustment
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,26 @@ class LineView:
     @property
     def variant_label(self) -> str:
         return " / ".join(part for part in (self.colour, self.size) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class CouponView:
+    """A code applied to the order, with what it saved (its kind from the store's coupon, when known)."""
+
+    code: str
+    kind: str  # percent | fixed | free_shipping, or "" for a code the store no longer has
+    kind_label: str
+    exclusive: bool
+    saved: Price
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "kind": self.kind or None,
+            "kind_label": self.kind_label,
+            "exclusive": self.exclusive,
+            "saved": self.saved.as_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +197,8 @@ class OrderPage:
     today: dt.date
     now: dt.datetime
     summary: str = ""
+    coupons: list[CouponView] = field(default_factory=list)  # in the order they were applied
+    price_adjustments: list[LineAdjustment] = field(default_factory=list)  # every line's answer
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
 

@@ -75,3 +75,42 @@ class CouponRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coupon_id} by {self.email}"
+
+
+class PriceAdjustment(models.Model):
+    """The price difference paid back on one order line because the same item became cheaper.
+
+    One per line at most (the unique `order_line`): the database backs the policy's "once per line" even
+    if two requests slipped past the order lock. The money goes back through the refund breakdown; this
+    row records what was compared and what came back."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="price_adjustments")
+    order_line = models.OneToOneField(
+        "orders.OrderLine", on_delete=models.CASCADE, related_name="price_adjustment"
+    )
+    unit_price_paid = MoneyField()
+    unit_price_now = MoneyField()
+    price_kind_now = models.CharField(max_length=20)
+    quantity = models.PositiveIntegerField()
+    amount = MoneyField(help_text="The difference × the units kept: what the adjustment is worth.")
+    refunded = MoneyField(help_text="Money sent back to the payment methods (the points share as points).")
+    points = models.PositiveIntegerField(default=0, help_text="Points given back with it.")
+    paid_as = models.CharField(max_length=20)
+    actor_label = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price_now__lt=F("unit_price_paid")), name="price_adjustment_price_dropped"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="price_adjustment_units_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0) & Q(refunded__lte=F("amount")),
+                name="price_adjustment_refund_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"price adjustment {self.amount} on line {self.order_line_id}"

@@ -25,6 +25,7 @@ from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.events import order_event_record
 from shopdesk.orders.models import Order
 from shopdesk.payments.order_facts import OrderFacts
+from shopdesk.promotions.price_adjustment import LineAdjustment
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment
 
 # No 0/O, 1/I/L: a reference read out on the phone is never ambiguous.
@@ -53,6 +54,8 @@ class FactsWithOffers(OrderFacts):
     (the order page does): listing the actions then reads nothing more."""
 
     case_offers: tuple[CaseOffer, ...] = ()
+    # The price-adjustment answers of every line, when the page computed them for its diagnosis.
+    price_adjustments: tuple[LineAdjustment, ...] | None = None
 
 
 CaseOffersReader = Callable[[Order, dt.datetime], Sequence[CaseOffer]]

@@ -97,6 +97,13 @@ EVENT_TYPES: dict[str, EventType] = {
             {"refund_id": 42, "status": "processing"},
             {"refund_id": 42, "status": "failed", "reason": "card_expired"},
         ),
+        EventType(
+            "price_adjustment.created",
+            1,
+            "An item cost less than the customer paid: the difference was refunded (a refund.created follows).",
+            {"line_id": 7, "unit_price": "49.00"},
+            {"line_id": 7, "unit_price": "39.00", "amount": "20.00"},
+        ),
     )
 }
 
@@ -110,6 +117,7 @@ KIND_TO_TYPE: dict[str, str] = {
     OrderEventKind.EMAIL_CHANGED: "order.email_changed",
     OrderEventKind.CASE_OPENED: "case.opened",
     OrderEventKind.REFUND_CREATED: "refund.created",
+    OrderEventKind.PRICE_ADJUSTED: "price_adjustment.created",
 }
 REFUND_STATUS_TYPES = {"succeeded": "refund.succeeded", "failed": "refund.failed"}
 

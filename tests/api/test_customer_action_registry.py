@@ -12,6 +12,7 @@ from shopdesk.orders.models import Order
 from shopdesk.selfservice.registry import actions_all
 from tests.api.test_customer_actions import ADDRESS, _bearer
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
+from tests.selfservice.price_adjustment_fixtures import price_set
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/customer/orders"
@@ -31,6 +32,7 @@ def _requests(order: Order) -> dict[str, tuple[str, dict[str, Any]]]:
         "resend_confirmation": ("resend", {"template": "confirmation"}),
         "resend_shipping": ("resend", {"template": "shipped"}),
         "change_email": ("email", {"new_email": "new.address@example.com"}),
+        "price_adjustment": (f"lines/{shirt_line(order).pk}/price-adjustment", {}),
     }
 
 
@@ -67,6 +69,9 @@ def test_the_owner_previews_then_performs_each_action(client: Client, action_id:
         params["line_id"] = shirt_line(order).pk
     if action_id.startswith("resend"):
         params = {}
+    if action_id == "price_adjustment":  # the shirt is on sale since yesterday
+        price_set(shirt_line(order), "39.00")
+        params = {"line_id": shirt_line(order).pk}
     preview = _post(client, f"{BASE}/{order.number}/actions/{action_id}/preview", params, headers)
     assert preview.status_code == 200, preview.content
     assert preview.json()["message"]
@@ -128,4 +133,5 @@ def test_another_customer_and_nobody_can_not_touch_an_order(client: Client, acti
     assert client.get(f"{BASE}/{owner.number}/actions").status_code == 401
     owner.refresh_from_db()
     assert not owner.is_cancelled and owner.email != "new.address@example.com"
+    assert not owner.refunds.exists()
     assert not owner.events.filter(kind__in=["lines_cancelled", "line_changed", "email_resent"]).exists()

@@ -54,16 +54,29 @@ SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     ),
     Situation.RETURN_WINDOW_OPEN: _diagnosed("return_window_open"),
     Situation.RETURN_WINDOW_CLOSED: _diagnosed("return_window_closed"),
+    Situation.STACKED_COUPONS: _diagnosed("coupons_stacked"),
+    Situation.PRICE_DROPPED: _diagnosed("price_dropped"),
+    Situation.FINAL_SALE_ITEM: _diagnosed("final_sale_item"),
+    Situation.NON_RETURNABLE_ITEM: _diagnosed("non_returnable_item"),
+    Situation.PRICE_ADJUSTMENT_ELIGIBLE: lambda view: (
+        view["actions"]["price_adjustment"]["allowed"] and "price_dropped" in _codes(view)
+    ),
+    Situation.PRICE_ADJUSTMENT_INELIGIBLE: lambda view: any(
+        not item["allowed"]
+        for diagnosis in view["diagnoses"]
+        if diagnosis["code"] == "price_dropped"
+        for item in diagnosis["facts"]["items"]
+    ),
+    Situation.INTERNATIONAL: _diagnosed(
+        "duties_none",
+        "duties_paid_by_store",
+        "duties_on_delivery",
+        "duties_under_threshold",
+        "held_at_customs",
+    ),
 }
-# Situations the order view has nothing to say about yet (coupons, price adjustments and return rules have
-# no diagnosis). Adding one to the product moves it up into SHOWN.
-NOT_DIAGNOSED = {
-    Situation.STACKED_COUPONS,
-    Situation.PRICE_DROPPED,
-    Situation.FINAL_SALE_ITEM,
-    Situation.NON_RETURNABLE_ITEM,
-    Situation.INTERNATIONAL,
-}
+# Situations the order view has nothing to say about yet. Adding a diagnosis moves one up into SHOWN.
+NOT_DIAGNOSED: set[Situation] = set()
 
 
 def test_every_situation_is_either_shown_or_listed_as_not_diagnosed() -> None:

@@ -23,6 +23,7 @@ IDS = [
     "change_email",
     "open_case",
     "return_start",
+    "price_adjustment",
 ]
 
 
@@ -40,7 +41,8 @@ def test_order_actions_answer_every_action_for_the_actor():
     answers = order_actions(order, Actor.customer(order.email))
     assert list(answers) == IDS
     allowed = {key for key, answer in answers.items() if answer.allowed}
-    assert allowed == set(IDS) - {"resend_shipping", "open_case", "return_start"}
+    assert allowed == set(IDS) - {"resend_shipping", "open_case", "return_start", "price_adjustment"}
+    assert answers["price_adjustment"].code == "no_price_drop"
     assert answers["return_start"].code == "not_delivered"
     assert answers["resend_shipping"].code == "not_shipped_yet"
     assert answers["open_case"].code == "case_not_needed"
@@ -49,7 +51,7 @@ def test_order_actions_answer_every_action_for_the_actor():
 def test_order_actions_read_in_a_fixed_number_of_queries(django_assert_max_num_queries):
     order = paid_order_of_shirt_and_scarf()
     ship(order, shirt_line(order))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # + prices now and adjustments made (price_adjustment)
         order_actions(order, Actor.customer(order.email))
 
 

@@ -150,6 +150,21 @@ def walk_return_start(page) -> None:
     assert page.locator(".return-slip svg").count() == 1
 
 
+def walk_price_adjustment(page) -> None:
+    """The shirt is on sale since yesterday: the item's link leads to the difference, back on the card."""
+    from tests.selfservice.price_adjustment_fixtures import order_with_cheaper_shirt
+
+    order = order_with_cheaper_shirt()
+    _find_order(page, order)
+    page.get_by_role("link", name="Get the price difference back").first.click()
+    assert "we can refund $20.00" in page.locator(".lead").inner_text()
+    page.get_by_role("button", name="Continue").click()
+    assert "you get $20.00 back" in page.locator(".action-sentence").inner_text()
+    page.get_by_role("button", name="Yes, refund the difference").click()
+    assert "$20.00 goes back to your Visa ending 4242" in _flash(page, order)
+    assert order.refunds.get().amount == 20
+
+
 WALKS: dict[str, Callable[..., None]] = {
     name.removeprefix("walk_"): function
     for name, function in list(globals().items())

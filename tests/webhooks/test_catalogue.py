@@ -47,6 +47,7 @@ def test_the_brief_types_are_all_in_the_catalogue() -> None:
         "refund.created",
         "refund.succeeded",
         "refund.failed",
+        "price_adjustment.created",
     }
     assert wanted == set(EVENT_TYPES)
     assert set(KIND_TO_TYPE.values()) <= set(EVENT_TYPES)
@@ -74,3 +75,19 @@ def test_a_real_event_has_the_documented_shape(endpoint_for_everything: Endpoint
     assert payload["type"] == "order.billing_address_changed"
     assert payload["data"]["before"] == {"city": "Boston"} and payload["data"]["after"] == {"city": "Denver"}
     assert payload["data"]["actor"] == {"kind": "agent", "label": "sam"}
+
+
+@pytest.mark.django_db
+def test_a_price_adjustment_goes_out_with_its_refund(endpoint_for_everything: EndpointWithSecret) -> None:
+    from shopdesk.selfservice.services.price_adjustment import price_adjustment_request
+    from tests.orders.test_services_states import shirt_line
+    from tests.selfservice.price_adjustment_fixtures import order_with_cheaper_shirt
+
+    order = order_with_cheaper_shirt()
+    line = shirt_line(order)
+    price_adjustment_request(order=order, line_id=line.pk, actor=Actor.customer(order.email))
+    sent = {event.payload["type"]: event.payload for event in WebhookEvent.objects.all()}
+    assert set(sent) == {"price_adjustment.created", "refund.created"}
+    adjusted = sent["price_adjustment.created"]["data"]
+    assert adjusted["before"] == {"line_id": line.pk, "unit_price": "49.00"}
+    assert adjusted["after"] == {"line_id": line.pk, "unit_price": "39.00", "amount": "20.00"}

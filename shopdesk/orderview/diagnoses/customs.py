@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from shopdesk.core.money import Money
 from shopdesk.orderview.diagnoses.types import Diagnosis, Severity
 from shopdesk.policy import get_policy
+from shopdesk.promotions.selectors import country_name
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.rules import duties_amount, is_domestic
 
@@ -15,16 +16,22 @@ if TYPE_CHECKING:
     from shopdesk.orderview.types import OrderPage
 
 
-def crosses_border(page: OrderPage) -> bool:
-    """Customs only matter when a package leaves from another country than the one it goes to."""
+def _origin_countries(page: OrderPage) -> list[str]:
+    """Where the packages leave from: those sent, plus the zone's first warehouse for what still waits."""
     policy = get_policy()
-    country = page.shipping_address.get("country", "").upper()
-    zone = policy.zone_for_country(country)
+    zone = policy.zone_for_country(page.shipping_address.get("country", "").upper())
     codes = [p.origin_warehouse for p in page.packages]
     if any(line.quantity_unshipped for line in page.lines) and zone is not None:
         codes.append(zone.warehouses[0])
-    origins = [w.country for code in codes if (w := policy.warehouse(code)) is not None]
-    return zone is not None and zone.duties != "none" and not is_domestic(country=country, ships_from=origins)
+    return [w.country for code in codes if (w := policy.warehouse(code)) is not None]
+
+
+def crosses_border(page: OrderPage) -> bool:
+    """A package leaves from another country than the one it goes to, whatever the zone's duties model:
+    every cross-border order gets the customs panel, even when nothing is due."""
+    country = page.shipping_address.get("country", "").upper()
+    zone = get_policy().zone_for_country(country)
+    return zone is not None and not is_domestic(country=country, ships_from=_origin_countries(page))
 
 
 def customs_diagnose(*, page: OrderPage) -> Diagnosis:
@@ -36,7 +43,8 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
         return Money(amount, page.currency).format(page.locale)
 
     held = next((p for p in page.packages if p.status == TrackingStatus.HELD_AT_CUSTOMS), None)
-    model = zone.duties if zone and crosses_border(page) else "none"
+    crossing = crosses_border(page)
+    model = zone.duties if zone and crossing else "none"
     # Customs value the goods as they were declared: the order as placed, after coupons.
     goods = page.order.subtotal - page.order.discount_total
     facts: dict[str, object] = {
@@ -44,6 +52,7 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
         "duties_model": model,
         "goods_value": goods,
         "held_at_customs": held.id if held else None,
+        "crosses_border": crossing,
     }
     refusing = (
         f" If you refuse the parcel, it comes back to us and we refund the items less "
@@ -53,11 +62,24 @@ def customs_diagnose(*, page: OrderPage) -> Diagnosis:
         + "."
     )
     if model == "none":
+        destination = country_name(page.shipping_address.get("country", ""))
+        if crossing:
+            origins = sorted({country_name(code) for code in _origin_countries(page)})
+            message = (
+                f"Your order ships from {' and '.join(origins)} to {destination}, and no import duties or "
+                f"taxes are charged on our parcels to {zone.name if zone else destination}, so there is "
+                "nothing to pay on delivery."
+            )
+        else:
+            message = (
+                f"Your order ships within {destination} and does not cross a customs border, "
+                "so there are no duties to pay."
+            )
         return Diagnosis(
             code="duties_none",
             topic="customs_duties",
             title="No customs duties",
-            message="Your order does not cross a customs border, so there are no duties to pay.",
+            message=message,
             severity=Severity.OK,
             facts=facts,
         )

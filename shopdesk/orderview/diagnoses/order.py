@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 
 from shopdesk.core.errors import InvalidInput
 from shopdesk.orderview.diagnoses.address import delivery_attempted_diagnose, not_at_address_diagnose
+from shopdesk.orderview.diagnoses.coupons import coupons_diagnose
 from shopdesk.orderview.diagnoses.customs import crosses_border, customs_diagnose
 from shopdesk.orderview.diagnoses.delivery import package_not_received_diagnose, tracking_not_updated_diagnose
 from shopdesk.orderview.diagnoses.emails import emails_diagnose
 from shopdesk.orderview.diagnoses.fees import shipping_fees_diagnose, ships_from_diagnose
+from shopdesk.orderview.diagnoses.item_rules import item_rules_diagnose
+from shopdesk.orderview.diagnoses.price_drop import price_drop_diagnose
 from shopdesk.orderview.diagnoses.return_window import return_window_diagnose
 from shopdesk.orderview.diagnoses.returned import returned_to_sender_diagnose
 from shopdesk.orderview.diagnoses.split import split_shipment_diagnose
@@ -83,7 +86,9 @@ def _package_diagnoses(page: OrderPage, package: PackageView, now: dt.datetime) 
 
 
 def order_diagnoses(*, page: OrderPage, now: dt.datetime) -> list[Diagnosis]:
-    """The panels worth showing for this order (no query: everything comes from the page)."""
+    """The panels worth showing for this order. Everything comes from the page, except the prices in
+    effect now (price drops) and, for an order with final-sale or other non-returnable items, the returns
+    rules' answer."""
     if page.is_cancelled:
         return []
     found: list[Diagnosis] = []
@@ -97,6 +102,10 @@ def order_diagnoses(*, page: OrderPage, now: dt.datetime) -> list[Diagnosis]:
     window = return_window_diagnose(page=page, now=now)
     if window is not None:
         found.append(window)
+    found.extend(item_rules_diagnose(page=page, now=now))
+    for diagnosis in (price_drop_diagnose(page=page, now=now), coupons_diagnose(page=page)):
+        if diagnosis is not None:
+            found.append(diagnosis)
     return sorted(found, key=lambda d: _ORDER.get(d.severity, 9))
 
 

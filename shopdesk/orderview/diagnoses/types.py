@@ -26,6 +26,7 @@ class DiagnosisAction:
     url: str = ""  # links only
     case_kind: str = ""  # open_case: which case
     shipment_id: int | None = None  # open_case: which package
+    line_id: int | None = None  # an action on one item (price_adjustment): which line
 
     @classmethod
     def of(cls, action: str, label: str, **params: Any) -> DiagnosisAction:
@@ -36,6 +37,8 @@ class DiagnosisAction:
         """What to pass to the action's preview and perform."""
         if self.action == "open_case":
             return {"kind": self.case_kind, "shipment": self.shipment_id}
+        if self.line_id is not None:
+            return {"line_id": self.line_id}
         return {}
 
     def as_dict(self) -> dict[str, Any]:

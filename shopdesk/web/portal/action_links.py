@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-# change_items is per item (the order page links each line) and open_case is a button of a diagnosis.
+# change_items and price_adjustment are per item (the order page links each line); open_case is a button
+# of a diagnosis.
 _URL_NAMES = {
     "cancel": "portal:cancel",
     "shipping_address": "portal:shipping_address",
@@ -16,7 +17,13 @@ _URL_NAMES = {
 }
 
 
-def action_url(number: str, action_id: str) -> str:
-    """The page of the action for this order, or "" when it has no page of its own."""
+# Actions on one item: their page takes the line.
+_LINE_URL_NAMES = {"change_items": "portal:change_line", "price_adjustment": "portal:price_adjustment"}
+
+
+def action_url(number: str, action_id: str, line_id: int | None = None) -> str:
+    """The page of the action for this order (and item), or "" when it has no page of its own."""
+    if line_id is not None and action_id in _LINE_URL_NAMES:
+        return reverse(_LINE_URL_NAMES[action_id], args=[number, line_id])
     name = _URL_NAMES.get(action_id)
     return reverse(name, args=[number]) if name else ""

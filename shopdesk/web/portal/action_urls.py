@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:number>/change/<int:line_id>/", actions.change_line, name="change_line"),
     path("<str:number>/shipping-address/", actions.shipping_address, name="shipping_address"),
     path("<str:number>/billing-address/", actions.billing_address, name="billing_address"),
+    path("<str:number>/price-adjustment/<int:line_id>/", actions.price_adjustment, name="price_adjustment"),
     path("<str:number>/resend/", actions.resend, name="resend"),
     path("<str:number>/email/", actions.email_change, name="email_change"),
     path("email-change/<str:token>/", actions.email_change_confirm, name="email_change_confirm"),

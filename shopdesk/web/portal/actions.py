@@ -26,6 +26,7 @@ from shopdesk.selfservice.actions.emails import ChangeEmailAction
 from shopdesk.selfservice.eligibility import order_facts
 from shopdesk.selfservice.registry import ActionPreview, OrderAction, action_get, order_actions
 from shopdesk.selfservice.services.emails import order_email_change_confirm
+from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.web.portal.actions_forms import (
     AddressForm,
     EmailChangeForm,
@@ -318,3 +319,42 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
     # Chromium post Origin: null, which the CSRF check refuses).
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def price_adjustment(request: HttpRequest, number: str, line_id: int) -> HttpResponse:
+    """One item: its price then and now, and the difference back after a confirmation step."""
+    order = portal_order_or_404(request, number)
+    action = action_get("price_adjustment")
+    actor = _actor(request)
+    title = action.label
+    line = order.lines.filter(pk=line_id).first()
+    if line is None:
+        return _page(request, "price_adjustment.html", order, title, line=None, eligibility=None)
+    answer = order_price_adjustments(order=order, lines=[line])[0]
+    eligibility = action.for_actor(answer.eligibility, actor=actor)
+    error = ""
+    # A confirmation with its key goes to the service even once the line is adjusted: a double-clicked
+    # Confirm then gets the first answer (a replay), not a refusal.
+    confirming = "confirm" in request.POST and _key(request) is not None
+    if request.method == "POST" and (eligibility.allowed or confirming):
+        params = {"line_id": line.pk}
+        try:
+            if "confirm" in request.POST:
+                done = action.perform(order=order, actor=actor, params=params, idempotency_key=_key(request))
+                return _done(request, order, done.message)
+            preview = action.preview(order=order, actor=actor, params=params)
+            return _confirm(
+                request,
+                order,
+                title=title,
+                preview=preview,
+                hidden={},
+                confirm_label="Yes, refund the difference",
+            )
+        except DomainError as failure:
+            error = failure.message
+    return _page(
+        request, "price_adjustment.html", order, title, line=line, eligibility=eligibility, error=error
+    )

@@ -165,7 +165,7 @@ _CSRF_PLACEHOLDER = "csrf-placeholder-0f3c9a"
 def _order_body(order: Order, *, all_orders: bool) -> str:
     """The order page body with a placeholder for the CSRF token: nothing request-specific inside."""
     page = order_page(order=order)
-    # Items are changed line by line and cases opened from a diagnosis: the list shows the others.
+    # Items are changed and price-adjusted line by line, cases opened from a diagnosis: the list shows the others.
     actions = [
         {
             "name": action.id,
@@ -174,9 +174,19 @@ def _order_body(order: Order, *, all_orders: bool) -> str:
             "url": action_url(page.number, action.id),
         }
         for action in actions_all()
-        if action.id in page.actions and action.id not in ("change_items", "open_case")
+        if action.id in page.actions and action.id not in ("change_items", "open_case", "price_adjustment")
     ]
-    lines = [{"line": line, "change_url": f"/orders/{page.number}/change/{line.id}/"} for line in page.lines]
+    adjustable = {a.line.pk for a in page.price_adjustments if a.eligibility.allowed}
+    lines = [
+        {
+            "line": line,
+            "change_url": f"/orders/{page.number}/change/{line.id}/",
+            "price_adjustment_url": action_url(page.number, "price_adjustment", line.id)
+            if line.id in adjustable
+            else "",
+        }
+        for line in page.lines
+    ]
     return render_to_string(
         "web/portal/_order_body.html",
         {

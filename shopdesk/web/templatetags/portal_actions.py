@@ -14,4 +14,4 @@ register = template.Library()
 def action_url(action: DiagnosisAction, number: str) -> str:
     if action.kind == "link":
         return action.url
-    return _action_url(str(number), action.action) if number else ""
+    return _action_url(str(number), action.action, action.line_id) if number else ""

@@ -1,0 +1,242 @@
+"""Price adjustments: may the difference be refunded for one order line now that the same item is cheaper?
+
+`line_price_adjustment` is the store's rule, pure: it takes the line, the price of the same variant in
+effect now and what is known of the order, and answers with a stable code and a sentence. The order page,
+its diagnosis, the registry action and the service (inside its transaction) all ask it.
+
+    eligible                  the same item, size and colour costs less now: the difference can come back
+    order_cancelled           nothing left to adjust
+    nothing_kept              every unit was cancelled or returned
+    not_paid                  nothing was charged (declined, unverified): there is nothing to pay back
+    excluded_item             the line carries a flag the policy excludes (final sale…)
+    no_longer_sold            the item is not sold any more, so it has no new price
+    already_adjusted          once per line
+    max_per_order             the policy's limit of adjustments per order is reached
+    window_closed             past the policy's window (from the order or from delivery)
+    no_price_drop             the price now is the price paid, or more
+    excluded_price_kind       the new price is a flash sale or clearance price (per policy)
+    difference_too_small      the price dropped by less than the policy's minimum
+    paid_as_store_credit      the policy pays adjustments as store credit, which the team issues
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.dates import format_date
+from django.db.models import OuterRef, Subquery
+
+from shopdesk.catalog.enums import PriceKind, ReturnFlag
+from shopdesk.catalog.models import PriceChange, Variant
+from shopdesk.core.calendar import local_date
+from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.fields import MoneyField
+from shopdesk.core.money import format_money, quantize
+from shopdesk.orders.models import OrderLine
+from shopdesk.policy.schema import Policy
+from shopdesk.promotions.models import PriceAdjustment
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceNow:
+    """The price of the line's own variant in effect now, with its kind (regular, sale, flash sale…)."""
+
+    price: Decimal
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAdjustmentFacts:
+    """What the rule needs of the order beyond the line."""
+
+    currency: str
+    cancelled: bool
+    paid: bool  # some payment holds money that can go back
+    placed_at: dt.datetime
+    delivered_at: dt.datetime | None  # when the order arrived (the last package), None before
+    adjusted_lines: frozenset[int]  # lines already adjusted
+    adjustments: int  # adjustments made on the order
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdjustment:
+    """One line's answer: the eligibility and, when the price dropped, what the difference is worth."""
+
+    line: OrderLine
+    eligibility: Eligibility
+    price_now: PriceNow | None
+    units: int  # units kept: bought, less cancelled and returned
+    difference: Decimal  # per unit (0 unless the price dropped)
+    amount: Decimal  # difference × units, in the currency's exponent
+    window_ends: dt.datetime | None
+
+    @property
+    def price_dropped(self) -> bool:
+        return self.difference > 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line_id": self.line.pk,
+            "name": self.line.product_name,
+            "allowed": self.eligibility.allowed,
+            "code": self.eligibility.code,
+            "message": self.eligibility.message,
+            "unit_price_paid": str(self.line.unit_price),
+            "unit_price_now": str(self.price_now.price) if self.price_now else None,
+            "price_kind_now": self.price_now.kind if self.price_now else None,
+            "units": self.units,
+            "difference": str(self.difference),
+            "amount": str(self.amount),
+            "window_ends": self.window_ends.isoformat() if self.window_ends else None,
+        }
+
+
+_KIND_NAMES = {kind.value: kind.label.lower() for kind in PriceKind}
+_FLAG_NAMES = {flag.value: flag.label.lower() for flag in ReturnFlag}
+
+
+def _window_ends(facts: OrderAdjustmentFacts, policy: Policy) -> dt.datetime | None:
+    """The end of the window; None when it counts from delivery and nothing has arrived (still open)."""
+    rule = policy.price_adjustment
+    start = facts.placed_at if rule.window_starts == "order" else facts.delivered_at
+    return start + dt.timedelta(days=rule.window_days) if start is not None else None
+
+
+def line_price_adjustment(
+    *,
+    line: OrderLine,
+    price_now: PriceNow | None,
+    facts: OrderAdjustmentFacts,
+    policy: Policy,
+    now: dt.datetime,
+) -> LineAdjustment:
+    """The store's rule for one line, checked in the order a customer would find most useful: first what
+    can never change (the item, the order), then the price itself."""
+    rule = policy.price_adjustment
+    locale, currency = policy.store.locale, facts.currency
+    name = line.product_name
+    units = max(line.quantity_active - line.quantity_returned, 0)
+    paid = line.unit_price
+    difference = max(paid - price_now.price, ZERO) if price_now is not None else ZERO
+    amount = quantize(difference * units, currency)
+    ends = _window_ends(facts, policy)
+
+    def money(value: Decimal) -> str:
+        return format_money(value, currency, locale)
+
+    def answer(eligibility: Eligibility) -> LineAdjustment:
+        return LineAdjustment(line, eligibility, price_now, units, difference, amount, ends)
+
+    def no(code: str, message: str) -> LineAdjustment:
+        return answer(Eligibility.no(code, message))
+
+    if facts.cancelled:
+        return no("order_cancelled", "This order was cancelled, so there is no price to adjust.")
+    if units == 0:
+        return no("nothing_kept", f"The {name} was cancelled or returned, so there is no price to adjust.")
+    if not facts.paid:
+        return no(
+            "not_paid", "Nothing was charged for this order, so there is no price difference to pay back."
+        )
+    excluded = [flag for flag in line.return_flags or [] if flag in rule.excluded_flags]
+    if excluded:
+        kind = _FLAG_NAMES.get(excluded[0], excluded[0].replace("_", " "))
+        return no(
+            "excluded_item", f"The {name} was a {kind} item, and {kind} items don't get price adjustments."
+        )
+    if price_now is None:
+        return no("no_longer_sold", f"We no longer sell the {name}, so there is no new price to compare.")
+    if line.pk in facts.adjusted_lines:
+        return no(
+            "already_adjusted",
+            f"The price of the {name} was already adjusted once; that is the limit per item.",
+        )
+    if facts.adjustments >= rule.max_per_order:
+        return no(
+            "max_per_order",
+            f"This order already had {facts.adjustments} price adjustment{'s' if facts.adjustments != 1 else ''}, "
+            f"the most we make on one order.",
+        )
+    counted = "your order" if rule.window_starts == "order" else "delivery"
+    if ends is not None and now >= ends:
+        day = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d, y", locale=locale)
+        return no(
+            "window_closed",
+            f"Price adjustments are made within {rule.window_days} days of {counted}; for this order that "
+            f"time ended on {day}.",
+        )
+    if difference <= 0:
+        return no(
+            "no_price_drop",
+            f"The {name} costs {money(price_now.price)} today, not less than the {money(paid)} you paid.",
+        )
+    if price_now.kind in rule.excluded_price_kinds:
+        kind = _KIND_NAMES.get(price_now.kind, price_now.kind.replace("_", " "))
+        return no(
+            "excluded_price_kind",
+            f"The {name} is {money(price_now.price)} today, but that is a {kind} price, and {kind} prices "
+            "don't count for price adjustments.",
+        )
+    if difference < rule.min_difference:
+        return no(
+            "difference_too_small",
+            f"The {name} is {money(price_now.price)} today, {money(difference)} less than you paid; we adjust "
+            f"differences of {money(rule.min_difference)} or more.",
+        )
+    if rule.paid_as == "store_credit":
+        return no(
+            "paid_as_store_credit",
+            f"The {name} is {money(difference)} cheaper today. Price differences are paid as store credit, "
+            "which our team issues: contact us with your order number.",
+        )
+    until = ""
+    if ends is not None:
+        last = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d", locale=locale)
+        until = f" You can ask until {last}."
+    each = f" ({money(difference)} each)" if units > 1 else ""
+    return answer(
+        Eligibility.yes(
+            f"The {name} costs {money(price_now.price)} today, {money(difference)} less than the {money(paid)} you "
+            f"paid: we can refund {money(amount)}{each} to your original payment method.{until}",
+            code="eligible",
+        )
+    )
+
+
+def variant_prices_now(*, variant_ids: Sequence[int], now: dt.datetime) -> dict[int, PriceNow]:
+    """The price of each variant in effect now, in one query: the latest of its price history that has
+    started, else its own price. Variants no longer sold are left out."""
+    ids = [variant_id for variant_id in variant_ids if variant_id is not None]
+    if not ids:
+        return {}
+    started = PriceChange.objects.filter(variant_id=OuterRef("pk"), starts_at__lte=now).order_by(
+        "-starts_at", "-id"
+    )
+    rows = (
+        Variant.objects.filter(pk__in=ids, active=True, product__active=True)
+        .annotate(
+            history_price=Subquery(started.values("price")[:1], output_field=MoneyField()),
+            history_kind=Subquery(started.values("kind")[:1]),
+        )
+        .values_list("pk", "price", "price_kind", "history_price", "history_kind")
+        .order_by()
+    )
+    found = {}
+    for variant_id, price, kind, history_price, history_kind in rows:
+        if history_price is not None:
+            found[variant_id] = PriceNow(Decimal(history_price), history_kind)
+        else:
+            found[variant_id] = PriceNow(price, kind)
+    return found
+
+
+def order_adjusted_lines(*, order_id: int) -> frozenset[int]:
+    """The lines of an order whose price was already adjusted (one query)."""
+    return frozenset(
+        PriceAdjustment.objects.filter(order_id=order_id).values_list("order_line_id", flat=True)
+    )

@@ -1,0 +1,48 @@
+"""Twenty requests for the price difference on one line at the same instant: one refund, on PostgreSQL.
+
+Half send their own Idempotency-Key, half none; the real service runs on real threads and connections.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+
+import pytest
+
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import NotEligible
+from shopdesk.payments.models import Payment, Refund
+from shopdesk.promotions.models import PriceAdjustment
+from shopdesk.selfservice.services.price_adjustment import PriceAdjustmentResult, price_adjustment_request
+from tests.orders.test_services_states import shirt_line
+from tests.races.conftest import postgres_only, race, server_errors
+from tests.selfservice.price_adjustment_fixtures import order_with_cheaper_shirt
+
+pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+CUSTOMER = Actor.customer("shopper@example.com")
+
+
+def test_twenty_concurrent_price_adjustments_of_one_line_make_one_refund() -> None:
+    order = order_with_cheaper_shirt()
+    line_id = shirt_line(order).pk
+    writes = [
+        partial(
+            price_adjustment_request,
+            order=order,
+            line_id=line_id,
+            actor=CUSTOMER,
+            idempotency_key="same-key" if index % 2 else None,
+        )
+        for index in range(20)
+    ]
+    results = race(writes)
+    assert not server_errors(results)
+    done = [r for r in results if isinstance(r, PriceAdjustmentResult)]
+    refused = [r for r in results if isinstance(r, NotEligible)]
+    assert len(done) + len(refused) == 20
+    assert len([r for r in done if not r.replayed]) == 1
+    assert all(r.code == "already_adjusted" for r in refused)
+    assert Refund.objects.filter(order=order).count() == 1
+    assert PriceAdjustment.objects.filter(order=order).count() == 1
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
