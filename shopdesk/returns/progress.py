@@ -22,14 +22,19 @@ from shopdesk.core.calendar import business_days_add, local_date
 from shopdesk.payments.breakdown_rows import payment_method_label
 from shopdesk.payments.enums import PaymentState
 from shopdesk.policy import get_policy
-from shopdesk.returns.enums import ReturnEventKind, ReturnMethod, ReturnStatus
+from shopdesk.returns.enums import OPEN_STATUSES, ReturnEventKind, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest
+from shopdesk.returns.photos import MAX_PHOTOS, return_takes_photos
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.tracking_number_check import tracking_url
 
 if TYPE_CHECKING:
     from shopdesk.payments.models import Payment
 
+# Until the warehouse has the parcel, the customer may add (or correct) its tracking number.
+TRACKABLE = frozenset(
+    {ReturnStatus.REQUESTED, ReturnStatus.PENDING_APPROVAL, ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT}
+)
 DONE, CURRENT, UPCOMING, SKIPPED = "done", "current", "upcoming", "skipped"
 # Where each status sits on the way: a return in status S has every step up to ORDER[S] behind it.
 _REACHED = {
@@ -280,7 +285,17 @@ def return_follow_up(
     return_request: ReturnRequest, *, payments: Iterable[Payment], now: dt.datetime | None = None
 ) -> dict[str, Any]:
     payments = list(payments)
+    photos = list(return_request.photos.all())
+    status = return_request.status
     return {
+        # What the customer can still do: add photos (damaged, faulty, wrong items) or the tracking number.
+        "photos_allowed": status in OPEN_STATUSES
+        and len(photos) < MAX_PHOTOS
+        and return_takes_photos(return_request),
+        "photos_left": max(MAX_PHOTOS - len(photos), 0),
+        "tracking_allowed": return_request.method == ReturnMethod.OWN_CARRIER
+        and status in TRACKABLE
+        and not return_request.scans.all(),
         "tracking_number": return_request.tracking_number or None,
         "tracking": return_tracking(return_request),
         "steps": return_steps(return_request),
@@ -292,6 +307,6 @@ def return_follow_up(
                 "size": photo.size,
                 "created_at": photo.created_at.isoformat(),
             }
-            for photo in return_request.photos.all()
+            for photo in photos
         ],
     }

@@ -23,18 +23,16 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
+from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.returns import events
 from shopdesk.returns.enums import ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest, ReturnTrackingScan
-from shopdesk.returns.services import return_transition
+from shopdesk.returns.progress import TRACKABLE
+from shopdesk.returns.services import ReturnCreated, ReturnLineRequest, return_create, return_transition
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.tracking_number_check import TrackingNumberCheck, tracking_number_check
 
-# Until the warehouse has the parcel, the customer may add (or correct) the number.
-TRACKABLE = frozenset(
-    {ReturnStatus.REQUESTED, ReturnStatus.PENDING_APPROVAL, ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT}
-)
 # Scans that mean the carrier has the parcel (a label created is not a scan of the parcel).
 MOVING = frozenset(TrackingStatus.values) - {TrackingStatus.LABEL_CREATED}
 
@@ -164,3 +162,34 @@ def return_scans_record(
         "carrier": locked.tracking_carrier,
         "scans_recorded": created,
     }
+
+
+def return_create_with_tracking(
+    *,
+    order: Order,
+    actor: Actor,
+    lines: list[ReturnLineRequest],
+    method: str,
+    idempotency_key: str | None = None,
+    tracking_number: str | None = None,
+    carrier: str | None = None,
+    now: dt.datetime | None = None,
+) -> ReturnCreated:
+    """Start a return; with the customer's own carrier, its tracking number too (checked first, one transaction)."""
+    number = (tracking_number or "").strip()
+    if number and method != ReturnMethod.OWN_CARRIER:
+        raise InvalidInput(
+            "A tracking number goes with your own carrier; the prepaid label carries its own.",
+            code="tracking_needs_own_carrier",
+        )
+    if number:
+        tracking_number_require(number=number, carrier=carrier)  # a bad number records nothing
+    with transaction.atomic():
+        done = return_create(
+            order=order, actor=actor, lines=lines, method=method, idempotency_key=idempotency_key, now=now
+        )
+        if number and not done.replayed:
+            return_tracking_set(
+                return_request=done.return_request, actor=actor, number=number, carrier=carrier, now=now
+            )
+    return done
