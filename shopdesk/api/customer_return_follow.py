@@ -26,11 +26,20 @@ from shopdesk.desk.api import AgentBearer
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.returns.models import ReturnPhoto, ReturnRequest
-from shopdesk.returns.photos import MAX_PHOTO_BYTES, MAX_PHOTOS, IncomingPhoto, return_photo_get, return_photos_add
+from shopdesk.returns.photos import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    IncomingPhoto,
+    return_photo_get,
+    return_photos_add,
+)
 from shopdesk.returns.selectors import return_as_dict, return_of_order
 from shopdesk.returns.tracking import return_tracking_set
 
 router = Router(tags=["customer returns"], auth=customer_bearer)
+PhotoFiles = File(
+    ..., description=f"Up to {MAX_PHOTOS} JPEG, PNG or HEIC files, {MAX_PHOTO_BYTES // 2**20} MB each."
+)
 
 
 class TrackingIn(StrictIn):
@@ -57,7 +66,7 @@ def _photo_out(number: str, photo: ReturnPhoto) -> dict[str, Any]:
     summary="Add photos of a damaged, faulty or wrong item (multipart/form-data, field `photos`)",
 )
 def return_photos_upload(
-    request: HttpRequest, number: str, rma: str, photos: list[UploadedFile] = File(...)
+    request: HttpRequest, number: str, rma: str, photos: list[UploadedFile] = PhotoFiles
 ) -> Any:
     order = _order(request, number)
     found = return_of_order(order=order, rma=rma[:20])

@@ -39,4 +39,3 @@ def line_return_days(
             day = local_date(end, policy) if end else None
         views.append(dataclasses.replace(view, last_return_day=day) if day else view)
     return views
-

@@ -7,7 +7,6 @@ from django.db.models import Q
 
 from shopdesk.core.actors import ActorKind
 from shopdesk.core.fields import MoneyField
-from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.returns.enums import (
     InspectionOutcome,
     ReturnEventKind,
@@ -15,6 +14,7 @@ from shopdesk.returns.enums import (
     ReturnResolution,
     ReturnStatus,
 )
+from shopdesk.shipping.enums import TrackingStatus
 
 
 class ReturnRequest(models.Model):

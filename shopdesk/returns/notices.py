@@ -67,7 +67,11 @@ def _send(return_request: ReturnRequest, template: str, context: dict[str, Any])
 def return_status_notice(*, return_request: ReturnRequest, after: str, now: dt.datetime) -> None:
     """Approved: how to send the items back, with the slip. Received: when the refund is expected."""
     if after == ReturnStatus.APPROVED:
-        _send(return_request, "return_approved", {"own_carrier": return_request.method == ReturnMethod.OWN_CARRIER})
+        _send(
+            return_request,
+            "return_approved",
+            {"own_carrier": return_request.method == ReturnMethod.OWN_CARRIER},
+        )
     elif after == ReturnStatus.RECEIVED:
         answer = return_received_answer(
             return_request, payments=Payment.objects.filter(order_id=return_request.order_id), now=now

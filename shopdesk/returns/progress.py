@@ -97,9 +97,19 @@ def return_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
             "Waiting for our team to approve it." if status == ReturnStatus.PENDING_APPROVAL else "",
         ),
         (
-            ("label_issued", "Label issued", at.get(ReturnStatus.APPROVED), "Print the slip: it carries the label.")
+            (
+                "label_issued",
+                "Label issued",
+                at.get(ReturnStatus.APPROVED),
+                "Print the slip: it carries the label.",
+            )
             if label
-            else ("tracking_added", "Tracking number added", return_request.tracking_added_at, detail_tracking)
+            else (
+                "tracking_added",
+                "Tracking number added",
+                return_request.tracking_added_at,
+                detail_tracking,
+            )
         ),
         (
             "in_transit",
@@ -209,7 +219,7 @@ def refund_windows(*, payments: Iterable[Payment], start: dt.date | None) -> lis
 def return_received_answer(
     return_request: ReturnRequest, *, payments: Iterable[Payment], now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """"Have you received my return?": yes or not yet, and when the refund should be back."""
+    """ "Have you received my return?": yes or not yet, and when the refund should be back."""
     policy = get_policy()
     now = now or timezone.now()
     today = local_date(now, policy)
@@ -227,7 +237,9 @@ def return_received_answer(
         )
     elif status == ReturnStatus.REFUNDED:
         expected = dt.date.fromisoformat(refund["expected_by"]) if refund.get("expected_by") else None
-        windows = refund_windows(payments=payments, start=local_date(return_request.inspected_at or now, policy))
+        windows = refund_windows(
+            payments=payments, start=local_date(return_request.inspected_at or now, policy)
+        )
         message = f"Yes: we received your return on {_day(received_on or today)} and refunded it"
         message += f"; expect the money by {_day(expected)}." if expected else "."
     elif status == ReturnStatus.CLOSED:
@@ -262,7 +274,9 @@ def return_received_answer(
         days = "; ".join(f"{w.payment_label} within {w.days_min}–{w.days_max} business days" for w in windows)
         message += (
             f" Once it arrives we inspect it within {inspection_days} business days, then the refund "
-            f"reaches you ({days})." if days else f" Once it arrives we inspect it within {inspection_days} business days."
+            f"reaches you ({days})."
+            if days
+            else f" Once it arrives we inspect it within {inspection_days} business days."
         )
     return {
         "received": received_on is not None,

@@ -66,7 +66,11 @@ def _set_locked(
                 f"The carrier already scanned the parcel {locked.tracking_number}; its number can't change.",
             )
         )
-    fields = {"tracking_number": checked.number, "tracking_carrier": checked.carrier, "tracking_added_at": now}
+    fields = {
+        "tracking_number": checked.number,
+        "tracking_carrier": checked.carrier,
+        "tracking_added_at": now,
+    }
     ReturnRequest.objects.filter(pk=locked.pk).update(**fields, updated_at=now)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -133,7 +137,9 @@ def return_scans_record(
         if checked is not None:
             _set_locked(locked, actor=actor, checked=checked, now=now)
         if scans and not locked.tracking_number:
-            raise InvalidInput("Send the parcel's tracking number with its first scans.", code="tracking_missing")
+            raise InvalidInput(
+                "Send the parcel's tracking number with its first scans.", code="tracking_missing"
+            )
         created = 0
         for scan in scans:
             _row, new = ReturnTrackingScan.objects.get_or_create(

@@ -45,7 +45,10 @@ def test_a_return_is_followed_from_request_to_refund_with_the_day_the_money_is_e
         answer = return_received_answer(fresh, payments=Payment.objects.filter(order=order))
         assert answer["received"] is False and answer["refund_expected_by"] is None
         assert answer["message"].startswith("Not yet: we haven't received the parcel.")
-        assert "within 3 business days" in answer["message"] and "Visa ending 4242 within 5–10" in answer["message"]
+        assert (
+            "within 3 business days" in answer["message"]
+            and "Visa ending 4242 within 5–10" in answer["message"]
+        )
     with time_machine.travel(WEDNESDAY, tick=False):
         return_mark_received(rma=ret.rma, actor=STORE)
         fresh = return_of_order(order=order, rma=ret.rma)
@@ -56,7 +59,12 @@ def test_a_return_is_followed_from_request_to_refund_with_the_day_the_money_is_e
         assert answer["refund_expected_by"] == "2026-03-23"
         assert "March 4, 2026" in answer["message"] and "March 23, 2026" in answer["message"]
         assert answer["methods"] == [
-            {"method": "card", "payment": "Visa ending 4242", "refund_days": [5, 10], "expected_by": "2026-03-23"}
+            {
+                "method": "card",
+                "payment": "Visa ending 4242",
+                "refund_days": [5, 10],
+                "expected_by": "2026-03-23",
+            }
         ]
         assert _states(return_steps(fresh))["received"] == "done"
         assert _states(return_steps(fresh))["inspected"] == "current"
@@ -75,7 +83,9 @@ def test_a_return_is_followed_from_request_to_refund_with_the_day_the_money_is_e
 
 def test_a_cancelled_return_skips_the_steps_it_will_never_take():
     order = delivered_shirt_and_scarf()
-    ret = return_cancel(return_request=return_of(order, reason="too_small"), actor=Actor.customer(order.email))
+    ret = return_cancel(
+        return_request=return_of(order, reason="too_small"), actor=Actor.customer(order.email)
+    )
     body = return_as_dict(return_of_order(order=order, rma=ret.rma))
     states = _states(body["steps"])
     assert states["requested"] == "done" and states["cancelled"] == "done"

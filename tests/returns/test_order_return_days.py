@@ -37,7 +37,13 @@ def test_each_delivered_item_has_the_return_forms_last_day_and_a_final_sale_item
 
 def test_an_item_not_delivered_yet_has_no_last_day_and_a_late_one_says_the_window_closed(client: Client):
     order = paid_order_of_shirt_and_scarf()
-    ship(order, lines=[shirt_line(order)], status=TrackingStatus.DELIVERED, shipped_days_ago=45, last_scan_days_ago=40)
+    ship(
+        order,
+        lines=[shirt_line(order)],
+        status=TrackingStatus.DELIVERED,
+        shipped_days_ago=45,
+        last_scan_days_ago=40,
+    )
     ship(order, lines=[scarf_line(order)], status=TrackingStatus.IN_TRANSIT)
     sign_in(client, order)
     page = client.get(f"/orders/{order.number}/").content.decode()

@@ -45,7 +45,14 @@ def _upload(client: Client, order: Order, rma: str, files: list[tuple[str, bytes
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(JPEG, "image/jpeg"), (PNG, "image/png"), (HEIC, "image/heic"), (GIF, None), (SCRIPT, None), (b"", None)],
+    [
+        (JPEG, "image/jpeg"),
+        (PNG, "image/png"),
+        (HEIC, "image/heic"),
+        (GIF, None),
+        (SCRIPT, None),
+        (b"", None),
+    ],
 )
 def test_the_type_comes_from_the_bytes(content: bytes, expected: str | None):
     assert photo_type_detect(content) == expected
@@ -104,7 +111,9 @@ def test_an_agent_token_reads_a_photo_of_any_order(client: Client):
 def test_bad_files_are_422_naming_each_and_nothing_is_stored(client: Client):
     order = delivered_shirt_and_scarf()
     ret = return_of(order)
-    response = _upload(client, order, ret.rma, [("ok.jpg", JPEG), ("x.gif", GIF), ("x.svg", SCRIPT)], _bearer(order))
+    response = _upload(
+        client, order, ret.rma, [("ok.jpg", JPEG), ("x.gif", GIF), ("x.svg", SCRIPT)], _bearer(order)
+    )
     assert response.status_code == 422, response.content
     error = response.json()["error"]
     assert [(f["field"], f["code"]) for f in error["fields"]] == [
@@ -122,7 +131,9 @@ def test_a_photo_above_the_size_cap_is_refused(settings):
 
     big = JPEG + b"\x00" * photos.MAX_PHOTO_BYTES
     with pytest.raises(InvalidInput) as refused:
-        return_photos_add(return_request=ret, actor=Actor.customer(order.email), files=[IncomingPhoto("b.jpg", big)])
+        return_photos_add(
+            return_request=ret, actor=Actor.customer(order.email), files=[IncomingPhoto("b.jpg", big)]
+        )
     assert refused.value.as_dict()["fields"][0]["code"] == "photo_too_large"
     assert ReturnPhoto.objects.count() == 0
 
@@ -131,9 +142,13 @@ def test_at_most_five_photos_per_return_counted_with_those_already_there():
     order = delivered_shirt_and_scarf()
     ret = return_of(order)
     actor = Actor.customer(order.email)
-    return_photos_add(return_request=ret, actor=actor, files=[IncomingPhoto(f"{i}.jpg", JPEG) for i in range(3)])
+    return_photos_add(
+        return_request=ret, actor=actor, files=[IncomingPhoto(f"{i}.jpg", JPEG) for i in range(3)]
+    )
     with pytest.raises(InvalidInput) as refused:
-        return_photos_add(return_request=ret, actor=actor, files=[IncomingPhoto(f"{i}.png", PNG) for i in range(3)])
+        return_photos_add(
+            return_request=ret, actor=actor, files=[IncomingPhoto(f"{i}.png", PNG) for i in range(3)]
+        )
     assert refused.value.code == "photos_too_many" and "2 more" in refused.value.message
     assert ReturnPhoto.objects.filter(return_request=ret).count() == 3
 
@@ -147,7 +162,16 @@ def test_a_return_for_a_size_problem_takes_no_photos_but_one_with_a_damaged_item
         )
     assert refused.value.code == "photos_not_needed"
     mixed = return_of_both(delivered_shirt_and_scarf())
-    assert len(return_photos_add(return_request=mixed, actor=Actor.customer("x@example.com"), files=[IncomingPhoto("a.jpg", JPEG)])) == 1
+    assert (
+        len(
+            return_photos_add(
+                return_request=mixed,
+                actor=Actor.customer("x@example.com"),
+                files=[IncomingPhoto("a.jpg", JPEG)],
+            )
+        )
+        == 1
+    )
 
 
 def test_a_cancelled_return_takes_no_more_photos():
@@ -156,7 +180,9 @@ def test_a_cancelled_return_takes_no_more_photos():
     order = delivered_shirt_and_scarf()
     ret = return_cancel(return_request=return_of(order), actor=Actor.customer(order.email))
     with pytest.raises(NotEligible) as refused:
-        return_photos_add(return_request=ret, actor=Actor.customer(order.email), files=[IncomingPhoto("a.jpg", JPEG)])
+        return_photos_add(
+            return_request=ret, actor=Actor.customer(order.email), files=[IncomingPhoto("a.jpg", JPEG)]
+        )
     assert refused.value.code == "return_closed_for_photos"
 
 

@@ -152,7 +152,10 @@ def test_the_store_sends_the_label_number_with_the_first_scans(client: Client):
     at = dt.datetime.now(dt.UTC).isoformat()
     store = _store()
     without = client.post(
-        url, {"scans": [{"occurred_at": at, "status": "in_transit"}]}, content_type="application/json", **store
+        url,
+        {"scans": [{"occurred_at": at, "status": "in_transit"}]},
+        content_type="application/json",
+        **store,
     )
     assert without.status_code == 422 and without.json()["error"]["code"] == "tracking_missing"
     with_number = client.post(
@@ -172,10 +175,14 @@ def test_the_return_page_saves_the_number_or_explains_the_typo(client: Client):
     sign_in(client, order)
     page = client.get(f"/orders/{order.number}/returns/{ret.rma}/").content.decode()
     assert 'name="tracking_number"' in page
-    bad = client.post(f"/orders/{order.number}/returns/{ret.rma}/tracking/", {"tracking_number": UPS_TYPO}, follow=True)
+    bad = client.post(
+        f"/orders/{order.number}/returns/{ret.rma}/tracking/", {"tracking_number": UPS_TYPO}, follow=True
+    )
     assert "check digit does not match" in bad.content.decode()
     ok = client.post(
-        f"/orders/{order.number}/returns/{ret.rma}/tracking/", {"tracking_number": VALID_UPS_NUMBER}, follow=True
+        f"/orders/{order.number}/returns/{ret.rma}/tracking/",
+        {"tracking_number": VALID_UPS_NUMBER},
+        follow=True,
     )
     assert VALID_UPS_NUMBER in ok.content.decode() and "Tracking number saved" in ok.content.decode()
 

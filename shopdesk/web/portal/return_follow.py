@@ -19,7 +19,13 @@ from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnRequest
-from shopdesk.returns.photos import MAX_PHOTO_BYTES, MAX_PHOTOS, IncomingPhoto, return_photo_get, return_photos_add
+from shopdesk.returns.photos import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    IncomingPhoto,
+    return_photo_get,
+    return_photos_add,
+)
 from shopdesk.returns.selectors import return_of_order
 from shopdesk.returns.tracking import return_tracking_set
 
