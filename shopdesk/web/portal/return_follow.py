@@ -96,7 +96,7 @@ def _order_for_viewer(request: HttpRequest, number: str) -> Order:
 
 
 @require_GET
-def return_photo(request: HttpRequest, number: str, rma: str, key: str) -> HttpResponse:
+def return_photo(request: HttpRequest, number: str, rma: str, key: str) -> FileResponse:
     order = _order_for_viewer(request, number)
     found = ReturnRequest.objects.filter(order=order, rma=rma[:20].strip().upper()).first()
     if found is None:
