@@ -145,6 +145,8 @@ def return_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
                 "label": title,
                 "state": state,
                 "at": when.isoformat() if when and state == DONE else None,
+                # The day in the store's calendar, as every date the customer reads.
+                "on": local_date(when, get_policy()).isoformat() if when and state == DONE else None,
                 "detail": detail if state != SKIPPED else "",
             }
         )
@@ -158,6 +160,7 @@ def return_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
                 "label": status.label,
                 "state": DONE,
                 "at": at[status].isoformat() if status in at else None,
+                "on": local_date(at[status], get_policy()).isoformat() if status in at else None,
                 "detail": "",
             }
         )
