@@ -48,3 +48,22 @@ def test_an_item_not_delivered_yet_has_no_last_day_and_a_late_one_says_the_windo
     sign_in(client, order)
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert "Return window closed" in page and page.count("data-last-return-day") == 1
+
+
+def test_starting_a_return_changes_the_cached_order_view_at_once(client: Client):
+    import datetime as dt
+
+    import time_machine
+
+    from tests.returns.follow_fixtures import return_of_both
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 15, 0, 10, tzinfo=dt.UTC), tick=False):
+        order = delivered_shirt_and_scarf()
+        OrderLine.objects.filter(pk=shirt_line(order).pk).update(quantity=1)
+        issued = session_open_by_lookup(order_number=order.number, email=order.email, client_ip="127.0.0.1")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {issued.token}"}
+        before = client.get(f"/api/v1/customer/orders/{order.number}", **auth).json()
+        assert before["actions"]["return_start"]["allowed"] is True
+        return_of_both(order)  # every item now in a return, within the same minute
+        after = client.get(f"/api/v1/customer/orders/{order.number}", **auth).json()
+        assert after["actions"]["return_start"]["code"] == "return_in_progress"
