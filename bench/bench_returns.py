@@ -53,9 +53,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(rounds: int, orders_to_use: int) -> dict[str, list[float]]:
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("shopdesk.access").setLevel(logging.WARNING)  # one line per request: not here
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.test import Client
 
     from shopdesk.access.services import session_open_by_lookup
