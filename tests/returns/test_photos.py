@@ -231,3 +231,16 @@ def test_a_wrong_file_on_the_page_is_a_helpful_message_and_stores_nothing(client
     )
     assert "we accept JPEG, PNG or HEIC photos" in response.content.decode()
     assert ReturnPhoto.objects.count() == 0
+
+
+def test_the_admin_links_each_photo_to_the_checked_view_and_a_superuser_opens_it(admin_client: Client):
+    order = delivered_shirt_and_scarf()
+    ret = return_of(order)
+    photo = return_photos_add(
+        return_request=ret, actor=Actor.customer(order.email), files=[IncomingPhoto("a.jpg", JPEG)]
+    )[0]
+    page = admin_client.get(f"/admin/returns/returnrequest/{ret.pk}/change/").content.decode()
+    url = f"/orders/{order.number}/returns/{ret.rma}/photos/{photo.storage_key}/"
+    assert f'href="{url}"' in page and "/media/" not in page
+    opened = admin_client.get(url)
+    assert opened.status_code == 200 and b"".join(opened.streaming_content) == JPEG
