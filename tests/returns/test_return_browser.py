@@ -57,9 +57,9 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     assert refusal.is_visible() and "Final Sale" in refusal.inner_text()
     assert page.locator(f'select[name="qty_{final.pk}"]').count() == 0
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(SHOTS / "returnsb-start-1280.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "shopdesk-return-start-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(SHOTS / "returnsb-start-390.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "shopdesk-return-start-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.get_by_label(f"How many of the {kept.product_name}").select_option("1")
@@ -75,7 +75,7 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     assert rma in slip.inner_text() and slip.locator("svg").count() == 1
     page.emulate_media(media="print")
     assert not page.locator("header").first.is_visible()  # the print view is the slip alone
-    pdf = page.pdf(path=str(SHOTS / "returnsb-slip.pdf"))
+    pdf = page.pdf(path=str(SHOTS / "shopdesk-return-slip.pdf"))
     assert pdf.startswith(b"%PDF")
     page.emulate_media(media="screen")
 
@@ -107,6 +107,6 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     assert any("Deduction on" in desc and "tags missing" in desc for desc, _ in shown)
     assert refund["total"] in page.locator("table.refund-lines tfoot").inner_text()
     assert page.locator('[data-step="refunded"]').get_attribute("class").endswith("return-step-done")  # type: ignore[union-attr]
-    page.screenshot(path=str(SHOTS / "returnsb-refund-390.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "shopdesk-return-refund-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(SHOTS / "returnsb-refund-1280.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "shopdesk-return-refund-1280.png"), full_page=True)
