@@ -9,13 +9,19 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from shopdesk.api.errors import document_errors, install_error_handlers
+from shopdesk.api.schema_codes import code_components, codes_refer
 from shopdesk.core.errors import DomainError
 
 
 class ShopdeskAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """The generated document, plus every error answer each operation can give (one envelope)."""
-        return document_errors(super().get_openapi_schema(*args, **kwargs))
+        schema = document_errors(super().get_openapi_schema(*args, **kwargs))
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        codes_refer(schema)
+        for name, definition in code_components().items():
+            components.setdefault(name, definition)
+        return schema
 
 
 api = ShopdeskAPI(

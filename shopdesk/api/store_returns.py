@@ -6,7 +6,6 @@ POST /returns/{rma}/inspection   an outcome per line; records the one refund of 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
+from shopdesk.integration.schemas.common import Amount
 from shopdesk.returns.warehouse import (
     InspectionLine,
     return_inspect,
@@ -30,7 +30,7 @@ class InspectionLineIn(Schema):
 
     line_id: int
     outcome: Literal["accepted", "deducted", "rejected"]
-    deduction: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=4)
+    deduction: Amount | None = None
     reason: str = Field("", max_length=200)
 
 

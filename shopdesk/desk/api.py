@@ -27,6 +27,7 @@ from shopdesk.access.errors import RateLimited
 from shopdesk.access.selectors import access_for_token
 from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import DomainError, InvalidInput, NotFound
+from shopdesk.core.text import CleanText
 from shopdesk.desk.attachments import IncomingFile
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
 from shopdesk.desk.models import Ticket, TicketMessage
@@ -57,7 +58,7 @@ class Unauthorized(DomainError):
     http_status = 401
 
 
-class StrictIn(Schema):
+class StrictIn(Schema, CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

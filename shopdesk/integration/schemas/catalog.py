@@ -24,6 +24,8 @@ from shopdesk.integration.schemas.common import (
     Text120,
     Timestamp,
     amounts_in_currency,
+    fields_disagree,
+    store_amount_document,
 )
 from shopdesk.policy.loader import get_policy
 
@@ -37,7 +39,8 @@ class VariantIn(Strict):
     size: Text20 = ""
     colour: Text40 = ""
     price: Amount = Field(
-        description='Current price in the store currency, as a string or a number: "49.00".'
+        description='Current price in the store currency, as a string or a number: "49.00".',
+        json_schema_extra=store_amount_document,
     )
     price_kind: PriceKind = PriceKind.REGULAR
     stock: int = Field(default=0, ge=0)
@@ -77,7 +80,7 @@ class ProductIn(Strict):
         seen: set[str] = set()
         for variant in self.variants:
             if variant.sku in seen:
-                raise ValueError(f"SKU {variant.sku!r} appears twice in variants")
+                raise fields_disagree(f"SKU {variant.sku!r} appears twice in variants")
             seen.add(variant.sku)
         amounts_in_currency(self, get_policy().store.currency)
         return self

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry
+from babel.numbers import get_currency_precision
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -20,7 +21,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from shopdesk.core.locales import LOCALE_MAX_LENGTH, locale_validate
 from shopdesk.core.money import amount_places_validate
@@ -37,6 +40,12 @@ class Strict(CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def fields_disagree(message: str) -> PydanticCustomError:
+    """A rule between fields, which JSON Schema cannot state (a SKU twice, points over the total, the
+    decimals of the order's currency): refused with its own error type, `fields_disagree`."""
+    return PydanticCustomError("fields_disagree", message)
+
+
 def amounts_in_currency(model: BaseModel, currency: str, *, skip: Iterable[str] = ()) -> None:
     """Refuse any amount of `model` (and the models inside it) with more decimals than `currency` allows.
 
@@ -49,7 +58,7 @@ def amounts_in_currency(model: BaseModel, currency: str, *, skip: Iterable[str] 
             try:
                 amount_places_validate(value, currency)
             except ValueError as exc:
-                raise ValueError(f"{path}: {exc}") from None
+                raise fields_disagree(f"{path}: {exc}") from None
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 if not path and name in skipped:
@@ -79,7 +88,33 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 # Decimal, never float: pydantic turns a JSON number into a Decimal through its shortest text form,
 # so 19.9 is Decimal("19.9"); more decimals than the currency has (JPY none, USD two, KWD three) is refused
 # per field against the order's currency rather than rounded.
-Amount = Annotated[Decimal, Field(ge=0, max_digits=13, decimal_places=3, allow_inf_nan=False)]
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,3})?$"
+
+
+def _amount_document(schema: dict[str, Any]) -> None:
+    """In the published schema: a number, or a string of digits, up to 10 before and 3 after the point."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = AMOUNT_PATTERN
+        elif branch.get("type") == "number":
+            branch.update(maximum=9_999_999_999, multipleOf=0.001)
+
+
+def store_amount_document(schema: dict[str, Any]) -> None:
+    """An amount in the store's currency: at most as many decimals as that currency has (USD 2, JPY 0)."""
+    places = get_currency_precision(get_policy().store.currency)
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = rf"^[0-9]{{1,10}}{fraction}$"
+        elif branch.get("type") == "number":
+            branch.update(maximum=9_999_999_999, multipleOf=10**-places if places else 1)
+
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=13, decimal_places=3, allow_inf_nan=False, json_schema_extra=_amount_document),
+]
 Quantity = Annotated[int, Field(gt=0, le=100_000)]
 # Dates a store can mean: a year-9999 date would overflow date arithmetic on the order's pages.
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -92,8 +127,15 @@ def _sane_time(value: dt.datetime) -> dt.datetime:
     return value
 
 
-# A time without a zone is ambiguous across the store's warehouses.
-Timestamp = Annotated[AwareDatetime, AfterValidator(_sane_time)]
+# A time without a zone is ambiguous across the store's warehouses. The published schema says which
+# years are taken, and that the zone is required.
+TIMESTAMP_PATTERN = (
+    r"^(19[7-9][0-9]|20[0-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+Timestamp = Annotated[
+    AwareDatetime, Field(json_schema_extra={"pattern": TIMESTAMP_PATTERN}), AfterValidator(_sane_time)
+]
 
 
 def _currency(code: str) -> str:
@@ -111,6 +153,8 @@ def _country(code: str) -> str:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# The same rule in the published schema, without the control characters that no text takes.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+$"
 
 
 def _email(value: str) -> str:
@@ -130,6 +174,20 @@ def order_number_validate(value: str) -> str:
     return number
 
 
+def _order_number_document(schema: dict[str, Any]) -> None:
+    store = get_policy().store
+    schema["pattern"] = rf"^{re.escape(store.order_number_prefix)}[0-9]{{{store.order_number_digits}}}$"
+
+
+def _codes_document(known: Callable[[], Iterable[str]]) -> Callable[[dict[str, Any]], None]:
+    """The policy's codes as the published schema's enum, read when the document is built."""
+
+    def document(schema: dict[str, Any]) -> None:
+        schema["enum"] = sorted(set(known()))
+
+    return document
+
+
 def _policy_code(what: str, known: Callable[[], Iterable[str]]) -> Callable[[str], str]:
     """A validator accepting only the codes the store policy defines for `what`, naming them when it refuses."""
 
@@ -143,22 +201,63 @@ def _policy_code(what: str, known: Callable[[], Iterable[str]]) -> Callable[[str
     return validate
 
 
-_carrier = _policy_code("carrier", lambda: (c.code for c in get_policy().shipping.carriers))
-_warehouse = _policy_code("warehouse", lambda: (w.code for w in get_policy().store.warehouses))
-_payment_method = _policy_code("payment method", lambda: (m.code for m in get_policy().payments.methods))
-_shipping_method = _policy_code(
-    "shipping method", lambda: (m.code for zone in get_policy().shipping.zones for m in zone.methods)
-)
+def _carriers() -> Iterable[str]:
+    return (c.code for c in get_policy().shipping.carriers)
 
 
-CurrencyCode = Annotated[str, AfterValidator(_currency)]
-CountryCode = Annotated[str, AfterValidator(_country)]
-LocaleCode = Annotated[str, StringConstraints(max_length=LOCALE_MAX_LENGTH), AfterValidator(locale_validate)]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-OrderNumber = Annotated[str, StringConstraints(max_length=32), AfterValidator(order_number_validate)]
-CarrierCode = Annotated[str, AfterValidator(_carrier)]
-WarehouseCode = Annotated[str, AfterValidator(_warehouse)]
-PaymentMethodCode = Annotated[str, AfterValidator(_payment_method)]
-ShippingMethodCode = Annotated[str, AfterValidator(_shipping_method)]
+def _warehouses() -> Iterable[str]:
+    return (w.code for w in get_policy().store.warehouses)
+
+
+def _payment_methods() -> Iterable[str]:
+    return (m.code for m in get_policy().payments.methods)
+
+
+def _shipping_methods() -> Iterable[str]:
+    return (m.code for zone in get_policy().shipping.zones for m in zone.methods)
+
+
+_carrier = _policy_code("carrier", _carriers)
+_warehouse = _policy_code("warehouse", _warehouses)
+_payment_method = _policy_code("payment method", _payment_methods)
+_shipping_method = _policy_code("shipping method", _shipping_methods)
+
+
+# Long lists of codes are shared components of the OpenAPI document: `x-codes` names the list, which
+# the document refers to once (see shopdesk.api.schema_codes).
+CurrencyCode = Annotated[
+    str, WithJsonSchema({"type": "string", "x-codes": "CurrencyCode"}), AfterValidator(_currency)
+]
+CountryCode = Annotated[
+    str, WithJsonSchema({"type": "string", "x-codes": "CountryCode"}), AfterValidator(_country)
+]
+LocaleCode = Annotated[
+    str,
+    StringConstraints(max_length=LOCALE_MAX_LENGTH),
+    WithJsonSchema({"type": "string", "x-codes": "LocaleCode"}),
+    AfterValidator(locale_validate),
+]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN}),
+    AfterValidator(_email),
+]
+OrderNumber = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    Field(json_schema_extra=_order_number_document),
+    AfterValidator(order_number_validate),
+]
+CarrierCode = Annotated[str, Field(json_schema_extra=_codes_document(_carriers)), AfterValidator(_carrier)]
+WarehouseCode = Annotated[
+    str, Field(json_schema_extra=_codes_document(_warehouses)), AfterValidator(_warehouse)
+]
+PaymentMethodCode = Annotated[
+    str, Field(json_schema_extra=_codes_document(_payment_methods)), AfterValidator(_payment_method)
+]
+ShippingMethodCode = Annotated[
+    str, Field(json_schema_extra=_codes_document(_shipping_methods)), AfterValidator(_shipping_method)
+]
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

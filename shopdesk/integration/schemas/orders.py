@@ -26,6 +26,7 @@ from shopdesk.integration.schemas.common import (
     Text200,
     Timestamp,
     amounts_in_currency,
+    fields_disagree,
 )
 from shopdesk.integration.schemas.payments import PaymentIn
 from shopdesk.policy.loader import get_policy
@@ -59,7 +60,7 @@ class OrderLineIn(Strict):
     @model_validator(mode="after")
     def _cancelled_within_quantity(self) -> OrderLineIn:
         if self.quantity_cancelled is not None and self.quantity_cancelled > self.quantity:
-            raise ValueError("quantity_cancelled is more than quantity")
+            raise fields_disagree("quantity_cancelled is more than quantity")
         return self
 
 
@@ -102,19 +103,19 @@ class OrderIn(Strict):
         skus: set[str] = set()
         for line in self.lines:
             if line.sku in skus:
-                raise ValueError(
+                raise fields_disagree(
                     f"SKU {line.sku!r} appears on two lines; send one line with the total quantity"
                 )
             skus.add(line.sku)
         codes = [coupon.code.upper() for coupon in self.coupons]
         if len(set(codes)) != len(codes):
-            raise ValueError("a coupon code appears twice")
+            raise fields_disagree("a coupon code appears twice")
         if self.points_value > self.total:
-            raise ValueError("points_value is more than total")
+            raise fields_disagree("points_value is more than total")
         currency = self.currency or get_policy().store.currency
         for index, payment in enumerate(self.payments):
             if payment.currency is not None and payment.currency != currency:
-                raise ValueError(
+                raise fields_disagree(
                     f"payments.{index}.currency: {payment.currency} is not the order's currency ({currency})"
                 )
         amounts_in_currency(self, currency)

@@ -18,6 +18,7 @@ from shopdesk.integration.schemas.common import (
     Text40,
     Text120,
     Timestamp,
+    fields_disagree,
 )
 from shopdesk.payments.enums import PaymentState, VerificationStatus
 
@@ -44,9 +45,9 @@ class PaymentIn(Strict):
     def _amounts(self) -> PaymentIn:
         captured, authorised = self.amount_captured or Decimal(0), self.amount_authorised
         if authorised is not None and captured > authorised:
-            raise ValueError("amount_captured is more than amount_authorised")
+            raise fields_disagree("amount_captured is more than amount_authorised")
         if self.state == PaymentState.DECLINED and not self.decline_code:
-            raise ValueError("a declined payment needs a decline_code")
+            raise fields_disagree("a declined payment needs a decline_code")
         return self
 
 
@@ -75,5 +76,5 @@ class PaymentEventIn(Strict):
     @model_validator(mode="after")
     def _needs(self) -> PaymentEventIn:
         if self.kind == "declined" and not self.decline_code:
-            raise ValueError("a declined event needs a decline_code")
+            raise fields_disagree("a declined event needs a decline_code")
         return self

@@ -14,6 +14,7 @@ from shopdesk.integration.schemas.common import (
     Text500,
     Timestamp,
     WarehouseCode,
+    fields_disagree,
 )
 from shopdesk.shipping.enums import TrackingStatus
 
@@ -43,7 +44,9 @@ class ShipmentIn(Strict):
     def _skus_once(self) -> ShipmentIn:
         skus = [line.sku for line in self.lines]
         if len(set(skus)) != len(skus):
-            raise ValueError("a SKU appears on two shipment lines; send one line with the total quantity")
+            raise fields_disagree(
+                "a SKU appears on two shipment lines; send one line with the total quantity"
+            )
         return self
 
 
