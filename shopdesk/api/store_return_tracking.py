@@ -7,7 +7,6 @@ POST /returns/{rma}/tracking   {tracking_number?, carrier?, scans: [{occurred_at
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,22 +14,23 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
+from shopdesk.integration.schemas.common import Strict, Timestamp
 from shopdesk.returns.tracking import ReturnScan, return_scans_record
 from shopdesk.shipping.enums import TrackingStatus
 
 router = Router(tags=["store returns"], auth=IntegrationTokenAuth())
 
 
-class ReturnScanIn(Schema):
+class ReturnScanIn(Schema, Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    occurred_at: dt.datetime
+    occurred_at: Timestamp
     status: TrackingStatus
     location: str = Field("", max_length=200)
     description: str = Field("", max_length=500)
 
 
-class ReturnTrackingIn(Schema):
+class ReturnTrackingIn(Schema, Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     tracking_number: str | None = Field(None, max_length=80)

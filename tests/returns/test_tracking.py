@@ -206,3 +206,27 @@ def test_the_start_form_takes_the_number_with_the_own_carrier(client: Client):
     started = client.post(f"/orders/{order.number}/returns/new/", form)
     assert started.status_code == 302
     assert ReturnRequest.objects.get().tracking_number == VALID_UPS_NUMBER
+
+
+@pytest.mark.parametrize(
+    "scan",
+    [
+        {"occurred_at": "9999-01-01T00:00:00+00:00", "status": "in_transit"},
+        {"occurred_at": "2026-03-03T18:02:00", "status": "in_transit"},
+        {"occurred_at": "2026-03-03T18:02:00+00:00", "status": "in_transit", "location": "Newark\x00NJ"},
+        {"occurred_at": "2026-03-03T18:02:00+00:00", "status": "teleported"},
+    ],
+)
+def test_a_hostile_scan_is_422_and_records_nothing(client: Client, scan):
+    order = delivered_shirt_and_scarf()
+    ret = return_of(order, reason="too_small", method="label")
+    response = client.post(
+        f"/api/v1/store/returns/{ret.rma}/tracking",
+        {"tracking_number": VALID_UPS_NUMBER, "scans": [scan]},
+        content_type="application/json",
+        **_store(),
+    )
+    assert response.status_code == 422, response.content
+    assert ReturnTrackingScan.objects.count() == 0
+    ret.refresh_from_db()
+    assert ret.tracking_number == "" and ret.status == ReturnStatus.APPROVED
