@@ -38,7 +38,7 @@ from shopdesk.returns.tracking import return_tracking_set
 
 router = Router(tags=["customer returns"], auth=customer_bearer)
 PhotoFiles = File(
-    ..., description=f"Up to {MAX_PHOTOS} JPEG, PNG or HEIC files, {MAX_PHOTO_BYTES // 2**20} MB each."
+    None, description=f"Up to {MAX_PHOTOS} JPEG, PNG or HEIC files, {MAX_PHOTO_BYTES // 2**20} MB each."
 )
 
 
@@ -66,10 +66,11 @@ def _photo_out(number: str, photo: ReturnPhoto) -> dict[str, Any]:
     summary="Add photos of a damaged, faulty or wrong item (multipart/form-data, field `photos`)",
 )
 def return_photos_upload(
-    request: HttpRequest, number: str, rma: str, photos: list[UploadedFile] = PhotoFiles
+    request: HttpRequest, number: str, rma: str, photos: list[UploadedFile] | None = PhotoFiles
 ) -> Any:
     order = _order(request, number)
     found = return_of_order(order=order, rma=rma[:20])
+    photos = photos or []  # none at all: the service's own 422 (`no_photos`)
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(f"Add at most {MAX_PHOTOS} photos to a return.", code="photos_too_many")
     files = []

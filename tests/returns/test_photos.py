@@ -244,3 +244,10 @@ def test_the_admin_links_each_photo_to_the_checked_view_and_a_superuser_opens_it
     assert f'href="{url}"' in page and "/media/" not in page
     opened = admin_client.get(url)
     assert opened.status_code == 200 and b"".join(opened.streaming_content) == JPEG
+
+
+def test_an_upload_without_photos_is_422_no_photos(client: Client):
+    order = delivered_shirt_and_scarf()
+    ret = return_of(order)
+    response = client.post(f"{BASE}/{order.number}/returns/{ret.rma}/photos", {}, **_bearer(order))
+    assert response.status_code == 422 and response.json()["error"]["code"] == "no_photos"
