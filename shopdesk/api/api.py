@@ -57,10 +57,12 @@ def _register_routers() -> None:
     from shopdesk.api.assistant import router as assistant_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
+    from shopdesk.api.customer_return_follow import router as customer_return_follow_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
     from shopdesk.api.promotions import router as promotions_router
+    from shopdesk.api.store_return_tracking import router as store_return_tracking_router
     from shopdesk.api.store_returns import router as store_returns_router
     from shopdesk.api.webhooks import router as webhooks_router
     from shopdesk.desk.api import contact_router, desk_router, inbound_router
@@ -68,9 +70,11 @@ def _register_routers() -> None:
     api.add_router("/store", integration_router)
     api.add_router("/store", webhooks_router)
     api.add_router("/store", store_returns_router)
+    api.add_router("/store", store_return_tracking_router)
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/customer", customer_returns_router)
+    api.add_router("/customer", customer_return_follow_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)

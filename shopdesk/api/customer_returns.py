@@ -39,6 +39,10 @@ class ReturnLineIn(StrictIn):
 class ReturnIn(StrictIn):
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=100)
     method: Literal["label", "own_carrier"] = "label"
+    tracking_number: str | None = Field(
+        None, max_length=80, description="With `own_carrier`: the parcel's tracking number (or add it later)."
+    )
+    carrier: str | None = Field(None, max_length=20, description="The carrier's code; found from the number.")
 
 
 def slip_url(number: str, rma: str) -> str:
@@ -81,7 +85,10 @@ def return_start(
 def return_detail(request: HttpRequest, number: str, rma: str) -> dict[str, Any]:
     order = _order(request, number)
     found = return_of_order(order=order, rma=rma[:20])
-    return {**return_as_dict(found), "slip_url": slip_url(order.number, found.rma)}
+    body = return_as_dict(found)
+    for photo in body.get("photos", []):
+        photo["url"] = reverse("api:return_photo", args=[order.number, found.rma, photo["key"]])
+    return {**body, "slip_url": slip_url(order.number, found.rma)}
 
 
 @router.post("/orders/{number}/returns/{rma}/cancel", summary="Cancel a return before it is sent back")

@@ -35,6 +35,12 @@ EMAIL_TEMPLATES = frozenset(
         "desk_acknowledgement",
         "desk_reply",
         "desk_csat",
+        # The returns' emails; their templates live in shopdesk/returns/templates/notifications/email/.
+        "return_approved",
+        "return_received",
+        "return_inspected",
+        "return_refunded",
+        "return_exchange_shipped",
     }
 )
 

@@ -17,6 +17,8 @@ from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
+from shopdesk.orderview.diagnoses.types import Diagnosis
+from shopdesk.orderview.return_days import line_return_days
 from shopdesk.orderview.status import (
     LineQuantities,
     PaymentFacts,
@@ -114,6 +116,7 @@ def order_page(
         _line_view(line, shipped_by_line[line.pk], amounts[line.pk], currency, locale)
         for line in order.lines.all()
     ]
+    lines = line_return_days(order=order, lines=lines, shipments=shipments, policy=policy)
     lines_by_id = {line.id: line for line in lines}
     cases = [_case_view(case) for case in order.cases.all()]
     zone, method = zone_and_method(

@@ -4,12 +4,12 @@
     order_view_cached(order_id=, version=, kind=, build=)                         bytes/text per version
 
 The version covers every table the order view reads: the order (and through its `updated_at`, its
-addresses and email), lines, packages and their lines, scans, payments, refunds, cases, and the order's
-events (which also count resends). A price adjustment writes a refund and an event; the codes applied
-come with the order (its `updated_at`). Catalogue prices (the `price_dropped` panel) are the one read
-outside the order: a price change shows within the minute the version carries. Rendered views are kept
-per (kind, order, version): in this process first (a dict lookup, no I/O), then in Django's cache, shared
-by every worker.
+addresses and email), lines, packages and their lines, scans, payments, refunds, cases, the order's
+events (which also count resends), and its returns (a return in progress changes what can go back). A
+price adjustment writes a refund and an event; the codes applied come with the order (its `updated_at`).
+Catalogue prices (the `price_dropped` panel) are the one read outside the order: a price change shows
+within the minute the version carries. Rendered views are kept per (kind, order, version): in this
+process first (a dict lookup, no I/O), then in Django's cache, shared by every worker.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.utils import timezone
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Payment, Refund
+from shopdesk.returns.models import ReturnRequest
 from shopdesk.shipping.models import Case, Shipment, TrackingEvent
 
 # Eligibility windows and diagnoses move with the clock: the current minute is part of the version.
@@ -42,7 +43,7 @@ def _version_sql(*, by: str) -> str:
     order, event = Order._meta.db_table, OrderEvent._meta.db_table
     shipment, scan = Shipment._meta.db_table, TrackingEvent._meta.db_table
     payment, case, line = Payment._meta.db_table, Case._meta.db_table, OrderLine._meta.db_table
-    refund = Refund._meta.db_table
+    refund, returns = Refund._meta.db_table, ReturnRequest._meta.db_table
     # Every state change of an order writes an event row, a scan, a package or refund row, or touches an
     # `updated_at`: together they change whenever anything in the view could.
     where = {"id": "o.id = %s", "number": "o.number = %s", "number_email": "o.number = %s AND o.email = %s"}
@@ -60,7 +61,8 @@ def _version_sql(*, by: str) -> str:
           (SELECT MAX(completed_at) FROM {refund} WHERE order_id = o.id),
           (SELECT MAX(id) FROM {case} WHERE order_id = o.id),
           (SELECT COUNT(*) FROM {case} WHERE order_id = o.id AND status = 'open'),
-          (SELECT SUM(quantity_cancelled + quantity_returned) FROM {line} WHERE order_id = o.id)
+          (SELECT SUM(quantity_cancelled + quantity_returned) FROM {line} WHERE order_id = o.id),
+          (SELECT MAX(updated_at) FROM {returns} WHERE order_id = o.id)
         FROM {order} o WHERE {where[by]}
     """  # noqa: S608 - table names and statuses come from our models; values are bound
     # One line: the driver's placeholder rewrite runs over the text on every request.

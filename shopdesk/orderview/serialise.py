@@ -44,6 +44,7 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
                     "quantity_shipped": line.quantity_shipped,
                     "unit_price": line.unit_price.as_dict(),
                     "amount": line.amount.as_dict(),
+                    "last_return_day": line.last_return_day,
                 }
                 for line in page.lines
             ],

@@ -48,6 +48,8 @@ class LineView:
     quantity_shipped: int
     unit_price: Price
     amount: Price  # unit price × the quantity still ordered, before coupons and tax (sums to Totals.items)
+    # The return window's last day for this item (None until it is delivered, or when it can't go back).
+    last_return_day: dt.date | None = None
 
     @property
     def quantity_active(self) -> int:

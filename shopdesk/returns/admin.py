@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
-from shopdesk.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from shopdesk.returns.models import ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest, ReturnTrackingScan
 from shopdesk.returns.services import return_decide
 
 
@@ -32,6 +34,30 @@ class ReturnEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = readonly_fields = ("created_at", "kind", "from_status", "to_status", "actor_label", "message")
+
+
+class ReturnPhotoInline(admin.TabularInline):
+    """Each photo opens through the access-checked view (a desk agent or a superuser), never the storage."""
+
+    model = ReturnPhoto
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created_at", "content_type", "size", "uploaded_by", "open_photo")
+
+    @admin.display(description="Photo")
+    def open_photo(self, photo: ReturnPhoto) -> str:
+        url = reverse(
+            "portal:return_photo",
+            args=[photo.return_request.order.number, photo.return_request.rma, photo.storage_key],
+        )
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open</a>', url)
+
+
+class ReturnTrackingScanInline(admin.TabularInline):
+    model = ReturnTrackingScan
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("occurred_at", "status", "location", "description")
 
 
 def _decide(request: HttpRequest, queryset: QuerySet[ReturnRequest], *, approve: bool) -> None:
@@ -68,9 +94,12 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "created_at",
         "received_at",
         "inspected_at",
+        "tracking_carrier",
+        "tracking_number",
+        "tracking_added_at",
     ]
     exclude = ["created_result", "inspection_result"]
-    inlines = [ReturnLineInline, ReturnEventInline]
+    inlines = [ReturnLineInline, ReturnPhotoInline, ReturnTrackingScanInline, ReturnEventInline]
     actions = [approve, refuse]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.return_window import return_window_end
 from shopdesk.policy import get_policy
 from shopdesk.returns.enums import OPEN_STATUSES
 from shopdesk.returns.models import ReturnLine
@@ -95,11 +96,12 @@ def _day(value: dt.date) -> str:
 
 
 def last_return_day(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
+    """The window's last day in the store's calendar (orders/return_window.py, as the order page shows it)."""
     policy = get_policy()
-    start = order.placed_at if policy.returns.window_starts == "order" else delivered_at
-    if start is None:
-        return None
-    return local_date(start, policy) + dt.timedelta(days=policy.returns.window_days)
+    end = return_window_end(
+        placed_at=order.placed_at, delivered_at=[delivered_at] if delivered_at else [], policy=policy
+    )
+    return local_date(end, policy) if end else None
 
 
 def _flag_refusal(line: OrderLine) -> tuple[str, str, bool] | None:
@@ -111,6 +113,12 @@ def _flag_refusal(line: OrderLine) -> tuple[str, str, bool] | None:
         if rule is not None:
             return code, rule.reason, rule.faulty_returnable
     return None
+
+
+def line_never_returnable(line: OrderLine) -> bool:
+    """The line carries a flag the policy refuses outright (not even when the item arrived faulty)."""
+    flagged = _flag_refusal(line)
+    return flagged is not None and not flagged[2]
 
 
 def line_returnability(

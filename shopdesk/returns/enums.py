@@ -78,3 +78,5 @@ class ReturnEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     INSPECTED = "inspected", "Inspection recorded"
     REFUND_CREATED = "refund_created", "Refund recorded"
+    PHOTOS_ADDED = "photos_added", "Photos added"  # the customer showed the damage or the wrong item
+    TRACKING_ADDED = "tracking_added", "Tracking number added"  # the parcel's number (own carrier, label)

@@ -97,3 +97,30 @@ def return_refund_created(
         message=f"Refund of {amount} recorded.",
         data={"refund_ids": refund_ids, "amount": amount},
     )
+
+
+def return_photos_added(
+    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, keys: list[str]
+) -> ReturnEvent:
+    count = len(keys)
+    return _record(
+        return_request=return_request,
+        kind=ReturnEventKind.PHOTOS_ADDED,
+        actor=actor,
+        at=at,
+        message=f"{count} photo{'s' if count != 1 else ''} added.",
+        data={"photos": keys},
+    )
+
+
+def return_tracking_added(
+    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, carrier_name: str, number: str
+) -> ReturnEvent:
+    return _record(
+        return_request=return_request,
+        kind=ReturnEventKind.TRACKING_ADDED,
+        actor=actor,
+        at=at,
+        message=f"Sent with {carrier_name}, tracking number {number}.",
+        data={"carrier_name": carrier_name, "number": number},
+    )

@@ -14,6 +14,7 @@ from shopdesk.returns.enums import (
     ReturnResolution,
     ReturnStatus,
 )
+from shopdesk.shipping.enums import TrackingStatus
 
 
 class ReturnRequest(models.Model):
@@ -32,6 +33,10 @@ class ReturnRequest(models.Model):
     # The answer of the creation, kept so a replay (same Idempotency-Key) gets the same body.
     created_result = models.JSONField(default=dict, blank=True)
     inspection_result = models.JSONField(null=True, blank=True)
+    # The parcel's tracking: the customer's own carrier, or the number of the prepaid label.
+    tracking_carrier = models.CharField(max_length=20, blank=True)
+    tracking_number = models.CharField(max_length=40, blank=True)
+    tracking_added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]
@@ -83,3 +88,49 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_request_id} {self.kind}"
+
+
+def return_photo_path(instance: ReturnPhoto, filename: str) -> str:
+    # A random folder and name per photo: the stored path reveals nothing and cannot be guessed.
+    return f"returns/photos/{instance.storage_key}/{filename}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo of a damaged, faulty or wrong item: stored through Django's storage, served only after an
+    access check (the order's customer or an agent), never from a public URL."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    storage_key = models.CharField(max_length=64, unique=True, help_text="Random; names the photo in URLs.")
+    file = models.FileField(upload_to=return_photo_path, max_length=300)
+    content_type = models.CharField(max_length=30, help_text="Detected from the content, not the sender.")
+    size = models.PositiveIntegerField()
+    uploaded_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["return_request_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.return_request_id} photo {self.storage_key[:6]}"
+
+
+class ReturnTrackingScan(models.Model):
+    """A carrier scan of the parcel on its way back (the same scan twice is one row)."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="scans")
+    occurred_at = models.DateTimeField()
+    status = models.CharField(max_length=30, choices=TrackingStatus.choices)
+    location = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["return_request_id", "occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_request", "occurred_at", "status"], name="return_scan_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_request_id} {self.status}"

@@ -8,15 +8,19 @@ from django.db.models import Prefetch, QuerySet
 
 from shopdesk.core.errors import NotFound
 from shopdesk.orders.models import Order
+from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
 from shopdesk.returns.enums import RETURN_TRANSITIONS, ReturnStatus
 from shopdesk.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from shopdesk.returns.progress import return_follow_up
 
 
 def _with_rows(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     return queryset.prefetch_related(
         Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")),
         Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "id")),
+        "scans",
+        "photos",
     )
 
 
@@ -70,4 +74,6 @@ def return_as_dict(return_request: ReturnRequest) -> dict[str, Any]:
             }
             for event in return_request.events.all()
         ],
+        # steps, tracking and scans, "have you received it?", photos (returns/progress.py)
+        **return_follow_up(return_request, payments=Payment.objects.filter(order_id=return_request.order_id)),
     }

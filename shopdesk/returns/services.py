@@ -27,7 +27,7 @@ from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.order_facts import order_facts
 from shopdesk.policy import get_policy
-from shopdesk.returns import events
+from shopdesk.returns import events, notices
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.enums import (
     RESOLUTIONS_OFFERED,
@@ -89,6 +89,7 @@ def return_transition(
     events.return_status_changed(
         return_request=return_request, actor=actor, at=now, before=before, after=to_status, note=note
     )
+    notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request
 
 

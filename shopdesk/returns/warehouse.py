@@ -28,7 +28,7 @@ from shopdesk.orders.models import OrderLine
 from shopdesk.orders.services.idempotency import order_lock, request_hash
 from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perform
 from shopdesk.policy import get_policy
-from shopdesk.returns import events
+from shopdesk.returns import events, notices
 from shopdesk.returns.enums import InspectionOutcome, ReturnStatus
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnLine, ReturnRequest
@@ -275,4 +275,5 @@ def return_inspect(
         }
         locked.inspection_result = {"request_hash": digest, "result": data}
         ReturnRequest.objects.filter(pk=locked.pk).update(inspection_result=locked.inspection_result)
+        notices.return_inspection_notice(return_request=locked, result=data)
     return WarehouseResult(locked, data, replayed=False)

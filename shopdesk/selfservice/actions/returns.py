@@ -13,7 +13,8 @@ from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
-from shopdesk.returns.services import ReturnLineRequest, return_create
+from shopdesk.returns.services import ReturnLineRequest
+from shopdesk.returns.tracking import return_create_with_tracking
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.eligibility import OrderFacts, order_facts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
@@ -30,6 +31,10 @@ class ReturnLineParams(StrictParams):
 class ReturnParams(StrictParams):
     lines: list[ReturnLineParams] = Field(min_length=1, max_length=100)
     method: Literal["label", "own_carrier"] = "label"
+    # With `own_carrier`: the parcel's tracking number, checked like every tracking number (optional here,
+    # it can be added on the return afterwards).
+    tracking_number: str | None = Field(None, max_length=80)
+    carrier: str | None = Field(None, max_length=20)
 
     def requests(self) -> list[ReturnLineRequest]:
         return [
@@ -92,11 +97,13 @@ class ReturnStartAction(OrderAction):
         idempotency_key: str | None = None,
     ) -> ActionResult:
         parsed = params_parse(ReturnParams, params)
-        done = return_create(
+        done = return_create_with_tracking(
             order=order,
             actor=actor,
             lines=parsed.requests(),
             method=parsed.method,
             idempotency_key=idempotency_key,
+            tracking_number=parsed.tracking_number,
+            carrier=parsed.carrier,
         )
         return ActionResult(message=str(done.data["message"]), data=dict(done.data), replayed=done.replayed)

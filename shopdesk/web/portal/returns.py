@@ -71,7 +71,14 @@ def return_start(request: HttpRequest, number: str) -> HttpResponse:
             done = action_get("return_start").perform(
                 order=order,
                 actor=_actor(request),
-                params={"lines": lines, "method": request.POST.get("method", "label")},
+                params={
+                    "lines": lines,
+                    "method": request.POST.get("method", "label"),
+                    # Only with the own carrier: the prepaid label carries its own number.
+                    "tracking_number": request.POST.get("tracking_number", "").strip()[:80] or None
+                    if request.POST.get("method") == "own_carrier"
+                    else None,
+                },
                 idempotency_key=key if 0 < len(key) <= 64 else None,
             )
         except ReturnLinesRefused as refused:
@@ -99,6 +106,8 @@ def return_start(request: HttpRequest, number: str) -> HttpResponse:
         "free_reasons": [r.label for r in policy.reasons if r.code in policy.free_return_reasons],
         "key": request.POST.get("key") or uuid.uuid4().hex,
         "error_message": message,
+        "method": request.POST.get("method", "label"),
+        "tracking_number": request.POST.get("tracking_number", "")[:80],
     }
     return render(request, f"{TEMPLATES}/start.html", context, status=422 if message else 200)
 
