@@ -58,10 +58,6 @@ class ReturnResolution(models.TextChoices):
     KEEP = "keep", "Keep the item"
 
 
-# What the return flow carries out today; the others are refused with a clear sentence.
-RESOLUTIONS_OFFERED = frozenset({ReturnResolution.REFUND})
-
-
 class ReturnMethod(models.TextChoices):
     LABEL = "label", "Prepaid return label"
     OWN_CARRIER = "own_carrier", "My own carrier"
@@ -78,3 +74,5 @@ class ReturnEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     INSPECTED = "inspected", "Inspection recorded"
     REFUND_CREATED = "refund_created", "Refund recorded"
+    STORE_CREDIT_ISSUED = "store_credit_issued", "Store credit issued"
+    EXCHANGE_ORDER = "exchange_order", "Exchange order recorded"
