@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shopdesk.core.money import quantize
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.payments.breakdown import Charge, RefundBreakdown, exchange_breakdown
 from shopdesk.payments.breakdown_rows import line_part
@@ -150,8 +151,8 @@ def plans_as_dict(plans: ReturnPlans) -> dict[str, object]:
                 {"kind": str(line.kind), "description": line.description, "amount": str(line.amount)}
                 for line in plans.exchange.lines
             ],
-            "difference": str(plans.exchange.total),
-            "to_pay": str(plans.to_pay),
+            "difference": str(quantize(plans.exchange.total, plans.exchange.currency)),
+            "to_pay": str(quantize(plans.to_pay, plans.exchange.currency)),
         }
         if plans.exchange is not None
         else None
@@ -165,7 +166,7 @@ def plan_as_dict(plan: RefundPlan) -> dict[str, object]:
             {"kind": str(line.kind), "description": line.description, "amount": str(line.amount)}
             for line in plan.lines
         ],
-        "total": str(plan.money),
+        "total": str(quantize(plan.money, plan.currency)),
         "currency": plan.currency,
         "points": plan.points,
     }
