@@ -162,7 +162,7 @@ def test_store_api_records_the_exchange_order_and_refuses_strangers(client: Clie
     assert client.post(url, {}, content_type="application/json").status_code == 401
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(name='warehouse').secret}"}
     early = client.post(url, {}, content_type="application/json", **headers)
-    assert early.status_code == 409 and early.json()["code"] == "return_not_inspected"
+    assert early.status_code == 409 and early.json()["error"]["code"] == "return_not_inspected"
     return_mark_received(rma=rma, actor=STORE)
     return_inspect(rma=rma, actor=STORE, lines=[InspectionLine(shirt.pk, "accepted")])
     made = client.post(url, {"order_number": "KW-9"}, content_type="application/json", **headers)
