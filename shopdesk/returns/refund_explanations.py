@@ -73,3 +73,18 @@ def refunds_explained(*, order: Order, refunds: list[RefundView] | None = None) 
         }
         for refund in refunds
     ]
+
+
+def refunds_of_return(return_request: ReturnRequest) -> list[dict[str, Any]]:
+    """The refunds the return made (to the payment, to store credit), each explained."""
+    ids: set[int] = set()
+    for event in return_request.events.all():
+        data = event.data or {}
+        if event.kind == ReturnEventKind.REFUND_CREATED:
+            ids.update(data.get("refund_ids") or [])
+        elif event.kind == ReturnEventKind.STORE_CREDIT_ISSUED and data.get("refund_id"):
+            ids.add(data["refund_id"])
+    if not ids:
+        return []
+    order = return_request.order
+    return [r for r in refunds_explained(order=order) if r["id"] in ids]

@@ -23,6 +23,7 @@ IDS = [
     "change_email",
     "open_case",
     "return_start",
+    "refund_dispute",
 ]
 
 

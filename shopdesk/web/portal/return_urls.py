@@ -9,4 +9,9 @@ urlpatterns = [
     path("<str:number>/returns/<str:rma>/", returns.return_detail, name="return_detail"),
     path("<str:number>/returns/<str:rma>/slip/", returns.return_slip_page, name="return_slip"),
     path("<str:number>/returns/<str:rma>/cancel/", returns.return_withdraw, name="return_cancel"),
+    path(
+        "<str:number>/returns/<str:rma>/refunds/<int:refund_id>/dispute/",
+        returns.refund_dispute,
+        name="refund_dispute",
+    ),
 ]
