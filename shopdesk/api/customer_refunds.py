@@ -1,8 +1,8 @@
 """Customer refunds over the API (bearer token from /customer/session):
 
-    GET  /orders/{number}/refunds                        each refund, its lines and why it is what it is
-    POST /orders/{number}/refunds/{refund_id}/dispute    "Report a problem with this refund": a case (201, or
-                                                         200 with the case already open)
+GET  /orders/{number}/refunds                        each refund, its lines and why it is what it is
+POST /orders/{number}/refunds/{refund_id}/dispute    "Report a problem with this refund": a case (201, or
+                                                     200 with the case already open)
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ router = Router(tags=["customer refunds"], auth=customer_bearer)
 
 
 class DisputeIn(StrictIn):
-    lines: list[int] = Field(default_factory=list, max_length=100, description="Indexes of the questioned lines.")
+    lines: list[int] = Field(
+        default_factory=list, max_length=100, description="Indexes of the questioned lines."
+    )
     message: str = Field("", max_length=2000)
 
 

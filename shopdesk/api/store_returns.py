@@ -84,5 +84,7 @@ class ExchangeOrderIn(Schema):
     summary="Create the exchange order of a return, or record the platform's",
 )
 def return_exchange(request: HttpRequest, rma: str, payload: ExchangeOrderIn) -> Any:
-    done = return_exchange_order(rma=rma[:20], actor=integration_actor(request), order_number=payload.order_number)
+    done = return_exchange_order(
+        rma=rma[:20], actor=integration_actor(request), order_number=payload.order_number
+    )
     return Status(200 if done.replayed else 201, {**done.data, "replayed": done.replayed})

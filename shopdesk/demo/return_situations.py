@@ -24,7 +24,12 @@ from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import LineReturnability, order_returnability
 from shopdesk.returns.resolutions import exchange_options
 from shopdesk.returns.services import ReturnLineRequest, return_create, return_decide
-from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_in_transit, return_mark_received
+from shopdesk.returns.warehouse import (
+    InspectionLine,
+    return_inspect,
+    return_mark_in_transit,
+    return_mark_received,
+)
 
 
 class ReturnSituation(models.TextChoices):
@@ -48,7 +53,13 @@ Stage = Callable[[Order, list[LineReturnability], dt.datetime], bool]
 
 
 def _start(
-    order: Order, answer: LineReturnability, when: dt.datetime, *, reason: str, resolution: str = "refund", sku: str = ""
+    order: Order,
+    answer: LineReturnability,
+    when: dt.datetime,
+    *,
+    reason: str,
+    resolution: str = "refund",
+    sku: str = "",
 ) -> str:
     created = return_create(
         order=order,
@@ -119,7 +130,9 @@ def _received(order: Order, answers: list[LineReturnability], when: dt.datetime)
     return True
 
 
-def _inspect(order: Order, answer: LineReturnability, when: dt.datetime, rma: str, outcome: InspectionLine) -> None:
+def _inspect(
+    order: Order, answer: LineReturnability, when: dt.datetime, rma: str, outcome: InspectionLine
+) -> None:
     return_mark_received(rma=rma, actor=WAREHOUSE, now=when + dt.timedelta(days=3))
     return_inspect(rma=rma, actor=WAREHOUSE, lines=[outcome], now=when + dt.timedelta(days=4))
 
@@ -198,15 +211,19 @@ def build_return_situations(*, anchor: dt.datetime) -> Counter[str]:
     """One demo order per stage, each in its own transaction; the situation is added to the order's list."""
     made: Counter[str] = Counter()
     when = anchor - dt.timedelta(days=CUSTOMER_DAYS_AGO)
-    candidates = list(
-        DemoOrder.objects.filter(situations__contains=[Situation.RETURN_WINDOW_OPEN])
-        .select_related("order")
-        .order_by("order__number")
-    ) if _json_contains_supported() else [
-        row
-        for row in DemoOrder.objects.select_related("order").order_by("order__number")
-        if Situation.RETURN_WINDOW_OPEN in row.situations
-    ]
+    candidates = (
+        list(
+            DemoOrder.objects.filter(situations__contains=[Situation.RETURN_WINDOW_OPEN])
+            .select_related("order")
+            .order_by("order__number")
+        )
+        if _json_contains_supported()
+        else [
+            row
+            for row in DemoOrder.objects.select_related("order").order_by("order__number")
+            if Situation.RETURN_WINDOW_OPEN in row.situations
+        ]
+    )
     used: set[int] = set()
     for situation, stage in STAGES:
         for row in candidates:

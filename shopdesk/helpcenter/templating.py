@@ -224,7 +224,8 @@ def build_context(policy: Policy) -> dict[str, Any]:
     )
     data["returns"]["has_restocking_fee"] = policy.returns.restocking_fee_percent > 0
     data["returns"]["keep_reason_names"] = _join(
-        [f"“{r.label.lower()}”" for r in policy.returns.reasons if r.code in policy.returns.keep_reasons], "or"
+        [f"“{r.label.lower()}”" for r in policy.returns.reasons if r.code in policy.returns.keep_reasons],
+        "or",
     )
     data["returns"]["store_credit_bonus"] = f"{policy.returns.store_credit_bonus_percent.normalize():f}"
     data["price_adjustment"]["excluded_names"] = _join(

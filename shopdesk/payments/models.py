@@ -104,7 +104,9 @@ class StoreCreditEntry(models.Model):
     """
 
     customer = models.ForeignKey("orders.Customer", on_delete=models.PROTECT, related_name="store_credit")
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     refund = models.OneToOneField(
         Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="store_credit_entry"
     )

@@ -67,8 +67,14 @@ def refund_case_open(
                         opened_by_kind=actor.kind,
                         opened_by_label=actor.label[:254],
                         notes=note[:2000],
-                        details={**details, "refund": {"id": refund.pk, "amount": str(refund.amount),
-                                                       "lines": refund_lines_snapshot(refund)}},
+                        details={
+                            **details,
+                            "refund": {
+                                "id": refund.pk,
+                                "amount": str(refund.amount),
+                                "lines": refund_lines_snapshot(refund),
+                            },
+                        },
                     )
                 break
             except IntegrityError:

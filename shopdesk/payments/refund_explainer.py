@@ -27,9 +27,11 @@ def _lower_first(text: str) -> str:
 
 
 def order_paid_sentence(order: Order, lines: Sequence[OrderLine]) -> str:
-    """"$54.80 paid: $49.80 dress, $5.00 shipping" — the order's own totals."""
+    """ "$54.80 paid: $49.80 dress, $5.00 shipping" — the order's own totals."""
     money = lambda amount: format_money(amount, order.currency, order.locale)  # noqa: E731
-    parts = [f"{money(line.unit_price * line.quantity)} {line.product_name}" for line in lines[:MAX_ITEMS_NAMED]]
+    parts = [
+        f"{money(line.unit_price * line.quantity)} {line.product_name}" for line in lines[:MAX_ITEMS_NAMED]
+    ]
     if len(lines) > MAX_ITEMS_NAMED:
         rest = sum((line.unit_price * line.quantity for line in lines[MAX_ITEMS_NAMED:]), Decimal(0))
         parts.append(f"{money(rest)} for {len(lines) - MAX_ITEMS_NAMED} more items")
@@ -49,10 +51,12 @@ def order_paid_sentence(order: Order, lines: Sequence[OrderLine]) -> str:
 
 
 def refund_lines_sentence(refund: RefundView, *, locale: str = "en_US") -> str:
-    """"Refunded $41.30 to your Visa ending 4242: $49.80 dress − $4.98 restocking fee − $6.95 label"."""
+    """ "Refunded $41.30 to your Visa ending 4242: $49.80 dress − $4.98 restocking fee − $6.95 label"."""
     money = lambda amount: format_money(amount, refund.currency, locale)  # noqa: E731
-    where = "to your store credit" if refund.destination == RefundDestination.STORE_CREDIT else (
-        f"to your {refund.payment_label}" if refund.payment_label else ""
+    where = (
+        "to your store credit"
+        if refund.destination == RefundDestination.STORE_CREDIT
+        else (f"to your {refund.payment_label}" if refund.payment_label else "")
     )
     head = f"Refunded {money(refund.amount)}" + (f" {where}" if where else "")
     terms = []
@@ -67,11 +71,15 @@ def refund_lines_sentence(refund: RefundView, *, locale: str = "en_US") -> str:
 
 def refund_status_sentence(refund: RefundView, *, locale: str = "en_US") -> str:
     if refund.status == RefundStatus.SUCCEEDED:
-        return "The refund is done." if refund.destination == RefundDestination.STORE_CREDIT else (
-            "The refund is sent; your bank shows it within a few days."
+        return (
+            "The refund is done."
+            if refund.destination == RefundDestination.STORE_CREDIT
+            else ("The refund is sent; your bank shows it within a few days.")
         )
     if refund.status == RefundStatus.FAILED:
-        return "The payment provider refused this refund; we are sending it again, and our team follows it up."
+        return (
+            "The payment provider refused this refund; we are sending it again, and our team follows it up."
+        )
     if refund.expected_by:
         return f"Expect it by {refund.expected_by.strftime('%-d %B %Y')}."
     return ""
@@ -84,7 +92,11 @@ def refund_explanation(
     text = f"{order_paid_sentence(order, lines)}. {refund_lines_sentence(refund, locale=order.locale)}"
     has = {line.kind for line in refund.lines}
     extra = list(notes)
-    if order.shipping_total and RefundLineKind.SHIPPING not in has and not any("shipping" in n for n in extra):
+    if (
+        order.shipping_total
+        and RefundLineKind.SHIPPING not in has
+        and not any("shipping" in n for n in extra)
+    ):
         extra.insert(0, "shipping not refunded")
     if refund.points:
         extra.append(f"{refund.points} points back to your account")

@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from shopdesk.core.actors import Actor
+from shopdesk.loyalty.selectors import points_returned_for_order
 from shopdesk.orders import events
 from shopdesk.orders.models import Customer, Order
 from shopdesk.payments.breakdown import BreakdownLine, Charge, LinePart, store_credit_bonus
@@ -27,7 +28,6 @@ from shopdesk.payments.refund_plan import RefundPlan, plan_points_settle
 from shopdesk.payments.services.refunds import RefundLineDraft, refund_create
 from shopdesk.payments.services.status import refund_transition
 from shopdesk.policy import get_policy
-from shopdesk.loyalty.selectors import points_returned_for_order
 
 
 def store_credit_plan(
@@ -46,7 +46,9 @@ def store_credit_plan(
     bonus = store_credit_bonus(breakdown.lines, percent, order.currency) if parts else Decimal(0)
     if bonus > 0 and breakdown.total > 0:
         line = BreakdownLine(
-            RefundLineKind.STORE_CREDIT_BONUS, bonus, f"{percent.normalize():f}% bonus for choosing store credit"
+            RefundLineKind.STORE_CREDIT_BONUS,
+            bonus,
+            f"{percent.normalize():f}% bonus for choosing store credit",
         )
         breakdown = dataclasses.replace(
             breakdown, lines=(*breakdown.lines, line), total=breakdown.total + bonus

@@ -134,7 +134,9 @@ def return_exchange_order(
         created_here = not wanted
         if created_here:
             wanted = _order_create(locked.order, lines, locked.rma, now).number
-        ReturnRequest.objects.filter(pk=locked.pk).update(exchange_order_number=wanted, exchange_recorded_at=now)
+        ReturnRequest.objects.filter(pk=locked.pk).update(
+            exchange_order_number=wanted, exchange_recorded_at=now
+        )
         locked.exchange_order_number, locked.exchange_recorded_at = wanted, now
         events.return_exchange_order(
             return_request=locked, actor=actor, at=now, order_number=wanted, created_here=created_here

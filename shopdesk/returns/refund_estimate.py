@@ -86,16 +86,16 @@ class ReturnPlans:
         return -self.exchange.total if self.exchange is not None and self.exchange.total < 0 else Decimal(0)
 
 
-def return_plans(
-    *, order: Order, facts: OrderFacts, units: list[ReturnedUnits], method: str
-) -> ReturnPlans:
+def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits], method: str) -> ReturnPlans:
     """Every resolution through the one breakdown. The label fee is charged once, to the refund or else
     the credit, and only for items that travel back (kept items don't; exchanges ship back free)."""
     going = [item for item in units if item.units > 0]
     refunded = [i for i in going if i.resolution in (ReturnResolution.REFUND, ReturnResolution.KEEP)]
     credited = [i for i in going if i.resolution == ReturnResolution.STORE_CREDIT]
     exchanged = [i for i in going if i.resolution == ReturnResolution.EXCHANGE]
-    travelling = [i.reason for i in going if i.resolution in (ReturnResolution.REFUND, ReturnResolution.STORE_CREDIT)]
+    travelling = [
+        i.reason for i in going if i.resolution in (ReturnResolution.REFUND, ReturnResolution.STORE_CREDIT)
+    ]
     fee = label_fee_charge(method=method, reasons=travelling) if travelling else None
 
     exchange = None
@@ -126,7 +126,9 @@ def return_plans(
     refund_parts = [line_part(item.line, item.units) for item in refunded]
     if fee is not None and refunded:
         refund_charges.append(fee)
-    refund = refund_plan(order=order, facts=facts, parts=refund_parts, charges=refund_charges, whole_order=False)
+    refund = refund_plan(
+        order=order, facts=facts, parts=refund_parts, charges=refund_charges, whole_order=False
+    )
     credit = None
     if credited:
         credit_charges = _deductions(credited)

@@ -43,7 +43,9 @@ def refund_notes_by_id(order: Order) -> dict[int, list[str]]:
     """The notes of each refund that came from a return (two queries)."""
     returns = {
         r.pk: r
-        for r in ReturnRequest.objects.filter(order=order).prefetch_related("lines__order_line").select_related("order")
+        for r in ReturnRequest.objects.filter(order=order)
+        .prefetch_related("lines__order_line")
+        .select_related("order")
     }
     found: dict[int, list[str]] = defaultdict(list)
     events = ReturnEvent.objects.filter(
@@ -69,7 +71,9 @@ def refunds_explained(*, order: Order, refunds: list[RefundView] | None = None) 
     return [
         {
             **dataclasses.asdict(refund),
-            "explanation": refund_explanation(order=order, lines=lines, refund=refund, notes=notes.get(refund.id, ())),
+            "explanation": refund_explanation(
+                order=order, lines=lines, refund=refund, notes=notes.get(refund.id, ())
+            ),
         }
         for refund in refunds
     ]

@@ -130,7 +130,9 @@ def resolution_problems(
                 variants[request.line_id] = variant
         elif request.exchange_sku:
             problems.append(
-                _problem(field, "exchange_sku_unexpected", "Only an exchange names the item you want instead.")
+                _problem(
+                    field, "exchange_sku_unexpected", "Only an exchange names the item you want instead."
+                )
             )
         elif resolution == ReturnResolution.KEEP and not policy.keep_allowed(
             unit_price=line.unit_price, reason=request.reason

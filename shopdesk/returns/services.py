@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction

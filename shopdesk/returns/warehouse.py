@@ -28,13 +28,13 @@ from shopdesk.orders.models import OrderLine
 from shopdesk.orders.services.idempotency import order_lock, request_hash
 from shopdesk.payments.order_facts import order_facts
 from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perform
+from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.policy import get_policy
 from shopdesk.returns import events
-from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.returns.enums import InspectionOutcome, ReturnResolution, ReturnStatus
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnLine, ReturnRequest
-from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
+from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, plans_as_dict, return_plans
 from shopdesk.returns.services import return_transition
 
 RECEIVABLE = frozenset({ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
@@ -163,7 +163,11 @@ def _outcomes(
             # Kept by the customer: nothing to inspect, accepted as it is.
             seen.add(order_line_id)
             matched.append(
-                (line, InspectionLine(order_line_id, InspectionOutcome.ACCEPTED, "kept by the customer"), Decimal(0))
+                (
+                    line,
+                    InspectionLine(order_line_id, InspectionOutcome.ACCEPTED, "kept by the customer"),
+                    Decimal(0),
+                )
             )
     missing = [line for order_line_id, line in by_order_line.items() if order_line_id not in seen]
     if missing and not problems:
@@ -230,7 +234,9 @@ def return_keep_settle(*, return_request: ReturnRequest, now: dt.datetime) -> di
         now=now,
         note="Nothing to send back: you keep the items.",
     )
-    return _inspect_locked(return_request, lines=[], actor=system, now=now, digest=request_hash({"keep": True}))
+    return _inspect_locked(
+        return_request, lines=[], actor=system, now=now, digest=request_hash({"keep": True})
+    )
 
 
 def _inspect_locked(
@@ -329,8 +335,8 @@ def _inspect_locked(
             "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
         },
         "store_credit": (
-            {**(estimate["store_credit"] or {}), "refund_id": credit.pk, "issued": str(credit.amount)}
-            if credit is not None
+            {**plan_as_dict(plans.credit), "refund_id": credit.pk, "issued": str(credit.amount)}
+            if credit is not None and plans.credit is not None
             else None
         ),
         "exchange": estimate["exchange"],

@@ -89,7 +89,9 @@ class Case(models.Model):
     )
     kind = models.CharField(max_length=20, choices=CaseKind.choices)
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="cases")
-    shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.CASCADE, related_name="cases")
+    shipment = models.ForeignKey(
+        Shipment, null=True, blank=True, on_delete=models.CASCADE, related_name="cases"
+    )
     refund = models.ForeignKey(
         "payments.Refund", null=True, blank=True, on_delete=models.CASCADE, related_name="cases"
     )

@@ -55,7 +55,9 @@ def test_list_prints_one_json_object_per_order_ordered_by_number(
         assert set(row) == {"number", "email", "situations"}
         assert re.fullmatch(r"KW\d{8}", str(row["number"]))
         assert re.fullmatch(r"[a-z0-9.]+@example\.(com|org|net)", str(row["email"]))
-        assert row["situations"] and set(row["situations"]) <= set(Situation.values) | set(ReturnSituation.values)  # type: ignore[arg-type]
+        assert row["situations"] and set(row["situations"]) <= set(Situation.values) | set(
+            ReturnSituation.values
+        )  # type: ignore[arg-type]
         assert Order.objects.get(number=row["number"]).email == row["email"]
 
 

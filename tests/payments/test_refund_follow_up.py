@@ -31,7 +31,10 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 def _refund_of_a_return(order: Order) -> Refund:
     scarf = scarf_line(order)
     created = return_create(
-        order=order, actor=Actor.customer(order.email), lines=[ReturnLineRequest(scarf.pk, 1, "defective")], method="label"
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(scarf.pk, 1, "defective")],
+        method="label",
     )
     return_mark_received(rma=created.data["rma"], actor=STORE)
     return_inspect(rma=created.data["rma"], actor=STORE, lines=[InspectionLine(scarf.pk, "accepted")])

@@ -48,7 +48,10 @@ def test_twenty_inspections_then_twenty_provider_answers_move_the_money_once():
     rma = created.data["rma"]
     return_mark_received(rma=rma, actor=STORE)
     same = [InspectionLine(shirt.pk, "accepted"), InspectionLine(scarf.pk, "accepted")]
-    other = [InspectionLine(shirt.pk, "deducted", deduction=Decimal("9.80")), InspectionLine(scarf.pk, "accepted")]
+    other = [
+        InspectionLine(shirt.pk, "deducted", deduction=Decimal("9.80")),
+        InspectionLine(scarf.pk, "accepted"),
+    ]
     writes = [lambda: return_inspect(rma=rma, actor=STORE, lines=same)] * 15
     writes += [lambda: return_inspect(rma=rma, actor=STORE, lines=other)] * 5
 
@@ -65,7 +68,11 @@ def test_twenty_inspections_then_twenty_provider_answers_move_the_money_once():
 
     answers = [lambda: refund_demo_step(refund_id=money.pk)] * 10
     answers += [
-        (lambda n=n: refund_event_apply(refund_id=money.pk, event_id=f"evt-{n % 3}", kind="succeeded", reason="", actor=STORE))
+        (
+            lambda n=n: refund_event_apply(
+                refund_id=money.pk, event_id=f"evt-{n % 3}", kind="succeeded", reason="", actor=STORE
+            )
+        )
         for n in range(10)
     ]
     results = race(answers)

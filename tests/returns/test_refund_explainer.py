@@ -59,7 +59,9 @@ def test_the_explanation_reads_the_refunds_own_figures(delivered_order):
     assert sum(Decimal(line["amount"]) for line in explained["lines"]) == refund.amount
 
 
-def test_the_order_view_lists_refunds_with_lines_that_sum_and_the_explanation(client: Client, delivered_order):
+def test_the_order_view_lists_refunds_with_lines_that_sum_and_the_explanation(
+    client: Client, delivered_order
+):
     order = delivered_order
     refund = _refunded_with_deduction(order)
     body = client.get(f"/api/v1/customer/orders/{order.number}", **_bearer(order)).json()
@@ -82,7 +84,9 @@ def test_a_dispute_opens_one_case_with_the_questioned_lines(client: Client, deli
     assert again.status_code == 200 and again.json()["reference"] == first.json()["reference"]
     case = Case.objects.get(refund=refund)
     assert case.kind == CaseKind.REFUND_DISPUTE and case.shipment is None
-    assert [line["description"] for line in case.details["questioned"]] == ["Deduction on Linen shirt (tags missing)"]
+    assert [line["description"] for line in case.details["questioned"]] == [
+        "Deduction on Linen shirt (tags missing)"
+    ]
     assert len(case.details["refund"]["lines"]) == refund.lines.count()
 
 

@@ -71,7 +71,10 @@ def test_an_exchange_for_a_cheaper_size_refunds_the_difference(delivered_order):
     shirt = shirt_line(order)
     Variant.objects.filter(pk=_size(order, "L").pk).update(price=Decimal("39.00"))
     created = _start(
-        order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku)
+        order,
+        ReturnLineRequest(
+            shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku
+        ),
     )
     exchange = created.data["refund_estimate"]["exchange"]
     # $49 paid less its $5 coupon share, for a $39 shirt: $5 back; exchanges ship back free.
@@ -101,7 +104,10 @@ def test_an_exchange_for_a_pricier_size_is_paid_on_the_platform(delivered_order)
     shirt = shirt_line(order)
     Variant.objects.filter(pk=_size(order, "L").pk).update(price=Decimal("59.00"))
     created = _start(
-        order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku)
+        order,
+        ReturnLineRequest(
+            shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku
+        ),
     )
     assert created.data["refund_estimate"]["exchange"]["to_pay"] == "15.00"
     rma = created.data["rma"]
@@ -122,11 +128,18 @@ def test_an_exchange_needs_the_size_in_stock_and_of_the_same_product(delivered_o
     shirt = shirt_line(order)
     Variant.objects.filter(pk=_size(order, "L").pk).update(stock=0)
     with pytest.raises(ReturnLinesRefused) as refused:
-        _start(order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku))
+        _start(
+            order,
+            ReturnLineRequest(
+                shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "L").sku
+            ),
+        )
     assert refused.value.problems[0]["code"] == "exchange_out_of_stock"
     scarf_sku = scarf_line(order).sku
     with pytest.raises(ReturnLinesRefused) as refused:
-        _start(order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=scarf_sku))
+        _start(
+            order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=scarf_sku)
+        )
     assert refused.value.problems[0]["code"] == "exchange_sku_unknown"
     assert not ReturnRequest.objects.exists()
 
@@ -155,7 +168,10 @@ def test_store_api_records_the_exchange_order_and_refuses_strangers(client: Clie
     order = delivered_order
     shirt = shirt_line(order)
     created = _start(
-        order, ReturnLineRequest(shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "S").sku)
+        order,
+        ReturnLineRequest(
+            shirt.pk, 1, "too_small", resolution="exchange", exchange_sku=_size(order, "S").sku
+        ),
     )
     rma = created.data["rma"]
     url = f"/api/v1/store/returns/{rma}/exchange-order"

@@ -24,7 +24,12 @@ STORE = Actor.integration("warehouse")
 
 def _start(client, order: Order, resolution: str) -> ReturnRequest:
     line = shirt_line(order).pk
-    form = {"key": "k1", f"qty_{line}": "1", f"reason_{line}": "changed_mind", f"resolution_{line}": resolution}
+    form = {
+        "key": "k1",
+        f"qty_{line}": "1",
+        f"reason_{line}": "changed_mind",
+        f"resolution_{line}": resolution,
+    }
     assert client.post(f"/orders/{order.number}/returns/new/", {**form, "method": "label"}).status_code == 302
     return ReturnRequest.objects.get(order=order)
 
@@ -57,7 +62,9 @@ def test_the_return_page_explains_the_refund_and_takes_a_dispute(client, deliver
     return_inspect(
         rma=found.rma,
         actor=STORE,
-        lines=[InspectionLine(shirt_line(order).pk, "deducted", reason="tags missing", deduction=Decimal("4.90"))],
+        lines=[
+            InspectionLine(shirt_line(order).pk, "deducted", reason="tags missing", deduction=Decimal("4.90"))
+        ],
     )
     page = client.get(f"/orders/{order.number}/returns/{found.rma}/").content.decode()
     assert "Refunded $32.15 to your Visa ending 4242" in page

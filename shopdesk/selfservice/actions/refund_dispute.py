@@ -23,7 +23,9 @@ from shopdesk.shipping.models import CaseKind
 
 class RefundDisputeParams(StrictParams):
     refund_id: int = Field(gt=0)
-    lines: list[int] = Field(default_factory=list, max_length=100, description="Indexes of the lines questioned.")
+    lines: list[int] = Field(
+        default_factory=list, max_length=100, description="Indexes of the lines questioned."
+    )
     message: str = Field("", max_length=2000)
 
 
@@ -39,7 +41,9 @@ def _questioned(refund: Refund, indexes: list[int]) -> list[dict[str, Any]]:
     bad = [index for index in indexes if not 0 <= index < len(snapshot)]
     if bad:
         raise InvalidInput(
-            "Choose lines of this refund.", code="unknown_refund_line", details={"fields": {"lines": str(bad)}}
+            "Choose lines of this refund.",
+            code="unknown_refund_line",
+            details={"fields": {"lines": str(bad)}},
         )
     return [snapshot[index] for index in sorted(set(indexes))]
 
@@ -61,7 +65,9 @@ class RefundDisputeAction(OrderAction):
         else:
             refunded = Refund.objects.filter(order=order).exists()
         if refunded:
-            return Eligibility.yes("Tell us which part of a refund looks wrong; our team checks it and writes to you.")
+            return Eligibility.yes(
+                "Tell us which part of a refund looks wrong; our team checks it and writes to you."
+            )
         return Eligibility.no("no_refund", "This order has no refund yet.")
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:

@@ -58,7 +58,9 @@ def resolution_notes() -> dict[str, Any]:
         keep = "You can keep " + " and ".join(parts) + " and still get your refund: nothing to send back."
     return {
         "store_credit": ReturnResolution.STORE_CREDIT in offered,
-        "bonus": f"{policy.store_credit_bonus_percent.normalize():f}" if policy.store_credit_bonus_percent else "",
+        "bonus": f"{policy.store_credit_bonus_percent.normalize():f}"
+        if policy.store_credit_bonus_percent
+        else "",
         "exchange": ReturnResolution.EXCHANGE in offered,
         "keep": keep,
     }

@@ -144,7 +144,7 @@ def return_detail(request: HttpRequest, number: str, rma: str) -> HttpResponse:
 @customer_required
 @require_POST
 def refund_dispute(request: HttpRequest, number: str, rma: str, refund_id: int) -> HttpResponse:
-    """"Report a problem with this refund": the registry's `refund_dispute` opens the case."""
+    """ "Report a problem with this refund": the registry's `refund_dispute` opens the case."""
     order, found = _return_or_404(request, number, rma)
     try:
         done = action_get("refund_dispute").perform(
