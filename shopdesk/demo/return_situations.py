@@ -38,7 +38,7 @@ class ReturnSituation(models.TextChoices):
     RETURN_IN_TRANSIT = "return_in_transit", "A return is on its way back"
     RETURN_RECEIVED = "return_received", "A return reached the warehouse, not yet inspected"
     RETURN_INSPECTED_PARTIAL = "return_inspected_partial", "A return was inspected with a deduction"
-    RETURN_REJECTED = "return_rejected", "A return request was not approved"
+    RETURN_REJECTED = "return_rejected", "A return was refused (by an agent, or its item at inspection)"
     RETURN_REFUNDED = "return_refunded", "A return was refunded and the refund has gone through"
     REFUND_FAILED = "refund_failed", "A return's refund was refused by the provider; a case is open"
     EXCHANGE_REQUESTED = "exchange_requested", "An item is being exchanged for another size or colour"
@@ -97,9 +97,17 @@ def _pending(order: Order, answers: list[LineReturnability], when: dt.datetime) 
 
 
 def _rejected(order: Order, answers: list[LineReturnability], when: dt.datetime) -> bool:
+    """An agent refuses a return waiting for approval; a store too small to have one left refuses the
+    item at inspection instead (the return closes with nothing refunded)."""
     found = _waiting(answers)
     if found is None:
-        return False
+        answer = _plain(answers)
+        if answer is None:
+            return False
+        rma = _start(order, answer, when, reason="changed_mind")
+        refused = InspectionLine(answer.line.pk, "rejected", reason="worn and washed, the tags removed")
+        _inspect(order, answer, when, rma, refused)
+        return True
     rma = _start(order, found[0], when, reason=found[1])
     return_request = order.returns.get(rma=rma)
     return_decide(
@@ -226,18 +234,22 @@ def build_return_situations(*, anchor: dt.datetime) -> Counter[str]:
     )
     used: set[int] = set()
     for situation, stage in STAGES:
-        for row in candidates:
-            if row.pk in used or row.order.cancelled_at is not None:
+        # Orders without a return first; then orders that still have items to send back.
+        ordered = [row for row in candidates if row.pk not in used] + [
+            row for row in candidates if row.pk in used
+        ]
+        for row in ordered:
+            if row.order.cancelled_at is not None:
                 continue
             answers = order_returnability(order=row.order, now=when)
             if not any(a.eligibility.allowed or a.faulty_only for a in answers):
-                used.add(row.pk)
                 continue
             try:
                 with transaction.atomic():
                     if not stage(row.order, answers, when):
                         continue
-                    DemoOrder.objects.filter(pk=row.pk).update(situations=[*row.situations, situation.value])
+                    row.situations = [*row.situations, situation.value]
+                    DemoOrder.objects.filter(pk=row.pk).update(situations=row.situations)
             except DomainError:
                 continue
             used.add(row.pk)
