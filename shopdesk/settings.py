@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",  # background and scheduled jobs (Django's Tasks API; django.tasks from Django 6)
+    "django_tasks_db",  # their database backend: `shopdesk db_worker` runs them
     "ninja",  # the API docs page then serves Swagger UI from the package's static files, not a CDN
     "shopdesk.core",
     "shopdesk.policy",
@@ -263,3 +265,13 @@ SHOPDESK_TRUSTED_PROXIES = env_list("SHOPDESK_TRUSTED_PROXIES", "")
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(DATA_DIR / "media")
 # The bearer token a mail provider sends with POST /api/v1/inbound/email (empty: the endpoint is off).
 SHOPDESK_INBOUND_TOKEN = os.environ.get("SHOPDESK_INBOUND_TOKEN", "")
+
+# --- background jobs: Django's Tasks API with the database backend (`shopdesk db_worker` runs them) ---
+TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The demo payment provider answers refunds itself after this many seconds (a scheduled job): refunds
+# go pending → processing → succeeded, or failed for the demo's declining card. Off unless asked: a
+# store's refunds move through its provider's events.
+SHOPDESK_DEMO_REFUNDS = env_bool("SHOPDESK_DEMO_REFUNDS", False)
+SHOPDESK_DEMO_REFUND_SECONDS = float(os.environ.get("SHOPDESK_DEMO_REFUND_SECONDS", "30"))
+# A refund the provider refuses is sent again this many times in all, then goes to an agent as a case.
+SHOPDESK_REFUND_ATTEMPTS = int(os.environ.get("SHOPDESK_REFUND_ATTEMPTS", "3"))

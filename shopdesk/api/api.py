@@ -58,6 +58,7 @@ def _register_routers() -> None:
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.customer_return_follow import router as customer_return_follow_router
+    from shopdesk.api.customer_refunds import router as customer_refunds_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
@@ -75,6 +76,7 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_actions_router)
     api.add_router("/customer", customer_returns_router)
     api.add_router("/customer", customer_return_follow_router)
+    api.add_router("/customer", customer_refunds_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)

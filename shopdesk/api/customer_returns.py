@@ -21,6 +21,7 @@ from shopdesk.access.auth import customer_bearer
 from shopdesk.api.customer_actions import IdempotencyKey, StrictIn, _actor, _order
 from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
+from shopdesk.returns.resolutions import exchange_options, resolutions_offered
 from shopdesk.returns.selectors import return_as_dict, return_of_order
 from shopdesk.returns.services import return_cancel
 from shopdesk.selfservice.registry import action_get
@@ -56,8 +57,12 @@ def returns_eligibility(request: HttpRequest, number: str) -> dict[str, Any]:
     overall = return_start_eligibility(order=order, answers=answers)
     return {
         "eligibility": overall.as_dict(),
-        "lines": [answer.as_dict() for answer in answers],
+        "lines": [
+            {**answer.as_dict(), "exchange_options": [o.as_dict() for o in exchange_options(answer.line)]}
+            for answer in answers
+        ],
         "reasons": [{"code": r.code, "label": r.label} for r in get_policy().returns.reasons],
+        "resolutions": resolutions_offered(),
         "methods": [
             {"code": "label", "label": "Prepaid return label"},
             {"code": "own_carrier", "label": "My own carrier"},

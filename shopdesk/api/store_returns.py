@@ -2,6 +2,7 @@
 
 POST /returns/{rma}/received     the parcel arrived (idempotent)
 POST /returns/{rma}/inspection   an outcome per line; records the one refund of the return (idempotent)
+POST /returns/{rma}/exchange-order   create the exchange order, or record the one the platform created
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import ConfigDict
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
 from shopdesk.integration.schemas.common import Amount
+from shopdesk.returns.exchange import return_exchange_order
 from shopdesk.returns.warehouse import (
     InspectionLine,
     return_inspect,
@@ -65,4 +67,24 @@ def return_inspection(request: HttpRequest, rma: str, payload: InspectionIn) -> 
         for item in payload.lines
     ]
     done = return_inspect(rma=rma[:20], actor=integration_actor(request), lines=lines)
+    return Status(200 if done.replayed else 201, {**done.data, "replayed": done.replayed})
+
+
+class ExchangeOrderIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    order_number: str | None = Field(
+        None, min_length=1, max_length=32, description="The platform's order; left out, shopdesk creates it."
+    )
+
+
+@router.post(
+    "/returns/{rma}/exchange-order",
+    response={200: dict, 201: dict},
+    summary="Create the exchange order of a return, or record the platform's",
+)
+def return_exchange(request: HttpRequest, rma: str, payload: ExchangeOrderIn) -> Any:
+    done = return_exchange_order(
+        rma=rma[:20], actor=integration_actor(request), order_number=payload.order_number
+    )
     return Status(200 if done.replayed else 201, {**done.data, "replayed": done.replayed})

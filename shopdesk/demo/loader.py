@@ -23,6 +23,7 @@ from shopdesk.demo.coupons import CHECK_TABLE, COUPON_TABLE, build_check_coupons
 from shopdesk.demo.customers import ShopperPool
 from shopdesk.demo.models import DemoStore
 from shopdesk.demo.order_builder import OrderBuilder
+from shopdesk.demo.return_situations import build_return_situations
 from shopdesk.demo.rows import TABLES, KeyAllocator, RowBuffer
 from shopdesk.orders.models import OrderCoupon
 from shopdesk.policy import get_policy
@@ -128,6 +129,9 @@ def load_demo_store(
         for coupon_id, count in used.items():
             Coupon.objects.filter(id=coupon_id).update(times_used=count)
         store.created = {**store.created, "keys": keys.ranges()}
+    # Returns in every stage, through the services (after the sequences moved: they insert rows).
+    summary.situations.update(build_return_situations(anchor=anchor))
+    with transaction.atomic():
         store.completed_at = timezone.now()
         store.save(update_fields=["created", "completed_at"])
     summary.seconds = time.perf_counter() - started

@@ -7,7 +7,8 @@ from django.db import transaction
 from shopdesk.demo.models import DemoOrder, DemoStore
 from shopdesk.demo.rows import TABLES
 from shopdesk.orders.models import Order
-from shopdesk.payments.models import Refund
+from shopdesk.payments.models import Refund, StoreCreditEntry
+from shopdesk.returns.models import ReturnRequest
 
 
 def demo_store_current() -> DemoStore | None:
@@ -30,6 +31,9 @@ def demo_store_delete() -> int:
     with transaction.atomic():
         # Refunds made after the load (a cancel tried out on a demo order) are outside the recorded
         # ranges, and a refund protects its payment: remove them first, or the payments can't go.
+        # Returns hold their order lines, and store credit its refund: they go before both.
+        ReturnRequest.objects.filter(order__demo__isnull=False).delete()
+        StoreCreditEntry.objects.filter(order__demo__isnull=False).delete()
         Refund.objects.filter(order__demo__isnull=False).delete()
         for store in DemoStore.objects.all():
             ranges: dict[str, list[int]] = store.created.get("keys", {})

@@ -223,6 +223,11 @@ def build_context(policy: Policy) -> dict[str, Any]:
         [_FREE_RETURN_LABELS.get(r, r.replace("_", " ")) for r in policy.returns.free_return_reasons], "or"
     )
     data["returns"]["has_restocking_fee"] = policy.returns.restocking_fee_percent > 0
+    data["returns"]["keep_reason_names"] = _join(
+        [f"“{r.label.lower()}”" for r in policy.returns.reasons if r.code in policy.returns.keep_reasons],
+        "or",
+    )
+    data["returns"]["store_credit_bonus"] = f"{policy.returns.store_credit_bonus_percent.normalize():f}"
     data["price_adjustment"]["excluded_names"] = _join(
         [_PRICE_KIND_LABELS[k] for k in policy.price_adjustment.excluded_price_kinds]
         + [_FLAG_LABELS[f] for f in policy.price_adjustment.excluded_flags],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.diagnoses.types import jsonable
 from shopdesk.orderview.types import OrderPage
 from shopdesk.payments.selectors import refunds_for_order
+from shopdesk.returns.refund_explanations import refunds_explained
 
 
 def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
@@ -147,5 +147,5 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
 def order_view_json(order: Order) -> bytes:
     """The customer API's answer for an order, as the bytes sent: the page and its refunds."""
     body = order_page_as_dict(order_page(order=order))
-    body["refunds"] = jsonable([dataclasses.asdict(refund) for refund in refunds_for_order(order=order)])
+    body["refunds"] = jsonable(refunds_explained(order=order, refunds=refunds_for_order(order=order)))
     return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()

@@ -109,7 +109,7 @@ class CaseView:
     kind_label: str
     status: str
     status_label: str
-    shipment_id: int
+    shipment_id: int | None  # None: a case about a refund
     opened_at: dt.datetime
 
 

@@ -293,3 +293,30 @@ def refund_drafts(breakdown: RefundBreakdown) -> list[RefundDraft]:
         for s in others
     ]
     return drafts
+
+
+def store_credit_bonus(lines: tuple[BreakdownLine, ...], percent: Decimal, currency: str) -> Decimal:
+    """The bonus for choosing store credit: `percent` of what the items give back (items, their coupon
+    share and tax), never of the fees."""
+    base = sum((line.amount for line in lines if line.kind not in FEE_KINDS), ZERO)
+    if base <= 0 or percent <= 0:
+        return ZERO
+    return quantize(base * percent / 100, currency)
+
+
+def exchange_breakdown(
+    *, currency: str, parts: tuple[LinePart, ...], replacements: tuple[Charge, ...]
+) -> RefundBreakdown:
+    """What the returned units were paid (item, coupon share, tax) less the price of what replaces them.
+
+    Unlike a refund the total may be negative: the customer owes that much for the new items. No payment
+    split: a positive total joins the return's refund as one line, a negative one is paid on the platform.
+    """
+    lines: list[BreakdownLine] = [bl for part in parts for bl in line_parts(part, currency)]
+    lines += [
+        BreakdownLine(c.kind, quantize(c.amount, currency), c.description, c.line_id, c.quantity)
+        for c in replacements
+        if c.amount
+    ]
+    total = sum((line.amount for line in lines), ZERO)
+    return RefundBreakdown(currency=currency, lines=tuple(lines), total=total, points=0, points_value=ZERO)

@@ -75,4 +75,16 @@ class RefundLineKind(models.TextChoices):
     RESTOCKING_FEE = "restocking_fee", "Restocking fee"
     PRICE_ADJUSTMENT = "price_adjustment", "Price adjustment"
     PAYMENT_SPLIT = "payment_split", "Paid back on another payment method"
+    STORE_CREDIT_BONUS = "store_credit_bonus", "Store credit bonus"
+    EXCHANGE = "exchange", "Exchanged for another item"  # negative: the price of the new item
     OTHER = "other", "Other"
+
+
+class RefundDestination(models.TextChoices):
+    ORIGINAL_PAYMENT = "original_payment", "Original payment method"  # money back to `Refund.payment`
+    STORE_CREDIT = "store_credit", "Store credit"  # added to the customer's store-credit balance
+
+
+class StoreCreditKind(models.TextChoices):
+    ISSUED = "issued", "Issued"  # a refund or a goodwill gesture adds to the balance
+    SPENT = "spent", "Spent"  # an order paid with it takes from the balance (negative amount)

@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models import F, Q
 
 from shopdesk.core.fields import MoneyField
-from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus, VerificationStatus
+from shopdesk.payments.enums import (
+    PaymentState,
+    RefundDestination,
+    RefundLineKind,
+    RefundStatus,
+    StoreCreditKind,
+    VerificationStatus,
+)
 
 
 class Payment(models.Model):
@@ -55,6 +62,12 @@ class Refund(models.Model):
     amount = MoneyField(help_text="Money sent back to the payment method (the sum of the lines).")
     points = models.IntegerField(default=0, help_text="Points given back with this refund.")
     status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    destination = models.CharField(
+        max_length=20, choices=RefundDestination.choices, default=RefundDestination.ORIGINAL_PAYMENT
+    )
+    # Sends to the provider, counted so a refund that keeps failing goes to an agent, never lost.
+    attempts = models.PositiveIntegerField(default=0)
+    failure_reason = models.CharField(max_length=200, blank=True)
     reason = models.CharField(max_length=200)
     # Idempotency: a retried request with the same key finds this row instead of paying again.
     idempotency_key = models.CharField(max_length=120, unique=True)
@@ -82,3 +95,36 @@ class RefundLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class StoreCreditEntry(models.Model):
+    """Append-only ledger of a customer's store credit: the balance is the sum of the amounts.
+
+    Idempotency: each entry has a unique key (`return:RMA-…:store-credit`), so a credit is issued once.
+    """
+
+    customer = models.ForeignKey("orders.Customer", on_delete=models.PROTECT, related_name="store_credit")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="store_credit_entry"
+    )
+    kind = models.CharField(max_length=20, choices=StoreCreditKind.choices)
+    currency = models.CharField(max_length=3, default="USD")
+    amount = MoneyField(help_text="Positive when issued, negative when spent.")
+    description = models.CharField(max_length=300)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["customer_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="issued") & Q(amount__gt=0)) | (Q(kind="spent") & Q(amount__lt=0)),
+                name="store_credit_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} for {self.customer_id}"

@@ -187,6 +187,12 @@ def refund_plan_perform(
             before=None,
             after={"state": payment.state, "amount_authorised": str(payment.amount_authorised)},
         )
+    plan_points_settle(order=order, plan=plan, actor=actor, key=key, now=now)
+    return refund_ids
+
+
+def plan_points_settle(*, order: Order, plan: RefundPlan, actor: Actor, key: str, now: dt.datetime) -> None:
+    """The points part of a plan: points paid for what goes back come back, points earned on it go."""
     returned = points_return_for_cancel(
         order=order,
         points=plan.points,
@@ -199,7 +205,6 @@ def refund_plan_perform(
     points_revoke_for_cancel(
         order=order, points=_points_to_revoke(order, plan), key=f"{key}:points-revoked", now=now
     )
-    return refund_ids
 
 
 def _points_to_revoke(order: Order, plan: RefundPlan) -> int:

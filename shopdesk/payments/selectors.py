@@ -34,6 +34,7 @@ class RefundView:
     reason: str
     method: str
     payment_label: str  # "Visa ending 4242", "Google Pay", "store credit"
+    destination: str  # original_payment | store_credit
     created_at: dt.datetime
     # The latest day the policy promises the money back on this payment method (None once settled).
     expected_by: dt.date | None
@@ -69,6 +70,7 @@ def refunds_for_order(*, order: Order) -> list[RefundView]:
                 reason=refund.reason,
                 method=method,
                 payment_label=payment_method_label(refund.payment) if refund.payment else "",
+                destination=refund.destination,
                 created_at=refund.created_at,
                 expected_by=_expected_by(refund, method),
                 lines=tuple(

@@ -197,6 +197,18 @@ class Returns(Strict):
     reasons: list[ReturnReason] = Field(default_factory=lambda: list(DEFAULT_RETURN_REASONS), min_length=1)
     # A return whose items are worth more than this waits for an agent's approval (None: always automatic).
     approval_above: Amount | None = Field(None, ge=0)
+    # Store credit instead of a refund, with a bonus on top (a percent of what the items give back).
+    store_credit: bool = True
+    store_credit_bonus_percent: Decimal = Field(Decimal(0), ge=0, le=100)
+    # "Keep it": the item stays with the customer and is refunded without coming back, when one unit is
+    # worth at most `keep_below` (None: never for its value) or the reason is one of `keep_reasons`.
+    keep_below: Amount | None = Field(None, ge=0)
+    keep_reasons: list[str] = Field(default_factory=list)
+
+    def keep_allowed(self, *, unit_price: Decimal, reason: str) -> bool:
+        if reason in self.keep_reasons:
+            return True
+        return self.keep_below is not None and unit_price <= self.keep_below
 
     def reason(self, code: str) -> ReturnReason | None:
         return next((r for r in self.reasons if r.code == code), None)
@@ -329,6 +341,10 @@ class Policy(Strict):
                     raise ValueError(
                         f"shipping.zones[{index}].methods[{m_index}].carrier: unknown carrier {method.carrier!r}"
                     )
+        reasons = {r.code for r in self.returns.reasons}
+        for code in self.returns.keep_reasons:
+            if code not in reasons:
+                raise ValueError(f"returns.keep_reasons: unknown reason {code!r}")
         return self
 
     # --- look-ups used by services and articles ------------------------------------------------

@@ -58,10 +58,6 @@ class ReturnResolution(models.TextChoices):
     KEEP = "keep", "Keep the item"
 
 
-# What the return flow carries out today; the others are refused with a clear sentence.
-RESOLUTIONS_OFFERED = frozenset({ReturnResolution.REFUND})
-
-
 class ReturnMethod(models.TextChoices):
     LABEL = "label", "Prepaid return label"
     OWN_CARRIER = "own_carrier", "My own carrier"
@@ -80,3 +76,5 @@ class ReturnEventKind(models.TextChoices):
     REFUND_CREATED = "refund_created", "Refund recorded"
     PHOTOS_ADDED = "photos_added", "Photos added"  # the customer showed the damage or the wrong item
     TRACKING_ADDED = "tracking_added", "Tracking number added"  # the parcel's number (own carrier, label)
+    STORE_CREDIT_ISSUED = "store_credit_issued", "Store credit issued"
+    EXCHANGE_ORDER = "exchange_order", "Exchange order recorded"

@@ -124,3 +124,30 @@ def return_tracking_added(
         message=f"Sent with {carrier_name}, tracking number {number}.",
         data={"carrier_name": carrier_name, "number": number},
     )
+
+
+def return_store_credit_issued(
+    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, refund_id: int, amount: str
+) -> ReturnEvent:
+    return _record(
+        return_request=return_request,
+        kind=ReturnEventKind.STORE_CREDIT_ISSUED,
+        actor=actor,
+        at=at,
+        message=f"Store credit of {amount} added to your balance.",
+        data={"refund_id": refund_id, "amount": amount},
+    )
+
+
+def return_exchange_order(
+    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, order_number: str, created_here: bool
+) -> ReturnEvent:
+    verb = "created" if created_here else "placed on the store"
+    return _record(
+        return_request=return_request,
+        kind=ReturnEventKind.EXCHANGE_ORDER,
+        actor=actor,
+        at=at,
+        message=f"Exchange order {order_number} {verb}: your new items are on their way soon.",
+        data={"order_number": order_number, "created_here": created_here},
+    )

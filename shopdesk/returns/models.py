@@ -37,9 +37,17 @@ class ReturnRequest(models.Model):
     tracking_carrier = models.CharField(max_length=20, blank=True)
     tracking_number = models.CharField(max_length=40, blank=True)
     tracking_added_at = models.DateTimeField(null=True, blank=True)
+    # Exchanges: what the customer owes for pricier items (paid on the store platform), and the order
+    # that ships the new items, created here or reported by the platform.
+    exchange_due = MoneyField(help_text="Price difference the customer pays for the exchange (positive).")
+    exchange_order_number = models.CharField(max_length=32, blank=True)
+    exchange_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(exchange_due__gte=0), name="return_exchange_due_not_negative")
+        ]
 
     def __str__(self) -> str:
         return self.rma
@@ -52,6 +60,8 @@ class ReturnLine(models.Model):
     reason = models.CharField(max_length=40, help_text="A reason code of the store policy.")
     resolution = models.CharField(max_length=20, choices=ReturnResolution.choices)
     exchange_sku = models.CharField(max_length=64, blank=True)
+    exchange_label = models.CharField(max_length=200, blank=True, help_text="e.g. Linen shirt (Navy / L)")
+    exchange_price = MoneyField(help_text="The new item's unit price when the exchange was asked for.")
     outcome = models.CharField(max_length=20, choices=InspectionOutcome.choices, blank=True)
     deduction = MoneyField(help_text="Taken off this line's refund at inspection (positive).")
     outcome_reason = models.CharField(max_length=200, blank=True)
@@ -61,6 +71,9 @@ class ReturnLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="return_line_quantity_positive"),
             models.CheckConstraint(condition=Q(deduction__gte=0), name="return_line_deduction_not_negative"),
+            models.CheckConstraint(
+                condition=Q(resolution="exchange") | Q(exchange_sku=""), name="return_line_sku_only_exchange"
+            ),
             models.UniqueConstraint(
                 fields=["return_request", "order_line"], name="return_line_once_per_return"
             ),

@@ -58,6 +58,7 @@ def return_as_dict(return_request: ReturnRequest) -> dict[str, Any]:
                 "reason": line.reason,
                 "reason_label": reasons.get(line.reason, line.reason),
                 "resolution": line.resolution,
+                "exchange_for": line.exchange_label or None,
                 "outcome": line.outcome or None,
                 "deduction": str(line.deduction) if line.outcome else None,
             }

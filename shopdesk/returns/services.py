@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,7 +31,6 @@ from shopdesk.policy import get_policy
 from shopdesk.returns import events, notices
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.enums import (
-    RESOLUTIONS_OFFERED,
     RETURN_TRANSITIONS,
     ReturnMethod,
     ReturnResolution,
@@ -38,7 +38,8 @@ from shopdesk.returns.enums import (
 )
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnLine, ReturnRequest
-from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
+from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
+from shopdesk.returns.resolutions import resolution_problems, variant_label
 
 ACTION = "return_start"
 MAX_LINES = 100
@@ -125,15 +126,6 @@ def _validate(lines: list[ReturnLineRequest], method: str) -> None:
                     "message": "Choose what you would like instead.",
                 }
             )
-        elif line.resolution not in RESOLUTIONS_OFFERED:
-            problems.append(
-                {
-                    "field": field,
-                    "code": "resolution_not_offered",
-                    "message": "Online returns are refunded to your original payment; for "
-                    f"{ReturnResolution(line.resolution).label.lower()} please contact us.",
-                }
-            )
     if problems:
         raise ReturnLinesRefused(problems)
 
@@ -197,6 +189,11 @@ def return_create(
                         "message": f"You can return up to {answer.units} of the {answer.line.product_name}.",
                     }
                 )
+        if not problems:
+            more, variants = resolution_problems(
+                requests=lines, lines={line_id: answer.line for line_id, answer in answers.items()}
+            )
+            problems += more
         if problems:
             raise ReturnLinesRefused(problems)
         chosen = [answers[line.line_id] for line in lines]
@@ -210,7 +207,9 @@ def return_create(
                     quantity=line.quantity,
                     reason=line.reason,
                     resolution=line.resolution,
-                    exchange_sku=line.exchange_sku,
+                    exchange_sku=variants[line.line_id].sku if line.line_id in variants else "",
+                    exchange_label=_exchange_label(variants.get(line.line_id)),
+                    exchange_price=variants[line.line_id].price if line.line_id in variants else 0,
                 )
                 for line in lines
             ]
@@ -219,10 +218,20 @@ def return_create(
         needs_approval = bool(approval) or any(a.eligibility.needs_approval for a in chosen)
         to_status = ReturnStatus.PENDING_APPROVAL if needs_approval else ReturnStatus.APPROVED
         return_transition(return_request=return_request, to_status=to_status, actor=Actor.system(), now=now)
-        plan = return_refund_plan(
+        plans = return_plans(
             order=locked,
             facts=facts,
-            units=[ReturnedUnits(answers[line.line_id].line, line.quantity, line.reason) for line in lines],
+            units=[
+                ReturnedUnits(
+                    answers[line.line_id].line,
+                    line.quantity,
+                    line.reason,
+                    resolution=line.resolution,
+                    exchange_label=_exchange_label(variants.get(line.line_id)),
+                    exchange_price=variants[line.line_id].price if line.line_id in variants else Decimal(0),
+                )
+                for line in lines
+            ],
             method=method,
         )
         data = {
@@ -236,15 +245,26 @@ def return_create(
                     "quantity": line.quantity,
                     "reason": line.reason,
                     "resolution": line.resolution,
-                    "exchange_sku": line.exchange_sku or None,
+                    "exchange_sku": variants[line.line_id].sku if line.line_id in variants else None,
+                    "exchange_for": _exchange_label(variants.get(line.line_id)) or None,
                 }
                 for line in lines
             ],
-            "refund_estimate": plan_as_dict(plan),
-            "message": _created_sentence(return_request),
+            "refund_estimate": plans_as_dict(plans),
+            "message": _created_sentence(return_request, lines),
         }
-        ReturnRequest.objects.filter(pk=return_request.pk).update(created_result=data)
+        ReturnRequest.objects.filter(pk=return_request.pk).update(
+            created_result=data, exchange_due=plans.to_pay
+        )
         return_request.created_result = data
+        return_request.exchange_due = plans.to_pay
+        if return_request.status == ReturnStatus.APPROVED and all(
+            line.resolution == ReturnResolution.KEEP for line in lines
+        ):
+            # Nothing travels back: the items are refunded now (imported here: warehouse builds on this module).
+            from shopdesk.returns.warehouse import return_keep_settle
+
+            return_keep_settle(return_request=return_request, now=now)
         if keys:
             action_store(order=locked, action=ACTION, keys=keys, request=request, result=data, now=now)
     return ReturnCreated(return_request=return_request, data=data, replayed=False)
@@ -269,7 +289,18 @@ def _return_insert(
     raise Conflict("We could not number this return; please try again.", code="rma_collision")
 
 
-def _created_sentence(return_request: ReturnRequest) -> str:
+def _exchange_label(variant: Any) -> str:
+    return f"{variant.product.name} ({variant_label(variant)})" if variant is not None else ""
+
+
+def _created_sentence(return_request: ReturnRequest, lines: list[ReturnLineRequest]) -> str:
+    if all(line.resolution == ReturnResolution.KEEP for line in lines):
+        if return_request.status == ReturnStatus.PENDING_APPROVAL:
+            return (
+                f"Return {return_request.rma} is recorded: keep the items. Our team approves returns of this "
+                "value first; we'll refund you once it's approved."
+            )
+        return f"Return {return_request.rma} is done: keep the items, there is nothing to send back."
     if return_request.status == ReturnStatus.PENDING_APPROVAL:
         return (
             f"Return {return_request.rma} is recorded. Our team approves returns of this value before you "
@@ -325,4 +356,9 @@ def return_decide(
             raise NotEligible(
                 Eligibility.no("return_not_pending", "Only a return waiting for approval can be decided.")
             )
-        return return_transition(return_request=locked, to_status=to_status, actor=actor, now=now, note=note)
+        return_transition(return_request=locked, to_status=to_status, actor=actor, now=now, note=note)
+        if approve and all(line.resolution == ReturnResolution.KEEP for line in locked.lines.all()):
+            from shopdesk.returns.warehouse import return_keep_settle  # builds on this module
+
+            return_keep_settle(return_request=locked, now=now)
+        return locked

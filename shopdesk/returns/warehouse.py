@@ -26,13 +26,15 @@ from shopdesk.core.errors import Conflict, NotEligible, NotFound
 from shopdesk.core.money import quantize
 from shopdesk.orders.models import OrderLine
 from shopdesk.orders.services.idempotency import order_lock, request_hash
+from shopdesk.payments.order_facts import order_facts
 from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perform
+from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.policy import get_policy
 from shopdesk.returns import events, notices
-from shopdesk.returns.enums import InspectionOutcome, ReturnStatus
+from shopdesk.returns.enums import InspectionOutcome, ReturnResolution, ReturnStatus
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnLine, ReturnRequest
-from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
+from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, plans_as_dict, return_plans
 from shopdesk.returns.services import return_transition
 
 RECEIVABLE = frozenset({ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
@@ -156,6 +158,17 @@ def _outcomes(
             )
             continue
         matched.append((line, item, deduction))
+    for order_line_id, line in by_order_line.items():
+        if order_line_id not in seen and line.resolution == ReturnResolution.KEEP:
+            # Kept by the customer: nothing to inspect, accepted as it is.
+            seen.add(order_line_id)
+            matched.append(
+                (
+                    line,
+                    InspectionLine(order_line_id, InspectionOutcome.ACCEPTED, "kept by the customer"),
+                    Decimal(0),
+                )
+            )
     missing = [line for order_line_id, line in by_order_line.items() if order_line_id not in seen]
     if missing and not problems:
         problems.append(
@@ -192,8 +205,7 @@ def return_inspect(
     digest = request_hash(_inspection_request(lines))
     with transaction.atomic():
         locked = _return_locked(rma)
-        order = locked.order
-        facts = order_facts_locked(order)  # the payments, locked by id after the order
+        order_facts_locked(locked.order)  # the payments, locked by id after the order
         if locked.inspection_result is not None:
             if locked.inspection_result.get("request_hash") != digest:
                 raise Conflict(
@@ -206,74 +218,130 @@ def return_inspect(
                     "return_not_received", "Mark the return received before recording its inspection."
                 )
             )
-        matched = _outcomes(locked, lines)
-        lines_by_id = {line.pk: line for line in facts.lines}
-        units = [
-            ReturnedUnits(
-                line=lines_by_id[line.order_line_id],
-                units=0 if item.outcome == InspectionOutcome.REJECTED else line.quantity,
-                reason=line.reason,
-                deduction=deduction,
-                deduction_reason=item.reason,
+        data = _inspect_locked(locked, lines=lines, actor=actor, now=now, digest=digest)
+    return WarehouseResult(locked, data, replayed=False)
+
+
+def return_keep_settle(*, return_request: ReturnRequest, now: dt.datetime) -> dict[str, Any]:
+    """A return whose items all stay with the customer: received and accepted at once, then refunded.
+    Inside the caller's transaction, with the order locked."""
+    order_facts_locked(return_request.order)
+    system = Actor.system()
+    return_transition(
+        return_request=return_request,
+        to_status=ReturnStatus.RECEIVED,
+        actor=system,
+        now=now,
+        note="Nothing to send back: you keep the items.",
+    )
+    return _inspect_locked(
+        return_request, lines=[], actor=system, now=now, digest=request_hash({"keep": True})
+    )
+
+
+def _inspect_locked(
+    locked: ReturnRequest, *, lines: list[InspectionLine], actor: Actor, now: dt.datetime, digest: str
+) -> dict[str, Any]:
+    """The order, its payments and the return are locked: outcomes, the refund, the credit, the exchange."""
+    order = locked.order
+    facts = order_facts(order)
+    matched = _outcomes(locked, lines)
+    lines_by_id = {line.pk: line for line in facts.lines}
+    units = [
+        ReturnedUnits(
+            line=lines_by_id[line.order_line_id],
+            units=0 if item.outcome == InspectionOutcome.REJECTED else line.quantity,
+            reason=line.reason,
+            deduction=deduction,
+            deduction_reason=item.reason,
+            resolution=line.resolution,
+            exchange_label=line.exchange_label,
+            exchange_price=line.exchange_price,
+        )
+        for line, item, deduction in matched
+    ]
+    plans = return_plans(order=order, facts=facts, units=units, method=locked.method)
+    outcomes = []
+    for line, item, deduction in matched:
+        ReturnLine.objects.filter(pk=line.pk).update(
+            outcome=item.outcome, deduction=deduction, outcome_reason=item.reason[:200]
+        )
+        if item.outcome != InspectionOutcome.REJECTED:
+            OrderLine.objects.filter(pk=line.order_line_id).update(
+                quantity_returned=F("quantity_returned") + line.quantity
             )
-            for line, item, deduction in matched
-        ]
-        plan = return_refund_plan(order=order, facts=facts, units=units, method=locked.method)
-        outcomes = []
-        for line, item, deduction in matched:
-            ReturnLine.objects.filter(pk=line.pk).update(
-                outcome=item.outcome, deduction=deduction, outcome_reason=item.reason[:200]
-            )
-            if item.outcome != InspectionOutcome.REJECTED:
-                OrderLine.objects.filter(pk=line.order_line_id).update(
-                    quantity_returned=F("quantity_returned") + line.quantity
-                )
-            outcomes.append(
-                {
-                    "line_id": line.order_line_id,
-                    "quantity": line.quantity,
-                    "outcome": item.outcome,
-                    "deduction": str(deduction),
-                    "reason": item.reason,
-                }
-            )
-        return_transition(return_request=locked, to_status=ReturnStatus.INSPECTED, actor=actor, now=now)
-        events.return_inspected(return_request=locked, actor=actor, at=now, outcomes=outcomes)
-        refund_ids = refund_plan_perform(
+        outcomes.append(
+            {
+                "line_id": line.order_line_id,
+                "quantity": line.quantity,
+                "resolution": line.resolution,
+                "outcome": item.outcome,
+                "deduction": str(deduction),
+                "reason": item.reason,
+            }
+        )
+    return_transition(return_request=locked, to_status=ReturnStatus.INSPECTED, actor=actor, now=now)
+    events.return_inspected(return_request=locked, actor=actor, at=now, outcomes=outcomes)
+    plan = plans.refund
+    refund_ids = refund_plan_perform(
+        order=order,
+        plan=plan,
+        actor=actor,
+        reason=f"Return {locked.rma}",
+        key=f"return:{locked.rma}:inspection",
+        now=now,
+    )
+    credit = None
+    if plans.credit is not None:
+        credit = store_credit_issue(
             order=order,
-            plan=plan,
+            plan=plans.credit,
             actor=actor,
-            reason=f"Return {locked.rma}",
-            key=f"return:{locked.rma}:inspection",
+            reason=f"Return {locked.rma}: store credit",
+            key=f"return:{locked.rma}:store-credit",
             now=now,
         )
-        if refund_ids or plan.points:
-            events.return_refund_created(
-                return_request=locked, actor=actor, at=now, refund_ids=refund_ids, amount=str(plan.refunded)
+        if credit is not None:
+            events.return_store_credit_issued(
+                return_request=locked, actor=actor, at=now, refund_id=credit.pk, amount=str(credit.amount)
             )
-            return_transition(
-                return_request=locked, to_status=ReturnStatus.REFUNDED, actor=Actor.system(), now=now
-            )
-        else:
-            return_transition(
-                return_request=locked,
-                to_status=ReturnStatus.CLOSED,
-                actor=Actor.system(),
-                now=now,
-                note="Nothing to refund.",
-            )
-        data = {
-            "rma": locked.rma,
-            "status": locked.status,
-            "lines": outcomes,
-            "refund": {
-                **plan_as_dict(plan),
-                "refund_ids": refund_ids,
-                "refunded": str(plan.refunded),
-                "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
-            },
-        }
-        locked.inspection_result = {"request_hash": digest, "result": data}
-        ReturnRequest.objects.filter(pk=locked.pk).update(inspection_result=locked.inspection_result)
-        notices.return_inspection_notice(return_request=locked, result=data)
-    return WarehouseResult(locked, data, replayed=False)
+    ReturnRequest.objects.filter(pk=locked.pk).update(exchange_due=plans.to_pay)
+    locked.exchange_due = plans.to_pay
+    if refund_ids or plan.points:
+        events.return_refund_created(
+            return_request=locked, actor=actor, at=now, refund_ids=refund_ids, amount=str(plan.refunded)
+        )
+    if refund_ids or plan.points or credit is not None:
+        return_transition(
+            return_request=locked, to_status=ReturnStatus.REFUNDED, actor=Actor.system(), now=now
+        )
+    else:
+        return_transition(
+            return_request=locked,
+            to_status=ReturnStatus.CLOSED,
+            actor=Actor.system(),
+            now=now,
+            note="Nothing to refund.",
+        )
+    estimate = plans_as_dict(plans)
+    data = {
+        "rma": locked.rma,
+        "status": locked.status,
+        "lines": outcomes,
+        "refund": {
+            **{key: value for key, value in estimate.items() if key not in ("store_credit", "exchange")},
+            "refund_ids": refund_ids,
+            "refunded": str(plan.refunded),
+            "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
+        },
+        "store_credit": (
+            {**plan_as_dict(plans.credit), "refund_id": credit.pk, "issued": str(credit.amount)}
+            if credit is not None and plans.credit is not None
+            else None
+        ),
+        "exchange": estimate["exchange"],
+    }
+    locked.inspection_result = {"request_hash": digest, "result": data}
+    ReturnRequest.objects.filter(pk=locked.pk).update(inspection_result=locked.inspection_result)
+    notices.return_inspection_notice(return_request=locked, result=data)
+    return data

@@ -70,6 +70,8 @@ class TrackingEvent(models.Model):
 class CaseKind(models.TextChoices):
     CARRIER_INQUIRY = "carrier_inquiry", "Carrier inquiry"  # tracking stopped moving: we ask the carrier
     INVESTIGATION = "investigation", "Investigation"  # lost, late, or delivered but not received
+    REFUND_DISPUTE = "refund_dispute", "Question about a refund"  # the customer questions refund lines
+    REFUND_FAILED = "refund_failed", "Refund that failed"  # the provider kept refusing it: an agent acts
 
 
 class CaseStatus(models.TextChoices):
@@ -79,14 +81,22 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
-    """A question we put to a carrier about one package, with a reference the customer can quote."""
+    """A question we follow up for the customer, with a reference they can quote: to a carrier about one
+    package, or about one refund (disputed lines, or a refund the provider refused)."""
 
     reference = models.CharField(
         max_length=12, unique=True, help_text="Shown to the customer, e.g. CS-7K2M9Q."
     )
     kind = models.CharField(max_length=20, choices=CaseKind.choices)
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="cases")
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="cases")
+    shipment = models.ForeignKey(
+        Shipment, null=True, blank=True, on_delete=models.CASCADE, related_name="cases"
+    )
+    refund = models.ForeignKey(
+        "payments.Refund", null=True, blank=True, on_delete=models.CASCADE, related_name="cases"
+    )
+    # What the case is about, for the agent: the refund's lines and the ones the customer questions.
+    details = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     reason = models.CharField(max_length=60, help_text="The diagnosis code that warranted the case.")
     opened_at = models.DateTimeField()
@@ -103,6 +113,14 @@ class Case(models.Model):
                 fields=["shipment", "kind"],
                 condition=Q(status="open"),
                 name="case_one_open_per_kind_shipment",
+            ),
+            models.UniqueConstraint(
+                fields=["refund", "kind"],
+                condition=Q(status="open", refund__isnull=False),
+                name="case_one_open_per_kind_refund",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipment__isnull=False) | Q(refund__isnull=False), name="case_about_something"
             ),
         ]
 

@@ -54,9 +54,11 @@ def test_every_registry_action_is_listed_by_the_api_and_in_the_order_view(client
         assert view["actions"][item["id"]] == item["eligibility"]
 
 
-# open_case and return_start answer 201 with their own body: tests/api and tests/returns cover them.
+# open_case, return_start and refund_dispute answer 201 with their own body: tests/api and tests/returns
+# cover them.
 @pytest.mark.parametrize(
-    "action_id", [a.id for a in actions_all() if a.id not in ("open_case", "return_start")]
+    "action_id",
+    [a.id for a in actions_all() if a.id not in ("open_case", "return_start", "refund_dispute")],
 )
 def test_the_owner_previews_then_performs_each_action(client: Client, action_id: str):
     order = paid_order_of_shirt_and_scarf()
@@ -122,7 +124,12 @@ def test_another_customer_and_nobody_can_not_touch_an_order(client: Client, acti
     ship(owner, scarf_line(owner))
     stranger = paid_order_of_shirt_and_scarf()
     returning = {"lines": [{"line_id": scarf_line(owner).pk, "quantity": 1, "reason": "too_big"}]}
-    requests = {**_requests(owner), "open_case": _case_request(owner), "return_start": ("returns", returning)}
+    requests = {
+        **_requests(owner),
+        "open_case": _case_request(owner),
+        "return_start": ("returns", returning),
+        "refund_dispute": ("refunds/1/dispute", {}),
+    }
     path, body = requests[action_id]
     for url in (f"{BASE}/{owner.number}/{path}", f"{BASE}/{owner.number}/actions/{action_id}/preview"):
         theirs = _post(client, url, body, _bearer(stranger))

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from shopdesk.catalog.models import Variant
 from shopdesk.demo.models import DemoOrder, DemoStore
+from shopdesk.demo.return_situations import ReturnSituation
 from shopdesk.demo.situations import Situation
 from shopdesk.orders.models import Customer, Order
 from shopdesk.policy import get_policy
@@ -19,7 +20,7 @@ from tests.demo.conftest import ANCHOR_ISO, listed, run_demo
 
 def test_every_situation_appears_in_sixty_orders(demo_store_60: list[dict[str, object]]) -> None:
     seen = {name for row in demo_store_60 for name in row["situations"]}  # type: ignore[attr-defined]
-    assert seen == set(Situation.values)
+    assert seen == set(Situation.values) | set(ReturnSituation.values)
 
 
 def test_small_stores_still_cover_the_main_situations(db: None) -> None:
@@ -54,7 +55,9 @@ def test_list_prints_one_json_object_per_order_ordered_by_number(
         assert set(row) == {"number", "email", "situations"}
         assert re.fullmatch(r"KW\d{8}", str(row["number"]))
         assert re.fullmatch(r"[a-z0-9.]+@example\.(com|org|net)", str(row["email"]))
-        assert row["situations"] and set(row["situations"]) <= set(Situation.values)  # type: ignore[arg-type]
+        assert row["situations"] and set(row["situations"]) <= set(Situation.values) | set(
+            ReturnSituation.values
+        )  # type: ignore[arg-type]
         assert Order.objects.get(number=row["number"]).email == row["email"]
 
 

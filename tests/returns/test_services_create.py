@@ -99,7 +99,13 @@ def test_an_ineligible_line_refuses_the_whole_request_and_names_it(delivered_ord
     [
         ({"quantity": 3, "reason": "too_big"}, "quantity_too_high"),
         ({"quantity": 1, "reason": "no_such_reason"}, "unknown_reason"),
-        ({"quantity": 1, "reason": "too_big", "resolution": "exchange"}, "resolution_not_offered"),
+        ({"quantity": 1, "reason": "too_big", "resolution": "exchange"}, "exchange_sku_missing"),
+        (
+            {"quantity": 1, "reason": "too_big", "resolution": "exchange", "exchange_sku": "NOPE"},
+            "exchange_sku_unknown",
+        ),
+        ({"quantity": 1, "reason": "too_big", "resolution": "keep"}, "keep_not_offered"),
+        ({"quantity": 1, "reason": "too_big", "exchange_sku": "X-1"}, "exchange_sku_unexpected"),
     ],
 )
 def test_bad_lines_are_422_with_their_code(delivered_order, line, code):

@@ -24,6 +24,7 @@ IDS = [
     "open_case",
     "return_start",
     "price_adjustment",
+    "refund_dispute",
 ]
 
 
@@ -43,7 +44,9 @@ def test_order_actions_answer_every_action_for_the_actor():
     allowed = {key for key, answer in answers.items() if answer.allowed}
     assert allowed == set(IDS) - {"resend_shipping", "open_case", "return_start", "price_adjustment"}
     assert answers["price_adjustment"].code == "no_price_drop"
+    assert allowed == set(IDS) - {"resend_shipping", "open_case", "return_start", "refund_dispute"}
     assert answers["return_start"].code == "not_delivered"
+    assert answers["refund_dispute"].code == "no_refund"
     assert answers["resend_shipping"].code == "not_shipped_yet"
     assert answers["open_case"].code == "case_not_needed"
 

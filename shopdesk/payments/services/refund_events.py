@@ -5,7 +5,8 @@ An event that the table does not allow from where the refund is (out of order: `
 `succeeded`) is recorded as ignored and changes nothing. A `succeeded` or `failed` that arrives while
 the refund is still pending first takes the table's step through `processing` (the provider's own
 `processing` event was lost or is late). Each move writes an order event, which the webhooks hook turns
-into refund.succeeded / refund.failed in the same transaction.
+into refund.succeeded / refund.failed in the same transaction. A failure is sent again or handed to an
+agent as a case (services/refund_follow_up.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from shopdesk.orders import events as order_events
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.payments.enums import REFUND_TRANSITIONS, RefundStatus
 from shopdesk.payments.models import Refund
+from shopdesk.payments.services.refund_follow_up import refund_failed_follow_up
 from shopdesk.payments.services.status import refund_transition
 from shopdesk.webhooks.enums import InboundOutcome
 from shopdesk.webhooks.models import InboundEvent
@@ -86,6 +88,8 @@ def refund_event_apply(
                 after=step,
                 reason=reason if step == kind else "",
             )
+        if steps and refund.status == RefundStatus.FAILED:
+            refund_failed_follow_up(refund=refund, reason=reason)  # sent again, or a case: never lost
         outcome = InboundOutcome.APPLIED if steps else InboundOutcome.IGNORED
         try:
             with transaction.atomic():

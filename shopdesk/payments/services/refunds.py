@@ -13,11 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
+
 from shopdesk.core.errors import Conflict
 from shopdesk.core.money import quantize
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import PaymentState, RefundLineKind, RefundStatus
 from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.payments.services.refund_follow_up import refund_provider_schedule
 from shopdesk.payments.services.status import payment_transition
 
 
@@ -85,6 +88,9 @@ def refund_create(
         idempotency_key=idempotency_key,
         created_at=now,
     )
+    if payment is not None and amount > 0:
+        # The provider answers after commit (the demo provider, when it is on: a scheduled job).
+        transaction.on_commit(lambda: refund_provider_schedule(refund.pk))
     RefundLine.objects.bulk_create(
         [
             RefundLine(

@@ -1,9 +1,11 @@
-"""`return_start`: send delivered items back within the window, for a refund (see shopdesk/returns)."""
+"""`return_start`: send delivered items back within the window, for a refund, store credit, an exchange,
+or keep them (see shopdesk/returns)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field
@@ -12,8 +14,9 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
-from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, return_refund_plan
-from shopdesk.returns.services import ReturnLineRequest
+from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
+from shopdesk.returns.resolutions import exchange_variant
+from shopdesk.returns.services import ReturnLineRequest, return_create
 from shopdesk.returns.tracking import return_create_with_tracking
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.eligibility import OrderFacts, order_facts
@@ -77,15 +80,30 @@ class ReturnStartAction(OrderAction):
         parsed = params_parse(ReturnParams, params)
         self.eligibility(order=order, actor=actor).require()
         by_id = {line.pk: line for line in order.lines.all()}
-        units = [
-            ReturnedUnits(by_id[line.line_id], line.quantity, line.reason)
-            for line in parsed.lines
-            if line.line_id in by_id
-        ]
-        plan = return_refund_plan(order=order, facts=order_facts(order), units=units, method=parsed.method)
+        units = []
+        for line in parsed.lines:
+            if line.line_id not in by_id:
+                continue
+            variant = (
+                exchange_variant(by_id[line.line_id], line.exchange_sku or "")
+                if line.resolution == "exchange"
+                else None
+            )
+            units.append(
+                ReturnedUnits(
+                    by_id[line.line_id],
+                    line.quantity,
+                    line.reason,
+                    resolution=line.resolution,
+                    exchange_label=variant.sku if variant else "",
+                    exchange_price=variant.price if variant else Decimal(0),
+                )
+            )
+        plans = return_plans(order=order, facts=order_facts(order), units=units, method=parsed.method)
+        estimate = plans_as_dict(plans)
         return ActionPreview(
-            message=f"About {plan_as_dict(plan)['total']} {order.currency} would come back after inspection.",
-            data={"refund_estimate": plan_as_dict(plan)},
+            message=f"About {estimate['total']} {order.currency} would come back after inspection.",
+            data={"refund_estimate": estimate},
         )
 
     def perform(

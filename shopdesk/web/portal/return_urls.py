@@ -14,4 +14,9 @@ urlpatterns = [
     path(
         "<str:number>/returns/<str:rma>/tracking/", return_follow.return_tracking_add, name="return_tracking"
     ),
+    path(
+        "<str:number>/returns/<str:rma>/refunds/<int:refund_id>/dispute/",
+        returns.refund_dispute,
+        name="refund_dispute",
+    ),
 ]

@@ -21,10 +21,12 @@ from shopdesk.core.errors import DomainError, NotFound
 from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.errors import ReturnLinesRefused
+from shopdesk.returns.refund_explanations import refunds_of_return
 from shopdesk.returns.selectors import return_as_dict, return_of_order
 from shopdesk.returns.services import return_cancel
 from shopdesk.returns.slip import return_slip
 from shopdesk.selfservice.registry import action_get
+from shopdesk.web.portal.return_resolutions import resolution_choices, resolution_from_form, resolution_notes
 
 TEMPLATES = "web/portal/returns"
 
@@ -60,7 +62,7 @@ def return_start(request: HttpRequest, number: str) -> HttpResponse:
                 "line_id": a.line.pk,
                 "quantity": _int(request.POST.get(f"qty_{a.line.pk}")),
                 "reason": request.POST.get(f"reason_{a.line.pk}", "")[:40],
-                "resolution": "refund",
+                **resolution_from_form(request.POST.get(f"resolution_{a.line.pk}", "")),
             }
             for a in chosen
         ]
@@ -99,8 +101,15 @@ def return_start(request: HttpRequest, number: str) -> HttpResponse:
         "title": "Return items",
         "eligibility": return_start_eligibility(order=order, answers=answers),
         "rows": [
-            {"answer": a, "units": range(a.units + 1), "error": errors.get(a.line.pk, "")} for a in answers
+            {
+                "answer": a,
+                "units": range(a.units + 1),
+                "error": errors.get(a.line.pk, ""),
+                "resolutions": resolution_choices(a.line) if a.eligibility.allowed or a.faulty_only else [],
+            }
+            for a in answers
         ],
+        "resolution_notes": resolution_notes(),
         "reasons": policy.reasons,
         "label_fee": policy.label_fee,
         "free_reasons": [r.label for r in policy.reasons if r.code in policy.free_return_reasons],
@@ -130,10 +139,37 @@ def return_detail(request: HttpRequest, number: str, rma: str) -> HttpResponse:
         "order": order,
         "order_url": reverse("portal:order", args=[order.number]),
         "title": f"Return {found.rma}",
-        "ret": return_as_dict(found),
+        "ret": {
+            **return_as_dict(found),
+            "exchange_due": str(found.exchange_due),
+            "exchange_order_number": found.exchange_order_number,
+        },
+        "refunds": refunds_of_return(found),
         "slip_url": reverse("portal:return_slip", args=[order.number, found.rma]),
     }
     return render(request, f"{TEMPLATES}/detail.html", context)
+
+
+@customer_required
+@require_POST
+def refund_dispute(request: HttpRequest, number: str, rma: str, refund_id: int) -> HttpResponse:
+    """ "Report a problem with this refund": the registry's `refund_dispute` opens the case."""
+    order, found = _return_or_404(request, number, rma)
+    try:
+        done = action_get("refund_dispute").perform(
+            order=order,
+            actor=_actor(request),
+            params={
+                "refund_id": refund_id,
+                "lines": [_int(value) for value in request.POST.getlist("line")[:100]],
+                "message": request.POST.get("message", "")[:2000],
+            },
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done.message)
+    return HttpResponseRedirect(reverse("portal:return_detail", args=[order.number, found.rma]))
 
 
 @customer_required

@@ -13,6 +13,7 @@ from django.db import IntegrityError
 
 from shopdesk.demo.listing import demo_order_lines
 from shopdesk.demo.loader import LoadSummary, load_demo_store
+from shopdesk.demo.return_situations import ReturnSituation
 from shopdesk.demo.situations import Situation
 from shopdesk.demo.store import demo_store_current, demo_store_delete, foreign_order_count
 from shopdesk.web.management.commands.serve import pending_migrations
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="Print one JSON object per demo order.")
         parser.add_argument(
             "--situation",
-            choices=Situation.values,
+            choices=[*Situation.values, *ReturnSituation.values],
             metavar="NAME",
             help="With --list: only the orders in this situation (see docs/demo.md).",
         )
