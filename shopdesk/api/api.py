@@ -54,6 +54,7 @@ def _register_routers() -> None:
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
+    from shopdesk.api.payment_methods import router as payment_methods_router
     from shopdesk.api.promotions import router as promotions_router
     from shopdesk.api.store_returns import router as store_returns_router
     from shopdesk.api.webhooks import router as webhooks_router
@@ -66,6 +67,7 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_actions_router)
     api.add_router("/customer", customer_returns_router)
     api.add_router("/help", help_router)
+    api.add_router("/help", payment_methods_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)
     api.add_router("/inbound", inbound_router)
