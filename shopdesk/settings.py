@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",  # background and scheduled jobs (DESIGN.md, Scale): payment verification deadlines
+    "django_tasks_db",
     "ninja",  # the API docs page then serves Swagger UI from the package's static files, not a CDN
     "shopdesk.core",
     "shopdesk.policy",
@@ -251,6 +253,10 @@ LOGGING = {
         "shopdesk.access": {"level": "INFO", "filters": ["redact"]},
     },
 }
+
+# --- background jobs: Django's Tasks API; the database backend by default (`manage.py db_worker` runs them).
+# Another backend (e.g. RQ on Redis) is a change of this setting, not of the code.
+TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")

@@ -51,6 +51,7 @@ def _register_routers() -> None:
     from shopdesk.api.assistant import router as assistant_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
+    from shopdesk.api.customer_payments import router as customer_payments_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
@@ -66,6 +67,7 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/customer", customer_returns_router)
+    api.add_router("/customer", customer_payments_router)
     api.add_router("/help", help_router)
     api.add_router("/help", payment_methods_router)
     api.add_router("/promotions", promotions_router)

@@ -15,6 +15,8 @@ from shopdesk.shipping.schedule import DeliveryWindow
 
 if TYPE_CHECKING:
     from shopdesk.orderview.diagnoses.types import Diagnosis
+    from shopdesk.payments.declines import DeclineExplanation
+    from shopdesk.payments.verification_selectors import VerificationView
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,8 @@ class OrderPage:
     summary: str = ""
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
+    declined: DeclineExplanation | None = None  # the payment was declined and nothing else went through
+    verification: VerificationView | None = None  # the payment check of this order, if any
 
     @property
     def package_count(self) -> int:

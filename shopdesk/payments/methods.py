@@ -90,9 +90,7 @@ def payment_countries(*, first: str | None = None) -> list[Country]:
 def _limit(method: PaymentMethod, currency: str, locale: str) -> MethodLimit:
     low, high = method.min_order, method.max_order
     if low is not None and high is not None:
-        sentence = (
-            f"For orders from {format_money(low, currency, locale)} to {format_money(high, currency, locale)}."
-        )
+        sentence = f"For orders from {format_money(low, currency, locale)} to {format_money(high, currency, locale)}."
     elif low is not None:
         sentence = f"For orders of {format_money(low, currency, locale)} or more."
     elif high is not None:

@@ -91,7 +91,9 @@ def test_page_with_a_chosen_country_and_a_bad_one() -> None:
 
 
 def test_page_prefers_a_verified_orders_country(db: None) -> None:
-    order = factories.OrderFactory(shipping_address=factories.AddressFactory(country="JP", postcode="100-0001"))
+    order = factories.OrderFactory(
+        shipping_address=factories.AddressFactory(country="JP", postcode="100-0001")
+    )
     client = Client(headers={"Accept-Language": "de-DE"})
     assert client.post("/orders/", {"order_number": order.number, "email": order.email}).status_code == 302
     html = client.get("/help/payment-methods/").content.decode()

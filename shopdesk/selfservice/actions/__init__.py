@@ -8,5 +8,6 @@ from shopdesk.selfservice.actions import addresses
 from shopdesk.selfservice.actions import emails
 from shopdesk.selfservice.actions import cases
 from shopdesk.selfservice.actions import returns
+from shopdesk.selfservice.actions import payments
 
-__all__ = ["addresses", "cancel", "cases", "change", "emails", "returns"]
+__all__ = ["addresses", "cancel", "cases", "change", "emails", "payments", "returns"]
