@@ -56,7 +56,7 @@ def pay_again(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 def _verification_params(request: HttpRequest) -> dict[str, Any]:
-    if not request.content_type.startswith("multipart/"):
+    if not (request.content_type or "").startswith("multipart/"):
         return _json_object(request)
     unknown = sorted(set(request.POST) - {"card_last4", "billing_postcode"})
     if unknown:

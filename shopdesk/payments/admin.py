@@ -85,7 +85,7 @@ class PaymentVerificationAdmin(admin.ModelAdmin):
     search_fields = ["order__number"]
     list_select_related = ["order", "payment"]
     actions = ["approve", "reject"]
-    fields = readonly_fields = [
+    readonly_fields = [
         "order",
         "payment",
         "status",
@@ -104,6 +104,7 @@ class PaymentVerificationAdmin(admin.ModelAdmin):
         "decided_by",
         "outcome",
     ]
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a check opens when the store says a payment needs one

@@ -77,9 +77,9 @@ def payment_countries(*, first: str | None = None) -> list[Country]:
             codes |= set(zone.countries)
     countries = []
     for code in codes:
-        zone = policy.zone_for_country(code)
-        if zone is not None:
-            countries.append(Country(code=code, name=country_name(code), zone=zone.name))
+        found = policy.zone_for_country(code)
+        if found is not None:
+            countries.append(Country(code=code, name=country_name(code), zone=found.name))
     countries.sort(key=lambda c: c.name)
     if first:
         first = first.upper()

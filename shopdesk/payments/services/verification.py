@@ -305,7 +305,7 @@ def verification_submit(
         if document is not None:
             locked.document_type = answer["document_type"]  # the storage name's extension
             locked.document.save("upload", ContentFile(document.content), save=False)
-            stored_name = locked.document.name
+            stored_name = locked.document.name or ""
         fields = dict(answer)
         if stored_name:
             fields["document"] = stored_name
