@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,16 +79,15 @@ def reason_sentences(reasons: list[str], policy: Policy | None = None) -> list[s
     return [sentences[VerificationReason(code)] for code in reasons if code in VerificationReason.values]
 
 
-def verification_reasons(*, order: Order, payment: Payment, policy: Policy | None = None) -> list[str]:
-    """Why this payment is checked, from the policy's rules (the provider's request when none applies)."""
+def verification_reasons(
+    *, total: Decimal, billing_country: str, shipping_country: str, policy: Policy | None = None
+) -> list[str]:
+    """Why a payment is checked, from the policy's rules (the provider's request when none applies)."""
     policy = policy or get_policy()
     found = []
-    if order.total > policy.payments.verification_over:
+    if total > policy.payments.verification_over:
         found.append(VerificationReason.OVER_AMOUNT.value)
-    if (
-        policy.payments.verify_on_country_mismatch
-        and order.billing_address.country.upper() != order.shipping_address.country.upper()
-    ):
+    if policy.payments.verify_on_country_mismatch and billing_country.upper() != shipping_country.upper():
         found.append(VerificationReason.COUNTRY_MISMATCH.value)
     return found or [VerificationReason.PROVIDER_REQUEST.value]
 
@@ -167,7 +167,12 @@ def verification_open(
     verification = PaymentVerification.objects.create(
         order=order,
         payment=payment,
-        reasons=verification_reasons(order=order, payment=payment, policy=policy),
+        reasons=verification_reasons(
+            total=order.total,
+            billing_country=order.billing_address.country,
+            shipping_country=order.shipping_address.country,
+            policy=policy,
+        ),
         deadline=now + dt.timedelta(hours=policy.payments.verification_hours),
         created_at=now,
     )
