@@ -41,7 +41,6 @@ def test_small_stores_still_cover_the_main_situations(db: None) -> None:
         "payment_declined",
         "payment_verification",
         "declined_with_pay_link",
-        "verification_overdue",
     } <= seen
 
 
