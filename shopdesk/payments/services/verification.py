@@ -28,6 +28,7 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
+from shopdesk.core.money import format_money
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
@@ -71,8 +72,9 @@ def deadline_text(moment: dt.datetime, policy: Policy | None = None) -> str:
 def reason_sentences(reasons: list[str], policy: Policy | None = None) -> list[str]:
     policy = policy or get_policy()
     sentences = {
-        VerificationReason.OVER_AMOUNT: f"The order is over {policy.payments.verification_over} "
-        f"{policy.store.currency}, the amount above which we check payments.",
+        VerificationReason.OVER_AMOUNT: "The order is over "
+        f"{format_money(policy.payments.verification_over, policy.store.currency, policy.store.locale)}, "
+        "the amount above which we check payments.",
         VerificationReason.COUNTRY_MISMATCH: "The billing address is in another country than the delivery address.",
         VerificationReason.PROVIDER_REQUEST: "Our payment provider asked us to check this payment.",
     }
