@@ -5,6 +5,7 @@ shopdesk demo [--orders N] [--seed S] [--list] load (or list) the deterministic 
 shopdesk token create --name NAME              an API token for the store integration
 shopdesk import FILE                           orders, products, shipments from CSV or JSON Lines
 shopdesk worker                                deliver the outbox (emails, webhooks)
+shopdesk db_worker                             run scheduled jobs (payment verification deadlines)
 shopdesk webhooks add URL --events a,b | list | rotate ID | delete ID   webhook endpoints
 shopdesk ask ["message"]                       one assistant turn, or a chat in the terminal
 shopdesk nlu predict | eval FILE               the assistant's understanding

@@ -254,6 +254,10 @@ LOGGING = {
     },
 }
 
+# --- background jobs: Django's Tasks API; the database backend by default (`manage.py db_worker` runs them).
+# Another backend (e.g. RQ on Redis) is a change of this setting, not of the code.
+TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")
 SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")

@@ -59,9 +59,11 @@ def _register_routers() -> None:
     from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.customer_return_follow import router as customer_return_follow_router
     from shopdesk.api.customer_refunds import router as customer_refunds_router
+    from shopdesk.api.customer_payments import router as customer_payments_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
+    from shopdesk.api.payment_methods import router as payment_methods_router
     from shopdesk.api.promotions import router as promotions_router
     from shopdesk.api.store_return_tracking import router as store_return_tracking_router
     from shopdesk.api.store_returns import router as store_returns_router
@@ -77,7 +79,9 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_returns_router)
     api.add_router("/customer", customer_return_follow_router)
     api.add_router("/customer", customer_refunds_router)
+    api.add_router("/customer", customer_payments_router)
     api.add_router("/help", help_router)
+    api.add_router("/help", payment_methods_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)
     api.add_router("/inbound", inbound_router)

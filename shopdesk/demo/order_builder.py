@@ -347,7 +347,7 @@ class OrderBuilder:
             points_used=points_used,
             refunds=money.refunds,
             home_country=home.country if home else country,
-            extra=adjustments,
+            extra=[*money.extra, *adjustments],
         )
         situations = order_situations(facts, policy=policy, now=now)
         self.buffer.add(
@@ -432,6 +432,8 @@ class OrderBuilder:
             placed = now - _hours(rng, 0.5, 72)
         elif plan.stage == "verification":
             placed = now - _hours(rng, 1, max(2, self.policy.payments.verification_hours - 1))
+            if plan.overdue:  # the deadline passed a few hours ago; the deadline job hasn't run yet
+                placed -= dt.timedelta(hours=self.policy.payments.verification_hours)
         else:  # cancelled
             placed = now - _hours(rng, 36, 90 * 24)
         return placed.replace(microsecond=0)

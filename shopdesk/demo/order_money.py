@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.packages import PackedOrder
@@ -20,12 +20,17 @@ from shopdesk.demo.payments_builder import (
 )
 from shopdesk.demo.plans import OrderPlan
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
+from shopdesk.demo.situations import Situation
 from shopdesk.loyalty.models import PointsEntryKind
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
 from shopdesk.orderview.status import PaymentFacts
-from shopdesk.payments.models import Refund
+from shopdesk.payments.models import Payment, PaymentVerification, Refund
+from shopdesk.payments.services.verification import verification_reasons
 from shopdesk.policy.schema import Policy
+
+# Declines a shopper can fix and retry at once: the demo store sends its pay link with these.
+PAY_AGAIN_CODES = frozenset({"insufficient_funds", "expired_card", "incorrect_cvc", "authentication_failed"})
 
 
 def _minutes(rng: random.Random, low: float, high: float) -> dt.timedelta:
@@ -36,6 +41,7 @@ def _minutes(rng: random.Random, low: float, high: float) -> dt.timedelta:
 class MoneyOutcome:
     payments: list[PaymentFacts]
     refunds: int
+    extra: list[str] = field(default_factory=list)  # situations only the money rows know about
 
 
 class OrderMoney:
@@ -197,7 +203,35 @@ class OrderMoney:
             )
         if plan.returned_line and payment.amount_captured > 0:
             refunds += self._return_one(rng, order, payment, packed, customer_id, earned if earns else 0)
-        return MoneyOutcome(payments=[payment_facts(payment)], refunds=refunds)
+        extra = self._payment_situations(
+            plan=plan, order=order, payment=payment, decline_code=decline_code, country=country
+        )
+        return MoneyOutcome(payments=[payment_facts(payment)], refunds=refunds, extra=extra)
+
+    def _payment_situations(
+        self, *, plan: OrderPlan, order: Order, payment: Payment, decline_code: str, country: str
+    ) -> list[str]:
+        """The store's pay link on declines worth retrying, and the check of a payment awaiting verification."""
+        if plan.stage == "declined" and decline_code in PAY_AGAIN_CODES:
+            order.payment_url = f"{self.policy.store.website}/checkout/pay/{order.number}"
+            return [Situation.DECLINED_WITH_PAY_LINK]
+        if plan.stage != "verification":
+            return []
+        # The demo's billing address is its delivery address.
+        deadline = order.placed_at + dt.timedelta(hours=self.policy.payments.verification_hours)
+        self.buffer.add(
+            PaymentVerification(
+                id=self.keys(PaymentVerification),
+                order_id=order.id,
+                payment_id=payment.id,
+                reasons=verification_reasons(
+                    total=order.total, billing_country=country, shipping_country=country, policy=self.policy
+                ),
+                deadline=deadline,
+                created_at=order.placed_at,
+            )
+        )
+        return [Situation.VERIFICATION_OVERDUE] if deadline <= self.anchor else []
 
     def _return_one(
         self,

@@ -30,6 +30,7 @@ class OrderPlan:
     window: str | None = None  # delivered packages: "open" or "closed" return window
     rts_reason: str | None = None  # refused | address_not_found | unclaimed
     method: str | None = None  # a shipping method code, when it matters (express)
+    overdue: bool = False  # stage "verification": placed long enough ago that the deadline has passed
 
 
 P = OrderPlan
@@ -81,7 +82,7 @@ SCRIPT: tuple[OrderPlan, ...] = (
     P("shipped", ("late",), country="US"),
     P("shipped", ("attempted",), country="CA"),
     P("shipped", ("label_only",), country="GB"),
-    P("verification", country="CA"),
+    P("verification", country="CA", overdue=True),
     P("shipped", ("delivered",), country="ZA", window="closed"),
     P("shipped", ("in_transit",), country="IT", item="gift_card"),
     P("shipped", ("in_transit",), partial=True, country="FR"),

@@ -17,7 +17,7 @@ from shopdesk.demo.models import DemoOrder
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderEvent, OrderLine
-from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.payments.models import Payment, PaymentVerification, Refund, RefundLine
 from shopdesk.promotions.models import Coupon
 from shopdesk.shipping.models import Shipment, ShipmentLine, TrackingEvent
 
@@ -38,6 +38,7 @@ TABLES: tuple[type[models.Model], ...] = (
     ShipmentLine,
     TrackingEvent,
     Payment,
+    PaymentVerification,
     Refund,
     RefundLine,
     PointsEntry,

@@ -22,6 +22,11 @@ class Situation(models.TextChoices):
     HELD_AT_CUSTOMS = "held_at_customs", "Held at customs with duties to pay on delivery"
     PAYMENT_DECLINED = "payment_declined", "The payment was declined (decline code)"
     PAYMENT_VERIFICATION = "payment_verification", "The payment waits for the customer's verification"
+    DECLINED_WITH_PAY_LINK = "declined_with_pay_link", "Declined, and the store gave a link to pay again"
+    VERIFICATION_OVERDUE = (
+        "verification_overdue",
+        "Awaiting verification past its deadline (the job acts next)",
+    )
     PAID_WITH_POINTS = "paid_with_points", "Paid partly with points"
     STACKED_COUPONS = "stacked_coupons", "Two coupons applied together"
     PRICE_DROPPED = "price_dropped", "An item's price dropped since purchase"

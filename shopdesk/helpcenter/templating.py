@@ -210,6 +210,7 @@ def build_context(policy: Policy) -> dict[str, Any]:
         method["everywhere"] = "*" in raw_pm.countries
         method["country_names"] = _join([_country_name(c) for c in raw_pm.countries if c != "*"])
         method["instant"] = raw_pm.refund_days_max == 0
+        method["has_limits"] = raw_pm.min_order is not None or raw_pm.max_order is not None
     data["payments"]["local_methods"] = [m for m in data["payments"]["methods"] if not m["everywhere"]]
     data["payments"]["global_methods"] = [m for m in data["payments"]["methods"] if m["everywhere"]]
     data["shipping"]["po_box_country_names"] = _join(
@@ -248,7 +249,11 @@ def build_context(policy: Policy) -> dict[str, Any]:
     data["store"]["warehouse_names"] = _join([w.name for w in policy.store.warehouses])
     data["store"]["timezone_city"] = policy.store.timezone.rsplit("/", 1)[-1].replace("_", " ")
     data["store"]["order_number_example"] = policy.format_order_number(1234)
-    data["links"] = {"order_lookup": ORDER_LOOKUP_URL, "help": "/help/"}
+    data["links"] = {
+        "order_lookup": ORDER_LOOKUP_URL,
+        "help": "/help/",
+        "payment_methods": "/help/payment-methods/",
+    }
     return data
 
 

@@ -31,6 +31,8 @@ EMAIL_TEMPLATES = frozenset(
         "line_changed",
         "magic_link",
         "email_change_confirm",
+        # The payment check; its templates live in shopdesk/payments/templates/notifications/email/.
+        "payment_verification",
         # The desk's emails; their templates live in shopdesk/desk/templates/notifications/email/.
         "desk_acknowledgement",
         "desk_reply",

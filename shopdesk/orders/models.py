@@ -86,6 +86,8 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # Where the store lets the customer pay again after a declined payment (shown to the order's customer only).
+    payment_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -92,3 +92,4 @@ class OrderData:
     cancelled_at: dt.datetime | None = None
     cancel_reason: str | None = None
     notes: str | None = None
+    payment_url: str | None = None  # None: keep; "": no pay link any more

@@ -26,7 +26,7 @@ from shopdesk.orderview.status import (
     payment_status,
     return_status,
 )
-from shopdesk.orderview.summary import where_things_stand
+from shopdesk.orderview.summary import ON_HOLD_FOR_PAYMENT, where_things_stand
 from shopdesk.orderview.types import (
     CaseView,
     CouponView,
@@ -39,9 +39,11 @@ from shopdesk.orderview.types import (
     Totals,
     TrackingEventView,
 )
+from shopdesk.payments.declines import decline_explain
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
 from shopdesk.payments.order_facts import OrderFacts
+from shopdesk.payments.verification_selectors import verification_of_payments, verification_view
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
 from shopdesk.promotions.models import CouponKind
@@ -99,7 +101,9 @@ def order_page(
         Prefetch("shipments", queryset=Shipment.objects.order_by("id")),
         Prefetch("shipments__lines", queryset=ShipmentLine.objects.order_by("id")),
         Prefetch("shipments__events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
-        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        Prefetch(
+            "payments", queryset=Payment.objects.select_related("verification").order_by("created_at", "id")
+        ),
         Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
         Prefetch("coupons", queryset=OrderCoupon.objects.select_related("coupon").order_by("id")),
     )
@@ -135,7 +139,11 @@ def order_page(
     paid = payment_status(
         PaymentFacts(p.state, p.verification_status, p.amount_captured, p.amount_refunded) for p in payments
     )
-    unshipped = any(line.quantity_unshipped for line in lines) and not order.is_cancelled
+    # Nothing is prepared for an order whose payment hasn't gone through (or waits for its check).
+    on_hold_for_payment = bool(payments) and paid in ON_HOLD_FOR_PAYMENT
+    unshipped = (
+        any(line.quantity_unshipped for line in lines) and not order.is_cancelled and not on_hold_for_payment
+    )
     ship_from = policy.warehouse(zone.warehouses[0]) if zone else None
     page = OrderPage(
         order=order,
@@ -171,6 +179,9 @@ def order_page(
     page.coupons = [_coupon_view(use, currency, locale) for use in order.coupons.all()]
     facts = _page_facts(order, shipped_by_line)
     page.price_adjustments = order_price_adjustments(order=order, facts=facts, now=now)
+    page.declined = decline_explain(order=order, payments=payments, now=now, policy=policy)
+    checked = verification_of_payments(payments)
+    page.verification = verification_view(checked, now=now) if checked is not None else None
     page.summary = where_things_stand(page=page, today=page.today)
     from shopdesk.orderview.diagnoses.order import order_diagnoses  # the diagnoses read this page
 

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.diagnoses.types import jsonable
-from shopdesk.orderview.types import OrderPage
+from shopdesk.orderview.types import OrderPage, Price
 from shopdesk.payments.selectors import refunds_for_order
 from shopdesk.returns.refund_explanations import refunds_explained
 
@@ -83,6 +83,7 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
                 "status_label": page.payment.status_label,
                 "refunded": page.payment.refunded.as_dict(),
             },
+            "payment_issue": _payment_issue(page),
             "unshipped": {
                 "ship_by": page.ship_by,
                 "ships_from": page.ship_from_name,
@@ -142,6 +143,42 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
             "actions": {name: eligibility.as_dict() for name, eligibility in page.actions.items()},
         }
     )
+
+
+def _payment_issue(page: OrderPage) -> dict[str, Any]:
+    """Why the payment was declined or is being checked, and what to do (payments/declines.py,
+    payments/verification_selectors.py). The pay link itself comes from the `pay_again` action."""
+    declined, check = page.declined, page.verification
+    return {
+        "declined": None
+        if declined is None
+        else {
+            "code": declined.code,
+            "reason": declined.reason,
+            "attempts": declined.attempts,
+            "charged": declined.charged,
+            "hold": Price.of(declined.hold, page.currency, page.locale).as_dict(),
+            "hold_released_by": declined.hold_released_by,
+            "money_message": declined.money_message,
+            "next_step": declined.next_step,
+            "can_pay_again": declined.can_pay_again,
+        },
+        "verification": None
+        if check is None
+        else {
+            "status": check.status,
+            "status_label": check.status_label,
+            "reasons": [
+                {"code": code, "message": message}
+                for code, message in zip(check.reasons, check.reason_sentences, strict=False)
+            ],
+            "deadline": check.deadline,
+            "overdue": check.overdue,
+            "next_step": check.step,
+            "submitted_at": check.submitted_at,
+            "outcome": check.outcome,
+        },
+    }
 
 
 def order_view_json(order: Order) -> bytes:

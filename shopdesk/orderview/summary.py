@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from shopdesk.orders.enums import FulfilmentStatus
+from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.rules import scan_age
@@ -57,11 +57,38 @@ def _package_state(package: PackageView, page: OrderPage) -> str:
     return "on its way"
 
 
+# Payment statuses under which nothing is prepared: the order waits for the money or for its check.
+ON_HOLD_FOR_PAYMENT = frozenset(
+    {PaymentStatus.DECLINED, PaymentStatus.PENDING, PaymentStatus.AWAITING_VERIFICATION}
+)
+
+
+def _waiting_for_payment(page: OrderPage) -> str:
+    """The sentence of an unshipped order that waits for its payment (never "we are preparing it")."""
+    if page.payment_status == PaymentStatus.AWAITING_VERIFICATION:
+        check = page.verification
+        if check is not None and check.status == "under_review":
+            return "We're checking the answer you sent about your payment; your order ships as soon as it's done."
+        if check is not None and check.overdue:
+            return check.step
+        by = f" by {check.deadline_text}" if check is not None else ""
+        return f"Your order waits for a payment check: please verify your payment{by}, and it ships once that's done."
+    if page.payment_status == PaymentStatus.DECLINED:
+        return "Your payment was declined, so your order is on hold until it is paid: see below what to do."
+    return "Your order is on hold until its payment goes through."
+
+
 def where_things_stand(*, page: OrderPage, today: dt.date) -> str:
     """One plain sentence: what arrived, what moves, what still waits in a warehouse and until when."""
     fulfilment = page.fulfilment_status
     if fulfilment == FulfilmentStatus.CANCELLED:
         return "This order was cancelled; nothing will be shipped."
+    if (
+        fulfilment == FulfilmentStatus.UNFULFILLED
+        and page.payment is not None
+        and page.payment_status in ON_HOLD_FOR_PAYMENT
+    ):
+        return _waiting_for_payment(page)
     if fulfilment == FulfilmentStatus.RETURNED_TO_SENDER:
         return "A package came back to us: see below why, and choose between a new delivery and a refund."
     active = sum(line.quantity_active for line in page.lines)

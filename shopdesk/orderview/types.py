@@ -16,6 +16,8 @@ from shopdesk.shipping.schedule import DeliveryWindow
 if TYPE_CHECKING:
     from shopdesk.orderview.diagnoses.types import Diagnosis
     from shopdesk.promotions.price_adjustment import LineAdjustment
+    from shopdesk.payments.declines import DeclineExplanation
+    from shopdesk.payments.verification_selectors import VerificationView
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,8 @@ class OrderPage:
     price_adjustments: list[LineAdjustment] = field(default_factory=list)  # every line's answer
     actions: dict[str, Eligibility] = field(default_factory=dict)
     diagnoses: list[Diagnosis] = field(default_factory=list)
+    declined: DeclineExplanation | None = None  # the payment was declined and nothing else went through
+    verification: VerificationView | None = None  # the payment check of this order, if any
 
     @property
     def package_count(self) -> int:

@@ -47,6 +47,43 @@ class VerificationStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class VerificationCaseStatus(models.TextChoices):
+    """Where one payment check stands (payments/services/verification.py moves it, nothing else)."""
+
+    AWAITING_CUSTOMER = "awaiting_customer", "Waiting for you"  # opened; the deadline runs
+    UNDER_REVIEW = "under_review", "Under review"  # the customer answered; an agent decides
+    APPROVED = "approved", "Verified"  # the order ships
+    REJECTED = "rejected", "Not verified"  # the order is cancelled with its refund
+    EXPIRED = "expired", "Deadline passed"  # no answer in time: shipped or cancelled per policy
+
+
+VERIFICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    VerificationCaseStatus.AWAITING_CUSTOMER: frozenset(
+        {
+            VerificationCaseStatus.UNDER_REVIEW,
+            VerificationCaseStatus.APPROVED,
+            VerificationCaseStatus.REJECTED,
+            VerificationCaseStatus.EXPIRED,
+        }
+    ),
+    VerificationCaseStatus.UNDER_REVIEW: frozenset(
+        {VerificationCaseStatus.APPROVED, VerificationCaseStatus.REJECTED}
+    ),
+    VerificationCaseStatus.APPROVED: frozenset(),
+    VerificationCaseStatus.REJECTED: frozenset(),
+    VerificationCaseStatus.EXPIRED: frozenset(),
+}
+OPEN_VERIFICATION = (VerificationCaseStatus.AWAITING_CUSTOMER, VerificationCaseStatus.UNDER_REVIEW)
+
+
+class VerificationReason(models.TextChoices):
+    """Why a payment is checked (the policy's `payments.verification_*` rules, or the provider's request)."""
+
+    OVER_AMOUNT = "over_amount", "The order is over the amount we check"
+    COUNTRY_MISMATCH = "country_mismatch", "The billing and delivery countries differ"
+    PROVIDER_REQUEST = "provider_request", "Our payment provider asked us to check it"
+
+
 class RefundStatus(models.TextChoices):
     PENDING = "pending", "Pending"  # recorded, not yet sent to the provider
     PROCESSING = "processing", "Processing"  # sent to the provider, waiting for its answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -12,6 +14,7 @@ from shopdesk.payments.enums import (
     RefundLineKind,
     RefundStatus,
     StoreCreditKind,
+    VerificationCaseStatus,
     VerificationStatus,
 )
 
@@ -128,3 +131,43 @@ class StoreCreditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency} for {self.customer_id}"
+
+
+def verification_document_path(instance: PaymentVerification, filename: str) -> str:
+    """A random name (the customer's file name is never used): nothing can guess or list it, and no URL
+    serves the folder; agents open it through the admin."""
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        instance.document_type, "bin"
+    )
+    return f"payment-verification/{secrets.token_hex(16)}.{extension}"
+
+
+class PaymentVerification(models.Model):
+    """One check of one payment: why, until when, what the customer sent, and who decided what."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payment_verifications")
+    payment = models.OneToOneField(Payment, on_delete=models.CASCADE, related_name="verification")
+    status = models.CharField(
+        max_length=20,
+        choices=VerificationCaseStatus.choices,
+        default=VerificationCaseStatus.AWAITING_CUSTOMER,
+    )
+    reasons = models.JSONField(default=list, help_text="VerificationReason codes.")
+    deadline = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=20, blank=True, help_text="card_details or document")
+    card_last4 = models.CharField(max_length=4, blank=True)
+    billing_postcode = models.CharField(max_length=20, blank=True)
+    document = models.FileField(upload_to=verification_document_path, blank=True, max_length=200)
+    document_type = models.CharField(max_length=40, blank=True, help_text="Sniffed from the bytes.")
+    document_size = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=254, blank=True)
+    outcome = models.CharField(max_length=300, blank=True, help_text="What followed: shipped, cancelled…")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return f"verification of payment {self.payment_id} ({self.status})"

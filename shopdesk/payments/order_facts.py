@@ -52,7 +52,7 @@ class OrderFacts:
 
 
 def order_facts(order: Order) -> OrderFacts:
-    """Read the facts in four queries (lines, shipped units, packages, payments)."""
+    """Read the facts in four queries (lines, shipped units, packages, payments with their checks)."""
     lines = list(order.lines.all())
     shipped_rows = (
         ShipmentLine.objects.filter(order_line__order=order)
@@ -61,5 +61,5 @@ def order_facts(order: Order) -> OrderFacts:
     )
     shipped = {row["order_line_id"]: int(row["units"] or 0) for row in shipped_rows}
     shipments = list(Shipment.objects.filter(order=order))
-    payments = list(Payment.objects.filter(order=order))
+    payments = list(Payment.objects.filter(order=order).select_related("verification"))
     return OrderFacts(order=order, lines=lines, shipped=shipped, shipments=shipments, payments=payments)

@@ -226,6 +226,10 @@ class PaymentMethod(Strict):
     countries: list[CountryCode] = Field(min_length=1)
     refund_days_min: int = Field(ge=0)
     refund_days_max: int = Field(ge=0)
+    # Limits of the method (buy now, pay later providers set a minimum and a maximum order total).
+    min_order: Amount | None = Field(None, ge=0, description="Smallest order total it can pay.")
+    max_order: Amount | None = Field(None, gt=0, description="Largest order total it can pay.")
+    note: str = Field("", description="One sentence shown beside the method (how it works).")
 
     def available_in(self, country: str) -> bool:
         return "*" in self.countries or country.upper() in self.countries
@@ -245,6 +249,16 @@ class Payments(Strict):
     verification_why: str
     methods: list[PaymentMethod] = Field(min_length=1)
     declines: list[Decline]
+    # Defaults keep older store files valid.
+    verification_expired: Literal["ship", "cancel"] = Field(
+        "cancel", description="What happens when the verification deadline passes with no answer."
+    )
+    verification_document_max_kb: int = Field(
+        5120, gt=0, description="Largest document (PDF, JPEG or PNG) a customer may upload to verify."
+    )
+    authorisation_release_days: int = Field(
+        7, ge=0, description="Days a bank takes at most to drop a hold left by a declined or voided payment."
+    )
 
 
 class Points(Strict):

@@ -41,6 +41,7 @@ def test_small_stores_still_cover_the_main_situations(db: None) -> None:
         "held_at_customs",
         "payment_declined",
         "payment_verification",
+        "declined_with_pay_link",
     } <= seen
 
 

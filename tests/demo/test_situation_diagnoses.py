@@ -43,6 +43,10 @@ SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     Situation.HELD_AT_CUSTOMS: _diagnosed("held_at_customs"),
     Situation.PAYMENT_DECLINED: _status("payment", "declined"),
     Situation.PAYMENT_VERIFICATION: _status("payment", "awaiting_verification"),
+    Situation.DECLINED_WITH_PAY_LINK: lambda view: (
+        view["payment_issue"]["declined"]["can_pay_again"] and view["actions"]["pay_again"]["allowed"]
+    ),
+    Situation.VERIFICATION_OVERDUE: lambda view: view["payment_issue"]["verification"]["overdue"],
     Situation.PAID_WITH_POINTS: lambda view: (
         view["totals"]["points_used"] + view["totals"]["points_returned"] > 0
     ),

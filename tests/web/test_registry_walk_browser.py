@@ -165,6 +165,45 @@ def walk_price_adjustment(page) -> None:
     assert order.refunds.get().amount == 20
 
 
+def walk_pay_again(page) -> None:
+    """A declined order the store gave a pay link: the page explains the decline and "Pay again" leads there."""
+    from tests.payments.test_declined import PAY_URL, declined_order
+
+    order = declined_order(code="insufficient_funds", payment_url=PAY_URL)
+    _find_order(page, order)
+    panel = page.locator("#payment-declined")
+    assert "does not have enough funds" in panel.inner_text()
+    assert "No money left your account" in panel.inner_text()
+    page.screenshot(path="/tmp/shopdesk-declined-390.png", full_page=True)
+    # The store's payment page, answered inside the browser: the test never leaves the machine.
+    page.route(
+        "https://pay.kwoking.example/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<h1>Store payment page</h1>"),
+    )
+    panel.get_by_role("link", name="Pay again").click()
+    page.wait_for_url(PAY_URL)
+    assert page.get_by_role("heading", name="Store payment page").is_visible()
+
+
+def walk_verify_payment(page) -> None:
+    """A payment check: the customer reads why and until when, then sends the card's last digits."""
+    from shopdesk.payments.enums import VerificationCaseStatus
+    from shopdesk.payments.models import PaymentVerification
+    from tests.payments.test_verification import order_awaiting_verification
+
+    order = order_awaiting_verification()
+    _find_order(page, order)
+    page.locator("#payment-verification").get_by_role("link", name="Verify my payment").click()
+    assert page.get_by_role("heading", name="Why we check this payment").is_visible()
+    page.get_by_label("Last four digits of your card").fill("4242")
+    page.get_by_label("Billing postcode").fill("SW1A 1AA")
+    page.screenshot(path="/tmp/shopdesk-verification-form-390.png", full_page=True)
+    page.get_by_role("button", name="Send for review").click()
+    assert "Thanks: we have your answer" in _flash(page, order)
+    assert PaymentVerification.objects.get(order=order).status == VerificationCaseStatus.UNDER_REVIEW
+    page.screenshot(path="/tmp/shopdesk-verification-done-390.png", full_page=True)
+
+
 WALKS: dict[str, Callable[..., None]] = {
     name.removeprefix("walk_"): function
     for name, function in list(globals().items())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from shopdesk.integration.schemas.catalog import CustomerDetailsIn
 from shopdesk.integration.schemas.common import (
@@ -29,6 +30,7 @@ from shopdesk.integration.schemas.common import (
     fields_disagree,
 )
 from shopdesk.integration.schemas.payments import PaymentIn
+from shopdesk.payments.pay_link import payment_url_validate
 from shopdesk.policy.loader import get_policy
 
 
@@ -97,6 +99,11 @@ class OrderIn(Strict):
     )
     cancel_reason: Text200 | None = None
     notes: str | None = Field(default=None, max_length=5000)
+    payment_url: Annotated[str, AfterValidator(payment_url_validate)] | None = Field(
+        default=None,
+        description="Where the customer can pay again after a declined payment (https); kept when omitted, "
+        '"" removes it. Shown only to the order\'s own customer.',
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> OrderIn:

@@ -174,7 +174,7 @@ def _order_wanted(data: OrderData, lines: dict[str, dict[str, Any]]) -> dict[str
     }
     # Left out, these keep their value: an order cancelled in shopdesk's self-service must not be
     # un-cancelled by the store's next sync that does not know yet, nor an agent's notes wiped.
-    for name in ("cancelled_at", "cancel_reason", "notes"):
+    for name in ("cancelled_at", "cancel_reason", "notes", "payment_url"):
         if (value := getattr(data, name)) is not None:
             wanted[name] = value
     if data.external_id:

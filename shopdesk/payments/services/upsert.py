@@ -23,6 +23,7 @@ from shopdesk.payments.enums import PaymentState, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.payments.services.refunds import payments_lock
 from shopdesk.payments.services.status import payment_state_check
+from shopdesk.payments.services.verification import verification_follow_payment
 from shopdesk.payments.sync_data import PaymentData, PaymentEventData
 
 PAYMENT_FIELDS = (
@@ -86,6 +87,7 @@ def payment_apply(
         payment = Payment.objects.create(
             order=order, external_id=external_id, created_at=data.created_at or order.placed_at, **wanted
         )
+        verification_follow_payment(payment=payment, before=None, actor=actor)
         if audit:
             events.order_payment_updated(
                 order=order,
@@ -143,9 +145,11 @@ def _payment_write(*, payment: Payment, order: Order, wanted: dict[str, Any], ac
         payment_state_check(
             current=payment.state, wanted=wanted["state"], what=f'Payment "{payment.external_id}"'
         )
+    verification_before = payment.verification_status
     for name in after:
         setattr(payment, name, wanted[name])
     payment.save(update_fields=[*after, "updated_at"])
+    verification_follow_payment(payment=payment, before=verification_before, actor=actor)
     events.order_payment_updated(
         order=order, actor=actor, before=before, after=after, message=_payment_message(payment)
     )

@@ -8,6 +8,16 @@ from shopdesk.selfservice.actions import addresses
 from shopdesk.selfservice.actions import emails
 from shopdesk.selfservice.actions import cases
 from shopdesk.selfservice.actions import returns
-from shopdesk.selfservice.actions import price_adjustment, refund_dispute
+from shopdesk.selfservice.actions import payments, price_adjustment, refund_dispute
 
-__all__ = ["addresses", "cancel", "cases", "change", "emails", "price_adjustment", "refund_dispute", "returns"]
+__all__ = [
+    "addresses",
+    "cancel",
+    "cases",
+    "change",
+    "emails",
+    "payments",
+    "price_adjustment",
+    "refund_dispute",
+    "returns",
+]

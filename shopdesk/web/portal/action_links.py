@@ -14,6 +14,8 @@ _URL_NAMES = {
     "resend_shipping": "portal:resend",
     "change_email": "portal:email_change",
     "return_start": "portal:return_start",
+    "pay_again": "portal:pay_again",
+    "verify_payment": "portal:verify_payment",
 }
 
 

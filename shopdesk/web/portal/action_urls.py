@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shopdesk.web.portal import actions
+from shopdesk.web.portal import actions, payments
 
 urlpatterns = [
     path("<str:number>/cancel/", actions.cancel, name="cancel"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:number>/resend/", actions.resend, name="resend"),
     path("<str:number>/email/", actions.email_change, name="email_change"),
     path("email-change/<str:token>/", actions.email_change_confirm, name="email_change_confirm"),
+    path("<str:number>/pay-again/", payments.pay_again, name="pay_again"),
+    path("<str:number>/verification/", payments.verify_payment, name="verify_payment"),
 ]
