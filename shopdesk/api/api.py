@@ -51,6 +51,8 @@ def _register_routers() -> None:
     from shopdesk.api.assistant import router as assistant_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
+    from shopdesk.api.customer_points import router as customer_points_router
+    from shopdesk.api.customer_points import store_router as store_points_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
@@ -65,6 +67,8 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_router)
     api.add_router("/customer", customer_actions_router)
     api.add_router("/customer", customer_returns_router)
+    api.add_router("/customer", customer_points_router)
+    api.add_router("/store", store_points_router)
     api.add_router("/help", help_router)
     api.add_router("/promotions", promotions_router)
     api.add_router("/contact", contact_router)

@@ -70,7 +70,9 @@ def points_release_due(*, now: dt.datetime) -> JobRun:
         with transaction.atomic():
             balance_row_ensure(customer_id=customer_id, now=now)
             PointsBalance.objects.select_for_update().filter(customer_id=customer_id).first()
-            rows = PointsEntry.objects.filter(customer_id=customer_id, settled_at__isnull=True, available_at__lte=now)
+            rows = PointsEntry.objects.filter(
+                customer_id=customer_id, settled_at__isnull=True, available_at__lte=now
+            )
             ids = list(rows.values_list("pk", flat=True))
             net = int(PointsEntry.objects.filter(pk__in=ids).aggregate(total=Sum("points"))["total"] or 0)
             # Conditional: only entries still pending are settled, so a second worker settles nothing twice.
@@ -94,7 +96,10 @@ def points_expire_due(*, now: dt.datetime) -> JobRun:
         .filter(
             Exists(
                 PointsEntry.objects.filter(
-                    customer_id=OuterRef("customer_id"), settled_at__isnull=False, expires_at__lte=now, points__gt=0
+                    customer_id=OuterRef("customer_id"),
+                    settled_at__isnull=False,
+                    expires_at__lte=now,
+                    points__gt=0,
                 )
             )
         )

@@ -109,7 +109,9 @@ def ledger_write(
     settled = available_at <= now
     bucket = "available" if settled else "pending"
     try:
-        with transaction.atomic():  # savepoint: a refused or lost write leaves the caller's transaction intact
+        with (
+            transaction.atomic()
+        ):  # savepoint: a refused or lost write leaves the caller's transaction intact
             entry = PointsEntry.objects.create(
                 customer_id=customer_id,
                 order=order,

@@ -48,7 +48,9 @@ class PointsEntry(models.Model):
         verbose_name_plural = "points entries"
         indexes = [
             models.Index(fields=["customer", "available_at"]),
-            models.Index(fields=["available_at"], condition=Q(settled_at__isnull=True), name="points_pending_due"),
+            models.Index(
+                fields=["available_at"], condition=Q(settled_at__isnull=True), name="points_pending_due"
+            ),
         ]
 
     def __str__(self) -> str:

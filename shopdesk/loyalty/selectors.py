@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.utils import timezone
 
+from shopdesk.core.calendar import local_date
 from shopdesk.core.money import format_money, quantize
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
 from shopdesk.orders.models import Customer, Order
@@ -136,7 +137,9 @@ def points_summary(*, customer: Customer) -> PointsSummary:
 
 def points_history(*, customer: Customer, page: int = 1, per_page: int = HISTORY_PAGE_SIZE) -> Page:
     """The ledger, newest first, a page at a time (a page past the end gives the last page)."""
-    entries = PointsEntry.objects.filter(customer=customer).select_related("order").order_by("-created_at", "-id")
+    entries = (
+        PointsEntry.objects.filter(customer=customer).select_related("order").order_by("-created_at", "-id")
+    )
     return Paginator(entries, per_page).get_page(page)
 
 
@@ -188,4 +191,41 @@ def points_redeem_quote(*, balance: int, cart_total: Decimal, currency: str) -> 
         share_percent=rules.max_order_share_percent,
         reason=reason,
         message=message,
+    )
+
+
+def points_customer(*, email: str) -> Customer | None:
+    """The customer whose points a verified mailbox may see (emails are stored lower-case)."""
+    return Customer.objects.filter(email=email.strip().lower()).first()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryState:
+    code: str  # "pending", "available", "done"
+    message: str  # a sentence with the date, in the store's calendar
+
+
+def _day(moment: dt.datetime) -> str:
+    day = local_date(moment, get_policy())
+    return f"{day.day} {day:%B %Y}"
+
+
+def points_entry_state(entry: PointsEntry, now: dt.datetime) -> EntryState:
+    """'When do I get my points (back)?': one sentence per entry, with its date."""
+    if entry.points > 0:
+        if entry.settled_at is None or entry.available_at > now:
+            return EntryState("pending", f"Usable from {_day(entry.available_at)}.")
+        expiry = f" They expire on {_day(entry.expires_at)} if not used." if entry.expires_at else ""
+        return EntryState("available", f"Usable since {_day(entry.available_at)}.{expiry}")
+    if entry.settled_at is None:
+        return EntryState(
+            "pending", f"Taken back on {_day(entry.available_at)}, with the points they cancel."
+        )
+    verbs = {
+        PointsEntryKind.SPENT: "Spent",
+        PointsEntryKind.EXPIRED: "Expired",
+        PointsEntryKind.REVOKED: "Taken back",
+    }
+    return EntryState(
+        "done", f"{verbs.get(PointsEntryKind(entry.kind), 'Taken')} on {_day(entry.created_at)}."
     )

@@ -20,6 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from shopdesk.core.errors import Conflict
 from shopdesk.loyalty.errors import PointsInvalid
 from shopdesk.loyalty.ledger import balance_available, balance_row_ensure, ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
@@ -65,16 +66,19 @@ def points_spend(
     if points < minimum:
         raise PointsInvalid(f"At least {minimum} points must be used at a time; {points} were asked for.")
     with transaction.atomic():
-        return ledger_write(
+        entry = ledger_write(
             customer_id=customer.pk,
             order=order,
             kind=PointsEntryKind.SPENT,
             points=-points,
             available_at=now,
             note=f"Spent on order {order.number}." if order else "Spent at checkout.",
-            key=f"points:spent:{key}",
+            key=f"points:spent:checkout:{customer.pk}:{key}",  # the store's key, per customer
             now=now,
         )
+    if entry.points != -points:
+        raise Conflict("That idempotency key was already used for a different number of points.")
+    return entry
 
 
 def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | None:
@@ -112,11 +116,20 @@ def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | N
 
 
 def _give_back(
-    *, order: Order, points: int, key: str, now: dt.datetime, when: str, refund_expected_at: dt.datetime | None, why: str
+    *,
+    order: Order,
+    points: int,
+    key: str,
+    now: dt.datetime,
+    when: str,
+    refund_expected_at: dt.datetime | None,
+    why: str,
 ) -> PointsEntry | None:
     if points <= 0:
         return None
-    available_at = now if when == "immediately" or refund_expected_at is None else max(refund_expected_at, now)
+    available_at = (
+        now if when == "immediately" or refund_expected_at is None else max(refund_expected_at, now)
+    )
     return ledger_write(
         customer_id=order.customer_id,
         order=order,
