@@ -22,8 +22,8 @@ from shopdesk.demo.catalog_data import CATEGORIES
 from shopdesk.demo.coupons import CHECK_TABLE, COUPON_TABLE, build_check_coupons, build_coupons, private_codes
 from shopdesk.demo.customers import ShopperPool
 from shopdesk.demo.models import DemoOrder, DemoStore
-from shopdesk.demo.points import demo_points_finish
 from shopdesk.demo.order_builder import OrderBuilder
+from shopdesk.demo.points import demo_points_finish
 from shopdesk.demo.rows import TABLES, KeyAllocator, RowBuffer
 from shopdesk.orders.models import OrderCoupon
 from shopdesk.policy import get_policy

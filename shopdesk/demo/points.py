@@ -29,7 +29,9 @@ def demo_points_finish(*, order_ids: list[int], seed: int, anchor: dt.datetime) 
         if months:
             # Shoppers who never spent points: an old batch stays whole until it expires (oldest used first).
             spenders = set(
-                PointsEntry.objects.filter(customer_id__in=customers, points__lt=0).values_list("customer_id", flat=True)
+                PointsEntry.objects.filter(customer_id__in=customers, points__lt=0).values_list(
+                    "customer_id", flat=True
+                )
             )
             chosen = [c for c in customers if c not in spenders][:EXPIRING_SHOPPERS]
             for index, customer_id in enumerate(chosen):

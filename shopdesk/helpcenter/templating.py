@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from shopdesk.core.money import format_money
 from shopdesk.policy import Policy
 
+POINTS_URL = "/orders/points/"  # the shopper's points page (magic-link sign-in)
 ORDER_LOOKUP_URL = "/orders/"
 MISSING_MARKER = "\x00missing:%s\x00"
 
@@ -243,7 +244,7 @@ def build_context(policy: Policy) -> dict[str, Any]:
     data["store"]["warehouse_names"] = _join([w.name for w in policy.store.warehouses])
     data["store"]["timezone_city"] = policy.store.timezone.rsplit("/", 1)[-1].replace("_", " ")
     data["store"]["order_number_example"] = policy.format_order_number(1234)
-    data["links"] = {"order_lookup": ORDER_LOOKUP_URL, "help": "/help/"}
+    data["links"] = {"order_lookup": ORDER_LOOKUP_URL, "help": "/help/", "points": POINTS_URL}
     return data
 
 

@@ -205,7 +205,8 @@ class EntryState:
     message: str  # a sentence with the date, in the store's calendar
 
 
-def _day(moment: dt.datetime) -> str:
+def points_day(moment: dt.datetime) -> str:
+    """A date as the shopper reads it: the store's calendar day, e.g. '29 December 2026'."""
     day = local_date(moment, get_policy())
     return f"{day.day} {day:%B %Y}"
 
@@ -214,12 +215,12 @@ def points_entry_state(entry: PointsEntry, now: dt.datetime) -> EntryState:
     """'When do I get my points (back)?': one sentence per entry, with its date."""
     if entry.points > 0:
         if entry.settled_at is None or entry.available_at > now:
-            return EntryState("pending", f"Usable from {_day(entry.available_at)}.")
-        expiry = f" They expire on {_day(entry.expires_at)} if not used." if entry.expires_at else ""
-        return EntryState("available", f"Usable since {_day(entry.available_at)}.{expiry}")
+            return EntryState("pending", f"Usable from {points_day(entry.available_at)}.")
+        expiry = f" They expire on {points_day(entry.expires_at)} if not used." if entry.expires_at else ""
+        return EntryState("available", f"Usable since {points_day(entry.available_at)}.{expiry}")
     if entry.settled_at is None:
         return EntryState(
-            "pending", f"Taken back on {_day(entry.available_at)}, with the points they cancel."
+            "pending", f"Taken back on {points_day(entry.available_at)}, with the points they cancel."
         )
     verbs = {
         PointsEntryKind.SPENT: "Spent",
@@ -227,5 +228,5 @@ def points_entry_state(entry: PointsEntry, now: dt.datetime) -> EntryState:
         PointsEntryKind.REVOKED: "Taken back",
     }
     return EntryState(
-        "done", f"{verbs.get(PointsEntryKind(entry.kind), 'Taken')} on {_day(entry.created_at)}."
+        "done", f"{verbs.get(PointsEntryKind(entry.kind), 'Taken')} on {points_day(entry.created_at)}."
     )

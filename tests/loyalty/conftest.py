@@ -65,6 +65,8 @@ def customer_with_available_points(db: None) -> Customer:
     """1,000 points usable now, earned on a delivered order whose waiting days are over."""
     customer = factories.CustomerFactory()
     order = delivered_order(customer, subtotal="1000.00", days_ago=40)
-    points_earn_for_order(order=order, delivered_at=timezone.now() - dt.timedelta(days=40), now=timezone.now())
+    points_earn_for_order(
+        order=order, delivered_at=timezone.now() - dt.timedelta(days=40), now=timezone.now()
+    )
     assert balance(customer) == (1000, 0)
     return customer

@@ -68,7 +68,9 @@ def test_anonymous_callers_get_401(client, db, path):
     assert _get(client, path, None).status_code == 401
 
 
-def test_a_lookup_session_sees_its_order_points_but_not_the_balance(client, customer_with_points_in_every_state):
+def test_a_lookup_session_sees_its_order_points_but_not_the_balance(
+    client, customer_with_points_in_every_state
+):
     order = customer_with_points_in_every_state.orders.filter(points_used__gt=0).get()
     token = lookup_token(order)
     refused = _get(client, "/points", token)
@@ -94,12 +96,19 @@ def test_pay_with_points_uses_the_balance_up_to_the_share(client, customer_with_
     assert body["reason"] == "ok" and (body["max_points"], body["points"]) == (600, 600)
     assert body["value"]["display"] == "$6.00" and body["pays"]["display"] == "$14.00"
     body = _get(client, "/points/pay-with-points?total=200", token).json()
-    assert (body["points"], body["value"]["amount"]) == (1000, "10.00")  # the whole balance, under the 30% cap
+    assert (body["points"], body["value"]["amount"]) == (
+        1000,
+        "10.00",
+    )  # the whole balance, under the 30% cap
 
 
 def test_the_store_spends_at_checkout_once_per_key(customer_with_available_points):
     store = store_client()
-    body = {"email": customer_with_available_points.email.upper(), "points": 600, "idempotency_key": "cart-77"}
+    body = {
+        "email": customer_with_available_points.email.upper(),
+        "points": 600,
+        "idempotency_key": "cart-77",
+    }
     first = store.post("/points/spend", body)
     assert first.status_code == 200 and first.json()["available"] == 400
     assert store.post("/points/spend", body).json()["entry"]["id"] == first.json()["entry"]["id"]
@@ -113,7 +122,9 @@ def test_the_store_spends_at_checkout_once_per_key(customer_with_available_point
 def test_the_store_spend_needs_the_token_and_a_known_customer(db):
     assert Client().post("/api/v1/store/points/spend", {}, content_type="application/json").status_code == 401
     store = store_client()
-    unknown = store.post("/points/spend", {"email": "nobody@example.com", "points": 600, "idempotency_key": "x"})
+    unknown = store.post(
+        "/points/spend", {"email": "nobody@example.com", "points": 600, "idempotency_key": "x"}
+    )
     assert unknown.status_code == 404
 
 

@@ -86,7 +86,9 @@ def test_the_tasks_run_the_jobs_and_queue_their_next_run_a_day_later():
     with time_machine.travel(START, tick=False):
         customer = factories.CustomerFactory()
         order = delivered_order(customer)
-        points_earn_for_order(order=order, delivered_at=START - dt.timedelta(days=31), now=START - dt.timedelta(days=31))
+        points_earn_for_order(
+            order=order, delivered_at=START - dt.timedelta(days=31), now=START - dt.timedelta(days=31)
+        )
         result = points_release_task.call(reschedule=True)
         assert result["points"] == 120 and balance(customer) == (120, 0)
         queued = DBTaskResult.objects.get(task_path=points_release_task.module_path)

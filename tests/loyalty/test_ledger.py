@@ -74,7 +74,9 @@ def test_a_spend_below_the_minimum_is_refused_clearly(customer_with_available_po
 def test_an_imported_order_that_used_points_gets_an_opening_entry(db):
     customer = factories.CustomerFactory()
     placed = timezone.now() - dt.timedelta(days=400)
-    order = factories.OrderFactory(customer=customer, placed_at=placed, points_used=1500, points_value=Decimal(15))
+    order = factories.OrderFactory(
+        customer=customer, placed_at=placed, points_used=1500, points_value=Decimal(15)
+    )
     spent = points_spend_for_order(order=order, now=timezone.now())
     opening = PointsEntry.objects.get(customer=customer, kind=PointsEntryKind.OPENING)
     assert (opening.points, spent.points) == (1500, -1500)
@@ -152,5 +154,3 @@ def test_months_add_keeps_the_day_or_the_months_last():
     jan31 = dt.datetime(2027, 1, 31, 12, tzinfo=dt.UTC)
     assert months_add(jan31, 1) == dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC)
     assert months_add(jan31, 24) == dt.datetime(2029, 1, 31, 12, tzinfo=dt.UTC)
-
-

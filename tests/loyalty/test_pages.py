@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from shopdesk.loyalty.models import PointsEntry
+from shopdesk.loyalty.selectors import points_day
 from shopdesk.loyalty.services import points_earn_for_order, points_spend_for_order
 from shopdesk.orders.models import Customer
 from tests import factories
@@ -31,19 +33,23 @@ def shopper_with_pending_and_spent_points(customer_with_available_points: Custom
     return customer
 
 
-def test_the_points_page_shows_balance_pending_expiry_and_history(client, shopper_with_pending_and_spent_points):
+def test_the_points_page_shows_balance_pending_expiry_and_history(
+    client, shopper_with_pending_and_spent_points
+):
     sign_in_by_magic_link(client, shopper_with_pending_and_spent_points.email)
     assert 'href="/orders/points/"' in client.get("/orders/mine/").content.decode()
     html = client.get("/orders/points/").content.decode()
     assert "400 points</strong> (worth $4.00)" in html
-    usable_from = (timezone.now() + dt.timedelta(days=30)).date()
-    assert f"usable from {usable_from.day} {usable_from:%B %Y}" in html
+    pending = PointsEntry.objects.get(customer=shopper_with_pending_and_spent_points, settled_at__isnull=True)
+    assert f"usable from {points_day(pending.available_at)}" in html  # the store's calendar day
     assert "Next expiry" in html and "400 points on" in html
     assert html.count("<tr><td>") == 3  # three history rows
     assert "Spent on an order" in html
 
 
-def test_pay_with_points_form_answers_for_a_cart_and_explains_bad_input(client, customer_with_available_points):
+def test_pay_with_points_form_answers_for_a_cart_and_explains_bad_input(
+    client, customer_with_available_points
+):
     sign_in_by_magic_link(client, customer_with_available_points.email)
     html = client.get("/orders/points/?total=20").content.decode()
     assert "You can use 600 " in html and "worth $6.00" in html and "<strong>$14.00</strong>" in html
@@ -56,7 +62,9 @@ def test_history_pages_through_older_entries(client, customer_with_available_poi
     customer = customer_with_available_points
     for index in range(25):
         order = factories.OrderFactory(customer=customer, subtotal=Decimal(10), total=Decimal(10))
-        points_earn_for_order(order=order, delivered_at=timezone.now() - dt.timedelta(days=index), now=timezone.now())
+        points_earn_for_order(
+            order=order, delivered_at=timezone.now() - dt.timedelta(days=index), now=timezone.now()
+        )
     sign_in_by_magic_link(client, customer.email)
     first = client.get("/orders/points/").content.decode()
     assert first.count("<tr><td>") == 20 and "Page 1 of 2" in first and 'rel="next"' in first
@@ -65,7 +73,9 @@ def test_history_pages_through_older_entries(client, customer_with_available_poi
     assert client.get("/orders/points/?page=99999").status_code == 200
 
 
-def test_visitors_and_lookup_sessions_are_asked_for_the_emailed_link(client, shopper_with_pending_and_spent_points):
+def test_visitors_and_lookup_sessions_are_asked_for_the_emailed_link(
+    client, shopper_with_pending_and_spent_points
+):
     html = client.get("/orders/points/").content.decode()
     assert "sign in with a link we email you" in html and "400 points" not in html
     order = shopper_with_pending_and_spent_points.orders.filter(points_used__gt=0).get()
@@ -90,4 +100,3 @@ def test_the_order_page_says_when_the_points_come(client, shopper_with_pending_a
     assert "<!--order-points-->" not in html
     again = client.get(f"/orders/{order.number}/").content.decode()  # from the cache: still filled in
     assert 'id="order-points"' in again
-

@@ -44,9 +44,11 @@ def test_twenty_store_requests_through_the_api_give_one_200_and_no_500():
     store = store_client()
     results = race(
         [
-            lambda i=i: store.post(
-                "/points/spend", {"email": customer.email, "points": 600, "idempotency_key": f"cart-{i}"}
-            ).status_code
+            lambda i=i: (
+                store.post(
+                    "/points/spend", {"email": customer.email, "points": 600, "idempotency_key": f"cart-{i}"}
+                ).status_code
+            )
             for i in range(20)
         ]
     )
@@ -58,7 +60,10 @@ def test_the_same_return_raced_ten_times_gives_the_points_back_once():
     customer, order = _customer_with_points(700)
     now = timezone.now()
     results = race(
-        [lambda: points_return_for_cancel(order=order, points=300, key="cancel:1", now=now) for _ in range(10)]
+        [
+            lambda: points_return_for_cancel(order=order, points=300, key="cancel:1", now=now)
+            for _ in range(10)
+        ]
     )
     assert server_errors(results) == []
     assert len({r.pk for r in results}) == 1

@@ -16,6 +16,7 @@ from shopdesk.core.money import format_money
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import (
     points_customer,
+    points_day,
     points_entry_state,
     points_history,
     points_redeem_quote,
@@ -51,7 +52,11 @@ def points_page(request: HttpRequest) -> HttpResponse:
     policy = get_policy()
     summary = points_summary(customer=customer) if customer else None
     page = points_history(customer=customer, page=_page_number(request)) if customer else None
-    rows = [(entry, points_entry_state(entry, now)) for entry in page.object_list] if page else []
+    rows = (
+        [(entry, points_entry_state(entry, now), points_day(entry.created_at)) for entry in page.object_list]
+        if page
+        else []
+    )
     total, error = _cart_total(request.GET.get("total", ""))
     quote = None
     if total is not None:
@@ -67,6 +72,10 @@ def points_page(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "page": page,
             "rows": rows,
+            "pending": [(item, points_day(item.available_at)) for item in summary.pending] if summary else [],
+            "expiry_day": points_day(summary.next_expiry.expires_at)
+            if summary and summary.next_expiry
+            else "",
             "quote": quote,
             "total_error": error,
             "total_value": request.GET.get("total", "")[:20],
