@@ -25,6 +25,7 @@ from shopdesk.access.auth import customer_bearer
 from shopdesk.access.selectors import order_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.api.auth import IntegrationTokenAuth
+from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import (
@@ -78,7 +79,12 @@ def _customer(request: HttpRequest) -> Any:
     return points_customer(email=access.email)
 
 
-@router.get("/points", auth=customer_bearer, summary="Points: balance, pending with dates, next expiry")
+@router.get(
+    "/points",
+    auth=customer_bearer,
+    response={200: dict[str, Any], 403: ErrorOut},
+    summary="Points: balance, pending with dates, next expiry",
+)
 def points_get(request: HttpRequest) -> dict[str, Any]:
     customer = _customer(request)
     policy = get_policy()
@@ -114,7 +120,12 @@ class PageQuery(Schema):
     page: int = Field(default=1, ge=1, le=100_000)
 
 
-@router.get("/points/history", auth=customer_bearer, summary="Points history, newest first (20 a page)")
+@router.get(
+    "/points/history",
+    auth=customer_bearer,
+    response={200: dict[str, Any], 403: ErrorOut},
+    summary="Points history, newest first (20 a page)",
+)
 def points_history_get(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     customer = _customer(request)
     now = timezone.now()
@@ -157,6 +168,7 @@ def quote_out(balance: int, total: Decimal) -> dict[str, Any]:
 @router.get(
     "/points/pay-with-points",
     auth=customer_bearer,
+    response={200: dict[str, Any], 403: ErrorOut},
     summary="Pay with points: how many points, worth how much, for a cart total",
 )
 def points_quote(request: HttpRequest, query: Query[QuoteQuery]) -> dict[str, Any]:
