@@ -15,6 +15,8 @@ from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
 
+# Situations tagged here, after the orders are built (they depend on the customer's whole ledger).
+LOAD_SITUATIONS = frozenset({Situation.POINTS_PENDING.value, Situation.POINTS_EXPIRING.value})
 EXPIRING_SHOPPERS = 5  # customers given a batch of old points that expires within the next weeks
 
 

@@ -63,6 +63,10 @@ NOT_DIAGNOSED = {
     Situation.FINAL_SALE_ITEM,
     Situation.NON_RETURNABLE_ITEM,
     Situation.INTERNATIONAL,
+    # Points are the customer's, not the order view's: the points page and the order page's points section
+    # show them (tests/loyalty).
+    Situation.POINTS_PENDING,
+    Situation.POINTS_EXPIRING,
 }
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from shopdesk.loyalty.services import points_earn_for_order, points_spend_for_order
 from shopdesk.orders.models import Customer
 from tests import factories
-from tests.integration.payloads import store_client
+from tests.integration.fixtures import *  # noqa: F403 (the store fixtures, found by name)
+from tests.integration.payloads import order_payload, store_client
 from tests.loyalty.conftest import balance, delivered_order, lookup_token, magic_token
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,18 @@ def test_entries_carry_their_dates(client, customer_with_points_in_every_state):
     (earned,) = entries
     available_at = dt.datetime.fromisoformat(earned["available_at"])
     assert available_at > timezone.now() + dt.timedelta(days=29)
+
+
+def test_an_order_sent_by_the_store_with_points_records_its_spend_once(store_with_product):
+    """The store sent an order paid partly with points the ledger never saw earned: an opening entry
+    covers them, and sending the order again adds nothing."""
+    from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
+
+    body = {**order_payload(total="98.00"), "points_used": 1000, "points_value": "10.00"}
+    body["payments"][0].update(amount="88.00", amount_authorised="88.00", amount_captured="88.00")
+    assert store_with_product.put("/orders/KW00000001", body).status_code in (200, 201)
+    assert store_with_product.put("/orders/KW00000001", body).status_code == 200
+    kinds = sorted(PointsEntry.objects.filter(order__number="KW00000001").values_list("kind", "points"))
+    assert kinds == [(PointsEntryKind.OPENING, 1000), (PointsEntryKind.SPENT, -1000)]
+    customer = PointsEntry.objects.filter(order__number="KW00000001").first().customer
+    assert balance(customer) == (0, 0)
