@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "shopdesk.web",
     "shopdesk.desk",
     "shopdesk.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 elif test_name := os.environ.get("SHOPDESK_TEST_DB_NAME"):
     _database["TEST"] = {"NAME": test_name}
 DATABASES = {"default": _database}
+
+# Background and scheduled jobs (points, deadlines…) go through Django's Tasks API; the database backend
+# needs no other service. A bigger store swaps the backend here (e.g. RQ on Redis), not the code.
+TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, sessions of the assistant) --------------------------------------------

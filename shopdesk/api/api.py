@@ -60,6 +60,8 @@ def _register_routers() -> None:
     from shopdesk.api.customer_return_follow import router as customer_return_follow_router
     from shopdesk.api.customer_refunds import router as customer_refunds_router
     from shopdesk.api.customer_payments import router as customer_payments_router
+    from shopdesk.api.customer_points import router as customer_points_router
+    from shopdesk.api.customer_points import store_router as store_points_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router
@@ -80,6 +82,8 @@ def _register_routers() -> None:
     api.add_router("/customer", customer_return_follow_router)
     api.add_router("/customer", customer_refunds_router)
     api.add_router("/customer", customer_payments_router)
+    api.add_router("/customer", customer_points_router)
+    api.add_router("/store", store_points_router)
     api.add_router("/help", help_router)
     api.add_router("/help", payment_methods_router)
     api.add_router("/promotions", promotions_router)

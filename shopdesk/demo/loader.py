@@ -21,8 +21,9 @@ from shopdesk.demo.catalog_builder import build_catalog
 from shopdesk.demo.catalog_data import CATEGORIES
 from shopdesk.demo.coupons import CHECK_TABLE, COUPON_TABLE, build_check_coupons, build_coupons, private_codes
 from shopdesk.demo.customers import ShopperPool
-from shopdesk.demo.models import DemoStore
+from shopdesk.demo.models import DemoOrder, DemoStore
 from shopdesk.demo.order_builder import OrderBuilder
+from shopdesk.demo.points import demo_points_finish
 from shopdesk.demo.return_situations import build_return_situations
 from shopdesk.demo.rows import TABLES, KeyAllocator, RowBuffer
 from shopdesk.orders.models import OrderCoupon
@@ -120,6 +121,9 @@ def load_demo_store(
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
+        # Points need the sequences above: their balance rows and the expiring batches are written by the ledger.
+        order_ids = list(DemoOrder.objects.filter(seed=seed).values_list("order_id", flat=True))
+        summary.situations.update(demo_points_finish(order_ids=order_ids, seed=seed, anchor=anchor))
         used = dict(
             OrderCoupon.objects.filter(coupon_id__in=[c.id for c in coupons])
             .values_list("coupon_id")

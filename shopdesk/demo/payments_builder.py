@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from shopdesk.demo.lines import LineDraft
 from shopdesk.demo.rows import KeyAllocator, RowBuffer
+from shopdesk.loyalty.ledger import expiry_for
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orderview.status import PaymentFacts
@@ -258,6 +259,7 @@ def add_points(
                 kind=kind,
                 points=points,
                 available_at=available_at,
+                expires_at=expiry_for(available_at) if points > 0 else None,
                 note=note[:200],
                 created_at=at,
             )

@@ -28,6 +28,8 @@ class Situation(models.TextChoices):
         "Awaiting verification past its deadline (the job acts next)",
     )
     PAID_WITH_POINTS = "paid_with_points", "Paid partly with points"
+    POINTS_PENDING = "points_pending", "Points earned on it are still pending (usable from a date)"
+    POINTS_EXPIRING = "points_expiring", "Its customer has points that expire within the next weeks"
     STACKED_COUPONS = "stacked_coupons", "Two coupons applied together"
     PRICE_DROPPED = "price_dropped", "An item's price dropped since purchase"
     FINAL_SALE_ITEM = "final_sale_item", "Has a final-sale item"

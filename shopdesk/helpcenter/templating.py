@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from shopdesk.core.money import format_money
 from shopdesk.policy import Policy
 
+POINTS_URL = "/orders/points/"  # the shopper's points page (magic-link sign-in)
 ORDER_LOOKUP_URL = "/orders/"
 MISSING_MARKER = "\x00missing:%s\x00"
 
@@ -252,6 +253,7 @@ def build_context(policy: Policy) -> dict[str, Any]:
     data["links"] = {
         "order_lookup": ORDER_LOOKUP_URL,
         "help": "/help/",
+        "points": POINTS_URL,
         "payment_methods": "/help/payment-methods/",
     }
     return data

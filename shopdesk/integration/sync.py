@@ -11,6 +11,7 @@ import types
 import typing
 from typing import Any, TypeVar
 
+from django.utils import timezone
 from pydantic import BaseModel
 
 from shopdesk.catalog import services as catalog
@@ -21,6 +22,7 @@ from shopdesk.integration.schemas.catalog import CustomerIn, ProductIn
 from shopdesk.integration.schemas.orders import OrderIn
 from shopdesk.integration.schemas.payments import PaymentEventIn, PaymentIn
 from shopdesk.integration.schemas.shipping import ShipmentIn
+from shopdesk.loyalty.services import points_spend_for_order
 from shopdesk.orders.models import Order
 from shopdesk.orders.services import upsert as orders
 from shopdesk.orders.sync_data import CustomerData, OrderData
@@ -75,12 +77,15 @@ def order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
 
     def with_payments(order: Order, created: bool) -> list[UpsertStatus]:
         # A new order's `imported` event says it all: its payments write no event of their own.
-        return [
+        statuses = [
             payments.payment_apply(
                 order=order, data=payment, actor=actor, audit=not created, field_prefix=f"payments.{index}."
             )
             for index, payment in enumerate(paid)
         ]
+        # The points the order used go in the ledger once (an opening entry covers points from before it).
+        points_spend_for_order(order=order, now=timezone.now())
+        return statuses
 
     return orders.order_upsert(
         number=number, data=as_data(data, OrderData), actor=actor, with_order=with_payments

@@ -1,79 +1,214 @@
-"""Writes to the points ledger: append-only entries, each with an idempotency key so a retry adds nothing."""
+"""Writes to the points ledger: one function per kind of entry, each idempotent by a key of its source.
+
+    points_earn_for_order       earned on a delivered order, pending for the policy's days
+    points_spend                a redemption by the store's checkout (refused when the balance is short)
+    points_spend_for_order      the points an order used, as the store sent it (imports get an opening entry)
+    points_return_for_cancel    points spent on cancelled items, back at once or with the refund (policy)
+    points_revoke_for_cancel    points earned on cancelled items, taken back
+    points_return_for_refund    points spent on returned items, back when the return is refunded (policy)
+    points_revoke_for_return    points earned on returned items, taken back (never below zero)
+
+The release and expiry jobs live in `loyalty/jobs.py`. Every function runs inside the caller's transaction
+when there is one; the entry and its balance change commit or roll back together.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_FLOOR, Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Max, Sum
 
-from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
-from shopdesk.orders.models import Order
+from shopdesk.core.errors import Conflict
+from shopdesk.loyalty.errors import PointsInvalid
+from shopdesk.loyalty.ledger import balance_available, balance_row_ensure, ledger_write
+from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
+from shopdesk.orders.models import Customer, Order
 from shopdesk.policy import get_policy
 
 
-def _entry(
-    *,
-    order: Order,
-    kind: PointsEntryKind,
-    points: int,
-    available_at: dt.datetime,
-    note: str,
-    key: str,
-    now: dt.datetime,
+def points_earnable(order: Order) -> int:
+    """What an order earns: the policy's rate on what was paid for the goods (and shipping, if it says so)."""
+    rules = get_policy().points
+    base = order.subtotal - order.discount_total - order.points_value
+    if rules.earn_on_shipping:
+        base += order.shipping_total
+    units = max(base, Decimal(0)).to_integral_value(rounding=ROUND_FLOOR)
+    return int(units) * rules.earn_per_unit
+
+
+def points_earn_for_order(*, order: Order, delivered_at: dt.datetime, now: dt.datetime) -> PointsEntry | None:
+    """Points earned on a delivered order: pending until the policy's days after delivery, then usable."""
+    points = points_earnable(order)
+    if points <= 0:
+        return None
+    days = get_policy().points.available_after_days
+    return ledger_write(
+        customer_id=order.customer_id,
+        order=order,
+        kind=PointsEntryKind.EARNED,
+        points=points,
+        available_at=delivered_at + dt.timedelta(days=days),
+        note=f"Earned on order {order.number}.",
+        key=f"points:earned:order:{order.pk}",
+        now=now,
+    )
+
+
+def points_spend(
+    *, customer: Customer, points: int, key: str, now: dt.datetime, order: Order | None = None
 ) -> PointsEntry:
-    existing = PointsEntry.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():  # savepoint: a lost race must not break the caller's transaction
-            return PointsEntry.objects.create(
+    """Spend available points (the store's checkout): refused with `insufficient_points` when short."""
+    if points <= 0:
+        raise PointsInvalid("Points to spend must be a whole number above zero.")
+    minimum = get_policy().points.min_redeem
+    if points < minimum:
+        raise PointsInvalid(f"At least {minimum} points must be used at a time; {points} were asked for.")
+    with transaction.atomic():
+        entry = ledger_write(
+            customer_id=customer.pk,
+            order=order,
+            kind=PointsEntryKind.SPENT,
+            points=-points,
+            available_at=now,
+            note=f"Spent on order {order.number}." if order else "Spent at checkout.",
+            key=f"points:spent:checkout:{customer.pk}:{key}",  # the store's key, per customer
+            now=now,
+        )
+    if entry.points != -points:
+        raise Conflict("That idempotency key was already used for a different number of points.")
+    return entry
+
+
+def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | None:
+    """Record the points an order used, as the store sent it. The store already took them at checkout, so a
+    shortfall (an order from before this history began) is covered by an opening entry, never refused."""
+    if order.points_used <= 0 or PointsEntry.objects.filter(order=order, kind=PointsEntryKind.SPENT).exists():
+        return None
+    with transaction.atomic():
+        balance_row_ensure(customer_id=order.customer_id, now=now)
+        PointsBalance.objects.select_for_update().filter(customer_id=order.customer_id).first()
+        short = order.points_used - balance_available(customer_id=order.customer_id)
+        if short > 0:
+            ledger_write(
                 customer_id=order.customer_id,
                 order=order,
-                kind=kind,
-                points=points,
-                available_at=available_at,
-                note=note[:200],
-                idempotency_key=key,
-                created_at=now,
+                kind=PointsEntryKind.OPENING,
+                points=short,
+                available_at=min(order.placed_at, now),
+                note=f"Opening balance: points order {order.number} used before this history began.",
+                key=f"points:opening:order:{order.pk}",
+                now=now,
+                created_at=order.placed_at,
             )
-    except IntegrityError:
-        return PointsEntry.objects.get(idempotency_key=key)
+        return ledger_write(
+            customer_id=order.customer_id,
+            order=order,
+            kind=PointsEntryKind.SPENT,
+            points=-order.points_used,
+            available_at=min(order.placed_at, now),
+            note=f"Spent on order {order.number}.",
+            key=f"points:spent:order:{order.pk}",
+            now=now,
+            created_at=order.placed_at,
+        )
+
+
+def _give_back(
+    *,
+    order: Order,
+    points: int,
+    key: str,
+    now: dt.datetime,
+    when: str,
+    refund_expected_at: dt.datetime | None,
+    why: str,
+) -> PointsEntry | None:
+    if points <= 0:
+        return None
+    available_at = (
+        now if when == "immediately" or refund_expected_at is None else max(refund_expected_at, now)
+    )
+    return ledger_write(
+        customer_id=order.customer_id,
+        order=order,
+        kind=PointsEntryKind.RETURNED,
+        points=points,
+        available_at=available_at,
+        note=f"Points spent on order {order.number}, given back after {why}.",
+        key=key,
+        now=now,
+    )
 
 
 def points_return_for_cancel(
     *, order: Order, points: int, key: str, now: dt.datetime, refund_expected_at: dt.datetime | None = None
 ) -> PointsEntry | None:
     """Give back points spent on cancelled items, when the policy says (at once, or with the refund)."""
+    return _give_back(
+        order=order,
+        points=points,
+        key=key,
+        now=now,
+        when=get_policy().points.returned_on_cancel,
+        refund_expected_at=refund_expected_at,
+        why="a cancellation",
+    )
+
+
+def points_return_for_refund(
+    *, order: Order, points: int, key: str, now: dt.datetime, refund_expected_at: dt.datetime | None = None
+) -> PointsEntry | None:
+    """Give back points spent on returned items. Call it when the return's refund is made, inside that
+    transaction, with a key of the refund (e.g. `points:returned:refund:<id>`): a retry adds nothing.
+    The policy's `returned_on_return` says whether they are usable at once or on the refund's expected date."""
+    return _give_back(
+        order=order,
+        points=points,
+        key=key,
+        now=now,
+        when=get_policy().points.returned_on_return,
+        refund_expected_at=refund_expected_at,
+        why="a return",
+    )
+
+
+def _revoke(*, order: Order, points: int, key: str, now: dt.datetime, why: str) -> PointsEntry | None:
+    """Take back earned points where they are: still pending (dated like them), or from the available balance,
+    never more than it holds (points already spent stay spent)."""
     if points <= 0:
         return None
-    when = get_policy().points.returned_on_cancel
-    available_at = now if when == "immediately" or refund_expected_at is None else refund_expected_at
-    return _entry(
+    earned = PointsEntry.objects.filter(order=order, kind=PointsEntryKind.EARNED)
+    pending = earned.filter(settled_at__isnull=True).aggregate(at=Max("available_at"), total=Sum("points"))
+    if pending["total"]:
+        available_at = pending["at"]
+        points = min(points, int(pending["total"]))
+    else:
+        with transaction.atomic():
+            balance_row_ensure(customer_id=order.customer_id, now=now)
+            PointsBalance.objects.select_for_update().filter(customer_id=order.customer_id).first()
+            points = min(points, balance_available(customer_id=order.customer_id))
+            if points <= 0:
+                return None
+            available_at = now
+    return ledger_write(
+        customer_id=order.customer_id,
         order=order,
-        kind=PointsEntryKind.RETURNED,
-        points=points,
+        kind=PointsEntryKind.REVOKED,
+        points=-points,
         available_at=available_at,
-        note=f"Points spent on order {order.number}, given back after a cancellation.",
+        note=f"Points earned on order {order.number}, taken back after {why}.",
         key=key,
         now=now,
     )
 
 
 def points_revoke_for_cancel(*, order: Order, points: int, key: str, now: dt.datetime) -> PointsEntry | None:
-    """Take back points earned on cancelled items (they were never usable: earned points wait for delivery)."""
-    if points <= 0:
-        return None
-    # Dated like the points it cancels, so a balance taken at any moment never dips below zero.
-    earned_at = PointsEntry.objects.filter(order=order, kind=PointsEntryKind.EARNED).aggregate(
-        at=Max("available_at")
-    )
-    return _entry(
-        order=order,
-        kind=PointsEntryKind.REVOKED,
-        points=-points,
-        available_at=earned_at["at"] or now,
-        note=f"Points earned on order {order.number}, taken back after a cancellation.",
-        key=key,
-        now=now,
-    )
+    """Take back points earned on cancelled items."""
+    return _revoke(order=order, points=points, key=key, now=now, why="a cancellation")
+
+
+def points_revoke_for_return(*, order: Order, points: int, key: str, now: dt.datetime) -> PointsEntry | None:
+    """Take back points earned on returned items (call with the return's refund, key of the refund)."""
+    return _revoke(order=order, points=points, key=key, now=now, why="a return")

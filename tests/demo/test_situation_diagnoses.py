@@ -79,8 +79,9 @@ SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
         "held_at_customs",
     ),
 }
-# Situations the order view has nothing to say about yet. Adding a diagnosis moves one up into SHOWN.
-NOT_DIAGNOSED: set[Situation] = set()
+# Situations the order view has nothing to say about. Points are the customer's, not the order view's:
+# the points page and the order page's points section show them (tests/loyalty).
+NOT_DIAGNOSED = {Situation.POINTS_PENDING, Situation.POINTS_EXPIRING}
 
 
 def test_every_situation_is_either_shown_or_listed_as_not_diagnosed() -> None:

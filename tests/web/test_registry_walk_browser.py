@@ -204,6 +204,38 @@ def walk_verify_payment(page) -> None:
     page.screenshot(path="/tmp/shopdesk-verification-done-390.png", full_page=True)
 
 
+def walk_refund_dispute(page) -> None:
+    """A return refunded with a deduction: the owner questions that line from the return page; a case opens."""
+    from decimal import Decimal
+
+    from shopdesk.core.actors import Actor
+    from shopdesk.payments.models import Refund
+    from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_received
+    from tests.returns.conftest import delivered_shirt_and_scarf
+
+    order = delivered_shirt_and_scarf()
+    _find_order(page, order)
+    page.get_by_role("link", name="Return items").click()
+    page.get_by_label("How many of the Linen shirt").select_option("1")
+    page.get_by_label("Why the Linen shirt goes back").select_option("changed_mind")
+    page.get_by_role("button", name="Start the return").click()
+    page.wait_for_url(f"**/orders/{order.number}/returns/RMA-*/")
+    rma = page.url.rstrip("/").rsplit("/", 1)[-1]
+    warehouse = Actor.integration("warehouse")
+    return_mark_received(rma=rma, actor=warehouse)
+    deducted = InspectionLine(shirt_line(order).pk, "deducted", reason="tags missing", deduction=Decimal("4.90"))
+    return_inspect(rma=rma, actor=warehouse, lines=[deducted])
+    page.reload()
+    page.get_by_text("Report a problem with this refund").click()
+    page.get_by_label(re.compile(r"^Deduction on Linen shirt")).check()
+    page.get_by_label("What happened").fill("The tags were still on.")
+    page.get_by_role("button", name="Send to our team").click()
+    page.wait_for_url(f"**/orders/{order.number}/returns/{rma}/")
+    case = Case.objects.get(refund=Refund.objects.get(order=order))
+    assert case.reference in page.locator(".messages").inner_text()
+    assert case.details["questioned"][0]["description"] == "Deduction on Linen shirt (tags missing)"
+
+
 WALKS: dict[str, Callable[..., None]] = {
     name.removeprefix("walk_"): function
     for name, function in list(globals().items())

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shopdesk.web.portal import actions, views
+from shopdesk.web.portal import actions, points, views
 
 app_name = "portal"
 
@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("mine/", views.mine, name="mine"),
     path("logout/", views.logout, name="logout"),
     path("tracking/", views.tracking_check, name="tracking"),
+    path("points/", points.points_page, name="points"),
     path("", include("shopdesk.web.portal.action_urls")),
     path("", include("shopdesk.web.portal.return_urls")),
     path("<str:number>/", views.order_detail, name="order"),

@@ -46,6 +46,7 @@ from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnos
 from shopdesk.selfservice.registry import actions_all
 from shopdesk.web.portal.action_links import action_url
 from shopdesk.web.portal.forms import LookupForm, MagicLinkForm, TrackingNumberForm
+from shopdesk.web.portal.points import order_points_section
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -231,7 +232,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         html = order_view_cached(
             order_id=order_id, version=version, kind=f"web:{int(all_orders)}", build=build
         )
-    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
+    # The points section is per request (its dates turn from pending to usable), outside the cached body.
+    points = order_points_section(request, order_id=order_id)
+    return HttpResponse(
+        html.replace(_CSRF_PLACEHOLDER, get_token(request)).replace("<!--order-points-->", points)
+    )
 
 
 @customer_required
