@@ -39,7 +39,7 @@ class ItemResult:
     index: int
     type: str | None
     key: str | None
-    status: str  # created, updated, unchanged, error, rolled_back
+    status: str  # created, updated, unchanged, stale, error, rolled_back
     id: int | None = None
     error: dict[str, Any] | None = None
 
@@ -68,7 +68,7 @@ class BatchResult:
         counts = Counter(result.status for result in self.results)
         return {
             status: counts.get(status, 0)
-            for status in ("created", "updated", "unchanged", "error", "rolled_back")
+            for status in ("created", "updated", "unchanged", "stale", "error", "rolled_back")
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class Failure:
 @dataclass(slots=True)
 class ImportReport:
     counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "failed"), 0)
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "stale", "failed"), 0)
     )
     failures: list[Failure] = field(default_factory=list)
 

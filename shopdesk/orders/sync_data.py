@@ -51,6 +51,7 @@ class OrderLineData:
 
     sku: str
     quantity: int
+    external_id: str | None = None
     quantity_cancelled: int | None = None
     unit_price: Decimal | None = None
     discount_amount: Decimal = Decimal("0")
@@ -92,3 +93,5 @@ class OrderData:
     cancelled_at: dt.datetime | None = None
     cancel_reason: str | None = None
     notes: str | None = None
+    updated_at: dt.datetime | None = None  # the store's version of the order
+    revision: int | None = None

@@ -6,7 +6,8 @@ from typing import Literal
 
 from ninja import Schema
 
-Status = Literal["created", "updated", "unchanged"]
+# stale: an order update older than the version shopdesk has; nothing was written.
+Status = Literal["created", "updated", "unchanged", "stale"]
 
 
 class UpsertOut(Schema):
@@ -42,7 +43,7 @@ class BulkItemOut(Schema):
     index: int  # position in `items`
     type: str | None
     key: str | None
-    status: Literal["created", "updated", "unchanged", "error", "rolled_back"]
+    status: Literal["created", "updated", "unchanged", "stale", "error", "rolled_back"]
     id: int | None = None
     error: ErrorDetail | None = None
 
@@ -51,6 +52,7 @@ class BulkSummary(Schema):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0
     error: int = 0
     rolled_back: int = 0
 

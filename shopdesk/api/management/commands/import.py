@@ -82,6 +82,8 @@ class Command(BaseCommand):
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['failed']} failed"
         )
+        if counts["stale"]:
+            summary += f", {counts['stale']} stale (older than what shopdesk has)"
         self.stdout.write(
             f"{path.name}: {summary}" + (" (dry run: nothing was written)" if options["dry_run"] else "")
         )
