@@ -209,7 +209,11 @@ def _line_plans(data: OrderData, variants: dict[str, Variant], current: list[Ord
 
 def _version_stale(order: Order, data: OrderData) -> bool:
     """True when `data` is older than the store version the order was last written with."""
-    if data.revision is not None and order.source_revision is not None and data.revision < order.source_revision:
+    if (
+        data.revision is not None
+        and order.source_revision is not None
+        and data.revision < order.source_revision
+    ):
         return True
     return (
         data.updated_at is not None
