@@ -15,6 +15,10 @@ class UpsertOut(Schema):
     type: str
     key: str
     id: int
+    # Payment events sent with an event_id: applied or ignored (too late to count), and whether the
+    # event id was seen before.
+    outcome: Literal["applied", "ignored"] | None = None
+    replayed: bool | None = None
 
 
 class FieldMessage(Schema):
