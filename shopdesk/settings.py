@@ -263,3 +263,6 @@ SHOPDESK_TRUSTED_PROXIES = env_list("SHOPDESK_TRUSTED_PROXIES", "")
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(DATA_DIR / "media")
 # The bearer token a mail provider sends with POST /api/v1/inbound/email (empty: the endpoint is off).
 SHOPDESK_INBOUND_TOKEN = os.environ.get("SHOPDESK_INBOUND_TOKEN", "")
+# Store platform connectors: the secret each platform signs its webhooks with (empty: the connector is off).
+SHOPDESK_SHOPIFY_WEBHOOK_SECRET = os.environ.get("SHOPDESK_SHOPIFY_WEBHOOK_SECRET", "")
+SHOPDESK_WOOCOMMERCE_WEBHOOK_SECRET = os.environ.get("SHOPDESK_WOOCOMMERCE_WEBHOOK_SECRET", "")
