@@ -300,3 +300,42 @@ def test_woocommerce_ping_is_acknowledged(connectors: None) -> None:
 
     assert response.status_code in (200, 422)
     assert Order.objects.count() == 0
+
+
+# --- Shopify order export --------------------------------------------------------------------------
+def test_shopify_order_export_imports_like_the_webhooks(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = HERE / "shopify" / "orders_export.csv"
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", str(path), "--format", "shopify-orders", stdout=out, stderr=err)
+
+    assert exited.value.code == 1  # order #1004 has a bad email
+    assert "line 6: email:" in err.getvalue()
+    assert "orders_export.csv: 4 created, 0 updated, 0 unchanged, 1 failed" in out.getvalue()
+    first = Order.objects.get(number="KW00001002")
+    assert (first.subtotal, first.discount_total, first.total, first.currency) == (
+        Decimal("108.00"),
+        Decimal("10.80"),
+        Decimal("103.15"),
+        "USD",
+    )
+    assert first.placed_at.isoformat() == "2026-03-05T14:12:38+00:00"
+    assert first.shipping_address.postcode == "10002" and first.shipping_address.line2 == "Apt 3"
+    assert list(first.coupons.values_list("code", flat=True)) == ["WELCOME10"]
+    assert sorted(first.lines.values_list("sku", "quantity", "discount_amount")) == [
+        ("BEANIE-RUST", 1, Decimal("4.80")),
+        ("TOTE-SAND", 2, Decimal("6.00")),
+    ]
+    second = Order.objects.get(number="KW00001003")
+    assert sorted(second.lines.values_list("external_id", flat=True)) == ["TOTE-SAND#1", "TOTE-SAND#2"]
+    assert second.shipping_method == "express" and second.notes == "Leave at the door"
+    assert Payment.objects.get(order=second).state == "authorised"
+
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import", str(path), "--format", "shopify-orders", stdout=out, stderr=StringIO())
+    assert "0 created, 0 updated, 2 unchanged, 1 failed" in out.getvalue()  # the SKUs exist now

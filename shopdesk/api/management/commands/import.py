@@ -29,7 +29,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
+        parser.add_argument(
+            "--format",
+            choices=("csv", "jsonl", "shopify-orders"),
+            help="default: from the file extension; shopify-orders: a Shopify order export (CSV)",
+        )
         parser.add_argument(
             "--type",
             choices=FILE_TYPES,
