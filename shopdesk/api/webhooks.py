@@ -147,8 +147,11 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int) -> Status[None]:
     return Status(204, None)
 
 
+DISABLED_BY_API = "Disabled through the store API."
+
+
 class DisableIn(Schema):
-    reason: str = Field("Disabled through the store API.", max_length=300)
+    reason: str = Field(DISABLED_BY_API, max_length=300)
 
 
 @router.post(
@@ -159,7 +162,7 @@ class DisableIn(Schema):
 )
 def post_disable(request: HttpRequest, endpoint_id: int, payload: DisableIn | None = None) -> EndpointOut:
     endpoint_get(endpoint_id=endpoint_id)
-    reason = payload.reason if payload else DisableIn().reason
+    reason = payload.reason if payload else DISABLED_BY_API
     endpoint_disable(endpoint_id=endpoint_id, reason=reason, now=timezone.now())
     return _endpoint_out(endpoint_get(endpoint_id=endpoint_id))
 
