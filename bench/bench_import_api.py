@@ -302,7 +302,7 @@ def main() -> None:
     with code_of(args.before) as before:
         for kind in args.databases.split(","):
             for count in (int(size) for size in args.sizes.split(",")):
-                for code, label in ([(before, f"before ({args.before})")] if args.before else []) + [
+                for code, label in ([(before, f"before ({args.before[:12]})")] if args.before else []) + [
                     (ROOT, "this checkout")
                 ]:
                     print(f"running {label} on {kind} with {count} orders…", file=sys.stderr, flush=True)
