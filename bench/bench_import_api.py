@@ -7,6 +7,11 @@ generated deterministically (same seed, same orders). Only loopback traffic.
 
     .venv/bin/python bench/bench_import_api.py                    # 10,000 and 100,000 orders, both databases
     .venv/bin/python bench/bench_import_api.py --sizes 10000 --databases sqlite
+    .venv/bin/python bench/bench_import_api.py --before main      # also the code of `main`, same run
+
+`--before REF` measures the code of a git revision (`git archive REF`, unpacked into a temporary
+directory and put first on PYTHONPATH, with this checkout's virtualenv) right before this checkout,
+for each database and size, so both figures share the machine's load of the moment.
 """
 
 from __future__ import annotations
@@ -140,7 +145,19 @@ def database(kind: str, workdir: Path, admin_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def server(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+def code_of(ref: str | None) -> Iterator[Path]:
+    """This checkout, or the tree of `ref` unpacked from `git archive`."""
+    if ref is None:
+        yield ROOT
+        return
+    with tempfile.TemporaryDirectory(prefix="shopdesk-before-") as tmp:
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        yield Path(tmp)
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT) -> Iterator[str]:
     port = free_port()
     with log.open("w") as log_file:
         process = subprocess.Popen(
@@ -157,7 +174,7 @@ def server(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            cwd=ROOT,
+            cwd=cwd,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -199,6 +216,8 @@ def run(
     clients: int,
     admin_url: str,
     max_seconds: float | None = None,
+    code: Path = ROOT,
+    label: str = "this checkout",
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="shopdesk-bench-") as tmp:
         workdir = Path(tmp)
@@ -210,10 +229,12 @@ def run(
                 "SECRET_KEY": "bench-" + "x" * 50,
                 "LOG_LEVEL": "WARNING",
             }
+            if code != ROOT:
+                env["PYTHONPATH"] = str(code)
             env.pop("SHOPDESK_TESTING", None)
             shopdesk(env, "migrate", "--no-input")
             token = shopdesk(env, "token", "create", "--name", "bench").strip()
-            with server(env, workers, workdir / "gunicorn.log") as base:
+            with server(env, workers, workdir / "gunicorn.log", cwd=code) as base:
                 catalog = products()
                 for start in range(0, len(catalog), 100):
                     post_bulk(base, token, catalog[start : start + 100])
@@ -234,6 +255,7 @@ def run(
                 sys.exit(f"{kind}: {created} orders created, {sent} sent")
     load = os.getloadavg()[0]  # other work on the machine shows up here, so it is printed beside the figures
     return {
+        "code": label,
         "database": kind,
         "orders": created,
         "partial": created < count,
@@ -274,21 +296,38 @@ def main() -> None:
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="an admin connection used to create and drop the bench database",
     )
+    parser.add_argument("--before", metavar="REF", help="also measure the code of this git revision")
     args = parser.parse_args()
     rows = []
-    for kind in args.databases.split(","):
-        for count in (int(size) for size in args.sizes.split(",")):
-            print(f"running {kind} with {count} orders…", file=sys.stderr, flush=True)
-            rows.append(
-                run(kind, count, args.batch_size, args.workers, args.clients, args.postgres, args.max_seconds)
-            )
+    with code_of(args.before) as before:
+        for kind in args.databases.split(","):
+            for count in (int(size) for size in args.sizes.split(",")):
+                for code, label in ([(before, f"before ({args.before[:12]})")] if args.before else []) + [
+                    (ROOT, "this checkout")
+                ]:
+                    print(f"running {label} on {kind} with {count} orders…", file=sys.stderr, flush=True)
+                    rows.append(
+                        run(
+                            kind,
+                            count,
+                            args.batch_size,
+                            args.workers,
+                            args.clients,
+                            args.postgres,
+                            args.max_seconds,
+                            code=code,
+                            label=label,
+                        )
+                    )
     print(f"\nbulk API import: {args.workers} gunicorn workers, {args.clients} clients; {hardware()}\n")
-    print(f"{'database':<10} {'orders':>8} {'batch':>6} {'seconds':>9} {'orders/s':>9} {'load 1m':>8}")
+    print(
+        f"{'code':<22} {'database':<10} {'orders':>8} {'batch':>6} {'seconds':>9} {'orders/s':>9} {'load 1m':>8}"
+    )
     for row in rows:
         orders = f"{row['orders']}{'*' if row['partial'] else ''}"
         print(
-            f"{row['database']:<10} {orders:>8} {row['batch']:>6} {row['seconds']:>9.1f} {row['rate']:>9.0f}"
-            f" {row['load']:>8.1f}"
+            f"{row['code']:<22} {row['database']:<10} {orders:>8} {row['batch']:>6} {row['seconds']:>9.1f}"
+            f" {row['rate']:>9.0f} {row['load']:>8.1f}"
         )
     if any(row["partial"] for row in rows):
         print("* time-boxed by --max-seconds: fewer orders than asked were sent")

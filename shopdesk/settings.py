@@ -285,3 +285,6 @@ SHOPDESK_DEMO_REFUNDS = env_bool("SHOPDESK_DEMO_REFUNDS", False)
 SHOPDESK_DEMO_REFUND_SECONDS = float(os.environ.get("SHOPDESK_DEMO_REFUND_SECONDS", "30"))
 # A refund the provider refuses is sent again this many times in all, then goes to an agent as a case.
 SHOPDESK_REFUND_ATTEMPTS = int(os.environ.get("SHOPDESK_REFUND_ATTEMPTS", "3"))
+# Store platform connectors: the secret each platform signs its webhooks with (empty: the connector is off).
+SHOPDESK_SHOPIFY_WEBHOOK_SECRET = os.environ.get("SHOPDESK_SHOPIFY_WEBHOOK_SECRET", "")
+SHOPDESK_WOOCOMMERCE_WEBHOOK_SECRET = os.environ.get("SHOPDESK_WOOCOMMERCE_WEBHOOK_SECRET", "")

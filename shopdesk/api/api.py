@@ -55,6 +55,7 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 def _register_routers() -> None:
     # Each area owns its router module; imported here so the OpenAPI document lists them all.
     from shopdesk.api.assistant import router as assistant_router
+    from shopdesk.api.connectors import router as connectors_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
     from shopdesk.api.customer_return_follow import router as customer_return_follow_router
@@ -91,6 +92,7 @@ def _register_routers() -> None:
     api.add_router("/inbound", inbound_router)
     api.add_router("/desk", desk_router)
     api.add_router("/assistant", assistant_router)
+    api.add_router("/connectors", connectors_router)
 
 
 _register_routers()

@@ -23,6 +23,7 @@ from shopdesk.integration.schemas.shipping import ShipmentIn, TrackingEventsIn
 from shopdesk.integration.sync import (
     customer_upsert,
     order_upsert,
+    payment_event_apply,
     payment_event_record,
     payment_upsert,
     product_upsert,
@@ -163,14 +164,24 @@ def put_payment(
     response={200: UpsertOut, **ERRORS},
     summary="Record a payment event",
     description="authorised, captured (amounts are totals so far), declined (with a decline code), "
-    "verification_required, verified, verification_failed, voided.",
+    "verification_required, verified, verification_failed, voided, chargeback_opened. With `event_id` "
+    "the event is idempotent by that id and an out-of-order one is ignored (`outcome`).",
 )
 def post_payment_event(
     request: HttpRequest, external_id: Path[ExternalId], payload: PaymentEventIn
 ) -> dict[str, object]:
-    return payment_event_record(
-        external_id=external_id, data=payload, actor=integration_actor(request)
-    ).as_dict()
+    actor = integration_actor(request)
+    if payload.event_id:
+        result = payment_event_apply(external_id=external_id, data=payload, actor=actor)
+        return {
+            "status": str(result.status),
+            "type": "payment",
+            "key": external_id,
+            "id": result.payment.pk,
+            "outcome": result.outcome,
+            "replayed": result.replayed,
+        }
+    return payment_event_record(external_id=external_id, data=payload, actor=actor).as_dict()
 
 
 BULK_EXAMPLE = {

@@ -1,6 +1,6 @@
 """Webhook endpoints and refund events under /api/v1/store/ (the store's API token).
 
-POST/GET/DELETE /webhook-endpoints, POST …/{id}/rotate-secret, GET …/{id}/deliveries, POST …/{id}/replay;
+POST/GET/DELETE /webhook-endpoints, POST …/{id}/enable and …/{id}/disable, POST …/{id}/rotate-secret, GET …/{id}/deliveries, POST …/{id}/replay;
 POST /refunds/{id}/events. Each operation validates, calls one service or selector, and renders.
 """
 
@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
@@ -20,6 +21,8 @@ from shopdesk.webhooks.selectors import deliveries_of_endpoint, endpoints_list
 from shopdesk.webhooks.services.endpoints import (
     endpoint_create,
     endpoint_delete,
+    endpoint_disable,
+    endpoint_enable,
     endpoint_get,
     endpoint_secret_rotate,
 )
@@ -142,6 +145,37 @@ def get_endpoint(request: HttpRequest, endpoint_id: int) -> EndpointOut:
 def delete_endpoint(request: HttpRequest, endpoint_id: int) -> Status[None]:
     endpoint_delete(endpoint_id=endpoint_id)
     return Status(204, None)
+
+
+DISABLED_BY_API = "Disabled through the store API."
+
+
+class DisableIn(Schema):
+    reason: str = Field(DISABLED_BY_API, max_length=300)
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/disable",
+    response={200: EndpointOut, **ERRORS},
+    summary="Disable a webhook endpoint",
+    description="Nothing is sent to it until it is enabled again; its events still queue.",
+)
+def post_disable(request: HttpRequest, endpoint_id: int, payload: DisableIn | None = None) -> EndpointOut:
+    endpoint_get(endpoint_id=endpoint_id)
+    reason = payload.reason if payload else DISABLED_BY_API
+    endpoint_disable(endpoint_id=endpoint_id, reason=reason, now=timezone.now())
+    return _endpoint_out(endpoint_get(endpoint_id=endpoint_id))
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/enable",
+    response={200: EndpointOut, **ERRORS},
+    summary="Enable a webhook endpoint",
+    description="Also after shopdesk disabled it for repeated failures; replay what it missed.",
+)
+def post_enable(request: HttpRequest, endpoint_id: int) -> EndpointOut:
+    endpoint_enable(endpoint_id=endpoint_id)
+    return _endpoint_out(endpoint_get(endpoint_id=endpoint_id))
 
 
 @router.post(

@@ -18,6 +18,7 @@ from django.db import transaction
 from shopdesk.core.actors import Actor
 from shopdesk.integration import csv_rows
 from shopdesk.integration.bulk import ItemResult, bulk_apply
+from shopdesk.integration.connectors import shopify_csv
 
 FILE_TYPES = ("products", "customers", "orders", "shipments", "tracking_events", "payments")
 SINGULAR = {
@@ -60,7 +61,7 @@ class Failure:
 @dataclass(slots=True)
 class ImportReport:
     counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "failed"), 0)
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "stale", "failed"), 0)
     )
     failures: list[Failure] = field(default_factory=list)
 
@@ -148,7 +149,17 @@ def _extra_cells(row: dict[Any, Any], columns: int) -> str | None:
     return f"{columns + len(extra)} cells but the header has {columns} (a comma inside a value needs quotes)"
 
 
+def read_shopify_orders(path: Path) -> list[SourceItem]:
+    """A Shopify order export: the SKUs it needs first, then one item per order (connectors/)."""
+    try:
+        return [SourceItem(lines, data, problem) for lines, data, problem in shopify_csv.read(path)]
+    except ValueError as exc:
+        raise ImportFileError(str(exc)) from None
+
+
 def read_items(path: Path, *, file_format: str, kind: str | None) -> list[SourceItem]:
+    if file_format == "shopify-orders":
+        return read_shopify_orders(path)
     if file_format == "csv":
         return read_csv(path, kind=kind)
     return list(read_jsonl(path, kind=kind))

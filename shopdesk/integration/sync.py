@@ -26,7 +26,9 @@ from shopdesk.loyalty.services import points_spend_for_order
 from shopdesk.orders.models import Order
 from shopdesk.orders.services import upsert as orders
 from shopdesk.orders.sync_data import CustomerData, OrderData
+from shopdesk.payments.services import payment_events
 from shopdesk.payments.services import upsert as payments
+from shopdesk.payments.services.payment_events import PaymentEventResult
 from shopdesk.payments.sync_data import PaymentData, PaymentEventData
 from shopdesk.shipping.services import upsert as shipping
 from shopdesk.shipping.sync_data import ShipmentData
@@ -110,6 +112,16 @@ def _payment(data: PaymentIn, external_id: str) -> PaymentData:
 
 
 def payment_event_record(*, external_id: str, data: PaymentEventIn, actor: Actor) -> Upserted:
+    if data.event_id:
+        result = payment_event_apply(external_id=external_id, data=data, actor=actor)
+        return Upserted(status=result.status, kind="payment", key=external_id, id=result.payment.pk)
     return payments.payment_event_record(
+        external_id=external_id, data=as_data(data, PaymentEventData), actor=actor
+    )
+
+
+def payment_event_apply(*, external_id: str, data: PaymentEventIn, actor: Actor) -> PaymentEventResult:
+    """A provider event with its id: idempotent by the id, late events ignored (payments/services)."""
+    return payment_events.payment_provider_event_apply(
         external_id=external_id, data=as_data(data, PaymentEventData), actor=actor
     )

@@ -48,6 +48,26 @@ def order_event_record(
     return event
 
 
+def order_imported_many(*, orders: list[Order], actor: Actor) -> list[OrderEvent]:
+    """`order_imported` for many new orders in one INSERT; the listener still sees every row."""
+    now = timezone.now()
+    rows = OrderEvent.objects.bulk_create(
+        OrderEvent(
+            order=order,
+            kind=OrderEventKind.IMPORTED,
+            actor_kind=actor.kind,
+            actor_label=actor.label[:254],
+            message=f"Order {order.number} received from the store.",
+            created_at=now,
+        )
+        for order in orders
+    )
+    if _listener is not None:
+        for row in rows:
+            _listener(row)
+    return rows
+
+
 def order_imported(*, order: Order, actor: Actor, at: dt.datetime | None = None) -> OrderEvent:
     return order_event_record(
         order=order,

@@ -88,6 +88,9 @@ class Order(models.Model):
     notes = models.TextField(blank=True)
     # Where the store lets the customer pay again after a declined payment (shown to the order's customer only).
     payment_url = models.URLField(max_length=500, blank=True)
+    # The store platform's version of the order, as last written: an older update never overwrites it.
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    source_revision = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,6 +123,8 @@ class OrderLine(models.Model):
     )
     product_name = models.CharField(max_length=200)
     sku = models.CharField(max_length=64)
+    # The store's id of the line (empty when it sends none): the same SKU may be on two lines.
+    external_id = models.CharField(max_length=100, blank=True, default="")
     size = models.CharField(max_length=20, blank=True)
     colour = models.CharField(max_length=40, blank=True)
     quantity = models.PositiveIntegerField()
@@ -144,6 +149,11 @@ class OrderLine(models.Model):
                 name="line_returned_within_kept",
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["order", "external_id"],
+                condition=~Q(external_id=""),
+                name="line_external_id_once_per_order",
+            ),
         ]
 
     def __str__(self) -> str:

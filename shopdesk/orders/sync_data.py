@@ -51,6 +51,7 @@ class OrderLineData:
 
     sku: str
     quantity: int
+    external_id: str | None = None
     quantity_cancelled: int | None = None
     unit_price: Decimal | None = None
     discount_amount: Decimal = Decimal("0")
@@ -93,3 +94,5 @@ class OrderData:
     cancel_reason: str | None = None
     notes: str | None = None
     payment_url: str | None = None  # None: keep; "": no pay link any more
+    updated_at: dt.datetime | None = None  # the store's version of the order
+    revision: int | None = None

@@ -37,6 +37,10 @@ class Payment(models.Model):
     )
     card_brand = models.CharField(max_length=20, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
+    # A dispute the customer opened with their bank, as the provider reported it (the state stays captured).
+    chargeback_opened_at = models.DateTimeField(null=True, blank=True)
+    chargeback_amount = MoneyField(help_text="The amount the customer disputes.")
+    chargeback_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,3 +36,5 @@ class PaymentEventData:
     amount: Decimal | None = None
     decline_code: str = ""
     occurred_at: dt.datetime | None = None
+    event_id: str | None = None  # the provider's id of the event: a repeat of it changes nothing
+    reason: str = ""  # chargeback_opened: the provider's reason

@@ -13,6 +13,7 @@ class ShipmentLineData:
 
     sku: str
     quantity: int
+    line_external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

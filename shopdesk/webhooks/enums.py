@@ -20,5 +20,5 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class InboundOutcome(models.TextChoices):
-    APPLIED = "applied", "Applied"  # the event moved the refund
+    APPLIED = "applied", "Applied"  # the event moved the refund or the payment
     IGNORED = "ignored", "Ignored"  # out of order or already there: nothing changed

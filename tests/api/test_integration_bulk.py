@@ -57,7 +57,14 @@ def test_same_batch_twice_is_all_unchanged_with_no_new_rows(store: StoreClient) 
 
     body = store.post("/bulk", {"items": _mixed_batch()}).json()
 
-    assert body["summary"] == {"created": 0, "updated": 0, "unchanged": 6, "error": 0, "rolled_back": 0}
+    assert body["summary"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 6,
+        "stale": 0,
+        "error": 0,
+        "rolled_back": 0,
+    }
     assert OrderEvent.objects.count() == events
     assert TrackingEvent.objects.count() == 1
 

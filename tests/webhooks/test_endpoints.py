@@ -111,6 +111,22 @@ def test_replay_needs_an_event_id_or_a_range(store, allow_private) -> None:
     assert unknown.status_code == 404
 
 
+def test_disable_and_enable_through_the_store_api(store, allow_private) -> None:
+    created = store.post(BASE, {"url": "http://127.0.0.1:8999/hooks", "events": ["*"]}).json()
+
+    disabled = store.post(f"{BASE}/{created['id']}/disable", {"reason": "Maintenance window"})
+    assert disabled.status_code == 200, disabled.content
+    assert disabled.json()["enabled"] is False and disabled.json()["disabled_reason"] == "Maintenance window"
+    assert WebhookEndpoint.objects.get(pk=created["id"]).enabled is False
+
+    enabled = store.post(f"{BASE}/{created['id']}/enable", {})
+    assert enabled.status_code == 200
+    assert enabled.json()["enabled"] is True and enabled.json()["disabled_reason"] == ""
+    assert store.post(f"{BASE}/999999/disable", {}).status_code == 404
+    assert StoreClient(None).post(f"{BASE}/{created['id']}/disable", {}).status_code == 401
+    assert WebhookEndpoint.objects.get(pk=created["id"]).enabled is True
+
+
 def test_without_the_store_token_every_operation_is_401(allow_private, db) -> None:
     anonymous = StoreClient(None)
     assert anonymous.post(BASE, {"url": "http://127.0.0.1:1/x", "events": ["*"]}).status_code == 401

@@ -6,7 +6,8 @@ from typing import Literal
 
 from ninja import Schema
 
-Status = Literal["created", "updated", "unchanged"]
+# stale: an order update older than the version shopdesk has; nothing was written.
+Status = Literal["created", "updated", "unchanged", "stale"]
 
 
 class UpsertOut(Schema):
@@ -14,6 +15,10 @@ class UpsertOut(Schema):
     type: str
     key: str
     id: int
+    # Payment events sent with an event_id: applied or ignored (too late to count), and whether the
+    # event id was seen before.
+    outcome: Literal["applied", "ignored"] | None = None
+    replayed: bool | None = None
 
 
 class FieldMessage(Schema):
@@ -42,7 +47,7 @@ class BulkItemOut(Schema):
     index: int  # position in `items`
     type: str | None
     key: str | None
-    status: Literal["created", "updated", "unchanged", "error", "rolled_back"]
+    status: Literal["created", "updated", "unchanged", "stale", "error", "rolled_back"]
     id: int | None = None
     error: ErrorDetail | None = None
 
@@ -51,6 +56,7 @@ class BulkSummary(Schema):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0
     error: int = 0
     rolled_back: int = 0
 

@@ -16,6 +16,9 @@ class UpsertStatus(StrEnum):
     CREATED = "created"  # the row did not exist
     UPDATED = "updated"  # it existed and something changed (an audit event was written)
     UNCHANGED = "unchanged"  # it existed exactly like this: nothing written, no event
+    STALE = (
+        "stale"  # older than the version shopdesk has (the store's updated_at or revision): nothing written
+    )
 
 
 @dataclass(frozen=True, slots=True)

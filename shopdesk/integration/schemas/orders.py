@@ -47,6 +47,11 @@ class OrderAddressIn(Strict):
 
 
 class OrderLineIn(Strict):
+    external_id: ExternalId | None = Field(
+        default=None,
+        description="The store's id of the line: lines are matched by it when given (else by SKU), so the "
+        "same SKU may be on two lines.",
+    )
     sku: Sku = Field(description="A SKU the store sent before with PUT /products/{external_id}.")
     quantity: Quantity
     quantity_cancelled: int | None = Field(
@@ -104,16 +109,35 @@ class OrderIn(Strict):
         description="Where the customer can pay again after a declined payment (https); kept when omitted, "
         '"" removes it. Shown only to the order\'s own customer.',
     )
+    updated_at: Timestamp | None = Field(
+        default=None,
+        description="The store's last change of the order: an update older than the one shopdesk has is "
+        "answered `stale` and writes nothing.",
+    )
+    revision: int | None = Field(
+        default=None, ge=0, description="The store's revision of the order, compared like updated_at."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> OrderIn:
         skus: set[str] = set()
+        duplicated: set[str] = set()
+        line_ids: set[str] = set()
+        for index, line in enumerate(self.lines):
+            if line.external_id is not None:
+                if line.external_id in line_ids:
+                    raise fields_disagree(f"lines.{index}.external_id: {line.external_id!r} is on two lines")
+                line_ids.add(line.external_id)
         for line in self.lines:
             if line.sku in skus:
-                raise fields_disagree(
-                    f"SKU {line.sku!r} appears on two lines; send one line with the total quantity"
-                )
+                duplicated.add(line.sku)
             skus.add(line.sku)
+        for index, line in enumerate(self.lines):
+            if line.sku in duplicated and line.external_id is None:
+                raise fields_disagree(
+                    f"lines.{index}: SKU {line.sku!r} appears on two lines; give each line its external_id, "
+                    "or send one line with the total quantity"
+                )
         codes = [coupon.code.upper() for coupon in self.coupons]
         if len(set(codes)) != len(codes):
             raise fields_disagree("a coupon code appears twice")

@@ -59,7 +59,14 @@ class StandalonePaymentIn(PaymentIn):
 
 
 PaymentEventKind = Literal[
-    "authorised", "captured", "declined", "verification_required", "verified", "verification_failed", "voided"
+    "authorised",
+    "captured",
+    "declined",
+    "verification_required",
+    "verified",
+    "verification_failed",
+    "voided",
+    "chargeback_opened",
 ]
 
 
@@ -72,9 +79,17 @@ class PaymentEventIn(Strict):
     )
     decline_code: Text40 = ""
     occurred_at: Timestamp | None = None
+    event_id: ExternalId | None = Field(
+        default=None,
+        description="The provider's id of the event. With it, a repeat changes nothing and an event "
+        "that comes too late for the payment's state (declined after captured) is ignored, not refused.",
+    )
+    reason: Text120 = Field(default="", description="chargeback_opened: the provider's reason.")
 
     @model_validator(mode="after")
     def _needs(self) -> PaymentEventIn:
         if self.kind == "declined" and not self.decline_code:
             raise fields_disagree("a declined event needs a decline_code")
+        if self.kind == "chargeback_opened" and not self.event_id:
+            raise fields_disagree("a chargeback_opened event needs its event_id")
         return self

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from shopdesk.integration.schemas.common import (
     CarrierCode,
+    ExternalId,
     Quantity,
     Sku,
     Strict,
@@ -22,6 +23,9 @@ from shopdesk.shipping.enums import TrackingStatus
 class ShipmentLineIn(Strict):
     sku: Sku = Field(description="The SKU of one of the order's lines.")
     quantity: Quantity
+    line_external_id: ExternalId | None = Field(
+        default=None, description="The order line's external_id: needed when its SKU is on two lines."
+    )
 
 
 class TrackingEventIn(Strict):
@@ -42,7 +46,7 @@ class ShipmentIn(Strict):
 
     @model_validator(mode="after")
     def _skus_once(self) -> ShipmentIn:
-        skus = [line.sku for line in self.lines]
+        skus = [(line.sku, line.line_external_id) for line in self.lines]
         if len(set(skus)) != len(skus):
             raise fields_disagree(
                 "a SKU appears on two shipment lines; send one line with the total quantity"

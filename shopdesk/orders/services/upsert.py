@@ -1,13 +1,17 @@
 """Orders and customers sent by the store platform: idempotent, race-safe upserts with an audit event.
 
-Lines are matched by SKU, addresses are the order's own copies (updated in place), coupons are replaced,
+Lines are matched by the store's line id when it sends one, else by SKU (so a SKU may be on two lines
+when each has its id). An update older than the store version shopdesk has (`updated_at`, `revision`)
+is answered `stale` and writes nothing. Addresses are the order's own copies (updated in place), coupons are replaced,
 the caller writes the payments in the same transaction (`with_order`). Sending the same order twice
 writes nothing the second time.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +23,13 @@ from shopdesk.core.sync.errors import KeyConflict, UnknownReference
 from shopdesk.core.sync.outcome import Upserted, UpsertStatus, atomic_with_retry, combine
 from shopdesk.orders import events
 from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderLine
-from shopdesk.orders.sync_data import AddressData, CustomerData, CustomerDetailsData, OrderData
+from shopdesk.orders.sync_data import (
+    AddressData,
+    CustomerData,
+    CustomerDetailsData,
+    OrderData,
+    OrderLineData,
+)
 from shopdesk.policy.loader import get_policy
 
 ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postcode", "country", "phone")
@@ -120,29 +130,71 @@ def _variants_by_sku(data: OrderData) -> dict[str, Variant]:
     return variants
 
 
-def _line_wanted(
-    data: OrderData, variants: dict[str, Variant], current: dict[str, OrderLine]
-) -> dict[str, dict[str, Any]]:
-    """The fields of each line by SKU. A line that exists keeps what it was bought as (variant, size,
+@dataclass(slots=True)
+class LinePlan:
+    """One line the store sent: the line it updates (None: a new one) and the fields it should have."""
+
+    label: str  # the line in audit keys: its SKU, with its id when the SKU is on two lines
+    sku: str
+    existing: OrderLine | None
+    fields: dict[str, Any]
+
+
+def _lines_match(sent: list[OrderLineData], current: list[OrderLine]) -> list[OrderLine | None]:
+    """The existing line each sent line updates: the one with its external id, else one of its SKU
+    (a line the store first sent without an id takes the id on; one sent without an id matches as before)."""
+    free = list(current)
+    matched: list[OrderLine | None] = [None] * len(sent)
+    for index, line in enumerate(sent):
+        if line.external_id:
+            found = next((c for c in free if c.external_id == line.external_id), None)
+            if found is not None:
+                matched[index] = found
+                free.remove(found)
+    for index, line in enumerate(sent):
+        if matched[index] is not None:
+            continue
+        found = next(
+            (c for c in free if c.sku == line.sku and not (line.external_id and c.external_id)), None
+        )
+        if found is not None:
+            matched[index] = found
+            free.remove(found)
+    return matched
+
+
+def _twice(skus: list[str]) -> set[str]:
+    return {sku for sku, count in Counter(skus).items() if count > 1}
+
+
+def _line_label(sku: str, external_id: str, twice: set[str]) -> str:
+    return f"{sku}[{external_id}]" if sku in twice and external_id else sku
+
+
+def _line_plans(data: OrderData, variants: dict[str, Variant], current: list[OrderLine]) -> list[LinePlan]:
+    """The fields of each sent line. A line that exists keeps what it was bought as (variant, size,
     colour, price kind, and its price and name unless sent): today's catalog must not rewrite history."""
-    wanted: dict[str, dict[str, Any]] = {}
-    for line in data.lines:
+    twice = _twice([line.sku for line in data.lines]) | _twice([line.sku for line in current])
+    plans: list[LinePlan] = []
+    for line, existing in zip(data.lines, _lines_match(data.lines, current), strict=True):
         sent: dict[str, Any] = {
             "quantity": line.quantity,
             "discount_amount": line.discount_amount,
             "tax_amount": line.tax_amount,
+            **({"external_id": line.external_id} if line.external_id else {}),
             **({"unit_price": line.unit_price} if line.unit_price is not None else {}),
             **({"product_name": line.product_name} if line.product_name else {}),
             **(
                 {"quantity_cancelled": line.quantity_cancelled} if line.quantity_cancelled is not None else {}
             ),
         }
-        existing = current.get(line.sku)
+        external_id = line.external_id or (existing.external_id if existing is not None else "")
+        label = _line_label(line.sku, external_id, twice)
         if existing is not None:
-            wanted[line.sku] = {"unit_price": existing.unit_price, **sent}
+            plans.append(LinePlan(label, line.sku, existing, {"unit_price": existing.unit_price, **sent}))
             continue
         variant = variants[line.sku]
-        wanted[line.sku] = {
+        fields = {
             "variant_id": variant.pk,
             "product_name": variant.product.name,
             "size": variant.size,
@@ -151,13 +203,43 @@ def _line_wanted(
             "price_kind": variant.price_kind,
             **sent,
         }
-    return wanted
+        plans.append(LinePlan(label, line.sku, None, fields))
+    return plans
 
 
-def _order_wanted(data: OrderData, lines: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _version_stale(order: Order, data: OrderData) -> bool:
+    """True when `data` is older than the store version the order was last written with."""
+    if (
+        data.revision is not None
+        and order.source_revision is not None
+        and data.revision < order.source_revision
+    ):
+        return True
+    return (
+        data.updated_at is not None
+        and order.source_updated_at is not None
+        and data.updated_at < order.source_updated_at
+    )
+
+
+def _version_fields(order: Order | None, data: OrderData) -> dict[str, Any]:
+    """The store version to keep: the newest seen (written without an event: it is not the order's content)."""
+    fields: dict[str, Any] = {}
+    if data.updated_at is not None and (
+        order is None or order.source_updated_at is None or data.updated_at > order.source_updated_at
+    ):
+        fields["source_updated_at"] = data.updated_at
+    if data.revision is not None and (
+        order is None or order.source_revision is None or data.revision > order.source_revision
+    ):
+        fields["source_revision"] = data.revision
+    return fields
+
+
+def _order_wanted(data: OrderData, lines: list[LinePlan]) -> dict[str, Any]:
     subtotal = data.subtotal
     if subtotal is None:
-        subtotal = sum((line["unit_price"] * line["quantity"] for line in lines.values()), Decimal(0))
+        subtotal = sum((line.fields["unit_price"] * line.fields["quantity"] for line in lines), Decimal(0))
     wanted: dict[str, Any] = {
         "email": data.email,
         "currency": data.currency or get_policy().store.currency,
@@ -196,12 +278,7 @@ def _order_upsert(*, number: str, data: OrderData, actor: Actor, with_order: Wit
             raise KeyConflict(
                 f'external_id "{data.external_id}" belongs to order {owner.number}.', field="external_id"
             )
-    customer = _customer_apply(
-        external_id=data.customer.external_id if data.customer else None,
-        email=data.email,
-        details=data.customer,
-        details_if_new=_details_if_new(data),
-    )
+    # The order first: a stale update must not touch its customer either.
     order = (
         Order.objects.select_for_update()
         .select_related("shipping_address", "billing_address")
@@ -209,9 +286,18 @@ def _order_upsert(*, number: str, data: OrderData, actor: Actor, with_order: Wit
         .order_by()
         .first()
     )
-    current_lines = {line.sku: line for line in order.lines.all()} if order is not None else {}
-    lines = _line_wanted(data, variants, current_lines)
+    if order is not None and _version_stale(order, data):
+        return Upserted(status=UpsertStatus.STALE, kind="order", key=number, id=order.pk)
+    customer = _customer_apply(
+        external_id=data.customer.external_id if data.customer else None,
+        email=data.email,
+        details=data.customer,
+        details_if_new=_details_if_new(data),
+    )
+    current_lines = list(order.lines.all()) if order is not None else []
+    lines = _line_plans(data, variants, current_lines)
     wanted = _order_wanted(data, lines) | {"customer_id": customer.id}
+    versions = _version_fields(order, data)
     shipping = _address_dict(data.shipping_address)
     billing = _address_dict(data.billing_address or data.shipping_address)
     coupons = {coupon.code.upper(): coupon.amount for coupon in data.coupons}
@@ -219,7 +305,7 @@ def _order_upsert(*, number: str, data: OrderData, actor: Actor, with_order: Wit
     if order is None:
         order = _order_create(
             number=number,
-            wanted=wanted,
+            wanted=wanted | versions,
             lines=lines,
             variants=variants,
             shipping=shipping,
@@ -243,6 +329,8 @@ def _order_upsert(*, number: str, data: OrderData, actor: Actor, with_order: Wit
     )
     if after:
         events.order_updated(order=order, actor=actor, before=before, after=after)
+    if versions:
+        Order.objects.filter(pk=order.pk).update(**versions)
     status = UpsertStatus.UPDATED if after else UpsertStatus.UNCHANGED
     others = with_order(order, False) if with_order is not None else ()
     return Upserted(status=combine(status, *others), kind="order", key=number, id=order.pk)
@@ -257,7 +345,7 @@ def _order_create(
     *,
     number: str,
     wanted: dict[str, Any],
-    lines: dict[str, dict[str, Any]],
+    lines: list[LinePlan],
     variants: dict[str, Variant],
     shipping: dict[str, str],
     billing: dict[str, str],
@@ -270,8 +358,10 @@ def _order_create(
         number=number, shipping_address=shipping_address, billing_address=billing_address, **wanted
     )
     OrderLine.objects.bulk_create(
-        OrderLine(order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields)
-        for sku, fields in lines.items()
+        OrderLine(
+            order=order, sku=line.sku, return_flags=variants[line.sku].product.return_flags(), **line.fields
+        )
+        for line in lines
     )
     _coupons_create(order=order, coupons=coupons)
     return order
@@ -291,7 +381,7 @@ def _coupons_create(*, order: Order, coupons: dict[str, Decimal]) -> None:
 
 
 def _order_snapshot(
-    order: Order, lines: dict[str, OrderLine], wanted: dict[str, Any], line_wanted: dict[str, dict[str, Any]]
+    order: Order, lines: list[OrderLine], wanted: dict[str, Any], line_wanted: list[LinePlan]
 ) -> dict[str, Any]:
     """The order as flat keys, limited to what the store sends (so what it omits is never a change)."""
     snapshot: dict[str, Any] = {name: getattr(order, name) for name in wanted}
@@ -300,9 +390,13 @@ def _order_snapshot(
         ("billing_address", order.billing_address),
     ):
         snapshot |= {f"{prefix}.{name}": getattr(address, name) for name in ADDRESS_FIELDS}
-    for sku, line in lines.items():
-        fields = line_wanted.get(sku, dict.fromkeys(LINE_FIELDS))
-        snapshot |= {f"lines.{sku}.{name}": getattr(line, name) for name in fields}
+    planned = {plan.existing.pk: plan for plan in line_wanted if plan.existing is not None}
+    twice = _twice([line.sku for line in lines]) | _twice([plan.sku for plan in line_wanted])
+    for line in lines:
+        plan = planned.get(line.pk)
+        label = plan.label if plan is not None else _line_label(line.sku, line.external_id, twice)
+        fields = plan.fields if plan is not None else dict.fromkeys(LINE_FIELDS)
+        snapshot |= {f"lines.{label}.{name}": getattr(line, name) for name in fields}
     for coupon in order.coupons.all():
         snapshot[f"coupons.{coupon.code}"] = coupon.amount
     return snapshot
@@ -312,8 +406,8 @@ def _order_update(
     *,
     order: Order,
     wanted: dict[str, Any],
-    current_lines: dict[str, OrderLine],
-    lines: dict[str, dict[str, Any]],
+    current_lines: list[OrderLine],
+    lines: list[LinePlan],
     variants: dict[str, Variant],
     shipping: dict[str, str],
     billing: dict[str, str],
@@ -322,8 +416,8 @@ def _order_update(
     desired: dict[str, Any] = dict(wanted)
     desired |= {f"shipping_address.{name}": value for name, value in shipping.items()}
     desired |= {f"billing_address.{name}": value for name, value in billing.items()}
-    for sku, fields in lines.items():
-        desired |= {f"lines.{sku}.{name}": value for name, value in fields.items()}
+    for plan in lines:
+        desired |= {f"lines.{plan.label}.{name}": value for name, value in plan.fields.items()}
     desired |= {f"coupons.{code}": amount for code, amount in coupons.items()}
     before, after = changes(_order_snapshot(order, current_lines, wanted, lines), desired)
     if not after:
@@ -347,31 +441,32 @@ def _order_update(
 def _lines_update(
     *,
     order: Order,
-    current: dict[str, OrderLine],
-    wanted: dict[str, dict[str, Any]],
+    current: list[OrderLine],
+    wanted: list[LinePlan],
     variants: dict[str, Variant],
 ) -> None:
-    for sku, line in current.items():
-        if sku in wanted:
+    kept_ids = {plan.existing.pk for plan in wanted if plan.existing is not None}
+    for line in current:
+        if line.pk in kept_ids:
             continue
         if line.shipment_lines.exists() or line.quantity_returned:
             raise Conflict(
-                f'The line of SKU "{sku}" is already shipped or returned, so it cannot be removed from order '
+                f'The line of SKU "{line.sku}" is already shipped or returned, so it cannot be removed from order '
                 f"{order.number}; send it with quantity_cancelled instead.",
                 code="line_in_use",
             )
         line.delete()
-    for index, (sku, fields) in enumerate(wanted.items()):
-        existing = current.get(sku)
+    for index, plan in enumerate(wanted):
+        existing, fields = plan.existing, plan.fields
         if existing is None:
             OrderLine.objects.create(
-                order=order, sku=sku, return_flags=variants[sku].product.return_flags(), **fields
+                order=order, sku=plan.sku, return_flags=variants[plan.sku].product.return_flags(), **fields
             )
             continue
         kept = fields["quantity"] - fields.get("quantity_cancelled", existing.quantity_cancelled)
         if existing.quantity_returned > kept:
             raise KeyConflict(
-                f'SKU "{sku}": {existing.quantity_returned} unit(s) were returned, more than the {kept} the order would keep.',
+                f'SKU "{plan.sku}": {existing.quantity_returned} unit(s) were returned, more than the {kept} the order would keep.',
                 field=f"lines.{index}.quantity",
             )
         for name, value in fields.items():

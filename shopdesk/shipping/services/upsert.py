@@ -32,14 +32,35 @@ def shipment_upsert(*, order_number: str, external_id: str, data: ShipmentData, 
 
 def _wanted_lines(*, order: Order, data: ShipmentData) -> dict[int, int]:
     """order_line id → quantity in this package; names an unknown SKU with its field path."""
-    by_sku = {line.sku: line for line in OrderLine.objects.filter(order=order)}
+    order_lines = list(OrderLine.objects.filter(order=order))
     wanted: dict[int, int] = {}
     for index, line in enumerate(data.lines):
-        order_line = by_sku.get(line.sku)
-        if order_line is None:
+        if line.line_external_id:
+            order_line = next((ol for ol in order_lines if ol.external_id == line.line_external_id), None)
+            if order_line is None or order_line.sku != line.sku:
+                raise UnknownReference(
+                    f'Unknown line "{line.line_external_id}" with SKU "{line.sku}" in lines.{index}.line_external_id: '
+                    f"order {order.number} has no such line.",
+                    field=f"lines.{index}.line_external_id",
+                )
+        else:
+            # A SKU on two lines of the order needs the line's id; on one, the SKU names it.
+            of_sku = [ol for ol in order_lines if ol.sku == line.sku]
+            if len(of_sku) > 1:
+                raise UnknownReference(
+                    f'SKU "{line.sku}" is on {len(of_sku)} lines of order {order.number}; send '
+                    f"lines.{index}.line_external_id to say which.",
+                    field=f"lines.{index}.line_external_id",
+                )
+            if not of_sku:
+                raise UnknownReference(
+                    f'Unknown SKU "{line.sku}" in lines.{index}.sku: order {order.number} has no line with it.',
+                    field=f"lines.{index}.sku",
+                )
+            order_line = of_sku[0]
+        if order_line.pk in wanted:
             raise UnknownReference(
-                f'Unknown SKU "{line.sku}" in lines.{index}.sku: order {order.number} has no line with it.',
-                field=f"lines.{index}.sku",
+                f"lines.{index}: this order line is already in the package.", field=f"lines.{index}.sku"
             )
         wanted[order_line.pk] = line.quantity
     return wanted
@@ -94,9 +115,12 @@ def _shipment_upsert(*, order_number: str, external_id: str, data: ShipmentData,
         return Upserted(status=UpsertStatus.CREATED, kind="shipment", key=external_id, id=shipment.pk)
 
     current_lines = {sl.order_line_id: sl.quantity for sl in ShipmentLine.objects.filter(shipment=shipment)}
-    sku_of = dict(
-        OrderLine.objects.filter(pk__in=current_lines.keys() | wanted_lines.keys()).values_list("pk", "sku")
-    )
+    sku_of = {
+        pk: f"{sku}[{external_id}]" if external_id else sku
+        for pk, sku, external_id in OrderLine.objects.filter(
+            pk__in=current_lines.keys() | wanted_lines.keys()
+        ).values_list("pk", "sku", "external_id")
+    }
     current = {name: getattr(shipment, name) for name in wanted}
     current |= {f"lines.{sku_of[pk]}": quantity for pk, quantity in current_lines.items()}
     desired = dict(wanted) | {f"lines.{sku_of[pk]}": quantity for pk, quantity in wanted_lines.items()}

@@ -29,7 +29,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=("csv", "jsonl"), help="default: from the file extension")
+        parser.add_argument(
+            "--format",
+            choices=("csv", "jsonl", "shopify-orders"),
+            help="default: from the file extension; shopify-orders: a Shopify order export (CSV)",
+        )
         parser.add_argument(
             "--type",
             choices=FILE_TYPES,
@@ -82,6 +86,8 @@ class Command(BaseCommand):
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['failed']} failed"
         )
+        if counts["stale"]:
+            summary += f", {counts['stale']} stale (older than what shopdesk has)"
         self.stdout.write(
             f"{path.name}: {summary}" + (" (dry run: nothing was written)" if options["dry_run"] else "")
         )
