@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -33,6 +34,7 @@ from shopdesk.desk.models import Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
 from shopdesk.desk.roles import agent_actor
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
+from shopdesk.desk.sla import SlaClock, ticket_sla
 from shopdesk.desk.services.agents import agent_token_authenticate
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
@@ -189,6 +191,37 @@ class AgentBearer(HttpBearer):
 desk_router = Router(tags=["desk"], auth=AgentBearer())
 
 
+class SlaClockOut(Schema):
+    status: Literal["ok", "at_risk", "breached", "met", "none"]
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    business_seconds_left: int | None = Field(description="Negative once overdue; null once done.")
+
+
+class SlaOut(Schema):
+    status: Literal["ok", "at_risk", "breached", "met", "none"] = Field(description="The worse of the two.")
+    first_response: SlaClockOut
+    resolution: SlaClockOut
+
+
+def _sla_clock(clock: SlaClock) -> dict[str, Any]:
+    return {
+        "status": clock.status,
+        "due_at": clock.due_at,
+        "done_at": clock.done_at,
+        "business_seconds_left": int(clock.left.total_seconds()) if clock.left is not None else None,
+    }
+
+
+def _sla(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
+    state = ticket_sla(ticket, now=now)
+    return {
+        "status": state.worst,
+        "first_response": _sla_clock(state.first_response),
+        "resolution": _sla_clock(state.resolution),
+    }
+
+
 class TicketSummaryOut(Schema):
     reference: str
     subject: str
@@ -201,6 +234,7 @@ class TicketSummaryOut(Schema):
     order_number: str | None
     assignee: str | None
     updated_at: dt.datetime
+    sla: SlaOut
 
 
 class AttachmentOut(Schema):
@@ -236,8 +270,9 @@ class TicketPageOut(Schema):
     results: list[TicketSummaryOut]
 
 
-def _summary(ticket: Ticket) -> dict[str, Any]:
+def _summary(ticket: Ticket, now: dt.datetime | None = None) -> dict[str, Any]:
     return {
+        "sla": _sla(ticket, now or timezone.now()),
         "reference": ticket.reference,
         "subject": ticket.subject,
         "status": ticket.status,
@@ -281,7 +316,7 @@ def _ticket_out(reference: str) -> dict[str, Any]:
 
 
 class TicketFilters(Schema):
-    view: Literal["mine", "unassigned", "open", "topic", "tag", "all"] = "all"
+    view: Literal["mine", "unassigned", "open", "breaching", "topic", "tag", "all"] = "all"
     q: str = Field(default="", max_length=200)
     topic: str = ""
     tag: str = ""
@@ -298,12 +333,13 @@ def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size
     rows = list(tickets[start : start + filters.page_size])
+    now = timezone.now()
     return {
         "count": count,
         "count_capped": capped,
         "page": filters.page,
         "pages": pages,
-        "results": [_summary(t) for t in rows],
+        "results": [_summary(t, now) for t in rows],
     }
 
 

@@ -65,6 +65,9 @@ class Ticket(models.Model):
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Service-level due moments (business hours from the policy), set on opening and on a priority change.
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -76,6 +79,9 @@ class Ticket(models.Model):
             models.Index(fields=["status"], name="desk_ticket_status"),  # the inboxes' counts
             models.Index(fields=["assignee", "-updated_at", "-id"], name="desk_ticket_assignee_recent"),
             models.Index(fields=["topic", "-updated_at", "-id"], name="desk_ticket_topic_recent"),
+            # The "breaching SLA" inbox: due moments in the past.
+            models.Index(fields=["first_response_due_at"], name="desk_ticket_first_due"),
+            models.Index(fields=["resolution_due_at"], name="desk_ticket_resolution_due"),
         ]
 
     def __str__(self) -> str:
