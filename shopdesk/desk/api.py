@@ -30,7 +30,7 @@ from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import DomainError, InvalidInput, NotFound
 from shopdesk.desk.attachments import IncomingFile
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Ticket, TicketMessage
+from shopdesk.desk.models import Macro, Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
 from shopdesk.desk.roles import agent_actor
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
@@ -38,6 +38,7 @@ from shopdesk.desk.sla import SlaClock, ticket_sla
 from shopdesk.desk.services.agents import agent_token_authenticate
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
+from shopdesk.desk.services.macros import macro_apply, macro_get, macro_preview
 from shopdesk.desk.services.messages import ticket_note, ticket_reply
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
 from shopdesk.desk.services.tickets import (
@@ -508,3 +509,77 @@ def order_action(request: HttpRequest, number: str, action_id: str, payload: Act
         ticket=ticket,
     )
     return {"message": result.message, "data": result.data, "replayed": result.replayed}
+
+
+class MacroOut(Schema):
+    id: int
+    name: str
+    body: str
+    action_id: str
+    action_params: dict[str, Any]
+    status_after: str
+    article_slug: str
+
+
+@desk_router.get("/macros", response=list[MacroOut], summary="The active macros")
+def macros_list(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "body": m.body,
+            "action_id": m.action_id,
+            "action_params": m.action_params,
+            "status_after": m.status_after,
+            "article_slug": m.article_slug,
+        }
+        for m in Macro.objects.filter(active=True).order_by("name")
+    ]
+
+
+class MacroApplyIn(StrictIn):
+    preview: bool = False
+    body: str | None = Field(default=None, max_length=20_000, description="The edited text from the preview.")
+
+
+class MacroApplyOut(Schema):
+    body: str
+    preview: bool
+    action: ActionResultOut | None = None
+    message: TicketMessageOut | None = Field(default=None, description="The reply sent (null on a preview or a replay).")
+
+
+@desk_router.post(
+    "/tickets/{reference}/macros/{macro_id}",
+    response=MacroApplyOut,
+    summary="Preview or apply a macro (its action first, as you; nothing is sent if the action is refused)",
+)
+def macro_use(request: HttpRequest, reference: str, macro_id: int, payload: MacroApplyIn) -> Any:
+    user = _agent(request)
+    ticket = ticket_get(reference=reference)
+    macro = macro_get(pk=macro_id)
+    if payload.preview:
+        shown = macro_preview(macro=macro, ticket=ticket, author=user)
+        action = (
+            {"message": shown.action_preview.message, "data": shown.action_preview.data, "preview": True}
+            if shown.action_preview
+            else None
+        )
+        return {"body": shown.body, "preview": True, "action": action}
+    applied = macro_apply(
+        macro=macro,
+        ticket=ticket,
+        author=user,
+        body=payload.body,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
+    return {
+        "body": applied.message.body if applied.message else "",
+        "preview": False,
+        "action": (
+            {"message": applied.action.message, "data": applied.action.data, "replayed": applied.action.replayed}
+            if applied.action
+            else None
+        ),
+        "message": _message(applied.message) if applied.message else None,
+    }

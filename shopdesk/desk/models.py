@@ -205,3 +205,27 @@ class AgentToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.prefix}…)"
+
+
+class Macro(models.Model):
+    """A prepared reply: text with placeholders (see macro_text.py), optionally built from a help article,
+    optionally running one registered order action first ("cancel and reply"). Leads and admins keep them."""
+
+    name = models.CharField(max_length=80, unique=True)
+    body = models.TextField()
+    # The help article it was built from (its slug), for the "built from" link; the text is a copy.
+    article_slug = models.SlugField(max_length=120, blank=True)
+    # A registered action id (selfservice registry) performed with the agent as actor before replying.
+    action_id = models.CharField(max_length=40, blank=True)
+    action_params = models.JSONField(default=dict, blank=True)
+    status_after = models.CharField(max_length=20, choices=TicketStatus.choices, default=TicketStatus.PENDING)
+    active = models.BooleanField(default=True)
+    created_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -60,6 +60,8 @@ def page_requests(world: dict) -> list[tuple[str, str, dict]]:  # type: ignore[t
     return [
         ("get", "/desk/", {}),
         ("get", "/desk/?view=mine", {}),
+        ("get", "/desk/?view=breaching", {}),
+        ("get", "/desk/macros/", {}),
         ("get", f"/desk/tickets/{ref}/", {}),
         ("get", f"/desk/tickets/{ref}/next", {}),
         ("get", f"/desk/attachments/{world['attachment'].pk}/", {}),
@@ -114,6 +116,8 @@ def api_requests(world: dict) -> list[tuple[str, str, dict | None]]:  # type: ig
     return [
         ("get", "/api/v1/desk/tickets", None),
         ("get", "/api/v1/desk/tickets?q=parcel", None),
+        ("get", "/api/v1/desk/tickets?view=breaching", None),
+        ("get", "/api/v1/desk/macros", None),
         ("get", f"/api/v1/desk/tickets/{ref}", None),
         ("post", f"/api/v1/desk/tickets/{ref}/notes", {"body": "api note"}),
         ("post", f"/api/v1/desk/tickets/{ref}/replies", {"body": "api reply"}),

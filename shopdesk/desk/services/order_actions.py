@@ -43,8 +43,10 @@ def order_action_perform(
     """Run the action as the agent; when it came from a ticket, the ticket's trail says so."""
     action = action_get(action_id)
     # The action re-checks eligibility inside its own transaction; checking here first gives the
-    # agent the same refusal without starting one.
-    action.eligibility(order=order, actor=actor).require()
+    # agent the same refusal without starting one. With an idempotency key the action goes first: a
+    # repeated request must replay its first answer, not be refused because that one already acted.
+    if not idempotency_key:
+        action.eligibility(order=order, actor=actor).require()
     result = action.perform(order=order, actor=actor, params=params, idempotency_key=idempotency_key)
     if ticket is not None and not result.replayed:
         with transaction.atomic():

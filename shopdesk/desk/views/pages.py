@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Ticket, TicketAttachment, TicketTag
+from shopdesk.desk.models import Macro, Ticket, TicketAttachment, TicketTag
 from shopdesk.desk.order_sidebar import order_sidebar
 from shopdesk.desk.presence import presence_mark, presence_others
 from shopdesk.desk.roles import agent_actor, agent_display_name, agent_role
@@ -111,6 +111,7 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
             "topics": TicketTopic.choices,
             "tags": " ".join(ticket.tags.values_list("name", flat=True)),
             "role": actor.role,
+            "macros": Macro.objects.filter(active=True).order_by("name"),
             "may_merge": actor.has_role("lead"),
             "me": agent_display_name(request_agent(request)),
         },
