@@ -50,6 +50,8 @@ class Ticket(models.Model):
         related_name="desk_tickets",
     )
     team = models.CharField(max_length=60, blank=True)
+    # What opened it when it came from self-service: a case reference (CS-…), so one case is one ticket.
+    source_reference = models.CharField(max_length=40, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,6 +84,13 @@ class Ticket(models.Model):
             # The "breaching SLA" inbox: due moments in the past.
             models.Index(fields=["first_response_due_at"], name="desk_ticket_first_due"),
             models.Index(fields=["resolution_due_at"], name="desk_ticket_resolution_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=~models.Q(source_reference=""),
+                name="desk_ticket_one_per_source",
+            )
         ]
 
     def __str__(self) -> str:
