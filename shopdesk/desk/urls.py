@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shopdesk.desk.views import forms, macros, pages
+from shopdesk.desk.views import forms, macros, pages, reports
 
 app_name = "desk"
 
@@ -29,4 +29,7 @@ urlpatterns = [
     path("macros/new", macros.macro_edit, name="macro_new"),
     path("macros/<int:pk>/", macros.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/delete", macros.macro_remove, name="macro_delete"),
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports.csv", reports.reports_csv, name="reports_csv"),
+    path("reports/tickets", reports.report_tickets_page, name="report_tickets"),
 ]
