@@ -27,17 +27,19 @@ from pydantic import ConfigDict
 from shopdesk.access.errors import RateLimited
 from shopdesk.access.selectors import access_for_token
 from shopdesk.api.schemas.results import ErrorOut
+from shopdesk.core.actors import AgentRole
 from shopdesk.core.errors import DomainError, InvalidInput, NotFound
 from shopdesk.desk.attachments import IncomingFile
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Macro, Ticket, TicketMessage
+from shopdesk.desk.models import ActionApproval, Macro, Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
-from shopdesk.desk.roles import agent_actor
+from shopdesk.desk.roles import agent_actor, require_role
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
 from shopdesk.desk.sla import SlaClock, ticket_sla
 from shopdesk.desk.services.agents import agent_token_authenticate
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
+from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
 from shopdesk.desk.services.macros import macro_apply, macro_get, macro_preview
 from shopdesk.desk.services.messages import ticket_note, ticket_reply
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
@@ -583,3 +585,68 @@ def macro_use(request: HttpRequest, reference: str, macro_id: int, payload: Macr
         ),
         "message": _message(applied.message) if applied.message else None,
     }
+
+
+class ApprovalOut(Schema):
+    id: int
+    order_number: str
+    ticket: str | None
+    action_id: str
+    params: dict[str, Any]
+    why_needed: str
+    preview: str
+    status: Literal["pending", "approved", "rejected", "failed"]
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str
+    decided_at: dt.datetime | None
+    decision_note: str
+    result_message: str
+
+
+def _approval(approval: ActionApproval) -> dict[str, Any]:
+    return {
+        "id": approval.pk,
+        "order_number": approval.order.number,
+        "ticket": approval.ticket.reference if approval.ticket else None,
+        "action_id": approval.action_id,
+        "params": approval.params,
+        "why_needed": approval.why_needed,
+        "preview": approval.preview,
+        "status": approval.status,
+        "requested_by": approval.requested_by,
+        "requested_at": approval.requested_at,
+        "decided_by": approval.decided_by,
+        "decided_at": approval.decided_at,
+        "decision_note": approval.decision_note,
+        "result_message": approval.result_message,
+    }
+
+
+@desk_router.get("/approvals", response=list[ApprovalOut], summary="Order actions waiting for (or decided by) a lead")
+def approvals_list(request: HttpRequest, status: str = "pending") -> Any:
+    rows = ActionApproval.objects.select_related("order", "ticket").order_by("-requested_at")
+    if status != "all":
+        rows = rows.filter(status=status)
+    return [_approval(row) for row in rows[:100]]
+
+
+class ApprovalDecisionIn(StrictIn):
+    decision: Literal["approve", "reject"]
+    note: str = Field(default="", max_length=500, description="Needed to reject.")
+
+
+@desk_router.post(
+    "/approvals/{approval_id}",
+    response=ApprovalOut,
+    summary="Approve (the action runs with you as actor) or reject a request (leads and admins)",
+)
+def approval_decide(request: HttpRequest, approval_id: int, payload: ApprovalDecisionIn) -> Any:
+    user = _agent(request)
+    require_role(user, AgentRole.LEAD)
+    approval = approval_get(pk=approval_id)
+    if payload.decision == "approve":
+        decided = approval_approve(approval=approval, lead=user, note=payload.note)
+    else:
+        decided = approval_reject(approval=approval, lead=user, note=payload.note)
+    return _approval(decided)

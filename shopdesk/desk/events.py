@@ -84,3 +84,9 @@ def event_macro_applied(*, ticket: Ticket, actor: Actor, macro_name: str, action
         after=macro_name,
         message=f"with the action {action_id}" if action_id else "",
     )
+
+
+def event_approval(*, ticket: Ticket, actor: Actor, action_id: str, status: str, message: str) -> TicketEvent:
+    return _record(
+        ticket=ticket, kind=TicketEventKind.APPROVAL, actor=actor, before=action_id, after=status, message=message
+    )

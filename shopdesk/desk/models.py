@@ -238,3 +238,43 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a lead"
+    APPROVED = "approved", "Approved and done"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Approved, but the action was refused"  # the order changed while it waited
+
+
+class ActionApproval(models.Model):
+    """An order action an agent asked for that a lead must approve (a refund above the policy's limit,
+    or an action whose eligibility says a person decides). Approving performs it with the lead as actor."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="desk_approvals")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="approvals")
+    action_id = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    why_needed = models.CharField(max_length=300)
+    preview = models.TextField(blank=True, help_text="The action's preview when it was requested.")
+    status = models.CharField(max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    requested_by = models.CharField(max_length=254)
+    requested_at = models.DateTimeField()
+    decided_by = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    result_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A double click asks once: one pending request per order and action.
+            models.UniqueConstraint(
+                fields=["order", "action_id"],
+                condition=models.Q(status="pending"),
+                name="desk_approval_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} on {self.order_id} ({self.status})"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shopdesk.desk.views import forms, macros, pages, reports
+from shopdesk.desk.views import approvals, forms, macros, pages, reports
 
 app_name = "desk"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("macros/new", macros.macro_edit, name="macro_new"),
     path("macros/<int:pk>/", macros.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/delete", macros.macro_remove, name="macro_delete"),
+    path("approvals/", approvals.approvals_page, name="approvals"),
+    path("approvals/<int:pk>/decide", approvals.approval_decide, name="approval_decide"),
     path("reports/", reports.reports_page, name="reports"),
     path("reports.csv", reports.reports_csv, name="reports_csv"),
     path("reports/tickets", reports.report_tickets_page, name="report_tickets"),

@@ -179,7 +179,9 @@ def macro_apply(
             idempotency_key=f"macro:{idempotency_key}" if idempotency_key else None,
             ticket=ticket,
         )
-        if result.replayed:
+        # A replay was answered by the first request; a request waiting for a lead has done nothing yet:
+        # either way the reply (which says it is done) is not sent now.
+        if result.replayed or result.data.get("approval_pending"):
             return MacroApplied(message=None, action=result)
     message = ticket_reply(ticket=ticket, author=author, body=text, status_after=macro.status_after)
     with transaction.atomic():
