@@ -190,11 +190,14 @@ def load_demo_desk(*, tickets: int = 24) -> DeskDemo:
         result.tickets += 1
     from shopdesk.demo.desk_history import demo_helpcenter_signals_load, demo_history_load, demo_macros_load
 
-    past_orders = list(
-        Order.objects.filter(demo__isnull=False)
-        .select_related("shipping_address")
-        .order_by("number")[tickets : tickets + 48]
-    ) or orders
+    past_orders = (
+        list(
+            Order.objects.filter(demo__isnull=False)
+            .select_related("shipping_address")
+            .order_by("number")[tickets : tickets + 48]
+        )
+        or orders
+    )
     result.history = demo_history_load(agents=agents, orders=past_orders, scripts=SCRIPTS, tag=DEMO_TAG)
     result.macros = demo_macros_load(admin=agents[0])
     demo_helpcenter_signals_load()

@@ -32,7 +32,13 @@ if TYPE_CHECKING:
 
 HISTORY_TICKETS = 48
 HISTORY_DAYS = 30
-PRIORITIES = (TicketPriority.NORMAL, TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.LOW, TicketPriority.URGENT)
+PRIORITIES = (
+    TicketPriority.NORMAL,
+    TicketPriority.NORMAL,
+    TicketPriority.HIGH,
+    TicketPriority.LOW,
+    TicketPriority.URGENT,
+)
 # Minutes until the first answer, in turn: most in time, some late enough to breach their target.
 FIRST_ANSWER_MINUTES = (35, 90, 240, 20, 60 * 26, 15, 180, 60 * 50)
 CSAT_COMMENTS = ("Quick and clear, thank you.", "", "Took too long to hear back.", "Great help!")
@@ -64,13 +70,18 @@ def demo_macros_load(*, admin: User) -> int:
         action_params={"reason": "customer asked"},
         status_after=TicketStatus.SOLVED,
     )
-    for name, slug in (("How to return an item", "return-an-item"), ("Refund timing", "when-will-i-get-my-refund")):
+    for name, slug in (
+        ("How to return an item", "return-an-item"),
+        ("Refund timing", "when-will-i-get-my-refund"),
+    ):
         if Article.objects.filter(slug=slug).exists():
             macro_save(author=admin, name=name, body=macro_body_from_article(slug=slug), article_slug=slug)
     return Macro.objects.filter(name__in=DEMO_MACROS).count()
 
 
-def _move_back(ticket: Ticket, *, opened: dt.datetime, answered: dt.datetime | None, solved: dt.datetime | None) -> None:
+def _move_back(
+    ticket: Ticket, *, opened: dt.datetime, answered: dt.datetime | None, solved: dt.datetime | None
+) -> None:
     first_due, resolution_due = sla_due(opened_at=opened, priority=ticket.priority)
     last = solved or answered or opened
     Ticket.objects.filter(pk=ticket.pk).update(
@@ -84,14 +95,18 @@ def _move_back(ticket: Ticket, *, opened: dt.datetime, answered: dt.datetime | N
     )
     messages = list(ticket.messages.order_by("id").values_list("pk", "kind"))
     for pk, kind in messages:
-        TicketMessage.objects.filter(pk=pk).update(created_at=opened if kind == "customer" else (answered or opened))
+        TicketMessage.objects.filter(pk=pk).update(
+            created_at=opened if kind == "customer" else (answered or opened)
+        )
     TicketEvent.objects.filter(ticket=ticket).update(created_at=opened)
     if solved is not None:
         TicketEvent.objects.filter(ticket=ticket, after__in=("solved", "closed")).update(created_at=solved)
         TicketSatisfaction.objects.filter(ticket=ticket).update(created_at=solved)
 
 
-def demo_history_load(*, agents: Sequence[User], orders: Sequence[Order], scripts: Sequence[tuple], tag: str) -> int:
+def demo_history_load(
+    *, agents: Sequence[User], orders: Sequence[Order], scripts: Sequence[tuple], tag: str
+) -> int:
     """HISTORY_TICKETS tickets spread over the last HISTORY_DAYS days; returns how many."""
     if not orders or not agents:
         return 0
@@ -113,7 +128,9 @@ def demo_history_load(*, agents: Sequence[User], orders: Sequence[Order], script
             order=order,
             actor=Actor.customer(order.email),
         )
-        ticket_triage(ticket=ticket, actor=actor, priority=PRIORITIES[index % len(PRIORITIES)], tags=[tag, "history"])
+        ticket_triage(
+            ticket=ticket, actor=actor, priority=PRIORITIES[index % len(PRIORITIES)], tags=[tag, "history"]
+        )
         ticket_assign(ticket=ticket, assignee=agent, actor=actor)
         answered = solved = None
         # One in six is still waiting for an answer: those breach their targets now.
@@ -148,7 +165,9 @@ def demo_helpcenter_signals_load() -> None:
     UnansweredSearch.objects.filter(query__in=[query for query, _ in UNANSWERED]).delete()
     UnansweredSearch.objects.bulk_create(
         [
-            UnansweredSearch(query=query, day=today - dt.timedelta(days=(times * 5) % HISTORY_DAYS), times=times)
+            UnansweredSearch(
+                query=query, day=today - dt.timedelta(days=(times * 5) % HISTORY_DAYS), times=times
+            )
             for query, times in UNANSWERED
         ]
     )

@@ -35,11 +35,10 @@ from shopdesk.desk.models import ActionApproval, Macro, Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
 from shopdesk.desk.roles import agent_actor, require_role
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
-from shopdesk.desk.sla import SlaClock, ticket_sla
 from shopdesk.desk.services.agents import agent_token_authenticate
+from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
-from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
 from shopdesk.desk.services.macros import macro_apply, macro_get, macro_preview
 from shopdesk.desk.services.messages import ticket_note, ticket_reply
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
@@ -50,6 +49,7 @@ from shopdesk.desk.services.tickets import (
     ticket_status_change,
     ticket_triage,
 )
+from shopdesk.desk.sla import SlaClock, ticket_sla
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -548,7 +548,9 @@ class MacroApplyOut(Schema):
     body: str
     preview: bool
     action: ActionResultOut | None = None
-    message: TicketMessageOut | None = Field(default=None, description="The reply sent (null on a preview or a replay).")
+    message: TicketMessageOut | None = Field(
+        default=None, description="The reply sent (null on a preview or a replay)."
+    )
 
 
 @desk_router.post(
@@ -579,7 +581,11 @@ def macro_use(request: HttpRequest, reference: str, macro_id: int, payload: Macr
         "body": applied.message.body if applied.message else "",
         "preview": False,
         "action": (
-            {"message": applied.action.message, "data": applied.action.data, "replayed": applied.action.replayed}
+            {
+                "message": applied.action.message,
+                "data": applied.action.data,
+                "replayed": applied.action.replayed,
+            }
             if applied.action
             else None
         ),
@@ -623,7 +629,9 @@ def _approval(approval: ActionApproval) -> dict[str, Any]:
     }
 
 
-@desk_router.get("/approvals", response=list[ApprovalOut], summary="Order actions waiting for (or decided by) a lead")
+@desk_router.get(
+    "/approvals", response=list[ApprovalOut], summary="Order actions waiting for (or decided by) a lead"
+)
 def approvals_list(request: HttpRequest, status: str = "pending") -> Any:
     rows = ActionApproval.objects.select_related("order", "ticket").order_by("-requested_at")
     if status != "all":

@@ -88,5 +88,10 @@ def event_macro_applied(*, ticket: Ticket, actor: Actor, macro_name: str, action
 
 def event_approval(*, ticket: Ticket, actor: Actor, action_id: str, status: str, message: str) -> TicketEvent:
     return _record(
-        ticket=ticket, kind=TicketEventKind.APPROVAL, actor=actor, before=action_id, after=status, message=message
+        ticket=ticket,
+        kind=TicketEventKind.APPROVAL,
+        actor=actor,
+        before=action_id,
+        after=status,
+        message=message,
     )

@@ -252,7 +252,9 @@ class ActionApproval(models.Model):
     or an action whose eligibility says a person decides). Approving performs it with the lead as actor."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="desk_approvals")
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="approvals")
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="approvals"
+    )
     action_id = models.CharField(max_length=40)
     params = models.JSONField(default=dict, blank=True)
     why_needed = models.CharField(max_length=300)

@@ -8,8 +8,8 @@ the bar, so each chart clicks through to its tickets with the same rule that cou
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -108,9 +108,11 @@ def report_tickets(*, metric: str, key: str, days: int) -> QuerySet[Ticket]:
     elif metric in ("first_response", "resolution"):
         tickets = tickets.filter(_sla_filter(metric, key, timezone.now()))
     elif metric == "csat" and key in SatisfactionRating.values:
-        tickets = Ticket.objects.filter(
-            satisfaction__rating=key, satisfaction__answered_at__gte=since
-        ).select_related("assignee", "order").distinct()
+        tickets = (
+            Ticket.objects.filter(satisfaction__rating=key, satisfaction__answered_at__gte=since)
+            .select_related("assignee", "order")
+            .distinct()
+        )
     else:
         raise InvalidInput("Unknown report bar.", code="report_key_invalid")
     return tickets.order_by("-created_at", "-id")
@@ -162,8 +164,13 @@ def desk_report(*, days: int = 30) -> Report:
         )
     )
 
-    for metric, title in (("first_response", "First response against SLA"), ("resolution", "Resolution against SLA")):
-        counts = {key: created.filter(_sla_filter(metric, key, now)).count() for key in ("met", "late", "overdue")}
+    for metric, title in (
+        ("first_response", "First response against SLA"),
+        ("resolution", "Resolution against SLA"),
+    ):
+        counts = {
+            key: created.filter(_sla_filter(metric, key, now)).count() for key in ("met", "late", "overdue")
+        }
         report.charts.append(
             Chart(
                 metric,
@@ -187,7 +194,9 @@ def desk_report(*, days: int = 30) -> Report:
     if good + bad:
         report.csat_score = good / (good + bad)
     report.charts.append(
-        Chart("csat", "Satisfaction (CSAT)", [Bar("Good", good, "csat", "good"), Bar("Bad", bad, "csat", "bad")])
+        Chart(
+            "csat", "Satisfaction (CSAT)", [Bar("Good", good, "csat", "good"), Bar("Bad", bad, "csat", "bad")]
+        )
     )
 
     misses = (
@@ -200,7 +209,10 @@ def desk_report(*, days: int = 30) -> Report:
         Chart(
             "unanswered",
             "Help searches with no result",
-            [Bar(row["query"], row["n"], link="/help/search/?" + urlencode({"q": row["query"]})) for row in misses],
+            [
+                Bar(row["query"], row["n"], link="/help/search/?" + urlencode({"q": row["query"]}))
+                for row in misses
+            ],
             note="Emails and order numbers are masked before a query is kept.",
         )
     )
@@ -223,7 +235,13 @@ def report_rows(report: Report) -> list[tuple[str, str, int]]:
     """(chart, bar, value) rows for the CSV export."""
     rows = [(chart.title, bar.label, bar.value) for chart in report.charts for bar in chart.bars]
     if report.deflection_rate is not None:
-        rows.append(("Deflection rate (%)", "self-service / (self-service + tickets)", round(report.deflection_rate * 100)))
+        rows.append(
+            (
+                "Deflection rate (%)",
+                "self-service / (self-service + tickets)",
+                round(report.deflection_rate * 100),
+            )
+        )
     if report.csat_score is not None:
         rows.append(("CSAT (%)", "good / answered", round(report.csat_score * 100)))
     return rows

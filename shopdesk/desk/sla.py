@@ -71,7 +71,12 @@ def sla_due(*, opened_at: dt.datetime, priority: str) -> tuple[dt.datetime, dt.d
 
 
 def _clock(
-    *, target: dt.timedelta, due_at: dt.datetime | None, done_at: dt.datetime | None, now: dt.datetime, running: bool
+    *,
+    target: dt.timedelta,
+    due_at: dt.datetime | None,
+    done_at: dt.datetime | None,
+    now: dt.datetime,
+    running: bool,
 ) -> SlaClock:
     if due_at is None:
         return SlaClock(SlaStatus.NONE, None)
@@ -112,4 +117,3 @@ def breaching_q(*, now: dt.datetime) -> Q:
     return Q(status__in=ACTIVE_STATUSES) & (
         Q(first_response_at__isnull=True, first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)
     )
-

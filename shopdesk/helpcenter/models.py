@@ -122,7 +122,9 @@ class UnansweredSearch(models.Model):
     times = models.PositiveIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["query", "day"], name="helpcenter_unanswered_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "day"], name="helpcenter_unanswered_once_a_day")
+        ]
         indexes = [models.Index(fields=["day"])]
 
     def __str__(self) -> str:

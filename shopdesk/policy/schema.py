@@ -46,7 +46,7 @@ def _periods(value: str) -> tuple[tuple[dt.time, dt.time], ...]:
     text = value.strip().lower()
     if text in ("", "closed"):
         return ()
-    periods = []
+    periods: list[tuple[dt.time, dt.time]] = []
     for part in text.split(","):
         match = _PERIOD.match(part.strip())
         if match is None:
@@ -435,8 +435,16 @@ class ServiceLevel(Strict):
         return self
 
 
-def _default_service_levels() -> dict[str, ServiceLevel]:
-    hours = {"urgent": (1, 8), "high": (4, 24), "normal": (8, 40), "low": (24, 80)}
+Priority = Literal["low", "normal", "high", "urgent"]
+
+
+def _default_service_levels() -> dict[Priority, ServiceLevel]:
+    hours: dict[Priority, tuple[int, int]] = {
+        "urgent": (1, 8),
+        "high": (4, 24),
+        "normal": (8, 40),
+        "low": (24, 80),
+    }
     return {
         name: ServiceLevel(first_response_hours=Decimal(first), resolution_hours=Decimal(solve))
         for name, (first, solve) in hours.items()
@@ -446,9 +454,7 @@ def _default_service_levels() -> dict[str, ServiceLevel]:
 class Desk(Strict):
     """The agent desk: service levels by ticket priority, and how far an agent may go alone."""
 
-    service_levels: dict[Literal["low", "normal", "high", "urgent"], ServiceLevel] = Field(
-        default_factory=_default_service_levels
-    )
+    service_levels: dict[Priority, ServiceLevel] = Field(default_factory=_default_service_levels)
     # A ticket is "at risk" when less than this share of a target's business time is left.
     at_risk_share: Decimal = Field(Decimal("0.25"), gt=0, lt=1)
     # Refunds an agent performs above this amount wait for a lead's approval (None: no limit).
@@ -475,7 +481,7 @@ class Policy(Strict):
     new_arrivals: NewArrivals
     legal: Legal
     guarantees: Guarantees
-    desk: Desk = Desk()
+    desk: Desk = Field(default_factory=lambda: Desk.model_validate({}))
 
     @model_validator(mode="after")
     def _references(self) -> Policy:

@@ -73,7 +73,7 @@ def case_offers(*, order: Order, now: dt.datetime) -> Sequence[CaseOffer]:
 
 # Called inside the transaction that opened a case, with the case and who opened it: the desk subscribes
 # at start-up and opens a ticket for it (this layer sits below the desk, so it only calls back).
-CaseOpenedListener = Callable[[Case, Actor], None]
+CaseOpenedListener = Callable[[Case, Actor], object]
 _case_opened_listeners: list[CaseOpenedListener] = []
 
 

@@ -14,7 +14,7 @@ from shopdesk.core.business_hours import BusinessHours, business_time_add, busin
 NINE_TO_SIX = ((dt.time(9), dt.time(18)),)
 NEW_YORK = BusinessHours(
     timezone="America/New_York",
-    week={day: NINE_TO_SIX for day in range(5)},
+    week=dict.fromkeys(range(5), NINE_TO_SIX),
     holidays=frozenset({dt.date(2026, 12, 25)}),
 )
 # Split days, a short Saturday, and a zone far from UTC (local days straddle UTC dates).
@@ -74,7 +74,9 @@ def test_never_open_schedule_is_refused() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(schedules, moments, durations)
-def test_adding_then_measuring_gives_the_duration_back(hours: BusinessHours, start: dt.datetime, duration: dt.timedelta) -> None:
+def test_adding_then_measuring_gives_the_duration_back(
+    hours: BusinessHours, start: dt.datetime, duration: dt.timedelta
+) -> None:
     due = business_time_add(start, duration, hours)
     assert due >= start
     assert business_time_between(start, due, hours) == duration
@@ -82,7 +84,9 @@ def test_adding_then_measuring_gives_the_duration_back(hours: BusinessHours, sta
 
 @settings(max_examples=150, deadline=None)
 @given(schedules, moments, durations)
-def test_the_due_moment_is_the_first_one(hours: BusinessHours, start: dt.datetime, duration: dt.timedelta) -> None:
+def test_the_due_moment_is_the_first_one(
+    hours: BusinessHours, start: dt.datetime, duration: dt.timedelta
+) -> None:
     due = business_time_add(start, duration, hours)
     if duration > dt.timedelta(0):
         earlier = due - dt.timedelta(seconds=1)

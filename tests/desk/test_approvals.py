@@ -36,7 +36,12 @@ def big_order(db: None) -> Order:
 def _cancel(order: Order, user, key: str = "k"):  # type: ignore[no-untyped-def]
     ticket = open_ticket(email=order.email, order=order)
     result = order_action_perform(
-        order=order, action_id="cancel", actor=agent_actor(user), params={}, idempotency_key=key, ticket=ticket
+        order=order,
+        action_id="cancel",
+        actor=agent_actor(user),
+        params={},
+        idempotency_key=key,
+        ticket=ticket,
     )
     return ticket, result
 
@@ -48,7 +53,9 @@ def test_an_agent_refund_above_the_limit_waits_for_a_lead_who_approves_it(agent,
     approval = ActionApproval.objects.get()
     assert approval.status == ApprovalStatus.PENDING and approval.requested_by == agent.username
     # Asking again does not make a second request.
-    again = order_action_perform(order=big_order, action_id="cancel", actor=agent_actor(agent), params={}, idempotency_key="k2")
+    again = order_action_perform(
+        order=big_order, action_id="cancel", actor=agent_actor(agent), params={}, idempotency_key="k2"
+    )
     assert again.replayed and ActionApproval.objects.count() == 1
     with pytest.raises(PermissionDenied):
         approval_approve(approval=approval, lead=agent)
@@ -69,7 +76,9 @@ def test_a_lead_rejects_with_a_reason_and_nothing_happens(agent, lead, big_order
     with pytest.raises(InvalidInput):
         approval_reject(approval=approval, lead=lead, note="  ")
     rejected = approval_reject(approval=approval, lead=lead, note="Items are already packed.")
-    assert rejected.status == ApprovalStatus.REJECTED and rejected.decision_note == "Items are already packed."
+    assert (
+        rejected.status == ApprovalStatus.REJECTED and rejected.decision_note == "Items are already packed."
+    )
     assert not Order.objects.get(pk=big_order.pk).is_cancelled
 
 
@@ -81,7 +90,7 @@ def test_leads_and_admins_refund_above_the_limit_at_once(who: str, request, big_
 
 
 def test_an_agent_below_the_limit_acts_alone(agent, unfulfilled_order) -> None:  # type: ignore[no-untyped-def]
-    _ticket, result = _cancel(unfulfilled_order, agent)
+    _cancel(unfulfilled_order, agent)
     assert Order.objects.get(pk=unfulfilled_order.pk).is_cancelled and not ActionApproval.objects.exists()
 
 
@@ -127,7 +136,12 @@ def test_the_approvals_page_and_api_by_role(who: str, request, agent, big_order)
         assert listing.status_code == 200 and str(big_order.number) in listing.content.decode()
         assert api_list.status_code == 200 and api_list.json()[0]["status"] == "pending"
         assert decided.status_code == 403 and approval.status == ApprovalStatus.PENDING
-        api = Client().post(f"/api/v1/desk/approvals/{approval.pk}", {"decision": "approve"}, content_type="application/json", **headers)
+        api = Client().post(
+            f"/api/v1/desk/approvals/{approval.pk}",
+            {"decision": "approve"},
+            content_type="application/json",
+            **headers,
+        )
         assert api.status_code == 403
     else:
         assert listing.status_code == 200 and decided.status_code == 302

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_an_investigation_opened_by_the_customer_opens_a_ticket_once(order_lost: Order) -> None:
     shipment = order_lost.shipments.get()
     opened = case_open(
-        order=order_lost, shipment_id=shipment.pk, kind="investigation", actor=Actor.customer(order_lost.email)
+        order=order_lost,
+        shipment_id=shipment.pk,
+        kind="investigation",
+        actor=Actor.customer(order_lost.email),
     )
     ticket = Ticket.objects.get(source_reference=opened.case.reference)
     assert ticket.channel == TicketChannel.CASE and ticket.order_id == order_lost.pk
@@ -28,11 +31,18 @@ def test_an_investigation_opened_by_the_customer_opens_a_ticket_once(order_lost:
     assert ticket.first_response_due_at is not None
     assert OutboxMessage.objects.filter(template="desk_acknowledgement", to=order_lost.email).count() == 1
     # Pressing again returns the open case: no second ticket.
-    case_open(order=order_lost, shipment_id=shipment.pk, kind="investigation", actor=Actor.customer(order_lost.email))
+    case_open(
+        order=order_lost,
+        shipment_id=shipment.pk,
+        kind="investigation",
+        actor=Actor.customer(order_lost.email),
+    )
     assert Ticket.objects.count() == 1
 
 
 def test_a_case_an_agent_opens_opens_no_ticket(order_lost: Order) -> None:
     shipment = order_lost.shipments.get()
-    case_open(order=order_lost, shipment_id=shipment.pk, kind="investigation", actor=Actor.agent("ana@desk.example"))
+    case_open(
+        order=order_lost, shipment_id=shipment.pk, kind="investigation", actor=Actor.agent("ana@desk.example")
+    )
     assert not Ticket.objects.exists()

@@ -38,7 +38,8 @@ def order_ticket(unfulfilled_order: Order) -> Ticket:
 
 
 def test_placeholders_are_filled_from_the_ticket_the_order_its_package_and_the_policy(
-    agent, unfulfilled_order  # type: ignore[no-untyped-def]
+    agent,
+    unfulfilled_order,  # type: ignore[no-untyped-def]
 ) -> None:
     factories.ShipmentFactory(order=unfulfilled_order, carrier="ups", tracking_number="1Z999AA10123456784")
     ticket = open_ticket(email=unfulfilled_order.email, order=unfulfilled_order)
@@ -104,7 +105,9 @@ def test_cancel_and_reply_cancels_as_the_agent_then_replies_once(agent, order_ti
     applied = macro_apply(macro=macro, ticket=order_ticket, author=agent, idempotency_key="k1")
     order = Order.objects.get(pk=order_ticket.order_id)
     assert order.is_cancelled
-    assert applied.message is not None and applied.message.body.endswith(f"order {order.number} is cancelled.")
+    assert applied.message is not None and applied.message.body.endswith(
+        f"order {order.number} is cancelled."
+    )
     ticket = Ticket.objects.get(pk=order_ticket.pk)
     assert ticket.status == TicketStatus.SOLVED
     kinds = list(ticket.events.values_list("kind", flat=True))
@@ -165,7 +168,10 @@ def test_macro_pages_by_role(who: str, request) -> None:  # type: ignore[no-unty
         user = request.getfixturevalue(who)
         assert client.login(username=user.username, password=PASSWORD)
     listing = client.get("/desk/macros/")
-    new = client.post("/desk/macros/new", {"name": f"By {who}", "body": "Hello {{ customer.first_name }}", "status_after": "pending"})
+    new = client.post(
+        "/desk/macros/new",
+        {"name": f"By {who}", "body": "Hello {{ customer.first_name }}", "status_after": "pending"},
+    )
     if who == "anonymous":
         assert listing.status_code == 302 and new.status_code == 302
         assert new["Location"].startswith("/desk/login/")
@@ -179,14 +185,18 @@ def test_macro_pages_by_role(who: str, request) -> None:  # type: ignore[no-unty
 def test_a_bad_macro_on_the_page_says_why_and_saves_nothing(lead) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.login(username=lead.username, password=PASSWORD)
-    response = client.post("/desk/macros/new", {"name": "Bad", "body": "{{ order.secret }}", "status_after": "pending"})
+    response = client.post(
+        "/desk/macros/new", {"name": "Bad", "body": "{{ order.secret }}", "status_after": "pending"}
+    )
     assert response.status_code == 422
     assert "Unknown placeholder {{ order.secret }}" in response.content.decode()
     assert not Macro.objects.exists()
 
 
 def test_the_ticket_page_previews_then_sends(agent, order_ticket) -> None:  # type: ignore[no-untyped-def]
-    macro = macro_save(author=_lead(), name="Thanks", body="Thanks {{ customer.first_name }}, about {{ order.number }}.")
+    macro = macro_save(
+        author=_lead(), name="Thanks", body="Thanks {{ customer.first_name }}, about {{ order.number }}."
+    )
     client = Client()
     client.login(username=agent.username, password=PASSWORD)
     page = client.get(f"/desk/tickets/{order_ticket.reference}/").content.decode()
@@ -209,7 +219,9 @@ def test_the_api_previews_and_applies_macros_for_agents_only(who: str, agent, or
     from shopdesk.access.services import session_open_by_lookup
     from shopdesk.desk.services.agents import agent_token_create
 
-    macro = macro_save(author=_lead(), name="Cancel", body="Done, {{ customer.first_name }}.", action_id="cancel")
+    macro = macro_save(
+        author=_lead(), name="Cancel", body="Done, {{ customer.first_name }}.", action_id="cancel"
+    )
     headers = {}
     if who == "agent":
         headers = {"HTTP_AUTHORIZATION": f"Bearer {agent_token_create(user=agent)}"}
@@ -231,5 +243,10 @@ def test_the_api_previews_and_applies_macros_for_agents_only(who: str, agent, or
     body = applied.json()
     assert body["message"]["body"] == "Done, Kim." and body["action"]["replayed"] is False
     assert Order.objects.get(pk=order_ticket.order_id).is_cancelled
-    unknown = client.post(f"/api/v1/desk/tickets/{order_ticket.reference}/macros/999", {}, content_type="application/json", **headers)
+    unknown = client.post(
+        f"/api/v1/desk/tickets/{order_ticket.reference}/macros/999",
+        {},
+        content_type="application/json",
+        **headers,
+    )
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "macro_not_found"

@@ -39,8 +39,11 @@ def month(agent, unfulfilled_order):  # type: ignore[no-untyped-def]
         slow = open_ticket(email="b@example.com", topic=TicketTopic.SHIPPING, channel=TicketChannel.EMAIL)
         never = open_ticket(email="c@example.com", topic=TicketTopic.SHIPPING)
         order_event_record(
-            order=unfulfilled_order, kind=OrderEventKind.CANCELLED, actor=Actor.customer(unfulfilled_order.email),
-            at=timezone.now(), message="Cancelled by the customer.",
+            order=unfulfilled_order,
+            kind=OrderEventKind.CANCELLED,
+            actor=Actor.customer(unfulfilled_order.email),
+            at=timezone.now(),
+            message="Cancelled by the customer.",
         )
     with time_machine.travel(WEDNESDAY + dt.timedelta(minutes=30), tick=False):
         ticket_reply(ticket=quick, author=agent, body="Refunded.", status_after=TicketStatus.SOLVED)
@@ -92,20 +95,26 @@ def test_unanswered_searches_and_unhelpful_articles_are_reported(db) -> None:  #
 
 @pytest.mark.parametrize("who", ["anonymous", "customer", "agent", "lead", "admin_agent"])
 def test_reports_are_for_leads_and_admins(who: str, request, unfulfilled_order) -> None:  # type: ignore[no-untyped-def]
-    from shopdesk.access.web import SESSION_KEY
     from shopdesk.access.services import session_open_by_lookup
+    from shopdesk.access.web import SESSION_KEY
 
     open_ticket(email=unfulfilled_order.email, topic=TicketTopic.RETURNS)
     client = Client()
     if who == "customer":
-        issued = session_open_by_lookup(order_number=unfulfilled_order.number, email=unfulfilled_order.email, client_ip="127.0.0.1")
+        issued = session_open_by_lookup(
+            order_number=unfulfilled_order.number, email=unfulfilled_order.email, client_ip="127.0.0.1"
+        )
         session = client.session
         session[SESSION_KEY] = issued.access.session_id
         session.save()
     elif who != "anonymous":
         user = request.getfixturevalue(who)
         assert client.login(username=user.username, password=PASSWORD)
-    urls = ["/desk/reports/", "/desk/reports.csv?days=7", "/desk/reports/tickets?metric=topic&key=returns&days=30"]
+    urls = [
+        "/desk/reports/",
+        "/desk/reports.csv?days=7",
+        "/desk/reports/tickets?metric=topic&key=returns&days=30",
+    ]
     responses = [client.get(url) for url in urls]
     if who in {"anonymous", "customer"}:
         assert all(r.status_code == 302 and r["Location"].startswith("/desk/login/") for r in responses)
@@ -119,7 +128,9 @@ def test_reports_are_for_leads_and_admins(who: str, request, unfulfilled_order) 
     assert 'href="/desk/reports/tickets?metric=topic&amp;key=returns&amp;days=30"' in html
     assert "https://" not in html.split("<main")[1]  # no assets from elsewhere
     table = list(csv.reader(io.StringIO(export.content.decode())))
-    assert table[0] == ["chart", "bar", "value"] and ["Tickets by topic", "Returns and exchanges", "1"] in table
+    assert (
+        table[0] == ["chart", "bar", "value"] and ["Tickets by topic", "Returns and exchanges", "1"] in table
+    )
     assert drill.status_code == 200 and unfulfilled_order.email in drill.content.decode()
     bad = client.get("/desk/reports/tickets?metric=topic&key=nope")
     assert bad.status_code == 422

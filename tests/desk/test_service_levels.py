@@ -117,7 +117,9 @@ def test_the_api_reports_each_clock_and_filters_breaching(agent) -> None:  # typ
         ticket = open_ticket()
         token = agent_token_create(user=agent)
     with time_machine.travel(ny(2026, 11, 30, 17), tick=False):
-        body = Client().get("/api/v1/desk/tickets?view=breaching", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        body = (
+            Client().get("/api/v1/desk/tickets?view=breaching", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        )
     assert [row["reference"] for row in body["results"]] == [ticket.reference]
     sla = body["results"][0]["sla"]
     assert sla["status"] == "breached"

@@ -96,5 +96,9 @@ def test_resolution_may_not_come_before_the_first_response(tmp_path: Path) -> No
 
 
 def test_an_explicit_sentence_is_kept(tmp_path: Path) -> None:
-    path = _write(tmp_path, 'support_phone = "+1 646 555 0134"\n', 'support_phone = "+1 646 555 0134"\nsupport_hours = "weekdays, office hours"\n')
+    path = _write(
+        tmp_path,
+        'support_phone = "+1 646 555 0134"\n',
+        'support_phone = "+1 646 555 0134"\nsupport_hours = "weekdays, office hours"\n',
+    )
     assert load_policy_file(path).store.support_hours == "weekdays, office hours"

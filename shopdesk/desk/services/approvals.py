@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def approval_reason(*, order: Order, action: OrderAction, actor: Actor, params: Mapping[str, Any]) -> str | None:
+def approval_reason(
+    *, order: Order, action: OrderAction, actor: Actor, params: Mapping[str, Any]
+) -> str | None:
     """Why this agent's action needs a lead first (a sentence), or None when they may go ahead."""
     if not actor.is_agent or actor.has_role(AgentRole.LEAD):
         return None
@@ -117,8 +119,11 @@ def approval_reject(*, approval: ActionApproval, lead: User, note: str) -> Actio
         _decide(approval, status=ApprovalStatus.REJECTED, lead=lead, note=reason)
         if approval.ticket is not None:
             events.event_approval(
-                ticket=approval.ticket, actor=agent_actor(lead), action_id=approval.action_id,
-                status=ApprovalStatus.REJECTED, message=reason,
+                ticket=approval.ticket,
+                actor=agent_actor(lead),
+                action_id=approval.action_id,
+                status=ApprovalStatus.REJECTED,
+                message=reason,
             )
     approval.refresh_from_db()
     return approval
@@ -142,7 +147,9 @@ def approval_approve(*, approval: ActionApproval, lead: User, note: str = "") ->
             ticket=approval.ticket,
         )
     except DomainError as refused:
-        ActionApproval.objects.filter(pk=approval.pk).update(status=ApprovalStatus.FAILED, result_message=refused.message)
+        ActionApproval.objects.filter(pk=approval.pk).update(
+            status=ApprovalStatus.FAILED, result_message=refused.message
+        )
         outcome, message = ApprovalStatus.FAILED, refused.message
     else:
         ActionApproval.objects.filter(pk=approval.pk).update(result_message=result.message)
@@ -150,7 +157,11 @@ def approval_approve(*, approval: ActionApproval, lead: User, note: str = "") ->
     if approval.ticket is not None:
         with transaction.atomic():
             events.event_approval(
-                ticket=approval.ticket, actor=actor, action_id=approval.action_id, status=outcome, message=message
+                ticket=approval.ticket,
+                actor=actor,
+                action_id=approval.action_id,
+                status=outcome,
+                message=message,
             )
     approval.refresh_from_db()
     return approval

@@ -144,9 +144,7 @@ def macro_preview(*, macro: Macro, ticket: Ticket, author: User) -> MacroPreview
     action = action_get(macro.action_id)
     action.eligibility(order=order, actor=actor).require()
     shown = action.preview(order=order, actor=actor, params=macro.action_params)
-    return MacroPreview(
-        body=body, action_id=action.id, action_label=action.label, action_preview=shown
-    )
+    return MacroPreview(body=body, action_id=action.id, action_label=action.label, action_preview=shown)
 
 
 def _order_of(ticket: Ticket) -> Any:
@@ -168,7 +166,9 @@ def macro_apply(
     actor = agent_actor(author)
     text = macro_render_for(macro=macro, ticket=ticket, author=author, body=body)
     if ticket.status == TicketStatus.CLOSED:
-        raise Conflict("This ticket is closed; the customer's next message opens a new one.", code="ticket_closed")
+        raise Conflict(
+            "This ticket is closed; the customer's next message opens a new one.", code="ticket_closed"
+        )
     result = None
     if macro.action_id:
         result = order_action_perform(
@@ -185,5 +185,7 @@ def macro_apply(
             return MacroApplied(message=None, action=result)
     message = ticket_reply(ticket=ticket, author=author, body=text, status_after=macro.status_after)
     with transaction.atomic():
-        events.event_macro_applied(ticket=ticket, actor=actor, macro_name=macro.name, action_id=macro.action_id)
+        events.event_macro_applied(
+            ticket=ticket, actor=actor, macro_name=macro.name, action_id=macro.action_id
+        )
     return MacroApplied(message=message, action=result)

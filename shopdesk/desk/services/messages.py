@@ -44,6 +44,7 @@ def reply_delivery_register(*, channel: str, deliver: ReplyDelivery) -> None:
         raise ValueError(f"unknown ticket channel {channel!r}")
     _reply_deliveries[channel] = deliver
 
+
 REFERENCES_KEPT = 10  # the References header names the latest messages of the thread, not all of them
 
 

@@ -50,7 +50,9 @@ def order_action_perform(
     # Leads never need an approval, so the lead who approves a request performs it through here too.
     why = approval_reason(order=order, action=action, actor=actor, params=params)
     if why is not None:
-        return approval_request(order=order, action=action, actor=actor, params=params, why=why, ticket=ticket)
+        return approval_request(
+            order=order, action=action, actor=actor, params=params, why=why, ticket=ticket
+        )
     # The action re-checks eligibility inside its own transaction; checking here first gives the
     # agent the same refusal without starting one. With an idempotency key the action goes first: a
     # repeated request must replay its first answer, not be refused because that one already acted.

@@ -331,6 +331,12 @@ def ticket_triage(
             )
             locked.updated_at = timezone.now()
             locked.save(
-                update_fields=["priority", "topic", "updated_at", "first_response_due_at", "resolution_due_at"]
+                update_fields=[
+                    "priority",
+                    "topic",
+                    "updated_at",
+                    "first_response_due_at",
+                    "resolution_due_at",
+                ]
             )
     return locked

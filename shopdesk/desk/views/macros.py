@@ -115,11 +115,13 @@ def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     error = ""
     if request.method == "GET" and macro is None and form["article_slug"]:
         try:
-            form["body"] = macro_body_from_article(slug=form["article_slug"])
+            form["body"] = macro_body_from_article(slug=str(form["article_slug"]))
         except DomainError as exc:
             error = exc.message
     if request.method == "POST":
-        form = {key: request.POST.get(key, "") for key in form} | {"active": request.POST.get("active") == "on"}
+        form = {key: request.POST.get(key, "") for key in form} | {
+            "active": request.POST.get("active") == "on"
+        }
         try:
             params = json.loads(str(form["action_params"]).strip() or "{}")
             if not isinstance(params, dict):

@@ -80,7 +80,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "report": report,
             "charts": [_chart_geometry(chart, days) for chart in report.charts],
             "periods": PERIODS,
-            "deflection_percent": None if report.deflection_rate is None else round(report.deflection_rate * 100),
+            "deflection_percent": None
+            if report.deflection_rate is None
+            else round(report.deflection_rate * 100),
             "csat_percent": None if report.csat_score is None else round(report.csat_score * 100),
         },
     )
