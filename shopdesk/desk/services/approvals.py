@@ -37,7 +37,9 @@ def approval_reason(
     if not actor.is_agent or actor.has_role(AgentRole.LEAD):
         return None
     answer = action.eligibility(order=order, actor=actor)
-    if answer.allowed and answer.needs_approval:
+    if not answer.allowed:
+        return None  # the action refuses (or replays an earlier request) on its own
+    if answer.needs_approval:
         return answer.message or "A lead decides this action."
     limit = get_policy().desk.agent_refund_limit
     if limit is None or not action.moves_money:
