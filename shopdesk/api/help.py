@@ -13,6 +13,7 @@ from shopdesk.helpcenter import selectors
 from shopdesk.helpcenter.rendering import render_article
 from shopdesk.helpcenter.search import search_articles
 from shopdesk.helpcenter.search.service import cut_query
+from shopdesk.helpcenter.services import unanswered_search_record
 
 router = Router(tags=["help"])
 
@@ -77,6 +78,8 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     if not query:
         raise InvalidInput("Type a few words to search for.", code="empty_query")
     results, total = search_articles(query, limit=params.limit)
+    if not total:
+        unanswered_search_record(query=query)
     hits = [
         SearchHit(
             slug=r.article.slug,

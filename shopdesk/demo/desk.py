@@ -107,6 +107,8 @@ PRIORITY_CYCLE = (TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.LOW
 class DeskDemo:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, role, password)
     tickets: int = 0
+    history: int = 0  # tickets spread over the last month (shopdesk/demo/desk_history.py)
+    macros: int = 0
 
 
 def _demo_tickets_delete() -> int:
@@ -186,11 +188,24 @@ def load_demo_desk(*, tickets: int = 24) -> DeskDemo:
                 ticket_status_change(ticket=ticket, status=TicketStatus.SOLVED, actor=actor)
             ticket_status_change(ticket=ticket, status=target, actor=actor)
         result.tickets += 1
+    from shopdesk.demo.desk_history import demo_helpcenter_signals_load, demo_history_load, demo_macros_load
+
+    past_orders = (
+        list(
+            Order.objects.filter(demo__isnull=False)
+            .select_related("shipping_address")
+            .order_by("number")[tickets : tickets + 48]
+        )
+        or orders
+    )
+    result.history = demo_history_load(agents=agents, orders=past_orders, scripts=SCRIPTS, tag=DEMO_TAG)
+    result.macros = demo_macros_load(admin=agents[0])
+    demo_helpcenter_signals_load()
     # The demo's replies are history, like the store's emails the demo records: mark them sent, so the
     # worker never mails the made-up customers.
     OutboxMessage.objects.filter(
         template__in=("desk_reply", "desk_acknowledgement", "desk_csat"),
         status=OutboxStatus.QUEUED,
-        to__in=[o.email for o in orders],
+        to__in=[o.email for o in orders] + [o.email for o in past_orders],
     ).update(status=OutboxStatus.SENT, sent_at=timezone.now())
     return result

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -26,17 +27,20 @@ from pydantic import ConfigDict
 from shopdesk.access.errors import RateLimited
 from shopdesk.access.selectors import access_for_token
 from shopdesk.api.schemas.results import ErrorOut
+from shopdesk.core.actors import AgentRole
 from shopdesk.core.errors import DomainError, InvalidInput, NotFound
 from shopdesk.core.text import CleanText
 from shopdesk.desk.attachments import IncomingFile
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Ticket, TicketMessage
+from shopdesk.desk.models import ActionApproval, Macro, Ticket, TicketMessage
 from shopdesk.desk.order_sidebar import order_actions_for_agent
-from shopdesk.desk.roles import agent_actor
+from shopdesk.desk.roles import agent_actor, require_role
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
 from shopdesk.desk.services.agents import agent_token_authenticate
+from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
+from shopdesk.desk.services.macros import macro_apply, macro_get, macro_preview
 from shopdesk.desk.services.messages import ticket_note, ticket_reply
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
 from shopdesk.desk.services.tickets import (
@@ -46,6 +50,7 @@ from shopdesk.desk.services.tickets import (
     ticket_status_change,
     ticket_triage,
 )
+from shopdesk.desk.sla import SlaClock, ticket_sla
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -190,6 +195,37 @@ class AgentBearer(HttpBearer):
 desk_router = Router(tags=["desk"], auth=AgentBearer())
 
 
+class SlaClockOut(Schema):
+    status: Literal["ok", "at_risk", "breached", "met", "none"]
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    business_seconds_left: int | None = Field(description="Negative once overdue; null once done.")
+
+
+class SlaOut(Schema):
+    status: Literal["ok", "at_risk", "breached", "met", "none"] = Field(description="The worse of the two.")
+    first_response: SlaClockOut
+    resolution: SlaClockOut
+
+
+def _sla_clock(clock: SlaClock) -> dict[str, Any]:
+    return {
+        "status": clock.status,
+        "due_at": clock.due_at,
+        "done_at": clock.done_at,
+        "business_seconds_left": int(clock.left.total_seconds()) if clock.left is not None else None,
+    }
+
+
+def _sla(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
+    state = ticket_sla(ticket, now=now)
+    return {
+        "status": state.worst,
+        "first_response": _sla_clock(state.first_response),
+        "resolution": _sla_clock(state.resolution),
+    }
+
+
 class TicketSummaryOut(Schema):
     reference: str
     subject: str
@@ -202,6 +238,7 @@ class TicketSummaryOut(Schema):
     order_number: str | None
     assignee: str | None
     updated_at: dt.datetime
+    sla: SlaOut
 
 
 class AttachmentOut(Schema):
@@ -237,8 +274,9 @@ class TicketPageOut(Schema):
     results: list[TicketSummaryOut]
 
 
-def _summary(ticket: Ticket) -> dict[str, Any]:
+def _summary(ticket: Ticket, now: dt.datetime | None = None) -> dict[str, Any]:
     return {
+        "sla": _sla(ticket, now or timezone.now()),
         "reference": ticket.reference,
         "subject": ticket.subject,
         "status": ticket.status,
@@ -282,7 +320,7 @@ def _ticket_out(reference: str) -> dict[str, Any]:
 
 
 class TicketFilters(Schema):
-    view: Literal["mine", "unassigned", "open", "topic", "tag", "all"] = "all"
+    view: Literal["mine", "unassigned", "open", "breaching", "topic", "tag", "all"] = "all"
     q: str = Field(default="", max_length=200)
     topic: str = ""
     tag: str = ""
@@ -299,12 +337,13 @@ def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size
     rows = list(tickets[start : start + filters.page_size])
+    now = timezone.now()
     return {
         "count": count,
         "count_capped": capped,
         "page": filters.page,
         "pages": pages,
-        "results": [_summary(t) for t in rows],
+        "results": [_summary(t, now) for t in rows],
     }
 
 
@@ -473,3 +512,150 @@ def order_action(request: HttpRequest, number: str, action_id: str, payload: Act
         ticket=ticket,
     )
     return {"message": result.message, "data": result.data, "replayed": result.replayed}
+
+
+class MacroOut(Schema):
+    id: int
+    name: str
+    body: str
+    action_id: str
+    action_params: dict[str, Any]
+    status_after: str
+    article_slug: str
+
+
+@desk_router.get("/macros", response=list[MacroOut], summary="The active macros")
+def macros_list(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "body": m.body,
+            "action_id": m.action_id,
+            "action_params": m.action_params,
+            "status_after": m.status_after,
+            "article_slug": m.article_slug,
+        }
+        for m in Macro.objects.filter(active=True).order_by("name")
+    ]
+
+
+class MacroApplyIn(StrictIn):
+    preview: bool = False
+    body: str | None = Field(default=None, max_length=20_000, description="The edited text from the preview.")
+
+
+class MacroApplyOut(Schema):
+    body: str
+    preview: bool
+    action: ActionResultOut | None = None
+    message: TicketMessageOut | None = Field(
+        default=None, description="The reply sent (null on a preview or a replay)."
+    )
+
+
+@desk_router.post(
+    "/tickets/{reference}/macros/{macro_id}",
+    response=MacroApplyOut,
+    summary="Preview or apply a macro (its action first, as you; nothing is sent if the action is refused)",
+)
+def macro_use(request: HttpRequest, reference: str, macro_id: int, payload: MacroApplyIn) -> Any:
+    user = _agent(request)
+    ticket = ticket_get(reference=reference)
+    macro = macro_get(pk=macro_id)
+    if payload.preview:
+        shown = macro_preview(macro=macro, ticket=ticket, author=user)
+        action = (
+            {"message": shown.action_preview.message, "data": shown.action_preview.data, "preview": True}
+            if shown.action_preview
+            else None
+        )
+        return {"body": shown.body, "preview": True, "action": action}
+    applied = macro_apply(
+        macro=macro,
+        ticket=ticket,
+        author=user,
+        body=payload.body,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
+    return {
+        "body": applied.message.body if applied.message else "",
+        "preview": False,
+        "action": (
+            {
+                "message": applied.action.message,
+                "data": applied.action.data,
+                "replayed": applied.action.replayed,
+            }
+            if applied.action
+            else None
+        ),
+        "message": _message(applied.message) if applied.message else None,
+    }
+
+
+class ApprovalOut(Schema):
+    id: int
+    order_number: str
+    ticket: str | None
+    action_id: str
+    params: dict[str, Any]
+    why_needed: str
+    preview: str
+    status: Literal["pending", "approved", "rejected", "failed"]
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str
+    decided_at: dt.datetime | None
+    decision_note: str
+    result_message: str
+
+
+def _approval(approval: ActionApproval) -> dict[str, Any]:
+    return {
+        "id": approval.pk,
+        "order_number": approval.order.number,
+        "ticket": approval.ticket.reference if approval.ticket else None,
+        "action_id": approval.action_id,
+        "params": approval.params,
+        "why_needed": approval.why_needed,
+        "preview": approval.preview,
+        "status": approval.status,
+        "requested_by": approval.requested_by,
+        "requested_at": approval.requested_at,
+        "decided_by": approval.decided_by,
+        "decided_at": approval.decided_at,
+        "decision_note": approval.decision_note,
+        "result_message": approval.result_message,
+    }
+
+
+@desk_router.get(
+    "/approvals", response=list[ApprovalOut], summary="Order actions waiting for (or decided by) a lead"
+)
+def approvals_list(request: HttpRequest, status: str = "pending") -> Any:
+    rows = ActionApproval.objects.select_related("order", "ticket").order_by("-requested_at")
+    if status != "all":
+        rows = rows.filter(status=status)
+    return [_approval(row) for row in rows[:100]]
+
+
+class ApprovalDecisionIn(StrictIn):
+    decision: Literal["approve", "reject"]
+    note: str = Field(default="", max_length=500, description="Needed to reject.")
+
+
+@desk_router.post(
+    "/approvals/{approval_id}",
+    response=ApprovalOut,
+    summary="Approve (the action runs with you as actor) or reject a request (leads and admins)",
+)
+def approval_decide(request: HttpRequest, approval_id: int, payload: ApprovalDecisionIn) -> Any:
+    user = _agent(request)
+    require_role(user, AgentRole.LEAD)
+    approval = approval_get(pk=approval_id)
+    if payload.decision == "approve":
+        decided = approval_approve(approval=approval, lead=user, note=payload.note)
+    else:
+        decided = approval_reject(approval=approval, lead=user, note=payload.note)
+    return _approval(decided)

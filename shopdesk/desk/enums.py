@@ -105,6 +105,8 @@ class TicketEventKind(models.TextChoices):
     ORDER_ACTION = "order_action", "Order action"
     AUTOMATED_MAIL = "automated_mail", "Automatic mail ignored"  # an auto-reply or a bounce
     SATISFACTION = "satisfaction", "Satisfaction rated"  # the customer answered the CSAT question
+    MACRO_APPLIED = "macro_applied", "Macro applied"  # a macro's reply (and its action) went out
+    APPROVAL = "approval", "Approval"  # an action requested for a lead's approval, approved or rejected
 
 
 class SatisfactionRating(models.TextChoices):

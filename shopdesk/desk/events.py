@@ -74,3 +74,24 @@ def event_order_action(*, ticket: Ticket, actor: Actor, action_id: str, message:
 
 def event_automated_mail(*, ticket: Ticket, actor: Actor, reason: str) -> TicketEvent:
     return _record(ticket=ticket, kind=TicketEventKind.AUTOMATED_MAIL, actor=actor, message=reason)
+
+
+def event_macro_applied(*, ticket: Ticket, actor: Actor, macro_name: str, action_id: str = "") -> TicketEvent:
+    return _record(
+        ticket=ticket,
+        kind=TicketEventKind.MACRO_APPLIED,
+        actor=actor,
+        after=macro_name,
+        message=f"with the action {action_id}" if action_id else "",
+    )
+
+
+def event_approval(*, ticket: Ticket, actor: Actor, action_id: str, status: str, message: str) -> TicketEvent:
+    return _record(
+        ticket=ticket,
+        kind=TicketEventKind.APPROVAL,
+        actor=actor,
+        before=action_id,
+        after=status,
+        message=message,
+    )

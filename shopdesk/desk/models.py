@@ -50,6 +50,8 @@ class Ticket(models.Model):
         related_name="desk_tickets",
     )
     team = models.CharField(max_length=60, blank=True)
+    # What opened it when it came from self-service: a case reference (CS-…), so one case is one ticket.
+    source_reference = models.CharField(max_length=40, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -65,6 +67,9 @@ class Ticket(models.Model):
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Service-level due moments (business hours from the policy), set on opening and on a priority change.
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -76,6 +81,16 @@ class Ticket(models.Model):
             models.Index(fields=["status"], name="desk_ticket_status"),  # the inboxes' counts
             models.Index(fields=["assignee", "-updated_at", "-id"], name="desk_ticket_assignee_recent"),
             models.Index(fields=["topic", "-updated_at", "-id"], name="desk_ticket_topic_recent"),
+            # The "breaching SLA" inbox: due moments in the past.
+            models.Index(fields=["first_response_due_at"], name="desk_ticket_first_due"),
+            models.Index(fields=["resolution_due_at"], name="desk_ticket_resolution_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=~models.Q(source_reference=""),
+                name="desk_ticket_one_per_source",
+            )
         ]
 
     def __str__(self) -> str:
@@ -199,3 +214,69 @@ class AgentToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.prefix}…)"
+
+
+class Macro(models.Model):
+    """A prepared reply: text with placeholders (see macro_text.py), optionally built from a help article,
+    optionally running one registered order action first ("cancel and reply"). Leads and admins keep them."""
+
+    name = models.CharField(max_length=80, unique=True)
+    body = models.TextField()
+    # The help article it was built from (its slug), for the "built from" link; the text is a copy.
+    article_slug = models.SlugField(max_length=120, blank=True)
+    # A registered action id (selfservice registry) performed with the agent as actor before replying.
+    action_id = models.CharField(max_length=40, blank=True)
+    action_params = models.JSONField(default=dict, blank=True)
+    status_after = models.CharField(max_length=20, choices=TicketStatus.choices, default=TicketStatus.PENDING)
+    active = models.BooleanField(default=True)
+    created_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a lead"
+    APPROVED = "approved", "Approved and done"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Approved, but the action was refused"  # the order changed while it waited
+
+
+class ActionApproval(models.Model):
+    """An order action an agent asked for that a lead must approve (a refund above the policy's limit,
+    or an action whose eligibility says a person decides). Approving performs it with the lead as actor."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="desk_approvals")
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="approvals"
+    )
+    action_id = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    why_needed = models.CharField(max_length=300)
+    preview = models.TextField(blank=True, help_text="The action's preview when it was requested.")
+    status = models.CharField(max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    requested_by = models.CharField(max_length=254)
+    requested_at = models.DateTimeField()
+    decided_by = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    result_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A double click asks once: one pending request per order and action.
+            models.UniqueConstraint(
+                fields=["order", "action_id"],
+                condition=models.Q(status="pending"),
+                name="desk_approval_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} on {self.order_id} ({self.status})"

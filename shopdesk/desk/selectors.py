@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.desk.enums import ACTIVE_STATUSES, TicketTopic
 from shopdesk.desk.models import Ticket, TicketAttachment, TicketEvent, TicketMessage
+from shopdesk.desk.sla import breaching_q
 from shopdesk.orders.selectors import order_number_normalise
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ INBOX_VIEWS = {
     "mine": "Mine",
     "unassigned": "Unassigned",
     "open": "All open",
+    "breaching": "Breaching SLA",
     "topic": "By topic",
     "tag": "By tag",
     "all": "All tickets",
@@ -46,6 +49,8 @@ def tickets_inbox(*, view: str, user: User, topic: str = "", tag: str = "", q: s
         tickets = tickets.filter(assignee__isnull=True, status__in=ACTIVE_STATUSES)
     elif view == "open":
         tickets = tickets.filter(status__in=ACTIVE_STATUSES)
+    elif view == "breaching":
+        tickets = tickets.filter(breaching_q(now=timezone.now()))
     elif view == "topic":
         if topic not in TicketTopic.values:
             raise InvalidInput("Choose a topic.", code="topic_invalid")

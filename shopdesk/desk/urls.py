@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shopdesk.desk.views import forms, pages
+from shopdesk.desk.views import approvals, forms, macros, pages, reports
 
 app_name = "desk"
 
@@ -24,4 +24,14 @@ urlpatterns = [
     path("tickets/<str:reference>/merge", forms.merge, name="merge"),
     path("orders/<str:number>/actions/<str:action_id>", forms.order_action, name="order_action"),
     path("attachments/<int:pk>/", pages.attachment, name="attachment"),
+    path("tickets/<str:reference>/macro", macros.ticket_macro, name="ticket_macro"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/new", macros.macro_edit, name="macro_new"),
+    path("macros/<int:pk>/", macros.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete", macros.macro_remove, name="macro_delete"),
+    path("approvals/", approvals.approvals_page, name="approvals"),
+    path("approvals/<int:pk>/decide", approvals.approval_decide, name="approval_decide"),
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports.csv", reports.reports_csv, name="reports_csv"),
+    path("reports/tickets", reports.report_tickets_page, name="report_tickets"),
 ]

@@ -109,3 +109,23 @@ class ArticleVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.slug}: {'yes' if self.helpful else 'no'}"
+
+
+class UnansweredSearch(models.Model):
+    """A help-center search that found nothing, counted per day: what the articles don't answer yet.
+
+    The query is kept lower-case with email addresses and long numbers masked (they name a person or
+    an order, and say nothing about what is missing)."""
+
+    query = models.CharField(max_length=200)
+    day = models.DateField()
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["query", "day"], name="helpcenter_unanswered_once_a_day")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.day}: {self.times})"

@@ -4,13 +4,14 @@ and votes. The admin, the sync command and the pages all go through these functi
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from shopdesk.helpcenter.enums import RevisionOrigin
-from shopdesk.helpcenter.models import Article, ArticleRevision, ArticleVote
+from shopdesk.helpcenter.models import Article, ArticleRevision, ArticleVote, UnansweredSearch
 
 _REVISED_FIELDS = ("title", "seed", "keywords", "body")
 
@@ -80,3 +81,24 @@ def article_vote(*, article: Article, session_key: str, helpful: bool) -> bool:
     counter = "helpful_yes" if helpful else "helpful_no"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
     return True
+
+
+_EMAIL = re.compile(r"\S+@\S+")
+_LONG_NUMBER = re.compile(r"[A-Za-z]{0,4}\d{5,}")
+
+
+def unanswered_search_record(*, query: str) -> None:
+    """Count a search without results (masked, lower-case), once per query and day, race-safe."""
+    from django.utils import timezone
+
+    masked = _LONG_NUMBER.sub("#", _EMAIL.sub("[email]", " ".join(query.lower().split())))[:200]
+    if not masked:
+        return
+    day = timezone.localdate()
+    if UnansweredSearch.objects.filter(query=masked, day=day).update(times=F("times") + 1):
+        return
+    try:
+        with transaction.atomic():
+            UnansweredSearch.objects.create(query=masked, day=day)
+    except IntegrityError:  # another request created it meanwhile
+        UnansweredSearch.objects.filter(query=masked, day=day).update(times=F("times") + 1)

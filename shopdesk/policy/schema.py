@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shopdesk.core.business_hours import BusinessHours
+
 Amount = Decimal
 
 
@@ -35,6 +37,106 @@ class Warehouse(Strict):
     return_address: list[str] = []
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PERIOD = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def _periods(value: str) -> tuple[tuple[dt.time, dt.time], ...]:
+    """ "09:00-12:30, 13:30-18:00" → ((09:00, 12:30), (13:30, 18:00)); "" or "closed" → ()."""
+    text = value.strip().lower()
+    if text in ("", "closed"):
+        return ()
+    periods: list[tuple[dt.time, dt.time]] = []
+    for part in text.split(","):
+        match = _PERIOD.match(part.strip())
+        if match is None:
+            raise ValueError(f"{part.strip()!r} is not a period like 09:00-18:00")
+        start_h, start_m, end_h, end_m = (int(group) for group in match.groups())
+        start = dt.time(start_h, start_m)
+        end = dt.time.max if (end_h, end_m) == (24, 0) else dt.time(end_h, end_m)
+        if end_h == 24 and end_m:
+            raise ValueError(f"{part.strip()!r}: a day ends at 24:00")
+        if start >= end:
+            raise ValueError(f"{part.strip()!r}: a period closes after it opens (split one across midnight)")
+        if periods and start < periods[-1][1]:
+            raise ValueError(f"{value!r}: periods must be in order and must not overlap")
+        periods.append((start, end))
+    return tuple(periods)
+
+
+class BusinessHoursPolicy(Strict):
+    """When people answer: open periods per weekday in the store's time zone (or `timezone`), and
+    closed days. Service levels count only these hours; the support-hours sentence is written from them."""
+
+    timezone: str = ""  # empty: the store's time zone
+    monday: str = "closed"
+    tuesday: str = "closed"
+    wednesday: str = "closed"
+    thursday: str = "closed"
+    friday: str = "closed"
+    saturday: str = "closed"
+    sunday: str = "closed"
+    holidays: list[dt.date] = []
+
+    @model_validator(mode="after")
+    def _valid(self) -> BusinessHoursPolicy:
+        for day in WEEKDAYS:
+            try:
+                _periods(getattr(self, day))
+            except ValueError as error:
+                raise ValueError(f"{day}: {error}") from None
+        if not any(_periods(getattr(self, day)) for day in WEEKDAYS):
+            raise ValueError("business hours must open on at least one weekday")
+        if self.timezone:
+            _zone_check(self.timezone)
+        return self
+
+    def periods(self, weekday: int) -> tuple[tuple[dt.time, dt.time], ...]:
+        return _periods(getattr(self, WEEKDAYS[weekday]))
+
+    def schedule(self, store_timezone: str) -> BusinessHours:
+        return BusinessHours(
+            timezone=self.timezone or store_timezone,
+            week={index: self.periods(index) for index in range(7)},
+            holidays=frozenset(self.holidays),
+        )
+
+    def sentence(self, store_timezone: str) -> str:
+        """ "Monday to Friday, 9:00 to 18:00 New York time": the hours as the help pages say them."""
+        groups: list[tuple[int, int, tuple[tuple[dt.time, dt.time], ...]]] = []
+        for index in range(7):
+            periods = self.periods(index)
+            if groups and groups[-1][2] == periods and groups[-1][1] == index - 1:
+                groups[-1] = (groups[-1][0], index, periods)
+            else:
+                groups.append((index, index, periods))
+        parts = []
+        for first, last, periods in groups:
+            if not periods:
+                continue
+            days = WEEKDAYS[first].title()
+            if last > first:
+                days += f"{' and ' if last == first + 1 else ' to '}{WEEKDAYS[last].title()}"
+            times = " and ".join(f"{_clock(start)} to {_clock(end)}" for start, end in periods)
+            parts.append(f"{days}, {times}")
+        place = (self.timezone or store_timezone).rsplit("/", 1)[-1].replace("_", " ")
+        return f"{'; '.join(parts)} {place} time"
+
+
+def _clock(moment: dt.time) -> str:
+    return "24:00" if moment == dt.time.max else f"{moment.hour}:{moment.minute:02d}"
+
+
+def _zone_check(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a time zone name like America/New_York") from None
+    return name
+
+
 class Store(Strict):
     name: str
     legal_name: str
@@ -44,15 +146,34 @@ class Store(Strict):
     timezone: str
     support_email: str
     support_phone: str
-    support_hours: str
+    # Written from `business_hours` when left out, so the pages and the service levels agree.
+    support_hours: str = ""
     chat_hours: str
     first_response_hours: int = Field(gt=0)
+    business_hours: BusinessHoursPolicy = BusinessHoursPolicy(
+        monday="09:00-18:00",
+        tuesday="09:00-18:00",
+        wednesday="09:00-18:00",
+        thursday="09:00-18:00",
+        friday="09:00-18:00",
+    )
     order_number_prefix: str = Field(pattern=r"^[A-Z]{0,4}$")
     order_number_digits: int = Field(ge=4, le=12)
     founded_year: int
     headquarters: str
     about: str
     warehouses: list[Warehouse] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _support_hours_sentence(self) -> Store:
+        _zone_check(self.timezone)
+        if not self.support_hours:
+            # Frozen model: the derived sentence is set once, while validating.
+            object.__setattr__(self, "support_hours", self.business_hours.sentence(self.timezone))
+        return self
+
+    def business_schedule(self) -> BusinessHours:
+        return self.business_hours.schedule(self.timezone)
 
 
 class BillingAddressRules(Strict):
@@ -327,6 +448,52 @@ class Guarantees(Strict):
     price_guarantee: bool
 
 
+class ServiceLevel(Strict):
+    """Targets for one priority, in business hours (see store.business_hours)."""
+
+    first_response_hours: Decimal = Field(gt=0)
+    resolution_hours: Decimal = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> ServiceLevel:
+        if self.resolution_hours < self.first_response_hours:
+            raise ValueError("resolution_hours must not be shorter than first_response_hours")
+        return self
+
+
+Priority = Literal["low", "normal", "high", "urgent"]
+
+
+def _default_service_levels() -> dict[Priority, ServiceLevel]:
+    hours: dict[Priority, tuple[int, int]] = {
+        "urgent": (1, 8),
+        "high": (4, 24),
+        "normal": (8, 40),
+        "low": (24, 80),
+    }
+    return {
+        name: ServiceLevel(first_response_hours=Decimal(first), resolution_hours=Decimal(solve))
+        for name, (first, solve) in hours.items()
+    }
+
+
+class Desk(Strict):
+    """The agent desk: service levels by ticket priority, and how far an agent may go alone."""
+
+    service_levels: dict[Priority, ServiceLevel] = Field(default_factory=_default_service_levels)
+    # A ticket is "at risk" when less than this share of a target's business time is left.
+    at_risk_share: Decimal = Field(Decimal("0.25"), gt=0, lt=1)
+    # Refunds an agent performs above this amount wait for a lead's approval (None: no limit).
+    agent_refund_limit: Amount | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _every_priority(self) -> Desk:
+        missing = {"low", "normal", "high", "urgent"} - set(self.service_levels)
+        if missing:
+            raise ValueError(f"service_levels: add targets for {', '.join(sorted(missing))}")
+        return self
+
+
 class Policy(Strict):
     store: Store
     orders: Orders
@@ -340,6 +507,7 @@ class Policy(Strict):
     new_arrivals: NewArrivals
     legal: Legal
     guarantees: Guarantees
+    desk: Desk = Field(default_factory=lambda: Desk.model_validate({}))
 
     @model_validator(mode="after")
     def _references(self) -> Policy:

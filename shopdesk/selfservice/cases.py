@@ -74,6 +74,18 @@ def case_offers(*, order: Order, now: dt.datetime) -> Sequence[CaseOffer]:
     return _offers_reader[0](order, now)
 
 
+# Called inside the transaction that opened a case, with the case and who opened it: the desk subscribes
+# at start-up and opens a ticket for it (this layer sits below the desk, so it only calls back).
+CaseOpenedListener = Callable[[Case, Actor], object]
+_case_opened_listeners: list[CaseOpenedListener] = []
+
+
+def case_opened_subscribe(listener: CaseOpenedListener) -> CaseOpenedListener:
+    if listener not in _case_opened_listeners:
+        _case_opened_listeners.append(listener)
+    return listener
+
+
 def case_reference_new() -> str:
     return "CS-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
@@ -154,4 +166,6 @@ def case_open(
             message=f"{CaseKind(kind).label} {case.reference} opened for package {shipment.tracking_number}.",
             after={"reference": case.reference, "kind": kind, "shipment": shipment.pk, "reason": reason},
         )
+        for listener in _case_opened_listeners:
+            listener(case, actor)
     return CaseOpened(case, created=True)

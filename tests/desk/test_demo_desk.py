@@ -41,3 +41,29 @@ def test_resetting_the_demo_replaces_its_desk() -> None:
 
     demo_store_delete()
     assert not Ticket.objects.exists()
+
+
+def test_the_demo_has_a_month_of_desk_history_and_macros() -> None:
+    from django.utils import timezone
+
+    from shopdesk.desk.models import Macro
+    from shopdesk.desk.reports import desk_report
+    from shopdesk.desk.selectors import tickets_inbox
+
+    out = run_demo("--orders", "40", "--seed", "3", "--now", ANCHOR_ISO)
+    assert "more over the last month" in out
+    history = Ticket.objects.filter(tags__name="history")
+    days = {t.created_at.date() for t in history}
+    assert len(days) >= 20 and min(days) >= (timezone.now() - timezone.timedelta(days=31)).date()
+    report = desk_report(days=30)
+    charts = {chart.id: {bar.key or bar.label: bar.value for bar in chart.bars} for chart in report.charts}
+    assert charts["first_response"]["met"] > 0 and charts["first_response"]["late"] > 0
+    assert charts["resolution"]["overdue"] > 0
+    assert charts["csat"]["good"] > 0 and charts["csat"]["bad"] > 0
+    assert charts["unanswered"] and charts["unhelpful"]
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.get(username="leo@kwoking.example")
+    assert tickets_inbox(view="breaching", user=lead).exists()
+    assert set(Macro.objects.values_list("name", flat=True)) >= {"Where is my parcel", "Cancel and confirm"}
+    assert Macro.objects.get(name="Cancel and confirm").action_id == "cancel"

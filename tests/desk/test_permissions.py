@@ -60,6 +60,9 @@ def page_requests(world: dict) -> list[tuple[str, str, dict]]:  # type: ignore[t
     return [
         ("get", "/desk/", {}),
         ("get", "/desk/?view=mine", {}),
+        ("get", "/desk/?view=breaching", {}),
+        ("get", "/desk/macros/", {}),
+        ("get", "/desk/approvals/", {}),
         ("get", f"/desk/tickets/{ref}/", {}),
         ("get", f"/desk/tickets/{ref}/next", {}),
         ("get", f"/desk/attachments/{world['attachment'].pk}/", {}),
@@ -114,6 +117,9 @@ def api_requests(world: dict) -> list[tuple[str, str, dict | None]]:  # type: ig
     return [
         ("get", "/api/v1/desk/tickets", None),
         ("get", "/api/v1/desk/tickets?q=parcel", None),
+        ("get", "/api/v1/desk/tickets?view=breaching", None),
+        ("get", "/api/v1/desk/macros", None),
+        ("get", "/api/v1/desk/approvals", None),
         ("get", f"/api/v1/desk/tickets/{ref}", None),
         ("post", f"/api/v1/desk/tickets/{ref}/notes", {"body": "api note"}),
         ("post", f"/api/v1/desk/tickets/{ref}/replies", {"body": "api reply"}),

@@ -3,7 +3,7 @@ note (never sent, never shown to the customer), and a customer's follow-up (reop
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -29,6 +29,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 BODY_LIMIT = 20_000
+
+# A public reply goes to the customer by email through the outbox, unless the ticket's channel has a
+# delivery of its own: the chat registers one so that a reply to a handed-over chat reaches the chat.
+# `deliver(ticket, message)` runs inside the reply's transaction (write to an outbox, never call out);
+# it returns True when it delivered the reply, and then no email is sent.
+ReplyDelivery = Callable[[Ticket, TicketMessage], bool]
+_reply_deliveries: dict[str, ReplyDelivery] = {}
+
+
+def reply_delivery_register(*, channel: str, deliver: ReplyDelivery) -> None:
+    """Called once at start-up by the app that owns a channel (e.g. the chat for TicketChannel.CHAT)."""
+    if channel not in TicketChannel.values:
+        raise ValueError(f"unknown ticket channel {channel!r}")
+    _reply_deliveries[channel] = deliver
+
+
 REFERENCES_KEPT = 10  # the References header names the latest messages of the thread, not all of them
 
 
@@ -114,19 +130,9 @@ def ticket_reply(
             created_at=now,
         )
         attachments_store(message=message, files=checked)
-        email_enqueue(
-            to=locked.customer_email,
-            template="desk_reply",
-            context={
-                "ticket": locked,
-                "body": text,
-                "agent_name": author.get_full_name() if hasattr(author, "get_full_name") else "",
-                "customer_name": locked.customer_name,
-            },
-            order=locked.order,
-            dedupe_key=f"desk-reply:{message.pk}",
-            headers=thread_headers(ticket=locked, message_id=message.message_id),
-        )
+        deliver = _reply_deliveries.get(locked.channel)
+        if deliver is None or not deliver(locked, message):
+            _reply_email_enqueue(ticket=locked, message=message, author=author)
         events.event_message_added(ticket=locked, actor=actor, kind=MessageKind.PUBLIC_REPLY)
         if locked.first_response_at is None:
             locked.first_response_at = now
@@ -136,6 +142,22 @@ def ticket_reply(
         search_vector_refresh(locked.pk)
         status_apply(ticket=locked, status=status_after, actor=actor)
     return message
+
+
+def _reply_email_enqueue(*, ticket: Ticket, message: TicketMessage, author: User) -> None:
+    email_enqueue(
+        to=ticket.customer_email,
+        template="desk_reply",
+        context={
+            "ticket": ticket,
+            "body": message.body,
+            "agent_name": author.get_full_name() if hasattr(author, "get_full_name") else "",
+            "customer_name": ticket.customer_name,
+        },
+        order=ticket.order,
+        dedupe_key=f"desk-reply:{message.pk}",
+        headers=thread_headers(ticket=ticket, message_id=message.message_id),
+    )
 
 
 def ticket_note(

@@ -40,11 +40,24 @@ def order_action_perform(
     idempotency_key: str | None = None,
     ticket: Ticket | None = None,
 ) -> ActionResult:
-    """Run the action as the agent; when it came from a ticket, the ticket's trail says so."""
+    """Run the action as the agent; when it came from a ticket, the ticket's trail says so.
+
+    When a lead must approve it (see approvals.py), nothing is performed: the request is recorded and
+    the result says so (`data["approval_pending"]`)."""
+    from shopdesk.desk.services.approvals import approval_reason, approval_request
+
     action = action_get(action_id)
+    # Leads never need an approval, so the lead who approves a request performs it through here too.
+    why = approval_reason(order=order, action=action, actor=actor, params=params)
+    if why is not None:
+        return approval_request(
+            order=order, action=action, actor=actor, params=params, why=why, ticket=ticket
+        )
     # The action re-checks eligibility inside its own transaction; checking here first gives the
-    # agent the same refusal without starting one.
-    action.eligibility(order=order, actor=actor).require()
+    # agent the same refusal without starting one. With an idempotency key the action goes first: a
+    # repeated request must replay its first answer, not be refused because that one already acted.
+    if not idempotency_key:
+        action.eligibility(order=order, actor=actor).require()
     result = action.perform(order=order, actor=actor, params=params, idempotency_key=idempotency_key)
     if ticket is not None and not result.replayed:
         with transaction.atomic():

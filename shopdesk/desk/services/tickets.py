@@ -28,6 +28,7 @@ from shopdesk.desk.enums import (
 from shopdesk.desk.mail import reference_new, reply_token_new
 from shopdesk.desk.models import Ticket, TicketMessage, TicketTag
 from shopdesk.desk.roles import agent_role
+from shopdesk.desk.sla import sla_due
 from shopdesk.orders.models import Customer
 
 if TYPE_CHECKING:
@@ -91,6 +92,9 @@ def ticket_create(
     checked = attachments_validate(list(files))
     now = timezone.now()
     number = order.number if order is not None else ""
+    if priority not in TicketPriority.values:
+        raise InvalidInput("Unknown priority.", code="priority_invalid")
+    first_due, resolution_due = sla_due(opened_at=now, priority=priority)
     with transaction.atomic():
         ticket = Ticket(
             subject=(subject.strip() or "(no subject)")[:200],
@@ -107,6 +111,8 @@ def ticket_create(
             created_at=now,
             updated_at=now,
             last_customer_message_at=now,
+            first_response_due_at=first_due,
+            resolution_due_at=resolution_due,
         )
         ticket.search_text = _search_header(
             subject=ticket.subject,
@@ -319,6 +325,18 @@ def ticket_triage(
                 )
                 changed = True
         if changed:
+            # A new priority brings new targets, counted from when the ticket opened.
+            locked.first_response_due_at, locked.resolution_due_at = sla_due(
+                opened_at=locked.created_at, priority=locked.priority
+            )
             locked.updated_at = timezone.now()
-            locked.save(update_fields=["priority", "topic", "updated_at"])
+            locked.save(
+                update_fields=[
+                    "priority",
+                    "topic",
+                    "updated_at",
+                    "first_response_due_at",
+                    "resolution_due_at",
+                ]
+            )
     return locked

@@ -9,12 +9,13 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.desk.enums import TicketPriority, TicketStatus, TicketTopic
-from shopdesk.desk.models import Ticket, TicketAttachment, TicketTag
+from shopdesk.desk.models import Macro, Ticket, TicketAttachment, TicketTag
 from shopdesk.desk.order_sidebar import order_sidebar
 from shopdesk.desk.presence import presence_mark, presence_others
 from shopdesk.desk.roles import agent_actor, agent_display_name, agent_role
@@ -29,6 +30,7 @@ from shopdesk.desk.selectors import (
     tickets_of_customer,
 )
 from shopdesk.desk.services.tickets import agents_active
+from shopdesk.desk.sla import ticket_sla
 from shopdesk.desk.views.access import desk_agent_required, request_agent
 
 PAGE_SIZE = 25
@@ -58,6 +60,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         view, tickets = "open", tickets_inbox(view="open", user=request_agent(request), q=q)
     paginator = CappedPaginator(tickets, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(ticket, ticket_sla(ticket, now=now)) for ticket in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,6 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "desk/inbox.html",
         {
             "page": page,
+            "rows": rows,
             "count_capped": paginator.capped,
             "view": view,
             "view_label": INBOX_VIEWS.get(view, ""),
@@ -95,6 +100,7 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
         "desk/ticket.html",
         {
             "ticket": ticket,
+            "sla": ticket_sla(ticket, now=timezone.now()),
             "messages_": ticket_conversation(ticket=ticket),
             "events": ticket_events(ticket=ticket),
             "other_tickets": tickets_of_customer(email=ticket.customer_email, exclude_id=ticket.pk),
@@ -105,6 +111,7 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
             "topics": TicketTopic.choices,
             "tags": " ".join(ticket.tags.values_list("name", flat=True)),
             "role": actor.role,
+            "macros": Macro.objects.filter(active=True).order_by("name"),
             "may_merge": actor.has_role("lead"),
             "me": agent_display_name(request_agent(request)),
         },

@@ -14,7 +14,7 @@ from shopdesk.core.errors import NotFound
 from shopdesk.helpcenter import selectors
 from shopdesk.helpcenter.rendering import render_article
 from shopdesk.helpcenter.search import search_articles
-from shopdesk.helpcenter.services import article_view_record, article_vote
+from shopdesk.helpcenter.services import article_view_record, article_vote, unanswered_search_record
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -80,6 +80,8 @@ def search(request: HttpRequest) -> HttpResponse:
             query, limit=RESULTS_PER_PAGE, offset=page.start_index() - 1 if total else 0
         )
         context.update({"page": page, "results": results, "total": total})
+        if not total and not request.GET.get("page"):
+            unanswered_search_record(query=query)
     if not query or not context.get("total"):
         context["popular"] = selectors.popular_articles()
     return render(request, "web/helpcenter/search.html", context)

@@ -140,7 +140,8 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write(
-            f"Desk: {desk.tickets} tickets. Sign in at /desk/ with (passwords are new on every load):"
+            f"Desk: {desk.tickets} tickets, {desk.history} more over the last month, {desk.macros} macros. "
+            "Sign in at /desk/ with (passwords are new on every load):"
         )
         for email, role, password in desk.logins:
             self.stdout.write(f"  {role:<6} {email:<22} {password}")

@@ -1,0 +1,85 @@
+"""Business hours: the time that counts towards a service level, and the moment a target falls due.
+
+Pure functions over a weekly schedule in one time zone, with closed days (holidays). A service level
+of "4 hours" means 4 hours while the desk is open: a ticket written on Friday evening is due on Monday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+# How far ahead a deadline is searched: a schedule open one hour a year still finds it.
+SEARCH_DAYS = 800
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """Opening hours per weekday (0 = Monday), as (open, close) local times, in `timezone`."""
+
+    timezone: str
+    week: dict[int, tuple[tuple[dt.time, dt.time], ...]]
+    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_ever_open(self) -> bool:
+        return any(open_ < close for periods in self.week.values() for open_, close in periods)
+
+
+def _local(day: dt.date, moment: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """A local wall-clock time as an aware UTC moment (a time skipped by DST moves forward with it)."""
+    return dt.datetime.combine(day, moment).replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def _periods_from(hours: BusinessHours, day: dt.date) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The open periods (UTC) of `day` and every following day, in order."""
+    zone = hours.zone
+    for offset in range(SEARCH_DAYS):
+        current = day + dt.timedelta(days=offset)
+        if current in hours.holidays:
+            continue
+        for open_, close in hours.week.get(current.weekday(), ()):
+            start, end = _local(current, open_, zone), _local(current, close, zone)
+            if start < end:
+                yield start, end
+
+
+def business_time_between(start: dt.datetime, end: dt.datetime, hours: BusinessHours) -> dt.timedelta:
+    """How much of [start, end) falls in open hours (zero when end is not after start)."""
+    if end <= start:
+        return dt.timedelta(0)
+    total = dt.timedelta(0)
+    # One day earlier: a local day's hours may begin before `start`'s UTC date in far-east zones.
+    first_day = start.astimezone(hours.zone).date() - dt.timedelta(days=1)
+    for open_at, close_at in _periods_from(hours, first_day):
+        if open_at >= end:
+            break
+        overlap = min(close_at, end) - max(open_at, start)
+        if overlap > dt.timedelta(0):
+            total += overlap
+    return total
+
+
+def business_time_add(start: dt.datetime, duration: dt.timedelta, hours: BusinessHours) -> dt.datetime:
+    """The first moment by which `duration` of open hours has passed since `start`.
+
+    Raises ValueError when the schedule is never open (the policy validator refuses such a schedule).
+    """
+    if duration <= dt.timedelta(0):
+        return start
+    remaining = duration
+    first_day = start.astimezone(hours.zone).date() - dt.timedelta(days=1)
+    for open_at, close_at in _periods_from(hours, first_day):
+        if close_at <= start:
+            continue
+        begin = max(open_at, start)
+        available = close_at - begin
+        if remaining <= available:
+            return begin + remaining
+        remaining -= available
+    raise ValueError("the business hours are never open")
