@@ -88,8 +88,6 @@ INSTALLED_APPS = [
     "shopdesk.web",
     "shopdesk.desk",
     "shopdesk.demo",
-    "django_tasks",
-    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -260,10 +258,6 @@ LOGGING = {
     },
 }
 
-# --- background jobs: Django's Tasks API; the database backend by default (`manage.py db_worker` runs them).
-# Another backend (e.g. RQ on Redis) is a change of this setting, not of the code.
-TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-
 # --- shopdesk ----------------------------------------------------------------------------------
 SHOPDESK_POLICY = os.environ.get("SHOPDESK_POLICY", "")
 SHOPDESK_BASE_URL = os.environ.get("SHOPDESK_BASE_URL", "http://127.0.0.1:8000")
@@ -276,8 +270,6 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(DATA_DIR / "media")
 # The bearer token a mail provider sends with POST /api/v1/inbound/email (empty: the endpoint is off).
 SHOPDESK_INBOUND_TOKEN = os.environ.get("SHOPDESK_INBOUND_TOKEN", "")
 
-# --- background jobs: Django's Tasks API with the database backend (`shopdesk db_worker` runs them) ---
-TASKS = {"default": {"BACKEND": os.environ.get("SHOPDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The demo payment provider answers refunds itself after this many seconds (a scheduled job): refunds
 # go pending → processing → succeeded, or failed for the demo's declining card. Off unless asked: a
 # store's refunds move through its provider's events.

@@ -58,11 +58,11 @@ def _register_routers() -> None:
     from shopdesk.api.connectors import router as connectors_router
     from shopdesk.api.customer import router as customer_router
     from shopdesk.api.customer_actions import router as customer_actions_router
-    from shopdesk.api.customer_return_follow import router as customer_return_follow_router
-    from shopdesk.api.customer_refunds import router as customer_refunds_router
     from shopdesk.api.customer_payments import router as customer_payments_router
     from shopdesk.api.customer_points import router as customer_points_router
     from shopdesk.api.customer_points import store_router as store_points_router
+    from shopdesk.api.customer_refunds import router as customer_refunds_router
+    from shopdesk.api.customer_return_follow import router as customer_return_follow_router
     from shopdesk.api.customer_returns import router as customer_returns_router
     from shopdesk.api.help import router as help_router
     from shopdesk.api.integration import router as integration_router

@@ -17,7 +17,6 @@ from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
 from shopdesk.orderview.case_offers import case_offers_from
-from shopdesk.orderview.diagnoses.types import Diagnosis
 from shopdesk.orderview.return_days import line_return_days
 from shopdesk.orderview.status import (
     LineQuantities,

@@ -15,9 +15,9 @@ from shopdesk.shipping.schedule import DeliveryWindow
 
 if TYPE_CHECKING:
     from shopdesk.orderview.diagnoses.types import Diagnosis
-    from shopdesk.promotions.price_adjustment import LineAdjustment
     from shopdesk.payments.declines import DeclineExplanation
     from shopdesk.payments.verification_selectors import VerificationView
+    from shopdesk.promotions.price_adjustment import LineAdjustment
 
 
 @dataclass(frozen=True, slots=True)

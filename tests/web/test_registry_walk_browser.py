@@ -223,7 +223,9 @@ def walk_refund_dispute(page) -> None:
     rma = page.url.rstrip("/").rsplit("/", 1)[-1]
     warehouse = Actor.integration("warehouse")
     return_mark_received(rma=rma, actor=warehouse)
-    deducted = InspectionLine(shirt_line(order).pk, "deducted", reason="tags missing", deduction=Decimal("4.90"))
+    deducted = InspectionLine(
+        shirt_line(order).pk, "deducted", reason="tags missing", deduction=Decimal("4.90")
+    )
     return_inspect(rma=rma, actor=warehouse, lines=[deducted])
     page.reload()
     page.get_by_text("Report a problem with this refund").click()

@@ -16,7 +16,7 @@ from shopdesk.orders.models import Order
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import exchange_variant
-from shopdesk.returns.services import ReturnLineRequest, return_create
+from shopdesk.returns.services import ReturnLineRequest
 from shopdesk.returns.tracking import return_create_with_tracking
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.eligibility import OrderFacts, order_facts
