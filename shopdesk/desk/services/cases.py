@@ -28,11 +28,13 @@ def ticket_from_case(case: Case, actor: Actor) -> Ticket | None:
     shipment = case.shipment
     kind = CaseKind(case.kind)
     reason = case.reason.replace("_", " ")
-    lines = [
-        f"{kind.label} {case.reference} opened from the order page for package "
-        f"{shipment.tracking_number or shipment.pk} ({shipment.carrier.upper()}).",
-        f"Why: {reason}.",
-    ]
+    if shipment is not None:
+        about = f"for package {shipment.tracking_number or shipment.pk} ({shipment.carrier.upper()})"
+    elif case.refund_id is not None:
+        about = f"about refund {case.refund_id}"
+    else:
+        about = f"about order {order.number}"
+    lines = [f"{kind.label} {case.reference} opened from the order page {about}.", f"Why: {reason}."]
     if case.notes:
         lines += ["", case.notes]
     with transaction.atomic():
@@ -43,7 +45,7 @@ def ticket_from_case(case: Case, actor: Actor) -> Ticket | None:
             channel=TicketChannel.CASE,
             body="\n".join(lines),
             actor=actor,
-            topic=TicketTopic.ORDER_STATUS,
+            topic=TicketTopic.ORDER_STATUS if shipment is not None else TicketTopic.REFUNDS,
             priority=_PRIORITY.get(kind, TicketPriority.NORMAL),
             order=order,
         )
