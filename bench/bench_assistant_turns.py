@@ -66,7 +66,16 @@ def server(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
     port = free_port()
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "shopdesk.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120"],
+            [
+                str(BIN / "gunicorn"),
+                "shopdesk.wsgi",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+            ],
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -95,7 +104,9 @@ class Client:
     def __init__(self, port: int) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def call(self, method: str, path: str, address: str, body: dict[str, Any] | None = None) -> tuple[int, Any, float]:
+    def call(
+        self, method: str, path: str, address: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, Any, float]:
         headers = {"X-Forwarded-For": address, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -121,14 +132,18 @@ def script(number: str, email: str) -> list[tuple[str, str]]:
     ]
 
 
-def conversation(client: Client, address: str, number: str, email: str, record: list[tuple[str, float]]) -> None:
+def conversation(
+    client: Client, address: str, number: str, email: str, record: list[tuple[str, float]]
+) -> None:
     status, body, elapsed = client.call("POST", BASE, address)
     if status != 200:
         raise RuntimeError(f"start: {status} {body}")
     record.append(("start", elapsed))
     conversation_id = body["id"]
     for kind, text in script(number, email):
-        status, body, elapsed = client.call("POST", f"{BASE}/{conversation_id}/messages", address, {"text": text})
+        status, body, elapsed = client.call(
+            "POST", f"{BASE}/{conversation_id}/messages", address, {"text": text}
+        )
         if status != 200:
             raise RuntimeError(f"{kind}: {status} {body}")
         record.append((kind, elapsed))
@@ -140,11 +155,13 @@ def conversation(client: Client, address: str, number: str, email: str, record: 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)

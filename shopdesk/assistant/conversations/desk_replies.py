@@ -19,7 +19,10 @@ def conversation_agent_reply(*, ticket_reference: str, author_label: str, body: 
     if not ticket_reference:
         return None
     conversation = (
-        Conversation.objects.select_for_update().filter(handoff__ticket=ticket_reference).order_by("pk").first()
+        Conversation.objects.select_for_update()
+        .filter(handoff__ticket=ticket_reference)
+        .order_by("pk")
+        .first()
     )
     if conversation is None:
         return None

@@ -74,7 +74,11 @@ CONVERSATIONS_PER_CLIENT = Limit("assistant-start", 60, 60 * 60)
 
 OUT_OF_SCOPE = "out_of_scope"
 SELF_SERVICE = (
-    set(ORDER_FLOWS) | set(ADDRESS_ACTIONS) | set(RETURN_INTENTS) | set(PROMOTION_INTENTS) | set(POINTS_INTENTS)
+    set(ORDER_FLOWS)
+    | set(ADDRESS_ACTIONS)
+    | set(RETURN_INTENTS)
+    | set(PROMOTION_INTENTS)
+    | set(POINTS_INTENTS)
 )
 _PACKAGE_INTENTS = {
     "track_order",
@@ -110,7 +114,26 @@ _OTHER_ORDER = re.compile(
 )
 _CORRECTION = re.compile(r"^\W*(no|nope|not|actually|sorry|wait|i meant|i mean|rather)\b", re.I)
 _CHOICE_STOPWORDS = frozenset(
-    "no nope not the one that this other actually sorry wait meant mean rather please want item items".split()
+    [
+        "no",
+        "nope",
+        "not",
+        "the",
+        "one",
+        "that",
+        "this",
+        "other",
+        "actually",
+        "sorry",
+        "wait",
+        "meant",
+        "mean",
+        "rather",
+        "please",
+        "want",
+        "item",
+        "items",
+    ]
 )
 CORRECTION_WORDS = 8
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
@@ -422,12 +445,14 @@ def _choice_named(conversation: Conversation, text: str) -> str | None:
     words = {w for w in re.findall(r"[^\W\d_]{3,}|\d+", text.lower()) if w not in _CHOICE_STOPWORDS}
     if not words:
         return None
-    named = [payload for payload, label in choices if words & set(re.findall(r"[^\W\d_]{3,}|\d+", label.lower()))]
+    named = [
+        payload for payload, label in choices if words & set(re.findall(r"[^\W\d_]{3,}|\d+", label.lower()))
+    ]
     return named[0] if len(named) == 1 else None
 
 
 def _other_order(turn: Turn) -> None:
-    """"Not that order, the other one": another order verified here, a choice of them, or its number."""
+    """ "Not that order, the other one": another order verified here, a choice of them, or its number."""
     conversation = turn.conversation
     others = [n for n in conversation.step.get("orders") or [] if n != conversation.order_number]
     conversation.pending_action = {}

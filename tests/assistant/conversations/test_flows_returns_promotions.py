@@ -10,7 +10,7 @@ from shopdesk.returns.models import ReturnRequest
 from shopdesk.shipping.enums import TrackingStatus
 from tests.assistant.conversations.conftest import Chat
 from tests.promotions.conftest import PromoShop
-from tests.promotions.conftest import promo_shop as promo_shop  # noqa: F401 (fixture)
+from tests.promotions.conftest import promo_shop as promo_shop
 from tests.situations import order_with_lines, ship
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,9 @@ def test_return_typo_variant_with_the_reason_in_the_same_message(
     assert chat.reply("confirm")["data"]["action"] == "return_start"
 
 
-@pytest.mark.parametrize(("fragment", "then"), [("to small", None), ("it's the wrong size", "reason:too_big")])
+@pytest.mark.parametrize(
+    ("fragment", "then"), [("to small", None), ("it's the wrong size", "reason:too_big")]
+)
 def test_return_reason_given_as_a_fragment_in_context(
     chat: Chat, delivered_three_items: Order, fragment: str, then: str | None
 ) -> None:
@@ -135,7 +137,7 @@ def test_nothing_delivered_yet_no_return(chat: Chat, order_unfulfilled: Order) -
 
 
 @pytest.fixture
-def tee_order(promo_shop: PromoShop) -> Order:  # noqa: F811
+def tee_order(promo_shop: PromoShop) -> Order:
     """An order of two $30 tees, shipping to the US."""
     order = order_with_lines(1)
     order.lines.update(sku="TEE-30", quantity=2, product_name="Linen tee")

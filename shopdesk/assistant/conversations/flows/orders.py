@@ -237,7 +237,9 @@ def cancel_order(turn: Turn, order: Order, page: OrderPage) -> None:
             "intent": "cancel_order",
             "lines": [line_id for line_id, _ in choices],
         }
-        turn.choices_remember([(f"line:{line_id}", _line_words(order, line_id, label)) for line_id, label in choices])
+        turn.choices_remember(
+            [(f"line:{line_id}", _line_words(order, line_id, label)) for line_id, label in choices]
+        )
         return
     preview_action(turn, order, "cancel", {})
 

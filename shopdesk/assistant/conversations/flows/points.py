@@ -28,7 +28,11 @@ def points_flow(turn: Turn, order: Order, intent: str) -> None:
         if not entries:
             turn.answer.say(f"Order {order.number} has no points entries.")
         for entry in entries:
-            when = "available now" if entry.available_at <= now else f"available {format_date(entry.available_at.date())}"
+            when = (
+                "available now"
+                if entry.available_at <= now
+                else f"available {format_date(entry.available_at.date())}"
+            )
             sign = "+" if entry.points > 0 else ""
             turn.answer.say(
                 f"{entry.get_kind_display()}: {sign}{entry.points} points ({when}).",

@@ -35,7 +35,11 @@ def codes_in_reply(text: str) -> list[str]:
 def codes_remember(turn: Turn) -> list[str]:
     """The codes named in this message, added to those named earlier in the topic (typed order kept)."""
     known = list(turn.conversation.step.get("codes") or [])
-    named = [str(e.value) for e in turn.understanding.entities if e.type == "promo_code"] if turn.understanding else []
+    named = (
+        [str(e.value) for e in turn.understanding.entities if e.type == "promo_code"]
+        if turn.understanding
+        else []
+    )
     if not named and turn.conversation.step.get("awaiting_codes"):
         named = codes_in_reply(turn.text or "")
     # An order number is never a code (it is often typed right after one).
@@ -70,7 +74,9 @@ def promotions_flow(turn: Turn, order: Order, intent: str) -> None:
     """Each code checked against the order's items and destination; the best combination for stacking."""
     codes = list(turn.conversation.step.get("codes") or [])
     if not codes:
-        turn.answer.say("Which code are you trying? Type it as you entered it, and I'll check it on this order.")
+        turn.answer.say(
+            "Which code are you trying? Type it as you entered it, and I'll check it on this order."
+        )
         turn.conversation.step = {**turn.conversation.step, "awaiting_codes": True}
         return
     items = [

@@ -147,9 +147,7 @@ def _reason_or_preview(turn: Turn, order: Order, line_id: int, reason: str | Non
         {"lines": [{"line_id": line_id, "quantity": max(units, 1), "reason": reason}]},
     )
     pending = turn.conversation.pending_action
-    estimate = next(
-        (r.data.get("refund_estimate") for r in turn.answer.replies if r.type == "confirm"), None
-    )
+    estimate = next((r.data.get("refund_estimate") for r in turn.answer.replies if r.type == "confirm"), None)
     if pending and estimate:
         turn.answer.replies.insert(len(turn.answer.replies) - 1, _refund_reply(estimate))
 
