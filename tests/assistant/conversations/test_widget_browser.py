@@ -60,7 +60,9 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
 
     page.goto("/help/")
     page.get_by_role("button", name="Chat with us").click()
-    launcher = page.locator("button.chat-launch")  # on a phone the open dialog covers it (it has a close button)
+    launcher = page.locator(
+        "button.chat-launch"
+    )  # on a phone the open dialog covers it (it has a close button)
     dialog = page.get_by_role("dialog", name="Chat with us")
     assert dialog.is_visible() and launcher.get_attribute("aria-expanded") == "true"
     assert page.evaluate("document.activeElement.id") == "chat-input"
