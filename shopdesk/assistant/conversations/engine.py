@@ -44,10 +44,12 @@ from shopdesk.assistant.conversations.flows.promotions import (
 )
 from shopdesk.assistant.conversations.flows.returns import (
     RETURN_INTENTS,
+    RETURN_STATUS_INTENTS,
     reason_from_text,
     return_line_chosen,
     return_reason_answer,
     return_reason_chosen,
+    return_status_flow,
     returns_flow,
 )
 from shopdesk.assistant.conversations.handoff import handoff_request
@@ -77,6 +79,7 @@ SELF_SERVICE = (
     set(ORDER_FLOWS)
     | set(ADDRESS_ACTIONS)
     | set(RETURN_INTENTS)
+    | set(RETURN_STATUS_INTENTS)
     | set(PROMOTION_INTENTS)
     | set(POINTS_INTENTS)
 )
@@ -367,6 +370,8 @@ def _run_intent(turn: Turn, intent: str) -> None:
         address_start(turn, order, intent)
     elif intent in RETURN_INTENTS:
         returns_flow(turn, order, intent)
+    elif intent in RETURN_STATUS_INTENTS:
+        return_status_flow(turn, order, intent)
     elif intent in PROMOTION_INTENTS:
         promotions_flow(turn, order, intent)
     elif intent in POINTS_INTENTS:

@@ -226,3 +226,24 @@ def test_start_over_forgets_orders_verified_before(chat: Chat, order_in_transit:
     chat.say("where is my order?")
     assert "order" not in chat.types()
     assert "email address you ordered with" in chat.text
+
+
+@pytest.mark.parametrize("wording", ["have you recieved my returned items?", "when do i get my refund"])
+def test_return_status_after_starting_one(
+    chat: Chat, delivered_shirt_and_final_sale_scarf: Order, wording: str
+) -> None:
+    order = delivered_shirt_and_final_sale_scarf
+    chat.say(f"I want to return my shirt, too big {order.number} {order.email}")
+    chat.say("yes")
+    rma = ReturnRequest.objects.get().rma
+    chat.say(wording)
+    assert chat.last["intent"] in ("return_received", "refund_timing")
+    status = chat.reply("returns")
+    assert status["data"]["rma"] == rma and "Linen shirt" in status["text"]
+
+
+def test_return_status_without_a_return(chat: Chat, order_delivered: Order) -> None:
+    chat.say(f"have you received my return? {order_delivered.number} {order_delivered.email}")
+    assert chat.last["intent"] == "return_received"
+    assert "has no return yet" in chat.text
+    assert "intent:return_item" in chat.payloads()

@@ -200,3 +200,41 @@ def return_reason_answer(turn: Turn, order: Order) -> bool:
         return False
     _reason_or_preview(turn, order, int(turn.conversation.step["line"]), reason)
     return True
+
+
+RETURN_STATUS_INTENTS = ("return_received", "refund_timing")
+
+
+def return_status_flow(turn: Turn, order: Order, intent: str) -> None:
+    """Where each return of the order stands (in transit, received, inspected, refunded) and its last step."""
+    from shopdesk.returns.selectors import return_as_dict, returns_of_order
+
+    returns = [return_as_dict(found) for found in returns_of_order(order=order)]
+    if not returns:
+        turn.answer.say(f"Order {order.number} has no return yet.")
+        turn.answer.offer("Start a return", "intent:return_item")
+        turn.tried(f"{intent}: order {order.number} has no return")
+        return
+    for found in returns:
+        items = ", ".join(f"{line['quantity']} × {line['name']}" for line in found["lines"])
+        text = f"Return {found['rma']} ({items}): {found['status_label']}."
+        last = found["timeline"][-1]["message"] if found["timeline"] else ""
+        if last:
+            text += f" {last}"
+        estimate = found.get("refund_estimate") or {}
+        if estimate.get("total") and intent == "refund_timing":
+            text += f" The estimate when it was created: {estimate['total']} {estimate.get('currency', '')}."
+        turn.answer.add(
+            Reply(
+                "returns",
+                text.strip(),
+                {
+                    "number": order.number,
+                    "url": order_url(order.number),
+                    "rma": found["rma"],
+                    "status": found["status"],
+                    "items": [],
+                },
+            )
+        )
+    turn.tried(f"{intent}: gave the status of {len(returns)} return(s) of {order.number}")
