@@ -5,6 +5,8 @@ a reload; and without JavaScript."""
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from shopdesk.orders.models import Order
 from tests.situations import order_with_lines, ship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(tempfile.gettempdir())  # screenshots to look at, never kept in the repository
 
 
 def csp_watch(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -77,14 +80,14 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
     assert "Package 1 of 1" in timeline.inner_text()
     assert page.locator(".chat-timeline .chat-events li").count() >= 1
     assert page.locator(".chat-order a").first.get_attribute("href") == f"/orders/{order.number}/"
-    page.screenshot(path="/tmp/assistant-widget-timeline.png")
+    page.screenshot(path=SHOTS / "assistant-widget-timeline.png")
 
     say(page, "cancel the unshipped item")
     confirm = page.locator(".chat-confirm").last
     assert unshipped.product_name in confirm.inner_text()
     unshipped.refresh_from_db()
     assert unshipped.quantity_cancelled == 0  # nothing changes before the yes
-    page.screenshot(path="/tmp/assistant-widget-confirm.png")
+    page.screenshot(path=SHOTS / "assistant-widget-confirm.png")
     press(page, "^Yes")
     unshipped.refresh_from_db()
     assert unshipped.quantity_cancelled == unshipped.quantity
@@ -112,7 +115,7 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
     assert ticket.reference in handoff.inner_text()
     body = ticket.messages.order_by("id").first().body  # type: ignore[union-attr]
     assert "Customer: where is my order" in body and "Customer: cancel the unshipped item" in body
-    page.screenshot(path="/tmp/assistant-widget-handoff.png")
+    page.screenshot(path=SHOTS / "assistant-widget-handoff.png")
 
     # The agent answers on the desk; the open chat shows it on its next poll.
     agent = agent_add(email="ana@desk.example", role="agent", name="Ana Agent").user
