@@ -34,8 +34,8 @@ def csp_watch(page) -> list[str]:  # type: ignore[no-untyped-def]
 def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type into the chat and send with Enter; wait until the answer arrived."""
     before = page.locator(".chat-msg-assistant").count()
-    page.get_by_label("Your message").fill(text)
-    page.get_by_label("Your message").press("Enter")
+    page.get_by_label("Message for the assistant").fill(text)
+    page.get_by_label("Message for the assistant").press("Enter")
     page.locator(".chat-msg-assistant").nth(before).wait_for()
 
 

@@ -107,7 +107,7 @@
 
   var form = el("form", "chat-form");
   form.noValidate = true;
-  var label = el("label", "visually-hidden", "Your message");
+  var label = el("label", "visually-hidden", "Message for the assistant");
   label.htmlFor = "chat-input";
   var input = el("input", "chat-input");
   input.id = "chat-input";
