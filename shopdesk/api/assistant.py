@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from shopdesk.access.client_address import client_address
 from shopdesk.access.errors import RateLimited
@@ -54,7 +54,7 @@ class AnswerOut(Schema):
 
 class TurnOut(Schema):
     position: int
-    speaker: Literal["customer", "assistant"]
+    speaker: Literal["customer", "assistant", "agent"]
     text: str
     button: str | None
     intent: str | None
@@ -105,5 +105,6 @@ def message_create(request: HttpRequest, conversation_id: str, payload: MessageI
 @router.get(
     "/conversations/{conversation_id}", response={200: TranscriptOut}, auth=None, summary="The transcript"
 )
-def conversation_detail(request: HttpRequest, conversation_id: str) -> Any:
-    return conversation_transcript(conversation_id=conversation_id)
+def conversation_detail(request: HttpRequest, conversation_id: str, after: int = Query(0, ge=0)) -> Any:
+    """`?after=N` gives only the turns after position N (what the widget polls for)."""
+    return conversation_transcript(conversation_id=conversation_id, after=after)

@@ -34,10 +34,28 @@ from shopdesk.assistant.conversations.flows.orders import (
     pending_perform,
     preview_action,
 )
+from shopdesk.assistant.conversations.flows.points import POINTS_INTENTS, points_flow
+from shopdesk.assistant.conversations.flows.promotions import (
+    PROMOTION_INTENTS,
+    codes_in_reply,
+    codes_question,
+    codes_remember,
+    promotions_flow,
+)
+from shopdesk.assistant.conversations.flows.returns import (
+    RETURN_INTENTS,
+    RETURN_STATUS_INTENTS,
+    reason_from_text,
+    return_line_chosen,
+    return_reason_answer,
+    return_reason_chosen,
+    return_status_flow,
+    returns_flow,
+)
 from shopdesk.assistant.conversations.handoff import handoff_request
 from shopdesk.assistant.conversations.models import Conversation, HandoffReason, Speaker
 from shopdesk.assistant.conversations.models import Turn as TurnRow
-from shopdesk.assistant.conversations.replies import NO, YES, Answer
+from shopdesk.assistant.conversations.replies import NO, YES, Answer, Reply
 from shopdesk.assistant.conversations.slots import (
     access_get,
     magic_link_send,
@@ -57,7 +75,14 @@ MESSAGES_PER_CLIENT = Limit("assistant-client", 120, 60)
 CONVERSATIONS_PER_CLIENT = Limit("assistant-start", 60, 60 * 60)
 
 OUT_OF_SCOPE = "out_of_scope"
-SELF_SERVICE = set(ORDER_FLOWS) | set(ADDRESS_ACTIONS)
+SELF_SERVICE = (
+    set(ORDER_FLOWS)
+    | set(ADDRESS_ACTIONS)
+    | set(RETURN_INTENTS)
+    | set(RETURN_STATUS_INTENTS)
+    | set(PROMOTION_INTENTS)
+    | set(POINTS_INTENTS)
+)
 _PACKAGE_INTENTS = {
     "track_order",
     "shipping_time",
@@ -87,6 +112,33 @@ _ANGRY_WORDS = re.compile(
     r"|f+u+c+k\w*|sh[i1]t\w*|hate (you|this)|manager|supervisor)\b",
     re.I,
 )
+_OTHER_ORDER = re.compile(
+    r"\b(other|another|different|second|my older|my newer|wrong)\s+order\b|\bnot (that|this) order\b", re.I
+)
+_CORRECTION = re.compile(r"^\W*(no|nope|not|actually|sorry|wait|i meant|i mean|rather)\b", re.I)
+_CHOICE_STOPWORDS = frozenset(
+    [
+        "no",
+        "nope",
+        "not",
+        "the",
+        "one",
+        "that",
+        "this",
+        "other",
+        "actually",
+        "sorry",
+        "wait",
+        "meant",
+        "mean",
+        "rather",
+        "please",
+        "want",
+        "item",
+        "items",
+    ]
+)
+CORRECTION_WORDS = 8
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
 
 
@@ -109,13 +161,14 @@ def conversation_get(*, conversation_id: str) -> Conversation:
     return conversation
 
 
-def conversation_transcript(*, conversation_id: str) -> dict[str, Any]:
+def conversation_transcript(*, conversation_id: str, after: int = 0) -> dict[str, Any]:
+    """Every turn, or those after position `after`; a person's reply from the desk is an `agent` turn."""
     conversation = conversation_get(conversation_id=conversation_id)
     return {
         "id": conversation.id,
         "created_at": conversation.created_at.isoformat(),
         "handed_over": conversation.handed_over,
-        "turns": [turn.as_dict() for turn in conversation.turns.all()],
+        "turns": [turn.as_dict() for turn in conversation.turns.filter(position__gt=after)],
     }
 
 
@@ -176,6 +229,17 @@ def _answer_text(turn: Turn) -> None:
         turn.answer.say("Let's start over: I've forgotten the order and email of this conversation.")
         greeting(turn)
         return
+    if _OTHER_ORDER.search(text) and conversation.email and len(text.split()) <= CORRECTION_WORDS:
+        turn.answer.intent = conversation.last_intent or "track_order"
+        _other_order(turn)
+        return
+    correction = _choice_named(conversation, text)
+    if correction is not None:
+        # "no, the blue one": the choice the customer meant, instead of the one previewed or asked about.
+        conversation.pending_action = {}
+        _answer_button(turn, correction)
+        turn.tried(f"corrected the choice: {text[:80]}")
+        return
     if conversation.pending_action:
         if _YES.search(text):
             turn.answer.intent = conversation.last_intent or OUT_OF_SCOPE
@@ -208,9 +272,12 @@ def _answer_text(turn: Turn) -> None:
         if order is not None:
             address_answer(turn, order)
         return
+    if conversation.step.get("awaiting_reason") and _answered_in_flow(turn):
+        return
     from shopdesk.assistant.nlu import understand  # the model loads on first use, not at import
 
-    understanding = understand(text)
+    # A short fragment ("to small") is read in the conversation's topic when alone it says nothing.
+    understanding = understand(text, context=conversation.last_intent or None)
     turn.understanding = understanding
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent
@@ -219,6 +286,8 @@ def _answer_text(turn: Turn) -> None:
         # The answer to our question ("it's KW…, me@…"): carry on with what was asked, whatever the
         # classifier makes of a bare number and address.
         intent = str(awaiting)
+    elif conversation.step.get("awaiting_codes") and _only_codes(text, understanding.entities):
+        intent = conversation.last_intent
     elif intent == OUT_OF_SCOPE or _OTHER_PACKAGE.search(text):
         intent = _in_context(turn, filled) if intent == OUT_OF_SCOPE or len(text) <= 80 else intent
     turn.answer.intent = intent
@@ -232,6 +301,12 @@ def _answer_text(turn: Turn) -> None:
         return
     conversation.unsure_count = 0
     _run_intent(turn, intent)
+
+
+def _only_codes(text: str, entities: list[Any]) -> bool:
+    """A short answer naming a promotion code ("SAVE15", "it's save15"), after we asked which code."""
+    named = any(e.type == "promo_code" for e in entities) or bool(codes_in_reply(text))
+    return named and len(text.split()) <= 6
 
 
 def _only_details(text: str, entities: list[Any]) -> bool:
@@ -269,21 +344,64 @@ def _run_intent(turn: Turn, intent: str) -> None:
         goodbye(turn)
         return
     if intent != conversation.last_intent:
-        # A new topic: forget the previous flow's step, keep the package the customer was looking at.
-        conversation.step = {"package": conversation.step.get("package")}
+        # A new topic: forget the previous flow's step, keep the package the customer was looking at
+        # and the orders verified in this conversation.
+        conversation.step = {
+            "package": conversation.step.get("package"),
+            "orders": conversation.step.get("orders") or [],
+        }
     conversation.last_intent = intent
     if intent not in SELF_SERVICE:
         article_answer(turn, intent)
         turn.answer.offer(*HANDOFF_BUTTON)
         return
+    if intent in PROMOTION_INTENTS and not _promotion_codes_known(turn, intent):
+        return
+    if intent in RETURN_INTENTS and reason_from_text(turn.text or ""):
+        # "I want to return it, too small": the reason waits while the order is verified.
+        conversation.step = {**conversation.step, "reason": reason_from_text(turn.text or "")}
     order = _order_or_ask(turn, intent)
     if order is None:
+        if intent in PROMOTION_INTENTS:
+            codes_question(turn, list(conversation.step.get("codes") or []))
         return
     _resolve_other_package(turn, order)
     if intent in ADDRESS_ACTIONS:
         address_start(turn, order, intent)
+    elif intent in RETURN_INTENTS:
+        returns_flow(turn, order, intent)
+    elif intent in RETURN_STATUS_INTENTS:
+        return_status_flow(turn, order, intent)
+    elif intent in PROMOTION_INTENTS:
+        promotions_flow(turn, order, intent)
+    elif intent in POINTS_INTENTS:
+        points_flow(turn, order, intent)
     else:
         order_flow_run(turn, order, intent)
+
+
+def _promotion_codes_known(turn: Turn, intent: str) -> bool:
+    """Codes named so far; without one, the article and the question which code (no order needed yet)."""
+    conversation = turn.conversation
+    codes = codes_remember(turn)
+    if codes:
+        return True
+    if conversation.step.get("awaiting") != intent:
+        article_answer(turn, intent)
+    codes_question(turn, [])
+    conversation.step = {**conversation.step, "awaiting": intent}
+    turn.answer.offer(*HANDOFF_BUTTON)
+    return False
+
+
+def _answered_in_flow(turn: Turn) -> bool:
+    """The answer to the question the flow asked (a return's reason); False to read the message afresh."""
+    conversation = turn.conversation
+    access = access_get(conversation)
+    if access is None or conversation.last_intent != "return_item":
+        return False
+    turn.answer.intent = conversation.last_intent
+    return return_reason_answer(turn, verified_order(conversation, access))
 
 
 def _resolve_other_package(turn: Turn, order: Order) -> None:
@@ -307,6 +425,9 @@ def _order_or_ask(turn: Turn, intent: str) -> Order | None:
         if not was_verified:
             turn.answer.say(f"Thank you, I found order {conversation.order_number}.")
         step = {k: v for k, v in conversation.step.items() if k != "awaiting"}
+        orders = list(step.get("orders") or [])
+        if conversation.order_number not in orders:
+            step["orders"] = [*orders, conversation.order_number][-10:]
         conversation.step = step
         return verified_order(conversation, verification.access)
     if first_ask and intent in SELF_SERVICE and not verification.problem:
@@ -319,6 +440,65 @@ def _order_or_ask(turn: Turn, intent: str) -> Order | None:
         turn.answer.offer("Email me a sign-in link instead", "magic_link")
     turn.answer.offer(*HANDOFF_BUTTON)
     return None
+
+
+def _choice_named(conversation: Conversation, text: str) -> str | None:
+    """The one choice offered in this topic that a short correction names ("no, the blue one")."""
+    choices = conversation.step.get("choices") or []
+    if not choices or not _CORRECTION.search(text) or len(text.split()) > CORRECTION_WORDS:
+        return None
+    words = {w for w in re.findall(r"[^\W\d_]{3,}|\d+", text.lower()) if w not in _CHOICE_STOPWORDS}
+    if not words:
+        return None
+    named = [
+        payload for payload, label in choices if words & set(re.findall(r"[^\W\d_]{3,}|\d+", label.lower()))
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _other_order(turn: Turn) -> None:
+    """ "Not that order, the other one": another order verified here, a choice of them, or its number."""
+    conversation = turn.conversation
+    others = [n for n in conversation.step.get("orders") or [] if n != conversation.order_number]
+    conversation.pending_action = {}
+    if len(others) == 1:
+        _switch_order(turn, others[0])
+        return
+    if others:
+        turn.answer.add(
+            Reply(
+                "choices",
+                "Which order do you mean?",
+                {"choices": [{"order": number, "label": f"Order {number}"} for number in others]},
+            )
+        )
+        for number in others:
+            turn.answer.offer(f"Order {number}", f"order:{number}")
+        return
+    intent = conversation.last_intent if conversation.last_intent in SELF_SERVICE else "track_order"
+    conversation.order_number = ""
+    conversation.access_session_id = None
+    conversation.step = {**conversation.step, "awaiting": intent}
+    conversation.last_intent = intent
+    turn.answer.intent = intent
+    turn.answer.say(
+        f"Which order do you mean? Tell me its number (I'll keep {conversation.email}), or I can email you a "
+        "sign-in link that shows all your orders."
+    )
+    turn.answer.offer("Email me a sign-in link instead", "magic_link")
+    turn.answer.offer(*HANDOFF_BUTTON)
+
+
+def _switch_order(turn: Turn, number: str) -> None:
+    """Carry on the current topic with another order verified in this conversation (looked up again)."""
+    conversation = turn.conversation
+    conversation.order_number = number
+    conversation.access_session_id = None
+    intent = conversation.last_intent if conversation.last_intent in SELF_SERVICE else "track_order"
+    turn.answer.intent = intent
+    conversation.step = {"orders": conversation.step.get("orders") or []}
+    conversation.last_intent = intent
+    _run_intent(turn, intent)
 
 
 def _confirmed(turn: Turn) -> None:
@@ -362,6 +542,9 @@ def _answer_button(turn: Turn, payload: str) -> None:
         turn.answer.say(magic_link_send(conversation, client_ip=turn.client_ip))
         return
     kind, _, value = payload.partition(":")
+    if kind == "order" and value in (conversation.step.get("orders") or []):
+        _switch_order(turn, value)
+        return
     if kind == "intent" and value in SELF_SERVICE:
         turn.answer.intent = value
         _run_intent(turn, value)
@@ -380,3 +563,7 @@ def _answer_button(turn: Turn, payload: str) -> None:
             preview_action(turn, order, action_id, params)
     elif kind == "line":
         cancel_lines_chosen(turn, order, value)
+    elif kind == "ret":
+        return_line_chosen(turn, order, value)
+    elif kind == "reason":
+        return_reason_chosen(turn, order, value)

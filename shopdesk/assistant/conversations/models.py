@@ -26,6 +26,7 @@ class HandoffReason(models.TextChoices):
 class Speaker(models.TextChoices):
     CUSTOMER = "customer", "Customer"
     ASSISTANT = "assistant", "Assistant"
+    AGENT = "agent", "Care team"  # a person's reply from the desk, on a handed-over chat
 
 
 class Conversation(models.Model):

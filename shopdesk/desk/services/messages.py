@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import Conflict, InvalidInput
-from shopdesk.desk import events
+from shopdesk.desk import events, signals
 from shopdesk.desk.attachments import IncomingFile, attachments_store, attachments_validate
 from shopdesk.desk.enums import REOPENED_BY_CUSTOMER, MessageKind, TicketChannel, TicketStatus
 from shopdesk.desk.mail import message_id_new, reply_to_address
@@ -134,6 +134,7 @@ def ticket_reply(
         if deliver is None or not deliver(locked, message):
             _reply_email_enqueue(ticket=locked, message=message, author=author)
         events.event_message_added(ticket=locked, actor=actor, kind=MessageKind.PUBLIC_REPLY)
+        signals.public_reply_sent.send(sender=Ticket, ticket=locked, message=message)
         if locked.first_response_at is None:
             locked.first_response_at = now
         search_text_append(locked, text)

@@ -22,6 +22,10 @@ class Turn:
             return None
         return next((e.value for e in self.understanding.entities if e.type == kind), None)
 
+    def choices_remember(self, choices: list[tuple[str, str]]) -> None:
+        """The choices offered, (payload, words naming it), so a later "no, the blue one" can name one."""
+        self.conversation.step = {**self.conversation.step, "choices": [list(c) for c in choices][:20]}
+
     def tried(self, note: str) -> None:
         """Remember what was done or said, for the person who may take over."""
         tried = list(self.conversation.tried)

@@ -108,6 +108,12 @@ def _offer_packages(turn: Turn, page: OrderPage) -> None:
     if len(page.packages) > 1:
         for package in page.packages:
             turn.answer.offer(f"Package {package.position}", f"package:{package.id}")
+        turn.choices_remember(
+            [
+                (f"package:{p.id}", f"package {p.position} {p.carrier_name} {p.origin_name or ''}")
+                for p in page.packages
+            ]
+        )
 
 
 def track_order(turn: Turn, order: Order, page: OrderPage) -> None:
@@ -226,9 +232,22 @@ def cancel_order(turn: Turn, order: Order, page: OrderPage) -> None:
         for line_id, label in choices:
             turn.answer.offer(label, f"line:{line_id}")
         turn.answer.offer("Everything that hasn't shipped", "line:all")
-        turn.conversation.step = {"intent": "cancel_order", "lines": [line_id for line_id, _ in choices]}
+        turn.conversation.step = {
+            **{k: turn.conversation.step.get(k) for k in ("package", "orders")},
+            "intent": "cancel_order",
+            "lines": [line_id for line_id, _ in choices],
+        }
+        turn.choices_remember(
+            [(f"line:{line_id}", _line_words(order, line_id, label)) for line_id, label in choices]
+        )
         return
     preview_action(turn, order, "cancel", {})
+
+
+def _line_words(order: Order, line_id: int, label: str) -> str:
+    """What names an item: its label, colour and size ("the blue one", "the large one")."""
+    line = next((line for line in order.lines.all() if line.pk == line_id), None)
+    return " ".join(part for part in (label, line.colour if line else "", line.size if line else "") if part)
 
 
 def cancel_lines_chosen(turn: Turn, order: Order, choice: str) -> None:
