@@ -27,6 +27,8 @@ from shopdesk.access.types import CustomerAccess
 from shopdesk.api.auth import IntegrationTokenAuth
 from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import InvalidInput, NotFound, PermissionDenied
+from shopdesk.core.text import CleanText
+from shopdesk.integration.schemas.common import Email
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import (
     points_customer,
@@ -140,9 +142,21 @@ def points_history_get(request: HttpRequest, query: Query[PageQuery]) -> dict[st
     }
 
 
+def _total_document(schema: dict[str, Any]) -> None:
+    """Up to 999,999.99, as a number or a string of digits (query strings are text)."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = r"^[0-9]{1,6}(\.[0-9]{1,2})?$"
+
+
 class QuoteQuery(Schema):
     model_config = ConfigDict(extra="forbid")
-    total: Decimal = Field(gt=0, le=Decimal("1000000"), description="The cart total, in the store's currency")
+    total: Decimal = Field(
+        ge=0,
+        le=Decimal("999999.99"),
+        description="The cart total, in the store's currency",
+        json_schema_extra=_total_document,
+    )
 
 
 def quote_out(balance: int, total: Decimal) -> dict[str, Any]:
@@ -193,9 +207,9 @@ def order_points(request: HttpRequest, number: str) -> dict[str, Any]:
     return {"order_number": order.number, "entries": [entry_out(e, now) for e in entries]}
 
 
-class SpendIn(Schema):
+class SpendIn(Schema, CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    email: str = Field(min_length=3, max_length=254)
+    email: Email
     points: int = Field(gt=0, le=100_000_000)
     idempotency_key: str = Field(
         min_length=1, max_length=80, description="One per checkout: a retry spends nothing more"

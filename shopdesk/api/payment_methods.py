@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import pycountry
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
@@ -15,8 +17,18 @@ from shopdesk.policy import get_policy
 router = Router(tags=["help"])
 
 
+def _countries_document(schema: dict[str, Any]) -> None:
+    """The countries the store ships to, read from the policy when the document is built."""
+    schema["enum"] = sorted(c.alpha_2 for c in pycountry.countries if country_known(c.alpha_2))
+
+
 class CountryParams(Schema):
-    country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2 code, e.g. NL.")
+    country: str = Field(
+        min_length=2,
+        max_length=2,
+        description="ISO 3166 alpha-2 code, e.g. NL.",
+        json_schema_extra=_countries_document,
+    )
 
     @field_validator("country")
     @classmethod

@@ -26,6 +26,8 @@ from shopdesk.demo.order_builder import OrderBuilder
 from shopdesk.demo.points import demo_points_finish
 from shopdesk.demo.return_situations import build_return_situations
 from shopdesk.demo.rows import TABLES, KeyAllocator, RowBuffer
+from shopdesk.notifications.enums import OutboxStatus
+from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import OrderCoupon
 from shopdesk.policy import get_policy
 from shopdesk.promotions.models import Coupon
@@ -135,6 +137,10 @@ def load_demo_store(
         store.created = {**store.created, "keys": keys.ranges()}
     # Returns in every stage, through the services (after the sequences moved: they insert rows).
     summary.situations.update(build_return_situations(anchor=anchor))
+    # Their emails are history, like the rest of the demo's mail: the worker never mails made-up customers.
+    OutboxMessage.objects.filter(order__demo__seed=seed, status=OutboxStatus.QUEUED).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now()
+    )
     with transaction.atomic():
         store.completed_at = timezone.now()
         store.save(update_fields=["created", "completed_at"])

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from shopdesk.demo.models import DemoOrder, DemoStore
 from shopdesk.demo.rows import TABLES
+from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
 from shopdesk.payments.models import Refund, StoreCreditEntry
 from shopdesk.returns.models import ReturnRequest
@@ -33,6 +34,8 @@ def demo_store_delete() -> int:
         # ranges, and a refund protects its payment: remove them first, or the payments can't go.
         # Returns hold their order lines, and store credit its refund: they go before both.
         ReturnRequest.objects.filter(order__demo__isnull=False).delete()
+        # Emails the services sent about demo orders after the load (its returns) are demo rows too.
+        OutboxMessage.objects.filter(order__demo__isnull=False).delete()
         StoreCreditEntry.objects.filter(order__demo__isnull=False).delete()
         Refund.objects.filter(order__demo__isnull=False).delete()
         for store in DemoStore.objects.all():

@@ -23,10 +23,10 @@ IDS = [
     "change_email",
     "open_case",
     "return_start",
-    "price_adjustment",
-    "refund_dispute",
     "pay_again",
     "verify_payment",
+    "price_adjustment",
+    "refund_dispute",
 ]
 
 

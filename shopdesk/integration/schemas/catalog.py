@@ -43,7 +43,7 @@ class VariantIn(Strict):
         json_schema_extra=store_amount_document,
     )
     price_kind: PriceKind = PriceKind.REGULAR
-    stock: int = Field(default=0, ge=0)
+    stock: int = Field(default=0, ge=0, le=2_147_483_647)
     active: bool = True
 
     @field_validator("price")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -55,7 +55,7 @@ class OrderLineIn(Strict):
     sku: Sku = Field(description="A SKU the store sent before with PUT /products/{external_id}.")
     quantity: Quantity
     quantity_cancelled: int | None = Field(
-        default=None, ge=0, description="Units cancelled by the store; kept when omitted."
+        default=None, ge=0, le=100_000, description="Units cancelled by the store; kept when omitted."
     )
     unit_price: Amount | None = Field(
         default=None, description="Price paid per unit; defaults to the variant's price."
@@ -74,6 +74,13 @@ class OrderLineIn(Strict):
 class CouponIn(Strict):
     code: Text40 = Field(min_length=1)
     amount: Amount = Decimal("0")
+
+
+# The published form of a pay link (payment_url_validate checks the same, and takes http too in DEBUG).
+PAYMENT_URL_SCHEMA: dict[str, Any] = {
+    "pattern": r"^(https://[^\s@/?#:\[\]]+(:[0-9]{1,5})?([/?#][^\s]*)?)?$",
+    "maxLength": 500,
+}
 
 
 class OrderIn(Strict):
@@ -95,7 +102,7 @@ class OrderIn(Strict):
     tax_total: Amount = Decimal("0")
     duties_total: Amount = Decimal("0")
     total: Amount
-    points_used: int = Field(default=0, ge=0)
+    points_used: int = Field(default=0, ge=0, le=2_147_483_647)
     points_value: Amount = Decimal("0")
     coupons: list[CouponIn] = Field(default_factory=list, max_length=20)
     payments: list[PaymentIn] = Field(default_factory=list, max_length=20)
@@ -104,7 +111,10 @@ class OrderIn(Strict):
     )
     cancel_reason: Text200 | None = None
     notes: str | None = Field(default=None, max_length=5000)
-    payment_url: Annotated[str, AfterValidator(payment_url_validate)] | None = Field(
+    payment_url: (
+        Annotated[str, Field(json_schema_extra=PAYMENT_URL_SCHEMA), AfterValidator(payment_url_validate)]
+        | None
+    ) = Field(
         default=None,
         description="Where the customer can pay again after a declined payment (https); kept when omitted, "
         '"" removes it. Shown only to the order\'s own customer.',
@@ -115,7 +125,10 @@ class OrderIn(Strict):
         "answered `stale` and writes nothing.",
     )
     revision: int | None = Field(
-        default=None, ge=0, description="The store's revision of the order, compared like updated_at."
+        default=None,
+        ge=0,
+        le=9_223_372_036_854_775_807,
+        description="The store's revision of the order, compared like updated_at.",
     )
 
     @model_validator(mode="after")
