@@ -131,7 +131,10 @@ def demo_desk_delete() -> int:
     """Remove the tickets an earlier demo load made (they carry the demo tag) and the demo agents."""
     from django.contrib.auth import get_user_model
 
+    from shopdesk.demo.desk_history import demo_desk_extras_delete
+
     deleted = _demo_tickets_delete()
+    demo_desk_extras_delete()
     get_user_model().objects.filter(username__in=[email for email, _, _ in DEMO_AGENTS]).delete()
     return deleted
 

@@ -177,3 +177,10 @@ def demo_helpcenter_signals_load() -> None:
             ArticleVote.objects.get_or_create(
                 article=article, voter=voter_id(f"demo-vote-{index}"), defaults={"helpful": False}
             )
+
+
+def demo_desk_extras_delete() -> None:
+    """Remove the demo's macros, searches with no result and "not helpful" votes (a reset leaves none)."""
+    Macro.objects.filter(name__in=DEMO_MACROS).delete()
+    UnansweredSearch.objects.filter(query__in=[query for query, _ in UNANSWERED]).delete()
+    ArticleVote.objects.filter(voter__in=[voter_id(f"demo-vote-{index}") for index in range(3)]).delete()

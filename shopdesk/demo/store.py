@@ -10,6 +10,7 @@ from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
 from shopdesk.payments.models import Refund, StoreCreditEntry
 from shopdesk.returns.models import ReturnRequest
+from shopdesk.webhooks.models import InboundEvent
 
 
 def demo_store_current() -> DemoStore | None:
@@ -37,6 +38,9 @@ def demo_store_delete() -> int:
         # Emails the services sent about demo orders after the load (its returns) are demo rows too.
         OutboxMessage.objects.filter(order__demo__isnull=False).delete()
         StoreCreditEntry.objects.filter(order__demo__isnull=False).delete()
+        # The demo provider's answers to those refunds, kept by event id.
+        demo_refunds = Refund.objects.filter(order__demo__isnull=False).values_list("pk", flat=True)
+        InboundEvent.objects.filter(source="refund", object_id__in=list(demo_refunds)).delete()
         Refund.objects.filter(order__demo__isnull=False).delete()
         for store in DemoStore.objects.all():
             ranges: dict[str, list[int]] = store.created.get("keys", {})
