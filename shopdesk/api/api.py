@@ -16,9 +16,8 @@ from shopdesk.core.errors import DomainError
 class ShopdeskAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """The generated document, plus every error answer each operation can give (one envelope)."""
-        schema = document_errors(super().get_openapi_schema(*args, **kwargs))
+        schema = codes_refer(document_errors(super().get_openapi_schema(*args, **kwargs)))
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        codes_refer(schema)
         for name, definition in code_components().items():
             components.setdefault(name, definition)
         return schema

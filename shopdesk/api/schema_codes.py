@@ -44,17 +44,12 @@ def code_components() -> dict[str, dict[str, Any]]:
     }
 
 
-def codes_refer(document: Any) -> None:
-    """Replace each `{"x-codes": NAME, …}` schema in the document by a `$ref` to that list."""
+def codes_refer(document: Any) -> Any:
+    """The document with each `{"x-codes": NAME, …}` schema replaced by a `$ref` to that list."""
     if isinstance(document, dict):
-        for key, value in document.items():
-            if isinstance(value, dict) and value.get("x-codes") in code_components():
-                document[key] = {"$ref": f"#/components/schemas/{value['x-codes']}"}
-            else:
-                codes_refer(value)
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            if isinstance(value, dict) and value.get("x-codes") in code_components():
-                document[index] = {"$ref": f"#/components/schemas/{value['x-codes']}"}
-            else:
-                codes_refer(value)
+        if document.get("x-codes") in code_components():
+            return {"$ref": f"#/components/schemas/{document['x-codes']}"}
+        return {key: codes_refer(value) for key, value in document.items()}
+    if isinstance(document, list):
+        return [codes_refer(value) for value in document]
+    return document
