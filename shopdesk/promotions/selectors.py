@@ -6,14 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pycountry
-from django.db.models import Count, Q
-from django.db.models.functions import Upper
+from django.db.models import Count, F
 from django.utils import timezone
 
 from shopdesk.access.selectors import orders_for_access
@@ -34,9 +33,9 @@ from shopdesk.promotions.engine import (
     Shopper,
     check_codes,
     normalise_code,
-    typo_candidates,
 )
 from shopdesk.promotions.models import Coupon, CouponRedemption
+from shopdesk.promotions.public_codes import public_codes_near
 
 MAX_CART_LINES = 50
 MAX_QUANTITY = 999
@@ -112,21 +111,20 @@ def prices_now(
     Sale prices are automatic: a scheduled `PriceChange` takes effect at its start, code or no code.
     A variant without history keeps its `price`.
     """
-    history: dict[int, list[PriceChange]] = {}
-    for change in PriceChange.objects.filter(variant_id__in=variant_ids, starts_at__lte=now).order_by(
-        "variant_id", "starts_at"
-    ):
-        history.setdefault(change.variant_id, []).append(change)
+    history: dict[int, list[tuple[Decimal, str]]] = {}
+    rows = (
+        PriceChange.objects.filter(variant_id__in=variant_ids, starts_at__lte=now)
+        .order_by("variant_id", "starts_at")
+        .values_list("variant_id", "price", "kind")
+    )
+    for variant_id, price, kind in rows:
+        history.setdefault(variant_id, []).append((price, kind))
     prices: dict[int, tuple[Decimal, str, Decimal | None]] = {}
     for variant_id, changes in history.items():
-        current = changes[-1]
-        regular = [c.price for c in changes if c.kind == PriceKind.REGULAR]
-        was = regular[-1] if current.kind != PriceKind.REGULAR and regular else None
-        prices[variant_id] = (
-            current.price,
-            current.kind,
-            was if was is not None and was > current.price else None,
-        )
+        price, kind = changes[-1]
+        regular = [change_price for change_price, change_kind in changes if change_kind == PriceKind.REGULAR]
+        was = regular[-1] if kind != PriceKind.REGULAR and regular else None
+        prices[variant_id] = (price, kind, was if was is not None and was > price else None)
     return prices
 
 
@@ -140,41 +138,58 @@ def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = No
         quantities[sku.strip()] = quantities.get(sku.strip(), 0) + quantity
     if len(quantities) > MAX_CART_LINES:
         raise InvalidInput(f"A cart holds at most {MAX_CART_LINES} different items.")
+    # Plain rows, not models: a cart is read on every check, and only these columns are shown.
     variants = {
-        variant.sku: variant
-        for variant in Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
-        .select_related("product__category")
+        row["sku"]: row
+        for row in Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
         .order_by()
+        .values(
+            "pk",
+            "sku",
+            "size",
+            "colour",
+            "price",
+            "price_kind",
+            "product__name",
+            "product__gift_card",
+            "product__category__slug",
+            "product__category__name",
+        )
     }
     unknown = [sku for sku in quantities if sku not in variants]
     if unknown:
         raise InvalidInput(
             f"We don't sell {', '.join(unknown)}: check the SKU.", details={"unknown_skus": unknown}
         )
-    prices = prices_now(variant_ids=[variant.pk for variant in variants.values()], now=now or timezone.now())
+    prices = prices_now(
+        variant_ids=[variant["pk"] for variant in variants.values()], now=now or timezone.now()
+    )
     lines = []
     for sku, quantity in quantities.items():
         variant = variants[sku]
-        product = variant.product
-        price, kind, was = prices.get(variant.pk, (variant.price, variant.price_kind, None))
-        details = " / ".join(part for part in (variant.colour, variant.size) if part)
+        price, kind, was = prices.get(variant["pk"], (variant["price"], variant["price_kind"], None))
+        details = " / ".join(part for part in (variant["colour"], variant["size"]) if part)
+        name = variant["product__name"]
         lines.append(
             CartLine(
                 sku=sku,
-                name=f"{product.name} ({details})" if details else product.name,
+                name=f"{name} ({details})" if details else name,
                 quantity=quantity,
                 unit_price=price,
                 price_kind=kind,
                 regular_price=was,
-                category=product.category.slug,
-                category_name=product.category.name,
-                gift_card=product.gift_card,
+                category=variant["product__category__slug"],
+                category_name=variant["product__category__name"],
+                gift_card=variant["product__gift_card"],
             )
         )
     return lines
 
 
-def coupon_rule(coupon: Coupon) -> CodeRule:
+def coupon_rule(coupon: Coupon, *, excluded_categories: frozenset[str] | None = None) -> CodeRule:
+    """The engine's view of a coupon; `excluded_categories` (slugs) when the caller read them already."""
+    if excluded_categories is None:
+        excluded_categories = frozenset(category.slug for category in coupon.excluded_categories.all())
     return CodeRule(
         code=coupon.code,
         kind=coupon.kind,
@@ -186,7 +201,7 @@ def coupon_rule(coupon: Coupon) -> CodeRule:
         exclusive=coupon.exclusive,
         first_order_only=coupon.first_order_only,
         countries=frozenset(code.upper() for code in coupon.countries),
-        excluded_categories=frozenset(category.slug for category in coupon.excluded_categories.all()),
+        excluded_categories=excluded_categories,
         usage_limit=coupon.usage_limit,
         per_customer_limit=coupon.per_customer_limit,
         times_used=coupon.times_used,
@@ -196,26 +211,23 @@ def coupon_rule(coupon: Coupon) -> CodeRule:
 
 
 def code_rules(*, codes: Sequence[str], policy: Policy) -> dict[str, CodeRule]:
+    """The rules of the typed codes, by their normalised code (the unique index), in one query: each
+    coupon comes once per excluded category (or once with none), folded here."""
     keys = {normalise_code(code, policy.promotions) for code in codes}
-    coupons = Coupon.objects.filter(code__in=keys).prefetch_related("excluded_categories")
-    return {coupon.code: coupon_rule(coupon) for coupon in coupons}
-
-
-def public_codes_near(*, typed: Sequence[str], policy: Policy, now: dt.datetime) -> Iterator[str]:
-    """Live public codes one slip away from a typed code (the suggestions for a code not found)."""
-    candidates: set[str] = set()
-    for code in typed:
-        candidates |= typo_candidates(code)
-    if not candidates:
-        return
-    live = Coupon.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now), public=True, active=True, starts_at__lte=now
-    ).order_by()
-    if policy.promotions.case_sensitive:  # stored as written: compare upper-cased
-        live = live.annotate(folded=Upper("code")).filter(folded__in=candidates)
-    else:
-        live = live.filter(code__in=candidates)
-    yield from live.values_list("code", flat=True)
+    rows = (
+        Coupon.objects.filter(code__in=keys).annotate(excluded_slug=F("excluded_categories__slug")).order_by()
+    )
+    coupons: dict[str, Coupon] = {}
+    excluded: dict[str, set[str]] = {}
+    for row in rows:
+        coupons.setdefault(row.code, row)
+        slugs = excluded.setdefault(row.code, set())
+        if row.excluded_slug is not None:
+            slugs.add(row.excluded_slug)
+    return {
+        code: coupon_rule(coupon, excluded_categories=frozenset(excluded[code]))
+        for code, coupon in coupons.items()
+    }
 
 
 def shopper_facts(
@@ -304,7 +316,6 @@ def promo_check(
         found=found,
         public_codes=public_codes_near(
             typed=[code for code in codes if normalise_code(code, policy.promotions) not in found],
-            policy=policy,
             now=moment,
         ),
         cart=lines,
