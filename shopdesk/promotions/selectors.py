@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 import pycountry
-from django.db.models import Count, F
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
 from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.catalog.enums import PriceKind
-from shopdesk.catalog.models import PriceChange, Variant
+from shopdesk.catalog.models import Variant
 from shopdesk.core.errors import InvalidInput
 from shopdesk.core.money import Money
 from shopdesk.orders.models import Order
@@ -103,34 +103,25 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def prices_now(
-    *, variant_ids: Sequence[int], now: dt.datetime
-) -> dict[int, tuple[Decimal, str, Decimal | None]]:
-    """Each variant's price in effect now from its price history: (price, kind, regular price before a sale).
+def price_now(
+    changes: Sequence[tuple[Decimal, str]], *, price: Decimal, kind: str
+) -> tuple[Decimal, str, Decimal | None]:
+    """A variant's price in effect now from its price history (started changes, oldest first):
+    (price, kind, regular price before a sale). Without history the variant keeps its own price.
 
     Sale prices are automatic: a scheduled `PriceChange` takes effect at its start, code or no code.
-    A variant without history keeps its `price`.
     """
-    history: dict[int, list[tuple[Decimal, str]]] = {}
-    rows = (
-        PriceChange.objects.filter(variant_id__in=variant_ids, starts_at__lte=now)
-        .order_by("variant_id", "starts_at")
-        .values_list("variant_id", "price", "kind")
-    )
-    for variant_id, price, kind in rows:
-        history.setdefault(variant_id, []).append((price, kind))
-    prices: dict[int, tuple[Decimal, str, Decimal | None]] = {}
-    for variant_id, changes in history.items():
-        price, kind = changes[-1]
-        regular = [change_price for change_price, change_kind in changes if change_kind == PriceKind.REGULAR]
-        was = regular[-1] if kind != PriceKind.REGULAR and regular else None
-        prices[variant_id] = (price, kind, was if was is not None and was > price else None)
-    return prices
+    if not changes:
+        return price, kind, None
+    price, kind = changes[-1]
+    regular = [change_price for change_price, change_kind in changes if change_kind == PriceKind.REGULAR]
+    was = regular[-1] if kind != PriceKind.REGULAR and regular else None
+    return price, kind, was if was is not None and was > price else None
 
 
 def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = None) -> list[CartLine]:
     """Cart lines at the prices in effect now (automatic sale prices included); an unknown SKU is bad
-    input naming it."""
+    input naming it. One query: each variant comes once per started price change (or once with none)."""
     quantities: dict[str, int] = {}
     for sku, quantity in items:
         if quantity < 1 or quantity > MAX_QUANTITY:
@@ -139,12 +130,15 @@ def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = No
     if len(quantities) > MAX_CART_LINES:
         raise InvalidInput(f"A cart holds at most {MAX_CART_LINES} different items.")
     # Plain rows, not models: a cart is read on every check, and only these columns are shown.
-    variants = {
-        row["sku"]: row
-        for row in Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
-        .order_by()
+    rows = (
+        Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
+        .annotate(
+            started=FilteredRelation(
+                "price_history", condition=Q(price_history__starts_at__lte=now or timezone.now())
+            )
+        )
+        .order_by("pk", "started__starts_at")
         .values(
-            "pk",
             "sku",
             "size",
             "colour",
@@ -154,20 +148,26 @@ def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = No
             "product__gift_card",
             "product__category__slug",
             "product__category__name",
+            "started__price",
+            "started__kind",
         )
-    }
+    )
+    variants: dict[str, Any] = {}
+    history: dict[str, list[tuple[Decimal, str]]] = {}
+    for row in rows:
+        variants.setdefault(row["sku"], row)
+        changes = history.setdefault(row["sku"], [])
+        if row["started__price"] is not None:
+            changes.append((row["started__price"], row["started__kind"]))
     unknown = [sku for sku in quantities if sku not in variants]
     if unknown:
         raise InvalidInput(
             f"We don't sell {', '.join(unknown)}: check the SKU.", details={"unknown_skus": unknown}
         )
-    prices = prices_now(
-        variant_ids=[variant["pk"] for variant in variants.values()], now=now or timezone.now()
-    )
     lines = []
     for sku, quantity in quantities.items():
         variant = variants[sku]
-        price, kind, was = prices.get(variant["pk"], (variant["price"], variant["price_kind"], None))
+        price, kind, was = price_now(history[sku], price=variant["price"], kind=variant["price_kind"])
         details = " / ".join(part for part in (variant["colour"], variant["size"]) if part)
         name = variant["product__name"]
         lines.append(
