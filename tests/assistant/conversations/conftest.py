@@ -23,9 +23,12 @@ class Chat:
         assert response.status_code == 200, response.content
         self.id: str = response.json()["id"]
         self.last: dict[str, Any] = {}
+        self.headers: dict[str, str] = {}  # e.g. the Sec-Fetch-Site a browser sends from our own pages
 
     def send(self, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
-        response = self.client.post(f"{BASE}/{self.id}/messages", body, content_type="application/json")
+        response = self.client.post(
+            f"{BASE}/{self.id}/messages", body, content_type="application/json", headers=self.headers
+        )
         assert response.status_code == status, response.content
         self.last = response.json()
         return self.last

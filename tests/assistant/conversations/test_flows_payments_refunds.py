@@ -26,6 +26,13 @@ def identify(chat: Chat, order: Order) -> dict[str, Any]:
     return chat.say(f"{order.number} {order.email}")
 
 
+def track(chat: Chat, order: Order) -> dict[str, Any]:
+    """Start on the order: where it is (the order the later fragments refer to)."""
+    chat.say(f"where is my order {order.number} {order.email}")
+    assert chat.last["intent"] == "track_order" and "order" in chat.types()
+    return chat.last
+
+
 def texts(chat: Chat) -> list[str]:
     return [reply["text"] for reply in chat.last["replies"]]
 
@@ -53,7 +60,7 @@ def test_payment_declined_explains_the_reason_the_money_and_the_pay_again_link(
     assert f"{explained.reason}." in chat.text
     assert explained.money_message in texts(chat)
     link = next(r["data"]["pay_again_url"] for r in chat.last["replies"] if r["data"].get("pay_again_url"))
-    assert link == f"/orders/{order.number}/pay/" or link.startswith(f"/orders/{order.number}/")
+    assert link == f"/orders/{order.number}/pay-again/"
     assert any(r["data"].get("decline_code") == explained.code for r in chat.last["replies"])
 
 
@@ -73,7 +80,7 @@ def test_payment_declined_fragment_in_context_and_a_paid_order(
     chat: Chat, demo_store: list[dict[str, Any]]
 ) -> None:
     order = _declined(demo_store, pay_link=True)
-    identify(chat, order)
+    track(chat, order)
     chat.say("it got declined")
     assert chat.last["intent"] == "payment_declined"
     chat.say("and the money?")  # a fragment, read in the topic of the conversation
@@ -103,7 +110,7 @@ def test_payment_verification_gives_status_reasons_deadline_and_the_form(
         assert sentence in chat.text
     assert any(r["data"].get("deadline") == check.deadline.isoformat() for r in chat.last["replies"])
     assert check.step in chat.text
-    assert f"/orders/{order.number}/" in chat.text
+    assert f"/orders/{order.number}/verification/" in chat.text
     assert "don't type card numbers" in chat.text
     chat.say("by when?")  # fragment in context
     assert chat.last["intent"] == "payment_verification"
@@ -174,7 +181,7 @@ def test_partial_refund_fragment_in_context_then_the_dispute_button(
     chat: Chat, demo_store: list[dict[str, Any]]
 ) -> None:
     order = _refunded(demo_store)
-    identify(chat, order)
+    track(chat, order)
     chat.say("why didnt i get my ful refund")
     assert chat.last["intent"] == "partial_refund"
     chat.say("that's not enough")  # fragment in context

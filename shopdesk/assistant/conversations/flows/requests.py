@@ -34,7 +34,9 @@ _PRIVACY_KINDS = {
     "erase": ("the erasure of the personal data we hold about you", "Delete my data"),
 }
 _ERASE = re.compile(
-    r"\b(delete|delet|erase|remove|forget|wipe|close)\w*\b.{0,30}\b(data|account|info\w*|me)\b", re.I
+    r"\b(delete|delet|erase|remove|forget|wipe|close)\w*\b.{0,30}\b(data|account|info\w*|me)\b"
+    r"|\b(delete|erase|remove|wipe)\w*\s+(it|them|everything)\b|\berasure\b|\bright to be forgotten\b",
+    re.I,
 )
 _EXPORT = re.compile(
     r"\b(copy|export|download|access|see|get)\b.{0,30}\b(data|information|info)\b|\bdata (export|copy)\b",
