@@ -98,7 +98,9 @@ def test_change_order_typo_variant_quantity_button_and_no_changes_nothing(
     assert OrderLine.objects.get(pk=line.pk).size == line.size
 
 
-def test_change_order_says_why_not_with_the_action_s_code(chat: Chat, demo_store: list[dict[str, Any]]) -> None:
+def test_change_order_says_why_not_with_the_action_s_code(
+    chat: Chat, demo_store: list[dict[str, Any]]
+) -> None:
     order = demo_orders(demo_store, "delivered")[0]
     chat.say(f"can i cahnge the colour {order.number} {order.email}")
     assert chat.last["intent"] == "change_order"
@@ -198,7 +200,7 @@ def test_wholesale_typo_and_fragments_in_context_and_no(chat: Chat) -> None:
     confirm = chat.reply("confirm")
     assert "Rowan & Finch" in confirm["text"] and "1200" in confirm["text"]
     minimum = get_policy().wholesale.min_units
-    assert (f"start at {minimum}" in confirm["text"]) == (1200 < minimum)
+    assert (f"start at {minimum}" in confirm["text"]) == (minimum > 1200)
     chat.say("no")
     assert not Ticket.objects.filter(customer_email="hello@rowanfinch.example").exists()
 

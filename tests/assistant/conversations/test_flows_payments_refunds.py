@@ -117,7 +117,9 @@ def test_payment_verification_gives_status_reasons_deadline_and_the_form(
     assert check.deadline_text in chat.text
 
 
-def test_payment_verification_on_an_order_without_a_check(chat: Chat, demo_store: list[dict[str, Any]]) -> None:
+def test_payment_verification_on_an_order_without_a_check(
+    chat: Chat, demo_store: list[dict[str, Any]]
+) -> None:
     order = demo_orders(demo_store, "delivered")[0]
     chat.say(f"why do I need to verify my payment {order.number} {order.email}")
     assert chat.last["intent"] == "payment_verification"
