@@ -33,7 +33,7 @@ def _declined(turn: Turn, order: Order) -> None:
     actor = actor_for(turn)
     page = order_page(order=order, actor=actor)
     declined = page.declined
-    pay_again = action_get("pay_again").eligibility(order=order, actor=actor)
+    pay_again = page.actions.get("pay_again") or action_get("pay_again").eligibility(order=order, actor=actor)
     if declined is None:
         # Nothing declined is left unpaid: the pay-again rule says why (paid, or the order is cancelled).
         turn.answer.say(pay_again.message, code=pay_again.code)
@@ -72,7 +72,9 @@ def _verification(turn: Turn, order: Order) -> None:
         reasons=check.reasons,
         deadline=check.deadline.isoformat(),
     )
-    verify = action_get("verify_payment").eligibility(order=order, actor=actor_for(turn))
+    verify = page.actions.get("verify_payment") or action_get("verify_payment").eligibility(
+        order=order, actor=actor_for(turn)
+    )
     if verify.allowed:
         url = reverse("portal:verify_payment", args=[order.number])
         turn.answer.say(f"{check.step} Answer here: {url}", url=url, deadline_text=check.deadline_text)

@@ -15,7 +15,7 @@ from shopdesk.access.errors import RateLimited
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.general import HANDOFF_BUTTON, article_answer
 from shopdesk.assistant.conversations.replies import confirm_reply
-from shopdesk.assistant.conversations.slots import access_get, verified_order
+from shopdesk.assistant.conversations.slots import access_get, slots_fill, verified_order
 from shopdesk.assistant.nlu.entities.identifiers import find_emails
 from shopdesk.core.errors import DomainError
 from shopdesk.desk.enums import TicketTopic
@@ -139,8 +139,7 @@ def _wholesale_take(turn: Turn, text: str, *, first: bool) -> None:
     conversation = turn.conversation
     inquiry: dict[str, Any] = dict(conversation.step.get("inquiry") or {})
     emails = list(find_emails(text))
-    if emails:
-        conversation.email = emails[0].value.strip().lower()[:254]
+    slots_fill(conversation, emails[:1])  # another email than the verified one ends that verification
     rest = text
     for found in sorted(emails, key=lambda e: -e.start):
         rest = rest[: found.start] + " " + rest[found.end :]
