@@ -168,6 +168,16 @@ def test_privacy_fragment_in_context_asks_for_a_copy(chat: Chat, unfulfilled_ord
     assert not Ticket.objects.filter(customer_email=order.email).exists()
 
 
+def test_privacy_erasure_as_a_fragment_after_the_article(chat: Chat, unfulfilled_order: Order) -> None:
+    chat.say("privacy policy")
+    chat.say("delete it all")  # alone it says little: read in the privacy topic
+    assert chat.last["intent"] == "privacy_policy"
+    assert "email address you ordered with" in chat.text
+    identify(chat, unfulfilled_order)
+    assert "erasure" in chat.reply("confirm")["text"]
+    assert not Ticket.objects.filter(customer_email=unfulfilled_order.email).exists()
+
+
 # --- wholesale -------------------------------------------------------------------------------------------
 
 

@@ -193,6 +193,25 @@ def test_partial_refund_fragment_in_context_then_the_dispute_button(
     assert chat.reply("confirm")["data"]["refund_id"] == int(payload.split(":")[1])
 
 
+def test_another_order_s_refund_can_t_be_disputed_or_shown(
+    chat: Chat, demo_store: list[dict[str, Any]]
+) -> None:
+    mine, theirs = _refunded(demo_store), None
+    for order in demo_orders(demo_store, "cancelled"):
+        if order.email != mine.email and Refund.objects.filter(order=order).exists():
+            theirs = order
+    if theirs is None:
+        pytest.skip("no refunded demo order of another customer")
+    other_refund = Refund.objects.filter(order=theirs).first()
+    assert other_refund is not None
+    chat.say(f"my refund is wrong {mine.number} {mine.email}")
+    assert theirs.number not in chat.text
+    shown = {r["data"]["refund_id"] for r in chat.last["replies"] if r["type"] == "refund"}
+    assert other_refund.pk not in shown
+    error = chat.press(f"rfd:{other_refund.pk}", status=422)
+    assert error["error"]["code"] == "button_unknown"
+
+
 def test_refund_questions_on_an_order_without_a_refund(chat: Chat, demo_store: list[dict[str, Any]]) -> None:
     order = demo_orders(demo_store, "unfulfilled")[0]
     chat.say(f"my refund is wrong {order.number} {order.email}")
