@@ -266,6 +266,8 @@ class ActionApproval(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
     result_message = models.TextField(blank=True)
+    # The agent's reason for setting a rule of the action aside; approving performs it with that override.
+    override_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from shopdesk.core.actors import Actor
+from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
@@ -26,6 +26,8 @@ class SidebarAction:
     id: str
     label: str
     eligibility: Eligibility
+    # Refused for a rule this agent may set aside with a reason (the form then offers the override).
+    can_override: bool = False
 
 
 @dataclass
@@ -42,12 +44,13 @@ def order_page_for_desk(*, order: Order) -> Any:
 
 def order_actions_for_agent(*, order: Order, actor: Actor) -> list[SidebarAction]:
     """Every registered action with its eligibility for this agent: the same check the customer gets."""
-    return [
-        SidebarAction(
-            id=action.id, label=action.label, eligibility=action.eligibility(order=order, actor=actor)
-        )
-        for action in actions_all()
-    ]
+    found = []
+    for action in actions_all():
+        answer = action.eligibility(order=order, actor=actor)
+        role = action.overridable.get(answer.code)
+        can_override = not answer.allowed and role is not None and actor.has_role(AgentRole(role))
+        found.append(SidebarAction(action.id, action.label, answer, can_override))
+    return found
 
 
 def order_sidebar(*, ticket: Ticket, actor: Actor, order_number: str | None = None) -> OrderSidebar:
