@@ -174,7 +174,6 @@ def return_create(
         }
         if locked.is_cancelled:
             raise NotEligible(Eligibility.no("order_cancelled", "This order was cancelled."))
-        overridden = _overridden_lines(locked, facts.lines, lines, override, now)
         problems = []
         faulty = set(get_policy().returns.free_return_reasons)
         approval: set[int] = set()
@@ -206,6 +205,7 @@ def return_create(
             problems += more
         if problems:
             raise ReturnLinesRefused(problems)
+        overridden = _overridden_lines(locked, facts.lines, lines, override, now)
         chosen = [answers[line.line_id] for line in lines]
         warehouse = next((a.origin_warehouse for a in chosen if a.origin_warehouse), "")
         return_request = _return_insert(locked, actor=actor, method=method, warehouse=warehouse, now=now)
