@@ -20,6 +20,11 @@ class RuleOverride:
     reason: str  # why, in the agent's words: kept on the order's and the ticket's history
     actor: Actor
 
+    def __post_init__(self) -> None:
+        # However one is built, it never belongs to a customer: the services can trust the actor.
+        if not self.actor.is_agent:
+            raise PermissionDenied("Only our team can set a rule aside.", code="override_not_allowed")
+
     def sentence(self, action_label: str) -> str:
         rules = ", ".join(sorted(code.replace("_", " ") for code in self.codes))
         return f"{action_label}: rule set aside ({rules}) by {self.actor.label}. Reason: {self.reason}"

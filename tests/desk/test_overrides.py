@@ -9,7 +9,7 @@ from django.test import Client
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotEligible, PermissionDenied
-from shopdesk.core.overrides import rule_override
+from shopdesk.core.overrides import RuleOverride, rule_override
 from shopdesk.desk.enums import TicketEventKind
 from shopdesk.desk.roles import agent_actor
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview
@@ -158,6 +158,8 @@ def test_only_agents_can_override(actor: Actor) -> None:
     with pytest.raises(PermissionDenied) as refused:
         action_get("return_start").override_for(actor=actor, reason=REASON)
     assert refused.value.code == "override_not_allowed"
+    with pytest.raises(PermissionDenied):
+        RuleOverride(codes=frozenset({"window_expired"}), reason=REASON, actor=actor)
 
 
 def test_an_action_without_overridable_rules_refuses_an_override(agent, expired_order) -> None:  # type: ignore[no-untyped-def]

@@ -37,10 +37,14 @@ VERIFICATION_TAG = "payment-verification"
 VERIFICATION_PREFIX = "VER-"  # a payment check has no reference of its own: the desk names it by id
 
 
-def _ticket_open(*, reference: str, tag: str, subject: str, body: str, topic: str, order: Any) -> Ticket:
+def _ticket_open(
+    *, reference: str, tag: str, subject: str, body: str, topic: str, order: Any
+) -> Ticket | None:
     existing = Ticket.objects.filter(source_reference=reference).first()
     if existing is not None:
         return existing
+    if "@" not in (order.email or ""):
+        return None  # a store order without an email: nobody to answer, and the return must not fail
     with transaction.atomic():
         ticket = ticket_create(
             subject=subject,
@@ -59,7 +63,7 @@ def _ticket_open(*, reference: str, tag: str, subject: str, body: str, topic: st
     return ticket
 
 
-def ticket_from_return_pending(return_request: ReturnRequest) -> Ticket:
+def ticket_from_return_pending(return_request: ReturnRequest) -> Ticket | None:
     """The ticket of a return waiting for approval (one per return)."""
     order = return_request.order
     items = [
@@ -77,7 +81,7 @@ def ticket_from_return_pending(return_request: ReturnRequest) -> Ticket:
     )
 
 
-def ticket_from_verification_review(verification: PaymentVerification) -> Ticket:
+def ticket_from_verification_review(verification: PaymentVerification) -> Ticket | None:
     """The ticket of a payment check the customer answered (one per check)."""
     order = verification.order
     what = "a document" if verification.method == "document" else "the card's last four digits and postcode"
