@@ -12,6 +12,8 @@ from django.db import models
 
 from shopdesk.core.actors import ActorKind
 from shopdesk.desk.enums import (
+    ACTIVE_STATUSES,
+    SLA_RUNNING_STATUSES,
     MessageKind,
     SatisfactionRating,
     TicketChannel,
@@ -20,6 +22,10 @@ from shopdesk.desk.enums import (
     TicketStatus,
     TicketTopic,
 )
+
+
+_ACTIVE = models.Q(status__in=ACTIVE_STATUSES)
+_RUNNING = models.Q(status__in=SLA_RUNNING_STATUSES)
 
 
 class Ticket(models.Model):
@@ -78,12 +84,30 @@ class Ticket(models.Model):
         # ANALYZE on SQLite; see docs/desk.md and bench/bench_desk_inbox.py).
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="desk_ticket_recent"),
-            models.Index(fields=["status"], name="desk_ticket_status"),  # the inboxes' counts
-            models.Index(fields=["assignee", "-updated_at", "-id"], name="desk_ticket_assignee_recent"),
-            models.Index(fields=["topic", "-updated_at", "-id"], name="desk_ticket_topic_recent"),
-            # The "breaching SLA" inbox: due moments in the past.
+            models.Index(fields=["status"], name="desk_ticket_status"),
+            # The active inboxes (all open, mine, unassigned, by topic) hold only active tickets: each
+            # walks its own partial index for the page and counts on it without reading the table.
+            models.Index(fields=["-updated_at", "-id"], condition=_ACTIVE, name="desk_ticket_active_recent"),
+            models.Index(
+                fields=["assignee", "-updated_at", "-id"],
+                condition=_ACTIVE,
+                name="desk_ticket_active_assignee",
+            ),
+            models.Index(
+                fields=["topic", "-updated_at", "-id"], condition=_ACTIVE, name="desk_ticket_active_topic"
+            ),
+            # The reports: due moments in the past.
             models.Index(fields=["first_response_due_at"], name="desk_ticket_first_due"),
             models.Index(fields=["resolution_due_at"], name="desk_ticket_resolution_due"),
+            # The "breaching SLA" inbox: running clocks past a due moment (one index for each side of its OR).
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=_RUNNING & models.Q(first_response_at__isnull=True),
+                name="desk_ticket_running_first_due",
+            ),
+            models.Index(
+                fields=["resolution_due_at"], condition=_RUNNING, name="desk_ticket_running_resolve"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
