@@ -23,7 +23,6 @@ from shopdesk.desk.enums import (
     TicketTopic,
 )
 
-
 _ACTIVE = models.Q(status__in=ACTIVE_STATUSES)
 _RUNNING = models.Q(status__in=SLA_RUNNING_STATUSES)
 

@@ -43,7 +43,7 @@ def approval_reason(
     override sets a rule aside, never the money limit: the same questions are asked with it."""
     if not actor.is_agent or actor.has_role(AgentRole.LEAD):
         return None
-    overridden = {"override": override} if override is not None else {}
+    overridden: dict[str, Any] = {"override": override} if override is not None else {}
     answer = action.eligibility(order=order, actor=actor, **overridden)
     if not answer.allowed:
         return None  # the action refuses (or replays an earlier request) on its own
@@ -78,7 +78,7 @@ def approval_request(
 ) -> ActionResult:
     """Record the request (or return the one already waiting); nothing is performed. An override goes
     with it: the lead who approves performs the action with the agent's reason."""
-    overridden = {"override": override} if override is not None else {}
+    overridden: dict[str, Any] = {"override": override} if override is not None else {}
     preview = action.preview(order=order, actor=actor, params=params, **overridden)
     try:
         with transaction.atomic():

@@ -126,7 +126,7 @@ class TicketCase:
 
 def _case_rows(ticket: Ticket) -> tuple[ReturnRequest | None, PaymentVerification | None]:
     reference = ticket.source_reference
-    if ticket.channel != TicketChannel.CASE or not reference:
+    if ticket.channel != TicketChannel.CASE or not reference or ticket.order_id is None:
         return None, None
     if reference.startswith(VERIFICATION_PREFIX) and reference[len(VERIFICATION_PREFIX) :].isdigit():
         pk = int(reference[len(VERIFICATION_PREFIX) :])
