@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.orders.models import Order
+from shopdesk.orders.models import Order, OrderEvent
 from shopdesk.orderview.builder import order_page
 from shopdesk.selfservice.registry import actions_all
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from shopdesk.desk.models import Ticket
 
 ORDERS_SHOWN = 10
+HISTORY_SHOWN = 15
 
 
 @dataclass
@@ -36,6 +37,8 @@ class OrderSidebar:
     order: Order | None
     page: Any = None  # the order page of `order` (see shopdesk.orders.selectors.OrderPage)
     actions: list[SidebarAction] = field(default_factory=list)
+    # The order's audit trail, newest first (changes, emails, overrides with their reasons).
+    history: list[OrderEvent] = field(default_factory=list)
 
 
 def order_page_for_desk(*, order: Order) -> Any:
@@ -67,4 +70,5 @@ def order_sidebar(*, ticket: Ticket, actor: Actor, order_number: str | None = No
         order=chosen,
         page=order_page_for_desk(order=chosen),
         actions=order_actions_for_agent(order=chosen, actor=actor),
+        history=list(chosen.events.order_by("-created_at", "-id")[:HISTORY_SHOWN]),
     )

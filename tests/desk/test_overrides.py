@@ -275,4 +275,36 @@ def test_the_sidebar_offers_the_override_and_the_history_shows_it(world) -> None
     assert done.status_code == 302
     assert ReturnRequest.objects.filter(order=order).count() == 1
     history = client.get(f"/desk/tickets/{ticket.reference}/").content.decode()
-    assert "Rule set aside" in history and "delivered a week late" in history
+    assert "Rule set aside" in history and "delivered a week late" in history  # the ticket's history
+    assert "Order history" in history and "return window set aside for Wool scarf" in history  # the order's
+
+
+def test_an_override_waiting_for_a_lead_keeps_its_reason_and_the_lead_performs_it(
+    agent, lead, expired_order
+) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from shopdesk.desk.models import ActionApproval
+    from shopdesk.desk.services.approvals import approval_approve
+
+    # A $400 shirt: above the policy's $300, so a person approves the return, override or not.
+    OrderLine.objects.filter(pk=shirt_line(expired_order).pk).update(unit_price=Decimal("400.00"))
+    ticket = open_ticket(email=expired_order.email, order=expired_order)
+    shirt = {"lines": [{"line_id": shirt_line(expired_order).pk, "quantity": 1, "reason": "changed_mind"}]}
+    waiting = order_action_perform(
+        order=expired_order,
+        action_id="return_start",
+        actor=agent_actor(agent),
+        params=shirt,
+        ticket=ticket,
+        override_reason=REASON,
+    )
+    assert waiting.data["approval_pending"] and not ReturnRequest.objects.exists()
+    approval = ActionApproval.objects.get()
+    assert approval.override_reason == REASON
+    approval_approve(approval=approval, lead=lead)
+    created = ReturnRequest.objects.get(order=expired_order)
+    assert created.lines.get().order_line_id == shirt_line(expired_order).pk
+    note = expired_order.events.get(kind=OrderEventKind.NOTE)
+    assert note.actor_label == lead.username
+    assert note.after["override"]["reason"] == f"{REASON} (asked by {agent.username})"
