@@ -24,6 +24,8 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
+from shopdesk.core.overrides import RuleOverride
+from shopdesk.orders.events import order_rule_overridden
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.order_facts import order_facts
@@ -148,8 +150,12 @@ def return_create(
     method: str,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    override: RuleOverride | None = None,
 ) -> ReturnCreated:
-    """Record a return of `lines`, approved at once or waiting for an agent (policy threshold)."""
+    """Record a return of `lines`, approved at once or waiting for an agent (policy threshold).
+
+    With an agent's `override`, its rules (the return window) are set aside for the lines they refuse;
+    every other rule is checked as ever, and the override goes on the order's history."""
     _validate(lines, method)
     now = now or timezone.now()
     request = _request_body(lines, method)
@@ -162,7 +168,10 @@ def return_create(
             existing.refresh_from_db()
             return ReturnCreated(return_request=existing, data=replay, replayed=True)
         facts = order_facts(locked)
-        answers = {a.line.pk: a for a in order_returnability(order=locked, now=now, lines=facts.lines)}
+        waive = override.codes if override is not None else frozenset()
+        answers = {
+            a.line.pk: a for a in order_returnability(order=locked, now=now, lines=facts.lines, waive=waive)
+        }
         if locked.is_cancelled:
             raise NotEligible(Eligibility.no("order_cancelled", "This order was cancelled."))
         problems = []
@@ -196,6 +205,7 @@ def return_create(
             problems += more
         if problems:
             raise ReturnLinesRefused(problems)
+        overridden = _overridden_lines(locked, facts.lines, lines, override, now)
         chosen = [answers[line.line_id] for line in lines]
         warehouse = next((a.origin_warehouse for a in chosen if a.origin_warehouse), "")
         return_request = _return_insert(locked, actor=actor, method=method, warehouse=warehouse, now=now)
@@ -215,6 +225,17 @@ def return_create(
             ]
         )
         events.return_created(return_request=return_request, actor=actor, at=now)
+        if override is not None:
+            names = ", ".join(answers[line_id].line.product_name for line_id in overridden)
+            order_rule_overridden(
+                order=locked,
+                actor=override.actor,
+                action_id="return_start",
+                codes=list(override.codes),
+                reason=override.reason,
+                message=f"Return {return_request.rma}: return window set aside for {names} by "
+                f"{override.actor.label}. Reason: {override.reason}",
+            )
         needs_approval = bool(approval) or any(a.eligibility.needs_approval for a in chosen)
         to_status = ReturnStatus.PENDING_APPROVAL if needs_approval else ReturnStatus.APPROVED
         return_transition(return_request=return_request, to_status=to_status, actor=Actor.system(), now=now)
@@ -268,6 +289,32 @@ def return_create(
         if keys:
             action_store(order=locked, action=ACTION, keys=keys, request=request, result=data, now=now)
     return ReturnCreated(return_request=return_request, data=data, replayed=False)
+
+
+def _overridden_lines(
+    order: Order,
+    order_lines: list[Any],
+    lines: list[ReturnLineRequest],
+    override: RuleOverride | None,
+    now: dt.datetime,
+) -> list[int]:
+    """The requested lines an override changes the answer for; refused when it changes none."""
+    if override is None:
+        return []
+    plain = {a.line.pk: a for a in order_returnability(order=order, now=now, lines=order_lines)}
+    changed = [
+        line.line_id
+        for line in lines
+        if line.line_id in plain and plain[line.line_id].eligibility.code in override.codes
+    ]
+    if not changed:
+        raise NotEligible(
+            Eligibility.no(
+                "override_not_needed",
+                "No chosen item is refused for a rule that can be set aside: return it without an override.",
+            )
+        )
+    return changed
 
 
 def _return_insert(
