@@ -118,6 +118,7 @@ def test_the_registry_refuses_the_customer_and_offers_it_to_agents_only():
     action = action_get("refund_retry")
 
     assert order_actions(order, Actor.customer(order.email))["refund_retry"].code == "agents_only"
+    assert action.eligibility(order=order, actor=STORE).code == "agents_only"  # the store calls the service
     assert action.eligibility(order=order, actor=ANA).allowed
     with pytest.raises(NotEligible):
         action.perform(order=order, actor=Actor.customer(order.email), params={})

@@ -1,5 +1,6 @@
-"""`refund_retry`: the care team sends a failed refund to the payment provider again (agents only; the
-service, payments/services/refund_retry.py, refuses a customer too)."""
+"""`refund_retry`: the care team sends a failed refund to the payment provider again. The action is for
+agents only (the desk); the service behind it, payments/services/refund_retry.py, also serves the store and
+refuses a customer itself."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from shopdesk.orders.models import Order
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
 from shopdesk.payments.order_facts import OrderFacts
-from shopdesk.payments.services.refund_retry import RETRY_ACTORS, refund_retry, refund_retry_rule
+from shopdesk.payments.services.refund_retry import refund_retry, refund_retry_rule
 from shopdesk.policy import get_policy
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
@@ -67,7 +68,7 @@ class RefundRetryAction(OrderAction):
         facts: OrderFacts | None = None,
     ) -> Eligibility:
         # Who asks comes first: a customer's order page costs no query for it.
-        if actor.kind not in RETRY_ACTORS:
+        if not actor.is_agent:
             return AGENTS_ONLY
         if Refund.objects.filter(order=order, status=RefundStatus.FAILED).exists():
             return Eligibility.yes("The payment provider refused a refund of this order: send it again.")
@@ -75,7 +76,7 @@ class RefundRetryAction(OrderAction):
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
         parsed = params_parse(RefundRetryParams, params)
-        if actor.kind not in RETRY_ACTORS:
+        if not actor.is_agent:
             AGENTS_ONLY.require()
         refund = _refund_chosen(order, parsed.refund_id)
         refund_retry_rule(refund=refund, actor=actor).require()
@@ -96,7 +97,7 @@ class RefundRetryAction(OrderAction):
     ) -> ActionResult:
         # Idempotent by state: a refund already sent again answers as a replay (see refund_retry).
         parsed = params_parse(RefundRetryParams, params)
-        if actor.kind not in RETRY_ACTORS:
+        if not actor.is_agent:
             AGENTS_ONLY.require()
         refund = _refund_chosen(order, parsed.refund_id)
         done = refund_retry(refund_id=refund.pk, actor=actor, note=parsed.note)
