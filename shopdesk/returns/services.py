@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from shopdesk.catalog.stock import stock_reserve
 from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
@@ -34,11 +35,13 @@ from shopdesk.returns import events, notices
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.enums import (
     RETURN_TRANSITIONS,
+    ReturnEventKind,
     ReturnMethod,
     ReturnResolution,
     ReturnStatus,
 )
 from shopdesk.returns.errors import ReturnLinesRefused
+from shopdesk.returns.exchange_stock import exchange_stock_release
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import resolution_problems, variant_label
@@ -89,8 +92,16 @@ def return_transition(
         raise Conflict("This return changed a moment ago; please reload it.", code="return_changed")
     for name, value in fields.items():
         setattr(return_request, name, value)
-    events.return_status_changed(
-        return_request=return_request, actor=actor, at=now, before=before, after=to_status, note=note
+    if to_status in (ReturnStatus.CANCELLED, ReturnStatus.REJECTED):
+        exchange_stock_release(lines=return_request.lines.filter(exchange_reserved__gt=0))
+    events.return_event_record(
+        ReturnEventKind.STATUS_CHANGED,
+        return_request=return_request,
+        actor=actor,
+        at=now,
+        before=before,
+        after=to_status,
+        note=note,
     )
     notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request
@@ -203,6 +214,8 @@ def return_create(
                 requests=lines, lines={line_id: answer.line for line_id, answer in answers.items()}
             )
             problems += more
+        if not problems:
+            problems += _exchange_stock_hold(lines, variants)
         if problems:
             raise ReturnLinesRefused(problems)
         overridden = _overridden_lines(locked, facts.lines, lines, override, now)
@@ -220,11 +233,14 @@ def return_create(
                     exchange_sku=variants[line.line_id].sku if line.line_id in variants else "",
                     exchange_label=_exchange_label(variants.get(line.line_id)),
                     exchange_price=variants[line.line_id].price if line.line_id in variants else 0,
+                    exchange_reserved=line.quantity if line.line_id in variants else 0,
                 )
                 for line in lines
             ]
         )
-        events.return_created(return_request=return_request, actor=actor, at=now)
+        events.return_event_record(
+            ReturnEventKind.CREATED, return_request=return_request, actor=actor, at=now
+        )
         if override is not None:
             names = ", ".join(answers[line_id].line.product_name for line_id in overridden)
             order_rule_overridden(
@@ -315,6 +331,25 @@ def _overridden_lines(
             )
         )
     return changed
+
+
+def _exchange_stock_hold(lines: list[ReturnLineRequest], variants: dict[int, Any]) -> list[dict[str, str]]:
+    """Take the exchange items off the shelf (variants locked by `resolution_problems`): the conditional
+    F() update is the check that counts, so the last unit goes to one return only. A refused line rolls
+    back the units taken for the others with the transaction."""
+    problems = []
+    for index, line in enumerate(lines):
+        variant = variants.get(line.line_id)
+        if variant is not None and not stock_reserve(variant_id=variant.pk, quantity=line.quantity):
+            problems.append(
+                {
+                    "field": f"lines[{index}]",
+                    "code": "exchange_out_of_stock",
+                    "message": f"The {variant.product.name} in {variant_label(variant)} is out of stock; "
+                    "choose another size or colour, or a refund.",
+                }
+            )
+    return problems
 
 
 def _return_insert(

@@ -27,7 +27,7 @@ from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.returns import events
-from shopdesk.returns.enums import ReturnMethod, ReturnStatus
+from shopdesk.returns.enums import ReturnEventKind, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest, ReturnTrackingScan
 from shopdesk.returns.progress import TRACKABLE
 from shopdesk.returns.services import ReturnCreated, ReturnLineRequest, return_create, return_transition
@@ -75,8 +75,13 @@ def _set_locked(
     ReturnRequest.objects.filter(pk=locked.pk).update(**fields, updated_at=now)
     for name, value in fields.items():
         setattr(locked, name, value)
-    events.return_tracking_added(
-        return_request=locked, actor=actor, at=now, carrier_name=checked.carrier_name, number=checked.number
+    events.return_event_record(
+        ReturnEventKind.TRACKING_ADDED,
+        return_request=locked,
+        actor=actor,
+        at=now,
+        carrier_name=checked.carrier_name,
+        number=checked.number,
     )
     return True
 

@@ -56,6 +56,9 @@ class OrderAction(abc.ABC):
     moves_money: ClassVar[bool] = False
     # The path under /api/v1/customer/orders/{number}/ where the API performs it (kept stable).
     api_path: ClassVar[str] = ""
+    # Only the care team (or the store) performs it: the desk lists it, a customer is always refused
+    # (`agents_only`) and the portal does not offer it; agents use /api/v1/desk/orders/{number}/actions/{id}.
+    for_agents: ClassVar[bool] = False
     # The pydantic model of `params` (preview and perform validate with it; bad input → InvalidInput).
     params_model: ClassVar[type[BaseModel]]
     # Refusal codes of `rule` that a desk role may set aside with a reason, and the least role for each
