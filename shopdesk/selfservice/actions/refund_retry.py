@@ -14,6 +14,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.core.money import format_money
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
@@ -66,7 +67,9 @@ class RefundRetryAction(OrderAction):
         actor: Actor,
         now: dt.datetime | None = None,
         facts: OrderFacts | None = None,
+        override: RuleOverride | None = None,
     ) -> Eligibility:
+        # No rule of this action can be set aside, so `override` changes nothing.
         # Who asks comes first: a customer's order page costs no query for it.
         if not actor.is_agent:
             return AGENTS_ONLY
