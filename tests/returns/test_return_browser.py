@@ -42,7 +42,9 @@ def _delivered_demo_order() -> tuple[Order, OrderLine, OrderLine]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(page) -> None:  # type: ignore[no-untyped-def]
-    run_demo("--orders", "20", "--seed", "7", "--quiet")
+    # 40 orders: in smaller stores every order still inside its return window already carries one of
+    # the demo's own returns, and this test needs two items no return holds yet.
+    run_demo("--orders", "40", "--seed", "7", "--quiet")
     order, kept, final = _delivered_demo_order()
 
     page.goto("/orders/")
@@ -66,7 +68,8 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     page.get_by_label(f"Why the {kept.product_name} goes back").select_option("changed_mind")
     page.get_by_role("button", name="Start the return").click()
     page.wait_for_url(f"**/orders/{order.number}/returns/RMA-*/")
-    rma = ReturnRequest.objects.get(order=order).rma
+    rma = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert ReturnRequest.objects.filter(order=order, rma=rma).exists()
     assert page.locator("[data-status]").inner_text() == "Approved"
 
     page.get_by_role("link", name="Print the return slip").click()
@@ -99,13 +102,13 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     assert Decimal(refund["total"]) < kept.unit_price
 
     page.goto(f"/orders/{order.number}/returns/{rma}/")
-    rows = page.locator("table.refund-lines tbody tr")
+    rows = page.locator("table.refund-lines").first.locator("tbody tr")  # the inspection's refund
     shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
     assert [(desc.strip(), amount.strip()) for desc, amount in shown] == [
         (line["description"], line["amount"]) for line in refund["lines"]
     ]
     assert any("Deduction on" in desc and "tags missing" in desc for desc, _ in shown)
-    assert refund["total"] in page.locator("table.refund-lines tfoot").inner_text()
+    assert refund["total"] in page.locator("table.refund-lines tfoot").first.inner_text()
     assert page.locator('[data-step="refunded"]').get_attribute("class").endswith("return-step-done")  # type: ignore[union-attr]
     page.screenshot(path=str(SHOTS / "shopdesk-return-refund-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
