@@ -17,6 +17,7 @@ from shopdesk.desk.services.tickets import ticket_assign, ticket_create, ticket_
 from shopdesk.notifications.enums import OutboxStatus
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
+from shopdesk.webhooks.services.events import webhook_events_as_history
 
 DEMO_TAG = "demo"
 DEMO_AGENTS = (
@@ -139,6 +140,7 @@ def demo_desk_delete() -> int:
     return deleted
 
 
+@webhook_events_as_history()  # the demo's tickets are history to a store's endpoints, never posted
 def load_demo_desk(*, tickets: int = 24) -> DeskDemo:
     """Agents with fresh passwords, and `tickets` tickets on the first demo orders, worked through the desk."""
     _demo_tickets_delete()

@@ -40,6 +40,7 @@ from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import resolution_problems, variant_label
+from shopdesk.returns.webhook_events import return_webhook_emit
 
 ACTION = "return_start"
 MAX_LINES = 100
@@ -87,8 +88,11 @@ def return_transition(
         raise Conflict("This return changed a moment ago; please reload it.", code="return_changed")
     for name, value in fields.items():
         setattr(return_request, name, value)
-    events.return_status_changed(
+    event = events.return_status_changed(
         return_request=return_request, actor=actor, at=now, before=before, after=to_status, note=note
+    )
+    return_webhook_emit(
+        return_request=return_request, actor=actor, before=before, after=to_status, at=now, message=event.message
     )
     notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request
@@ -214,7 +218,15 @@ def return_create(
                 for line in lines
             ]
         )
-        events.return_created(return_request=return_request, actor=actor, at=now)
+        created = events.return_created(return_request=return_request, actor=actor, at=now)
+        return_webhook_emit(
+            return_request=return_request,
+            actor=actor,
+            before=None,
+            after=ReturnStatus.REQUESTED,
+            at=now,
+            message=created.message,
+        )
         needs_approval = bool(approval) or any(a.eligibility.needs_approval for a in chosen)
         to_status = ReturnStatus.PENDING_APPROVAL if needs_approval else ReturnStatus.APPROVED
         return_transition(return_request=return_request, to_status=to_status, actor=Actor.system(), now=now)
