@@ -134,6 +134,8 @@ def test_created_succeeded_and_failed_refunds_go_out_as_verified_webhooks(
         "refund.succeeded",
     ]
     assert "order.cancelled" in types
+    # The failure went to an agent as a case, sent in the same transaction.
+    assert types.count("case.opened") == 1
     retried = next(r for r in receiver.received if r.payload["type"] == "refund.retried")
     assert retried.payload["data"]["before"] == {"refund_id": refund.pk, "status": "failed"}
     assert retried.payload["data"]["after"]["status"] == "processing"
