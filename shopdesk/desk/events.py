@@ -34,7 +34,11 @@ def event_created(*, ticket: Ticket, actor: Actor) -> TicketEvent:
         message=f"Opened from the {ticket.get_channel_display().lower()}.",
     )
     ticket_webhook_emit(
-        type_name="ticket.created", ticket=ticket, actor=actor, after={"status": ticket.status}, message=event.message
+        type_name="ticket.created",
+        ticket=ticket,
+        actor=actor,
+        after={"status": ticket.status},
+        message=event.message,
     )
     return event
 

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from shopdesk.loyalty.ledger import balance_row_ensure, ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
@@ -81,7 +81,9 @@ def points_release_due(*, now: dt.datetime) -> JobRun:
             settled = PointsEntry.objects.filter(pk__in=ids, settled_at__isnull=True).update(settled_at=now)
             if settled != len(ids):  # pragma: no cover - the row lock makes this impossible
                 raise RuntimeError("pending points settled twice")
-            balance = PointsBalance.objects.filter(customer_id=customer_id).values("available", "pending").get()
+            balance = (
+                PointsBalance.objects.filter(customer_id=customer_id).values("available", "pending").get()
+            )
             PointsBalance.objects.filter(customer_id=customer_id).update(
                 available=F("available") + net, pending=F("pending") - net, updated_at=now
             )

@@ -43,8 +43,10 @@ def _entry_block(entry: PointsEntry) -> dict[str, Any]:
 
 
 def _customer_block(customer_id: int) -> dict[str, Any]:
-    customer = Customer.objects.filter(pk=customer_id).values("email", "external_id").first() or {}
-    return {"email": customer.get("email"), "external_id": customer.get("external_id")}
+    customer = Customer.objects.filter(pk=customer_id).only("email", "external_id").first()
+    if customer is None:
+        return {"email": None, "external_id": None}
+    return {"email": customer.email, "external_id": customer.external_id}
 
 
 def _balance(customer_id: int) -> dict[str, int]:

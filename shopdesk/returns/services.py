@@ -92,7 +92,12 @@ def return_transition(
         return_request=return_request, actor=actor, at=now, before=before, after=to_status, note=note
     )
     return_webhook_emit(
-        return_request=return_request, actor=actor, before=before, after=to_status, at=now, message=event.message
+        return_request=return_request,
+        actor=actor,
+        before=before,
+        after=to_status,
+        at=now,
+        message=event.message,
     )
     notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request

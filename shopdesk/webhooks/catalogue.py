@@ -29,6 +29,7 @@ class EventType:
 _ADDRESS_BEFORE = {"name": "Ada Shopper", "line1": "1 Old Road", "city": "Boston", "postcode": "02101"}
 _ADDRESS_AFTER = {"name": "Ada Shopper", "line1": "500 Fifth Avenue", "city": "New York", "postcode": "10110"}
 
+
 def _return_type(status: str, description: str, before: str | None) -> EventType:
     line = {
         "sku": "TS-100-M",
@@ -213,13 +214,19 @@ EVENT_TYPES: dict[str, EventType] = {
         _return_type(
             "pending_approval", "The return waits for an agent to approve it (policy threshold).", "requested"
         ),
-        _return_type("approved", "The return is approved: the customer may send the items back.", "requested"),
+        _return_type(
+            "approved", "The return is approved: the customer may send the items back.", "requested"
+        ),
         _return_type("rejected", "An agent refused the return (the message says why).", "pending_approval"),
         _return_type("cancelled", "The customer withdrew the return before sending it.", "approved"),
         _return_type("in_transit", "The carrier scanned the returned parcel.", "approved"),
         _return_type("received", "The warehouse has the returned parcel.", "in_transit"),
         _return_type("inspected", "Every returned item has an inspection outcome.", "received"),
-        _return_type("refunded", "The refund of the inspected items is recorded (a refund.created follows).", "inspected"),
+        _return_type(
+            "refunded",
+            "The refund of the inspected items is recorded (a refund.created follows).",
+            "inspected",
+        ),
         _return_type("closed", "Nothing more will happen to the return.", "refunded"),
         _points_type(
             "earned",
@@ -278,11 +285,18 @@ EVENT_TYPES: dict[str, EventType] = {
             {"available": 50, "pending": 0},
         ),
         _ticket_type(
-            "created", "A support ticket was opened (contact form, email, a case or a chat handoff).", None,
-            {"status": "new"}, "new",
+            "created",
+            "A support ticket was opened (contact form, email, a case or a chat handoff).",
+            None,
+            {"status": "new"},
+            "new",
         ),
         _ticket_type(
-            "status_changed", "A ticket's status changed.", {"status": "open"}, {"status": "pending"}, "pending"
+            "status_changed",
+            "A ticket's status changed.",
+            {"status": "open"},
+            {"status": "pending"},
+            "pending",
         ),
         _ticket_type(
             "replied",

@@ -87,8 +87,8 @@ def test_every_type_is_sent_by_the_code_and_delivered_in_a_test() -> None:
     a test that performs the real action and receives it; a type nobody sends would fail here."""
     from shopdesk.loyalty.webhook_events import AVAILABLE_TYPE
     from shopdesk.loyalty.webhook_events import KIND_TYPES as POINTS_TYPES
-    from shopdesk.returns.webhook_events import STATUS_TYPES as RETURN_TYPES
     from shopdesk.orders.enums import OrderEventKind
+    from shopdesk.returns.webhook_events import STATUS_TYPES as RETURN_TYPES
     from shopdesk.webhooks.catalogue import REFUND_STATUS_TYPES, event_type_for
 
     root = Path(__file__).resolve().parents[2]

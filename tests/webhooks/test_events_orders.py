@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from shopdesk.core.actors import Actor
-from shopdesk.selfservice.services.addresses import order_billing_address_change, order_shipping_address_change
+from shopdesk.selfservice.services.addresses import (
+    order_billing_address_change,
+    order_shipping_address_change,
+)
 from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.change import order_line_change
 from tests.orders.test_services_states import (
@@ -69,9 +72,10 @@ def test_a_cancel_paid_partly_with_points_gives_them_back_as_points_returned(
     assert only.payload["type"] == "points.returned"
     assert data["order"]["number"] == order.number and data["entry"]["points"] > 0
     assert data["customer"]["email"] == order.customer.email
-    assert data["after"]["available"] + data["after"]["pending"] > data["before"]["available"] + data["before"][
-        "pending"
-    ]
+    assert (
+        data["after"]["available"] + data["after"]["pending"]
+        > data["before"]["available"] + data["before"]["pending"]
+    )
 
 
 def test_a_price_adjustment_is_received_verified(receiver: Receiver, endpoint_for) -> None:

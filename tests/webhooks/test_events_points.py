@@ -43,7 +43,9 @@ def test_a_customer_s_points_life_sends_one_event_per_entry(receiver: Receiver, 
     endpoint = endpoint_for(*POINTS_TYPES)
     with time_machine.travel(START, tick=False):
         customer = factories.CustomerFactory(email="kim@example.com", external_id="cust-77")
-        order = factories.OrderFactory(customer=customer, subtotal=Decimal("1200.00"), total=Decimal("1200.00"))
+        order = factories.OrderFactory(
+            customer=customer, subtotal=Decimal("1200.00"), total=Decimal("1200.00")
+        )
         points_earn_for_order(order=order, delivered_at=START, now=START)
     with time_machine.travel(START + dt.timedelta(days=31), tick=False):
         now = timezone.now()
@@ -51,15 +53,27 @@ def test_a_customer_s_points_life_sends_one_event_per_entry(receiver: Receiver, 
         store = StoreClient(token_create(name="checkout").secret)
         spent = store.post(
             "/points/spend",
-            {"email": customer.email, "points": 600, "idempotency_key": "cart-1", "order_number": order.number},
+            {
+                "email": customer.email,
+                "points": 600,
+                "idempotency_key": "cart-1",
+                "order_number": order.number,
+            },
         )
         assert spent.status_code == 200, spent.content
-        refused = store.post("/points/spend", {"email": customer.email, "points": 9000, "idempotency_key": "cart-2"})
+        refused = store.post(
+            "/points/spend", {"email": customer.email, "points": 9000, "idempotency_key": "cart-2"}
+        )
         assert refused.status_code == 409
         points_return_for_refund(order=order, points=100, key="points:returned:refund:1", now=now)
         points_revoke_for_return(order=order, points=50, key="points:revoked:refund:1", now=now)
         points_adjust(
-            customer=customer, points=30, note="Sorry for the wait.", actor=Actor.agent("ann"), key="t-1", now=now
+            customer=customer,
+            points=30,
+            note="Sorry for the wait.",
+            actor=Actor.agent("ann"),
+            key="t-1",
+            now=now,
         )
         received = delivered(receiver, endpoint=endpoint)
     assert [r.payload["type"] for r in received] == [
@@ -76,7 +90,10 @@ def test_a_customer_s_points_life_sends_one_event_per_entry(receiver: Receiver, 
     earned = data["points.earned"]
     assert earned["order"]["number"] == order.number
     assert earned["entry"]["kind"] == "earned" and earned["entry"]["points"] == 1200
-    assert (earned["before"], earned["after"]) == ({"available": 0, "pending": 0}, {"available": 0, "pending": 1200})
+    assert (earned["before"], earned["after"]) == (
+        {"available": 0, "pending": 0},
+        {"available": 0, "pending": 1200},
+    )
     assert earned["actor"] == {"kind": "system", "label": "shopdesk"}
     available = data["points.available"]
     assert (available["before"], available["after"]) == (
@@ -92,7 +109,10 @@ def test_a_customer_s_points_life_sends_one_event_per_entry(receiver: Receiver, 
     adjusted = data["points.adjusted"]
     assert adjusted["order"] is None and adjusted["actor"] == {"kind": "agent", "label": "ann"}
     assert adjusted["message"] == "Sorry for the wait."
-    assert (adjusted["before"], adjusted["after"]) == ({"available": 650, "pending": 0}, {"available": 680, "pending": 0})
+    assert (adjusted["before"], adjusted["after"]) == (
+        {"available": 650, "pending": 0},
+        {"available": 680, "pending": 0},
+    )
 
 
 def test_expired_points_send_points_expired_and_a_filter_keeps_the_rest_out(
@@ -122,5 +142,7 @@ def test_a_replayed_or_refused_adjustment_sends_nothing_more(endpoint_for) -> No
     points_adjust(customer=customer, points=40, note="Goodwill.", actor=Actor.agent("ann"), key="k", now=now)
     points_adjust(customer=customer, points=40, note="Goodwill.", actor=Actor.agent("ann"), key="k", now=now)
     with pytest.raises(PermissionDenied):
-        points_adjust(customer=customer, points=40, note="x", actor=Actor.customer(customer.email), key="j", now=now)
+        points_adjust(
+            customer=customer, points=40, note="x", actor=Actor.customer(customer.email), key="j", now=now
+        )
     assert WebhookDelivery.objects.filter(event__type="points.adjusted").count() == 1

@@ -71,9 +71,9 @@ def test_a_return_from_request_to_refund_sends_one_verified_event_per_status(
         "return.refunded",
     ]
     # The endpoint that asked for return.received alone got exactly that one.
-    assert [
-        d.event.type for d in WebhookDelivery.objects.filter(endpoint_id=only_received.endpoint.pk)
-    ] == ["return.received"]
+    assert [d.event.type for d in WebhookDelivery.objects.filter(endpoint_id=only_received.endpoint.pk)] == [
+        "return.received"
+    ]
     assert len(received) == 7  # six for the family endpoint, one for the filtered one
     payloads = {r.payload["type"]: r.payload for r in received}
     created = payloads["return.created"]["data"]

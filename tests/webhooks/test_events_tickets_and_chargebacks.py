@@ -79,7 +79,9 @@ def test_a_ticket_about_no_order_has_no_order_block(endpoint_for, receiver: Rece
     assert only.payload["data"]["customer"] == {"email": "ola@example.com", "external_id": None}
 
 
-def test_a_chargeback_from_the_payment_events_endpoint_goes_out_once(receiver: Receiver, endpoint_for) -> None:
+def test_a_chargeback_from_the_payment_events_endpoint_goes_out_once(
+    receiver: Receiver, endpoint_for
+) -> None:
     endpoint = endpoint_for("payment.chargeback_opened")
     order = paid_order_of_shirt_and_scarf()
     Payment.objects.filter(order=order).update(external_id="pay-cb-1")  # as the store sent it
