@@ -33,7 +33,7 @@ def ticket_webhook_emit(
 ) -> None:
     webhook_event_emit(
         type_name=type_name,
-        order=ticket.order,
+        order=lambda: ticket.order,
         actor=actor,
         before=before,
         after=after,

@@ -8,6 +8,7 @@ customer's balance before and after the change.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from shopdesk.core.actors import Actor
@@ -62,11 +63,16 @@ def points_webhook_emit(
     if type_name is None:
         return
 
-    def subject() -> dict[str, Any]:
-        return {"customer": _customer_block(entry.customer_id), "entry": _entry_block(entry)}
+    balances: list[dict[str, int]] = []  # read once, when some endpoint wants the event
 
-    after = _balance(entry.customer_id)
-    before = {bucket: after.get(bucket, 0) - change.get(bucket, 0) for bucket in ("available", "pending")}
+    def after() -> dict[str, int]:
+        if not balances:
+            balances.append(_balance(entry.customer_id))
+        return balances[0]
+
+    def before() -> dict[str, int]:
+        return {bucket: after().get(bucket, 0) - change.get(bucket, 0) for bucket in ("available", "pending")}
+
     webhook_event_emit(
         type_name=type_name,
         order=order,
@@ -74,7 +80,7 @@ def points_webhook_emit(
         before=before,
         after=after,
         message=entry.note,
-        subject=subject,
+        subject=partial(_subject_of, entry),
         at=at,
     )
 
@@ -89,14 +95,19 @@ def points_available_emit(
             continue  # a pending take-back settling is not points becoming usable
         webhook_event_emit(
             type_name=AVAILABLE_TYPE,
-            order=entry.order,
+            order=partial(_order_of, entry),
             actor=Actor.system(),
             before=before,
             after=after,
             message=entry.note,
-            subject=lambda entry=entry: {  # type: ignore[misc]
-                "customer": _customer_block(entry.customer_id),
-                "entry": _entry_block(entry),
-            },
+            subject=partial(_subject_of, entry),
             at=at,
         )
+
+
+def _order_of(entry: PointsEntry) -> Order | None:
+    return entry.order
+
+
+def _subject_of(entry: PointsEntry) -> dict[str, Any]:
+    return {"customer": _customer_block(entry.customer_id), "entry": _entry_block(entry)}

@@ -57,7 +57,7 @@ def return_webhook_emit(
 ) -> None:
     webhook_event_emit(
         type_name=STATUS_TYPES[after],
-        order=return_request.order,
+        order=lambda: return_request.order,
         actor=actor,
         before={"status": before} if before else None,
         after={"status": after},

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -106,24 +106,33 @@ def _event_write(
     return webhook_event
 
 
+T = TypeVar("T")
+Lazy: TypeAlias = T | Callable[[], T]  # a value, or a function that builds it only when it is needed
+
+
+def _resolved(value: Lazy[T]) -> T:
+    return value() if callable(value) else value
+
+
 def webhook_event_emit(
     *,
     type_name: str,
-    order: Order | None,
+    order: Lazy[Order | None],
     actor: Actor,
-    before: Any = None,
-    after: Any = None,
+    before: Lazy[Any] = None,
+    after: Lazy[Any] = None,
     message: str = "",
-    subject: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    subject: Lazy[Mapping[str, Any] | None] = None,
     at: dt.datetime | None = None,
 ) -> WebhookEvent | None:
     """The outbox call of the apps above this layer (returns, loyalty, payments, the desk…): one event
     of a catalogue type and a delivery per endpoint that wants it, in the caller's transaction.
 
     `subject` adds the family's own blocks to `data` (`return`, `entry` and `customer`, `ticket`,
-    `payment`), or a function building them, called only when some endpoint wants the type. Nothing is
-    written when no enabled endpoint wants the type: one query. A type missing
-    from the catalogue is a programming error, raised before anything is written.
+    `payment`). `order`, `before`, `after` and `subject` may be given as functions that build them: they
+    are called only when some endpoint wants the type, so a store without endpoints pays one query per
+    change and nothing else. A type missing from the catalogue is a programming error, raised before
+    anything is written.
     """
     if type_name not in EVENT_TYPES:
         raise ValueError(f"{type_name!r} is not in the webhook event catalogue")
@@ -132,12 +141,12 @@ def webhook_event_emit(
         return None
     return _event_write(
         type_name=type_name,
-        order=order,
+        order=_resolved(order),
         actor_kind=actor.kind,
         actor_label=actor.label[:254],
         message=message[:500],
-        before=before,
-        after=after,
+        before=_resolved(before),
+        after=_resolved(after),
         subject=(subject() if callable(subject) else subject) or {},
         at=at or timezone.now(),
         endpoints=endpoints,
