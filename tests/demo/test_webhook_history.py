@@ -37,3 +37,16 @@ def test_the_demo_s_events_are_history_and_a_reset_removes_them(endpoint_for_eve
     assert not WebhookEvent.objects.filter(pk__in=first_load).exists()
     # Whatever the smaller demo made is history too: still nothing queued for the endpoint.
     assert not WebhookDelivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists()
+
+
+def test_reloading_the_demo_desk_replaces_its_ticket_history(endpoint_for_everything: int) -> None:
+    from shopdesk.demo.desk import load_demo_desk
+
+    run_demo("--orders", "60", "--seed", "7", "--now", ANCHOR_ISO, "--quiet")
+    tickets = WebhookEvent.objects.filter(type__startswith="ticket.")
+    first = set(tickets.values_list("pk", flat=True))
+    assert first
+    load_demo_desk()
+    second = set(tickets.values_list("pk", flat=True))
+    assert second and not first & second
+    assert len(second) == len(first)
