@@ -81,9 +81,21 @@ def store_credit_issue(
         now=now,
     )
     Refund.objects.filter(pk=refund.pk).update(destination=RefundDestination.STORE_CREDIT)
+    # Recorded first, then settled: receivers see refund.created before its status moves.
+    events.order_refund_created(
+        order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
+    )
     # Credit is ours to give: no provider to wait for, so it goes through the table's steps at once.
-    refund_transition(refund_id=refund.pk, to_status=RefundStatus.PROCESSING, now=now)
-    refund = refund_transition(refund_id=refund.pk, to_status=RefundStatus.SUCCEEDED, now=now)
+    # Each step is an order event like a provider's answer, so the audit trail and the refund.* webhooks
+    # tell the same story for credit as for money.
+    for before, step in (
+        (RefundStatus.PENDING, RefundStatus.PROCESSING),
+        (RefundStatus.PROCESSING, RefundStatus.SUCCEEDED),
+    ):
+        refund = refund_transition(refund_id=refund.pk, to_status=step, now=now)
+        events.order_refund_status_changed(
+            order=order, actor=actor, refund_id=refund.pk, before=before, after=step
+        )
     if refund.amount > 0:
         StoreCreditEntry.objects.create(
             customer_id=order.customer_id,
@@ -96,9 +108,6 @@ def store_credit_issue(
             idempotency_key=key,
             created_at=now,
         )
-    events.order_refund_created(
-        order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
-    )
     plan_points_settle(order=order, plan=plan, actor=actor, key=key, now=now)
     return refund
 

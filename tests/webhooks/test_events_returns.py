@@ -145,3 +145,28 @@ def test_a_refused_transition_sends_nothing(endpoint_for) -> None:
             return_request=ret, to_status=ReturnStatus.CLOSED, actor=Actor.system(), now=ret.created_at
         )
     assert WebhookDelivery.objects.count() == before
+
+
+def test_store_credit_is_recorded_then_settled_in_the_refund_events(receiver: Receiver, endpoint_for) -> None:
+    endpoint = endpoint_for("refund.created", "refund.processing", "refund.succeeded")
+    order = delivered_shirt_and_scarf()
+    line = scarf_line(order)
+    ret = return_create(
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(line_id=line.pk, quantity=1, reason="too_big", resolution="store_credit")],
+        method="label",
+    ).return_request
+    warehouse = Actor.integration("warehouse-app")
+    return_mark_received(rma=ret.rma, actor=warehouse)
+    return_inspect(rma=ret.rma, actor=warehouse, lines=[InspectionLine(line.pk, "accepted", "as new")])
+
+    received = delivered(receiver, endpoint=endpoint)
+    assert [r.payload["type"] for r in received] == [
+        "refund.created",
+        "refund.processing",
+        "refund.succeeded",
+    ]
+    refund_ids = {r.payload["data"]["after"]["refund_id"] for r in received}
+    assert len(refund_ids) == 1
+    assert received[-1].payload["data"]["actor"] == {"kind": "integration", "label": "warehouse-app"}
