@@ -84,6 +84,8 @@ class TicketTopic(models.TextChoices):
     PROMOTIONS = "promotions", "Promo codes and prices"
     POINTS = "points", "Points"
     PRODUCT = "product", "A product question"
+    PRIVACY = "privacy", "My personal data (a copy or erasure)"
+    WHOLESALE = "wholesale", "Wholesale and bulk orders"
     OTHER = "other", "Something else"
 
 
