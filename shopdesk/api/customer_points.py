@@ -24,7 +24,7 @@ from pydantic import ConfigDict
 from shopdesk.access.auth import customer_bearer
 from shopdesk.access.selectors import order_for_access
 from shopdesk.access.types import CustomerAccess
-from shopdesk.api.auth import IntegrationTokenAuth
+from shopdesk.api.auth import IntegrationTokenAuth, integration_actor
 from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from shopdesk.core.text import CleanText
@@ -223,6 +223,11 @@ def store_points_spend(request: HttpRequest, payload: SpendIn) -> dict[str, Any]
             raise NotFound("That order is not this customer's.", code="order_not_found")
     now = timezone.now()
     entry = points_spend(
-        customer=customer, points=payload.points, key=payload.idempotency_key, now=now, order=order
+        customer=customer,
+        points=payload.points,
+        key=payload.idempotency_key,
+        now=now,
+        order=order,
+        actor=integration_actor(request),
     )
     return {"entry": entry_out(entry, now), "available": points_summary(customer=customer).available}

@@ -18,6 +18,8 @@ from shopdesk.desk.services.tickets import ticket_assign, ticket_create, ticket_
 from shopdesk.notifications.enums import OutboxStatus
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
+from shopdesk.webhooks.models import WebhookEvent
+from shopdesk.webhooks.services.events import webhook_events_as_history
 
 DEMO_TAG = "demo"
 DEMO_AGENTS = (
@@ -125,6 +127,11 @@ def _demo_tickets_delete() -> int:
         + [f"desk-csat:{pk}" for pk in survey_ids]
     )
     OutboxMessage.objects.filter(dedupe_key__in=keys).delete()
+    # Their webhook events were recorded as history (never sent); a reload writes them again.
+    references = list(tickets.values_list("reference", flat=True))
+    WebhookEvent.objects.filter(
+        history=True, type__startswith="ticket.", payload__data__ticket__reference__in=references
+    ).delete()
     deleted, _ = Ticket.objects.filter(pk__in=ticket_ids).delete()
     return deleted
 
@@ -141,6 +148,7 @@ def demo_desk_delete() -> int:
     return deleted
 
 
+@webhook_events_as_history()  # the demo's tickets are history to a store's endpoints, never posted
 def load_demo_desk(*, tickets: int = 24) -> DeskDemo:
     """Agents with fresh passwords, and `tickets` tickets on the first demo orders, worked through the desk."""
     _demo_tickets_delete()

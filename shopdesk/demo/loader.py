@@ -31,6 +31,7 @@ from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import OrderCoupon
 from shopdesk.policy import get_policy
 from shopdesk.promotions.models import Coupon
+from shopdesk.webhooks.services.events import webhook_events_as_history
 
 FIRST_SERIAL = 10023001
 BATCH_ORDERS = 500
@@ -54,6 +55,8 @@ def _record(summary: LoadSummary, written: dict[type[models.Model], int]) -> Non
         summary.rows[_label(model)] += count
 
 
+# The demo's returns, points and refunds are its past, not news: a store's endpoints see them as history.
+@webhook_events_as_history()
 def load_demo_store(
     *,
     orders: int,

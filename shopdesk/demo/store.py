@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from shopdesk.demo.models import DemoOrder, DemoStore
 from shopdesk.demo.rows import TABLES
@@ -10,7 +11,7 @@ from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
 from shopdesk.payments.models import Refund, StoreCreditEntry
 from shopdesk.returns.models import ReturnRequest
-from shopdesk.webhooks.models import InboundEvent
+from shopdesk.webhooks.models import InboundEvent, WebhookEvent
 
 
 def demo_store_current() -> DemoStore | None:
@@ -60,6 +61,8 @@ def demo_store_delete() -> int:
                 else:
                     continue
                 rows.delete()
+        # Webhook events the demo recorded as history, and those about its orders since (tried out).
+        WebhookEvent.objects.filter(Q(history=True) | Q(order__demo__isnull=False)).delete()
         Order.objects.filter(demo__isnull=False).delete()
         DemoStore.objects.all().delete()
     return removed

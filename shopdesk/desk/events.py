@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor
-from shopdesk.desk.enums import TicketEventKind
+from shopdesk.desk.enums import MessageKind, TicketEventKind
 from shopdesk.desk.models import Ticket, TicketEvent
+from shopdesk.desk.webhook_events import ticket_webhook_emit
 
 
 def _record(
@@ -25,19 +26,35 @@ def _record(
 
 
 def event_created(*, ticket: Ticket, actor: Actor) -> TicketEvent:
-    return _record(
+    event = _record(
         ticket=ticket,
         kind=TicketEventKind.CREATED,
         actor=actor,
         after=ticket.status,
         message=f"Opened from the {ticket.get_channel_display().lower()}.",
     )
+    ticket_webhook_emit(
+        type_name="ticket.created",
+        ticket=ticket,
+        actor=actor,
+        after={"status": ticket.status},
+        message=event.message,
+    )
+    return event
 
 
 def event_status_changed(*, ticket: Ticket, actor: Actor, before: str, after: str) -> TicketEvent:
-    return _record(
+    event = _record(
         ticket=ticket, kind=TicketEventKind.STATUS_CHANGED, actor=actor, before=before, after=after
     )
+    ticket_webhook_emit(
+        type_name="ticket.status_changed",
+        ticket=ticket,
+        actor=actor,
+        before={"status": before},
+        after={"status": after},
+    )
+    return event
 
 
 def event_assigned(*, ticket: Ticket, actor: Actor, before: str, after: str, how: str) -> TicketEvent:
@@ -46,8 +63,18 @@ def event_assigned(*, ticket: Ticket, actor: Actor, before: str, after: str, how
     )
 
 
-def event_message_added(*, ticket: Ticket, actor: Actor, kind: str) -> TicketEvent:
-    return _record(ticket=ticket, kind=TicketEventKind.MESSAGE_ADDED, actor=actor, after=kind)
+def event_message_added(
+    *, ticket: Ticket, actor: Actor, kind: str, message_id: int | None = None
+) -> TicketEvent:
+    event = _record(ticket=ticket, kind=TicketEventKind.MESSAGE_ADDED, actor=actor, after=kind)
+    if kind == MessageKind.PUBLIC_REPLY:
+        ticket_webhook_emit(
+            type_name="ticket.replied",
+            ticket=ticket,
+            actor=actor,
+            after={"author": actor.label, "message_id": message_id},
+        )
+    return event
 
 
 def event_merged(*, ticket: Ticket, actor: Actor, source: str, target: str) -> TicketEvent:

@@ -15,12 +15,13 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from shopdesk.loyalty.ledger import balance_row_ensure, ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
 from shopdesk.loyalty.selectors import points_batches
 from shopdesk.loyalty.services import points_earn_for_order
+from shopdesk.loyalty.webhook_events import points_available_emit
 from shopdesk.orders.models import Order
 
 logger = logging.getLogger(__name__)
@@ -73,15 +74,22 @@ def points_release_due(*, now: dt.datetime) -> JobRun:
             rows = PointsEntry.objects.filter(
                 customer_id=customer_id, settled_at__isnull=True, available_at__lte=now
             )
-            ids = list(rows.values_list("pk", flat=True))
-            net = int(PointsEntry.objects.filter(pk__in=ids).aggregate(total=Sum("points"))["total"] or 0)
+            due_entries = list(rows.select_related("order").order_by("pk"))
+            ids = [entry.pk for entry in due_entries]
+            net = sum(entry.points for entry in due_entries)
             # Conditional: only entries still pending are settled, so a second worker settles nothing twice.
             settled = PointsEntry.objects.filter(pk__in=ids, settled_at__isnull=True).update(settled_at=now)
             if settled != len(ids):  # pragma: no cover - the row lock makes this impossible
                 raise RuntimeError("pending points settled twice")
+            balance = (
+                PointsBalance.objects.filter(customer_id=customer_id).values("available", "pending").get()
+            )
             PointsBalance.objects.filter(customer_id=customer_id).update(
                 available=F("available") + net, pending=F("pending") - net, updated_at=now
             )
+            before = {"available": int(balance["available"]), "pending": int(balance["pending"])}
+            after = {"available": before["available"] + net, "pending": before["pending"] - net}
+            points_available_emit(entries=due_entries, before=before, after=after, at=now)
         entries += len(ids)
         total += net
     if customer_ids:

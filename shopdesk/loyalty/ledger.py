@@ -17,8 +17,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
+from shopdesk.core.actors import Actor
 from shopdesk.loyalty.errors import InsufficientPoints
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
+from shopdesk.loyalty.webhook_events import points_webhook_emit
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
 
@@ -99,9 +101,12 @@ def ledger_write(
     key: str,
     now: dt.datetime,
     created_at: dt.datetime | None = None,
+    actor: Actor | None = None,
 ) -> PointsEntry:
     """Write one entry and move the balance with it; raise InsufficientPoints (writing nothing) when a
-    removal is more than the bucket holds. The same key again answers the entry already written."""
+    removal is more than the bucket holds. The same key again answers the entry already written.
+
+    The entry's `points.*` webhook is written in the same savepoint: a refused write sends nothing."""
     existing = PointsEntry.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -134,6 +139,9 @@ def ledger_write(
                     f"{-points} were asked for.",
                     details={"requested": -points},
                 )
+            points_webhook_emit(
+                entry=entry, order=order, actor=actor or Actor.system(), change={bucket: points}, at=now
+            )
             return entry
     except IntegrityError:
         replay = PointsEntry.objects.filter(idempotency_key=key).first()

@@ -7,6 +7,7 @@
     points_revoke_for_cancel    points earned on cancelled items, taken back
     points_return_for_refund    points spent on returned items, back when the return is refunded (policy)
     points_revoke_for_return    points earned on returned items, taken back (never below zero)
+    points_adjust               an agent adds or removes points, with the reason the customer reads
 
 The release and expiry jobs live in `loyalty/jobs.py`. Every function runs inside the caller's transaction
 when there is one; the entry and its balance change commit or roll back together.
@@ -20,7 +21,8 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.db.models import Max, Sum
 
-from shopdesk.core.errors import Conflict
+from shopdesk.core.actors import Actor
+from shopdesk.core.errors import Conflict, PermissionDenied
 from shopdesk.loyalty.errors import PointsInvalid
 from shopdesk.loyalty.ledger import balance_available, balance_row_ensure, ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
@@ -57,7 +59,13 @@ def points_earn_for_order(*, order: Order, delivered_at: dt.datetime, now: dt.da
 
 
 def points_spend(
-    *, customer: Customer, points: int, key: str, now: dt.datetime, order: Order | None = None
+    *,
+    customer: Customer,
+    points: int,
+    key: str,
+    now: dt.datetime,
+    order: Order | None = None,
+    actor: Actor | None = None,
 ) -> PointsEntry:
     """Spend available points (the store's checkout): refused with `insufficient_points` when short."""
     if points <= 0:
@@ -75,6 +83,7 @@ def points_spend(
             note=f"Spent on order {order.number}." if order else "Spent at checkout.",
             key=f"points:spent:checkout:{customer.pk}:{key}",  # the store's key, per customer
             now=now,
+            actor=actor,
         )
     if entry.points != -points:
         raise Conflict("That idempotency key was already used for a different number of points.")
@@ -212,3 +221,35 @@ def points_revoke_for_cancel(*, order: Order, points: int, key: str, now: dt.dat
 def points_revoke_for_return(*, order: Order, points: int, key: str, now: dt.datetime) -> PointsEntry | None:
     """Take back points earned on returned items (call with the return's refund, key of the refund)."""
     return _revoke(order=order, points=points, key=key, now=now, why="a return")
+
+
+ADJUST_LIMIT = 1_000_000
+
+
+def points_adjust(
+    *, customer: Customer, points: int, note: str, actor: Actor, key: str, now: dt.datetime
+) -> PointsEntry:
+    """An agent adds points (a goodwill gesture) or removes them (a correction), usable at once. A removal is
+    refused with `insufficient_points` when the available balance is short; the same key adds nothing."""
+    if not actor.is_agent:
+        raise PermissionDenied("Only an agent can adjust points.", code="agents_only")
+    if points == 0 or abs(points) > ADJUST_LIMIT:
+        raise PointsInvalid(f"An adjustment is a whole number of points, not zero, at most {ADJUST_LIMIT:,}.")
+    reason = note.strip()
+    if not reason:
+        raise PointsInvalid("Say why the points are adjusted: the customer reads it.")
+    with transaction.atomic():
+        entry = ledger_write(
+            customer_id=customer.pk,
+            order=None,
+            kind=PointsEntryKind.ADJUSTED,
+            points=points,
+            available_at=now,
+            note=reason,
+            key=f"points:adjusted:{customer.pk}:{key}",
+            now=now,
+            actor=actor,
+        )
+    if entry.points != points:
+        raise Conflict("That idempotency key was already used for a different number of points.")
+    return entry

@@ -196,12 +196,14 @@ def refund_plan_perform(
             idempotency_key=key if index == 0 else f"{key}:payment:{draft.share.payment_id}",
             now=now,
         )
-        if plan.as_credit(draft.share):
-            refund = refund_credit_settle(order=order, refund=refund, description=reason, now=now)
         refund_ids.append(refund.pk)
         events.order_refund_created(
             order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=draft.points
         )
+        if plan.as_credit(draft.share):  # settled after it is recorded, like a provider's answer
+            refund = refund_credit_settle(
+                order=order, refund=refund, description=reason, now=now, actor=actor
+            )
     for share in plan.breakdown.shares:
         if share.outcome == PaymentOutcome.REFUND:
             continue

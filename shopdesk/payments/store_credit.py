@@ -80,10 +80,11 @@ def store_credit_issue(
         idempotency_key=key,
         now=now,
     )
-    refund = refund_credit_settle(order=order, refund=refund, description=reason, now=now)
+    # Recorded first, then settled: the trail (and refund.* webhooks) read created → processing → succeeded.
     events.order_refund_created(
         order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
     )
+    refund = refund_credit_settle(order=order, refund=refund, description=reason, now=now, actor=actor)
     plan_points_settle(order=order, plan=plan, actor=actor, key=key, now=now)
     return refund
 

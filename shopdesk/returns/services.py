@@ -45,6 +45,7 @@ from shopdesk.returns.exchange_stock import exchange_stock_release
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import resolution_problems, variant_label
+from shopdesk.returns.webhook_events import return_webhook_emit
 
 ACTION = "return_start"
 MAX_LINES = 100
@@ -94,7 +95,7 @@ def return_transition(
         setattr(return_request, name, value)
     if to_status in (ReturnStatus.CANCELLED, ReturnStatus.REJECTED):
         exchange_stock_release(lines=return_request.lines.filter(exchange_reserved__gt=0))
-    events.return_event_record(
+    event = events.return_event_record(
         ReturnEventKind.STATUS_CHANGED,
         return_request=return_request,
         actor=actor,
@@ -102,6 +103,14 @@ def return_transition(
         before=before,
         after=to_status,
         note=note,
+    )
+    return_webhook_emit(
+        return_request=return_request,
+        actor=actor,
+        before=before,
+        after=to_status,
+        at=now,
+        message=event.message,
     )
     notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request
@@ -238,8 +247,16 @@ def return_create(
                 for line in lines
             ]
         )
-        events.return_event_record(
+        created = events.return_event_record(
             ReturnEventKind.CREATED, return_request=return_request, actor=actor, at=now
+        )
+        return_webhook_emit(
+            return_request=return_request,
+            actor=actor,
+            before=None,
+            after=ReturnStatus.REQUESTED,
+            at=now,
+            message=created.message,
         )
         if override is not None:
             names = ", ".join(answers[line_id].line.product_name for line_id in overridden)

@@ -56,6 +56,9 @@ class WebhookEvent(models.Model):
         "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events"
     )
     payload = models.JSONField()
+    # Written as history (the demo store's past): its deliveries are recorded as handled, never posted,
+    # and a demo reset deletes it.
+    history = models.BooleanField(default=False)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

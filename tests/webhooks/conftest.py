@@ -113,3 +113,29 @@ def endpoint_for_everything(db: None, allow_private: None, receiver: Receiver) -
     created = endpoint_create(url=receiver.url, events=["*"])
     receiver.secrets.append(created.secret)
     return created
+
+
+@pytest.fixture
+def endpoint_for(db: None, allow_private: None, receiver: Receiver):  # type: ignore[no-untyped-def]
+    """Make an endpoint on the loopback receiver subscribed to the given types (its secret verifies)."""
+
+    def make(*types: str) -> EndpointWithSecret:
+        created = endpoint_create(url=receiver.url, events=list(types))
+        receiver.secrets.append(created.secret)
+        return created
+
+    return make
+
+
+def delivered(receiver: Receiver, *, endpoint: EndpointWithSecret | None = None) -> list[Received]:
+    """Run the worker once and return what the receiver got, each checked against the endpoint's secret."""
+    from shopdesk.webhooks.delivery import webhooks_deliver
+
+    webhooks_deliver(batch=100)
+    received = list(receiver.received)
+    assert all(item.verified for item in received)
+    if endpoint is not None:
+        for item in received:
+            # Verified against this endpoint's secret alone, not just any secret the receiver holds.
+            Webhook(endpoint.secret).verify(item.body, item.headers)
+    return received

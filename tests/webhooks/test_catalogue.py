@@ -45,13 +45,73 @@ def test_the_brief_types_are_all_in_the_catalogue() -> None:
         "order.email_changed",
         "case.opened",
         "refund.created",
+        "refund.processing",
         "refund.succeeded",
         "refund.failed",
         "refund.retried",
+        "payment.chargeback_opened",
         "price_adjustment.created",
+        "return.created",
+        "return.pending_approval",
+        "return.approved",
+        "return.rejected",
+        "return.cancelled",
+        "return.in_transit",
+        "return.received",
+        "return.inspected",
+        "return.refunded",
+        "return.closed",
+        "points.earned",
+        "points.available",
+        "points.spent",
+        "points.returned",
+        "points.revoked",
+        "points.expired",
+        "points.adjusted",
+        "ticket.created",
+        "ticket.status_changed",
+        "ticket.replied",
     }
     assert wanted == set(EVENT_TYPES)
     assert set(KIND_TO_TYPE.values()) <= set(EVENT_TYPES)
+
+
+def _quoted_in(folder: Path, *, skip: set[Path]) -> str:
+    return "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.py")) if path not in skip
+    )
+
+
+def test_every_type_is_sent_by_the_code_and_delivered_in_a_test() -> None:
+    """Each catalogue type is named by the code that sends it (a literal or its family's table) and by
+    a test that performs the real action and receives it; a type nobody sends would fail here."""
+    from shopdesk.loyalty.webhook_events import AVAILABLE_TYPE
+    from shopdesk.loyalty.webhook_events import KIND_TYPES as POINTS_TYPES
+    from shopdesk.orders.enums import OrderEventKind
+    from shopdesk.returns.webhook_events import STATUS_TYPES as RETURN_TYPES
+    from shopdesk.webhooks.catalogue import REFUND_STATUS_TYPES, event_type_for
+
+    root = Path(__file__).resolve().parents[2]
+    catalogue = root / "shopdesk" / "webhooks" / "catalogue.py"
+    code = _quoted_in(root / "shopdesk", skip={catalogue})
+    tables = (
+        set(KIND_TO_TYPE.values())
+        | set(REFUND_STATUS_TYPES.values())
+        | set(RETURN_TYPES.values())
+        | set(POINTS_TYPES.values())
+        | {AVAILABLE_TYPE}
+        | {
+            event_type_for(
+                kind=OrderEventKind.PAYMENT_UPDATED,
+                before={"refund_id": 1, "status": "failed"},
+                after={"refund_id": 1, "status": "processing"},
+            )
+        }
+    )
+    tests = _quoted_in(root / "tests", skip={Path(__file__).resolve()})
+    for name in EVENT_TYPES:
+        assert name in tables or f'"{name}"' in code, f"{name} is in the catalogue but no code sends it"
+        assert f'"{name}"' in tests, f"{name} is not delivered in any test"
 
 
 def test_event_filters_are_checked() -> None:

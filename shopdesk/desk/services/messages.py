@@ -133,7 +133,9 @@ def ticket_reply(
         deliver = _reply_deliveries.get(locked.channel)
         if deliver is None or not deliver(locked, message):
             _reply_email_enqueue(ticket=locked, message=message, author=author)
-        events.event_message_added(ticket=locked, actor=actor, kind=MessageKind.PUBLIC_REPLY)
+        events.event_message_added(
+            ticket=locked, actor=actor, kind=MessageKind.PUBLIC_REPLY, message_id=message.pk
+        )
         signals.public_reply_sent.send(sender=Ticket, ticket=locked, message=message)
         if locked.first_response_at is None:
             locked.first_response_at = now

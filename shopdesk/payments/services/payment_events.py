@@ -9,6 +9,7 @@ event without an id gets. `chargeback_opened` records the customer's dispute on 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -28,6 +29,7 @@ from shopdesk.payments.services.upsert import _event_effect, _payment_write
 from shopdesk.payments.sync_data import PaymentEventData
 from shopdesk.webhooks.enums import InboundOutcome
 from shopdesk.webhooks.models import InboundEvent
+from shopdesk.webhooks.services.events import webhook_event_emit
 
 SOURCE = "payment"
 
@@ -61,6 +63,28 @@ def _effect(payment: Payment, data: PaymentEventData) -> dict[str, Any]:
     return wanted
 
 
+def _stamp(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _chargeback_fields(payment: Payment) -> dict[str, Any]:
+    return {
+        "chargeback_amount": str(payment.chargeback_amount),
+        "chargeback_reason": payment.chargeback_reason,
+        "chargeback_opened_at": _stamp(payment.chargeback_opened_at),
+    }
+
+
+def _payment_block(payment: Payment) -> dict[str, Any]:
+    return {
+        "external_id": payment.external_id,
+        "method": payment.method,
+        "state": payment.state,
+        "currency": payment.currency,
+        "amount_captured": str(payment.amount_captured),
+    }
+
+
 def payment_provider_event_apply(
     *, external_id: str, data: PaymentEventData, actor: Actor
 ) -> PaymentEventResult:
@@ -85,11 +109,22 @@ def payment_provider_event_apply(
             )
             return PaymentEventResult(payment, UpsertStatus.UNCHANGED, outcome, replayed=True)
         wanted = _effect(payment, data)
+        before = _chargeback_fields(payment)
         status = (
             _payment_write(payment=payment, order=order, wanted=wanted, actor=actor)
             if wanted
             else UpsertStatus.UNCHANGED
         )
+        if data.kind == "chargeback_opened" and status == UpsertStatus.UPDATED:
+            webhook_event_emit(
+                type_name="payment.chargeback_opened",
+                order=order,
+                actor=actor,
+                before=before,
+                after=_chargeback_fields(payment),
+                message=f"Chargeback opened on {payment.method} payment {payment.external_id}.",
+                subject=lambda: {"payment": _payment_block(payment)},
+            )
         outcome = "applied" if status == UpsertStatus.UPDATED else "ignored"
         try:
             with transaction.atomic():

@@ -11,20 +11,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shopdesk.core.actors import Actor
+from shopdesk.orders import events
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import RefundDestination, RefundStatus, StoreCreditKind
 from shopdesk.payments.models import Refund, StoreCreditEntry
 from shopdesk.payments.services.status import refund_transition
 
 
-def refund_credit_settle(*, order: Order, refund: Refund, description: str, now: dt.datetime) -> Refund:
+def refund_credit_settle(
+    *, order: Order, refund: Refund, description: str, now: dt.datetime, actor: Actor | None = None
+) -> Refund:
     """Inside the caller's transaction, with the order locked: the refund becomes store credit and its
-    amount joins the customer's balance. A refund already settled as credit is returned as it is."""
+    amount joins the customer's balance. A refund already settled as credit is returned as it is.
+
+    Each step writes the order event a provider's answer writes, so the trail and the refund.* webhooks
+    tell the same story for credit as for money."""
     if refund.destination == RefundDestination.STORE_CREDIT and refund.status == RefundStatus.SUCCEEDED:
         return refund
     Refund.objects.filter(pk=refund.pk).update(destination=RefundDestination.STORE_CREDIT)
-    refund_transition(refund_id=refund.pk, to_status=RefundStatus.PROCESSING, now=now)
-    refund = refund_transition(refund_id=refund.pk, to_status=RefundStatus.SUCCEEDED, now=now)
+    for before, step in (
+        (RefundStatus.PENDING, RefundStatus.PROCESSING),
+        (RefundStatus.PROCESSING, RefundStatus.SUCCEEDED),
+    ):
+        refund = refund_transition(refund_id=refund.pk, to_status=step, now=now)
+        events.order_refund_status_changed(
+            order=order, actor=actor or Actor.system(), refund_id=refund.pk, before=before, after=step
+        )
     if refund.amount > 0:
         StoreCreditEntry.objects.create(
             customer_id=order.customer_id,
