@@ -21,6 +21,7 @@ from .classifier import IntentModel, load_or_train
 from .encoder import SentenceEncoder, get_encoder
 from .entities import Entity, extract_entities
 from .examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, intent_specs
+from .timing import model_timed
 
 # Classification reads at most this much: the head (where the problem is usually stated) and the
 # tail (where the question usually is). MiniLM sees 256 word pieces, about 1,000 characters, anyway.
@@ -193,6 +194,13 @@ def understand_many(
 
     ``context`` (see ``understand``) applies to every message of the batch.
     """
+    with model_timed():
+        return _understand_many(messages, now=now, context=context)
+
+
+def _understand_many(
+    messages: Sequence[str | bytes], *, now: datetime.datetime | None, context: str | None
+) -> list[Understanding]:
     texts = [clean(as_text(m)) for m in messages]
     entities = [extract_entities(t[:ENTITY_CHARS], now=now) for t in texts]
     readable = [i for i, t in enumerate(texts) if is_understandable(t)]
