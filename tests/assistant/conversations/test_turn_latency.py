@@ -86,6 +86,8 @@ def test_the_answer_says_how_long_the_turn_and_its_model_took(chat: Chat, client
     assert set(timings) == {"turn", "model"}
     assert 0 < float(timings["model"]) <= float(timings["turn"])
 
-    pressed = client.post(f"{BASE}/{chat.id}/messages", {"button": "handoff"}, content_type="application/json")
+    pressed = client.post(
+        f"{BASE}/{chat.id}/messages", {"button": "handoff"}, content_type="application/json"
+    )
     assert pressed.status_code == 200
     assert "model;dur=0.0" in pressed["Server-Timing"]
