@@ -1,8 +1,8 @@
 """fp32 against int8 on our own written examples: k-fold cross-validation of both encoders on the same
 folds, and a paired count of the examples one gets right and the other wrong.
 
-    .venv/bin/python bench/bench_nlu_backends_cv.py                    # 5 folds, seeds 0 and 1
-    .venv/bin/python bench/bench_nlu_backends_cv.py --folds 5 --seeds 0,1,2
+    .venv/bin/python bench/compare_nlu_backends_cv.py                    # 5 folds, seeds 0 and 1
+    .venv/bin/python bench/compare_nlu_backends_cv.py --folds 5 --seeds 0,1,2
 
 Each seed shuffles the examples into other folds; both backends see the same folds. The figures are
 those of `shopdesk nlu eval --cv K` (threshold OOS_THRESHOLD); "only fp32 right" / "only int8 right"
