@@ -38,12 +38,13 @@ system-deps: ## Install Debian's Chromium for the browser tests (when root and m
 # Links in emails point at this server unless SHOPDESK_BASE_URL says otherwise.
 RUN_BASE_URL = $(or $(SHOPDESK_BASE_URL),http://127.0.0.1:$(PORT))
 
-run: install ## Install, migrate, load the demo store and serve on http://127.0.0.1:$(PORT), with the email worker
+run: install ## Install, migrate, load the demo store and serve on http://127.0.0.1:$(PORT), with the email and job workers
 	$(BIN)/shopdesk migrate --no-input
 	SHOPDESK_BASE_URL=$(RUN_BASE_URL) $(BIN)/shopdesk demo --orders $(DEMO_ORDERS)
-	@# The outbox worker runs beside the server and stops with it (Ctrl+C stops both).
-	SHOPDESK_BASE_URL=$(RUN_BASE_URL) PORT=$(PORT) bash -c '$(BIN)/shopdesk worker & worker=$$!; \
-		trap "kill $$worker 2>/dev/null" EXIT; $(BIN)/shopdesk serve'
+	@# The server, the outbox worker (emails, webhooks) and the scheduled-job worker run side by side;
+	@# one Ctrl+C stops all three, and one of them exiting stops the others (shopdesk/supervise.py).
+	SHOPDESK_BASE_URL=$(RUN_BASE_URL) PORT=$(PORT) $(BIN)/python -m shopdesk.supervise \
+		"$(BIN)/shopdesk serve" "$(BIN)/shopdesk worker" "$(BIN)/shopdesk db_worker --queue-name=* --no-reload"
 
 test: install-dev system-deps ## Run the whole suite in parallel (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)

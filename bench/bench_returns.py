@@ -1,5 +1,6 @@
 """Latency of the returns API beside an order read, in one run: the eligibility preview
-(`GET …/returns/eligibility`) and the return creation (`POST …/returns`, a new Idempotency-Key each time),
+(`GET …/returns/eligibility`), the return creation (`POST …/returns`, a new Idempotency-Key each time) and
+an exchange's creation (the same, for another size: its stock is held under the variant's lock),
 as p50/p99 and as a ratio to the order view (`GET /api/v1/customer/orders/{number}`) read in the same
 interleaved rounds, so a neighbour's load on the machine hits every target alike. The reference read is
 the first after a change of the order (the previous round's return), so the view is built, not served
@@ -7,7 +8,7 @@ from the cache; the cached read of the same version is shown beside it.
 
 In-process (Django's test client, no network) on a temp SQLite database with `shopdesk demo --orders N`
 (`--db PATH` reuses one). Each creation is cancelled right after (not timed), so the same delivered items
-can go back again in the next round. Creation must stay within 3× the order read (p50).
+can go back again in the next round and the exchanged size goes back on the shelf. Creation must stay within 3× the order read (p50).
 
     .venv/bin/python bench/bench_returns.py --orders 2000 --rounds 200
     .venv/bin/python bench/bench_returns.py --orders 100000 --db /tmp/demo-100k.sqlite3
@@ -67,13 +68,17 @@ def measure(rounds: int, orders_to_use: int) -> dict[str, list[float]]:
     from shopdesk.orders.models import Order
     from shopdesk.returns.eligibility import order_returnability
     from shopdesk.returns.models import ReturnRequest
+    from shopdesk.returns.resolutions import exchange_options
     from shopdesk.returns.services import return_cancel
 
     picked = []
     for order in Order.objects.filter(shipments__delivered_at__isnull=False).distinct().order_by("id")[:400]:
         answers = [a for a in order_returnability(order=order) if a.eligibility.allowed and a.units]
         if answers and not any(a.eligibility.needs_approval for a in answers):
-            picked.append((order, answers[0].line.pk))
+            line = answers[0].line
+            # Another size in stock, for the exchange target (held on creation, put back on cancel).
+            swap = next((option.sku for option in exchange_options(line) if option.stock > 0), "")
+            picked.append((order, line.pk, swap))
         if len(picked) >= orders_to_use:
             break
     if not picked:
@@ -83,16 +88,17 @@ def measure(rounds: int, orders_to_use: int) -> dict[str, list[float]]:
         order.pk: session_open_by_lookup(
             order_number=order.number, email=order.email, client_ip="127.0.0.1"
         ).token
-        for order, _ in picked
+        for order, _line, _swap in picked
     }
     times: dict[str, list[float]] = {
         "order view read": [],
         "order view (cached)": [],
         "eligibility preview": [],
         "return creation": [],
+        "exchange creation": [],
     }
     for index in range(rounds):
-        order, line_id = picked[index % len(picked)]
+        order, line_id, swap = picked[index % len(picked)]
         auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens[order.pk]}"}
         base = f"/api/v1/customer/orders/{order.number}"
         started = time.perf_counter()
@@ -119,6 +125,22 @@ def measure(rounds: int, orders_to_use: int) -> dict[str, list[float]]:
         assert response.status_code == 201, response.content[:300]
         created = ReturnRequest.objects.get(rma=response.json()["rma"])
         return_cancel(return_request=created, actor=Actor.customer(order.email))  # not timed
+        if not swap:
+            continue
+        line = {"line_id": line_id, "quantity": 1, "reason": "too_small", "resolution": "exchange"}
+        body = {"lines": [{**line, "exchange_sku": swap}], "method": "label"}
+        started = time.perf_counter()
+        response = client.post(
+            f"{base}/returns",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+            **auth,
+        )
+        times["exchange creation"].append(time.perf_counter() - started)
+        assert response.status_code == 201, response.content[:300]
+        created = ReturnRequest.objects.get(rma=response.json()["rma"])
+        return_cancel(return_request=created, actor=Actor.customer(order.email))  # the size goes back
     return times
 
 
@@ -150,6 +172,9 @@ def main() -> None:
     )
     print(f"{'target':<22}{'p50 ms':>9}{'p99 ms':>9}{'p50 / order read':>18}")
     for name, values in times.items():
+        if not values:
+            print(f"{name:<22}{'—':>9}{'—':>9}{'(no item to exchange)':>18}")
+            continue
         p50, p99 = statistics.median(values), percentile(values, 0.99)
         print(f"{name:<22}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}{p50 / reference:>18.2f}")
     ratio = statistics.median(times["return creation"]) / reference

@@ -20,9 +20,11 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     from shopdesk.orderview.cached import order_view_forget
+    from shopdesk.promotions.public_codes import public_codes_forget
 
     cache.clear()
     order_view_forget()
+    public_codes_forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,9 @@
 """The assistant over HTTP: start a conversation, send a message or press a button, read the transcript.
 
 The conversation id (256 random bits) is the only key: whoever holds it is the customer of that
-conversation. Order data still needs the order number and email verified inside the conversation.
+conversation. Order data still needs the order number and email verified inside the conversation, or the
+shopper's sign-in on the store's own pages, taken only from a same-origin request (the widget's): another
+site can't lend a visitor's sign-in to a conversation it holds.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from ninja import Field, Query, Router, Schema
 
 from shopdesk.access.client_address import client_address
 from shopdesk.access.errors import RateLimited
+from shopdesk.access.types import CustomerAccess
+from shopdesk.access.web import portal_access
 from shopdesk.assistant.conversations.engine import (
     BUTTON_CHARS,
     MESSAGE_CHARS,
@@ -72,6 +76,19 @@ class TranscriptOut(Schema):
     turns: list[TurnOut]
 
 
+def _same_origin_access(request: HttpRequest) -> CustomerAccess | None:
+    """The portal sign-in of a request the browser says comes from our own pages; None otherwise."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if fetch_site not in (None, "same-origin"):
+        return None
+    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+        return None
+    if fetch_site is None and origin is None:
+        return None  # not a browser's request from our pages: nothing to lend
+    return portal_access(request)
+
+
 def _too_many(exc: RateLimited) -> HttpResponse:
     return JsonResponse({"error": exc.as_dict()}, status=429, headers={"Retry-After": str(exc.retry_after)})
 
@@ -101,6 +118,7 @@ def message_create(
             client_ip=client_address(request),
             text=payload.text,
             button=payload.button,
+            access=_same_origin_access(request),
         )
     except RateLimited as exc:
         return _too_many(exc)

@@ -28,7 +28,7 @@ from shopdesk.api.auth import IntegrationTokenAuth
 from shopdesk.api.schemas.results import ErrorOut
 from shopdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from shopdesk.core.text import CleanText
-from shopdesk.integration.schemas.common import Email
+from shopdesk.integration.schemas.common import Email, amount_document
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import (
     points_customer,
@@ -142,20 +142,14 @@ def points_history_get(request: HttpRequest, query: Query[PageQuery]) -> dict[st
     }
 
 
-def _total_document(schema: dict[str, Any]) -> None:
-    """Up to 999,999.99, as a number or a string of digits (query strings are text)."""
-    for branch in schema.get("anyOf", []):
-        if branch.get("type") == "string":
-            branch["pattern"] = r"^[0-9]{1,6}(\.[0-9]{1,2})?$"
-
-
 class QuoteQuery(Schema):
     model_config = ConfigDict(extra="forbid")
     total: Decimal = Field(
         ge=0,
         le=Decimal("999999.99"),
         description="The cart total, in the store's currency",
-        json_schema_extra=_total_document,
+        # Query strings are text: the string form says up to 999,999.99.
+        json_schema_extra=amount_document(digits=6, places=2, maximum=None),
     )
 
 

@@ -18,8 +18,13 @@ class ActorKind(models.TextChoices):
 class AgentRole(models.TextChoices):
     """What a desk user may do; each role may do everything the ones above it may."""
 
-    AGENT = "agent", "Agent"  # works tickets, acts on orders under the customer-facing rules
-    LEAD = "lead", "Lead"  # may override a rule with a reason, approves refunds above the policy's limit
+    # Works tickets, acts on orders under the customer-facing rules; sets aside, with a reason, the rules an
+    # action lets agents override (OrderAction.overridable).
+    AGENT = "agent", "Agent"
+    LEAD = (
+        "lead",
+        "Lead",
+    )  # also the rules only leads may set aside; approves refunds above the policy's limit
     ADMIN = "admin", "Admin"  # manages agents, macros and settings
 
 

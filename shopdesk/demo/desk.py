@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor
@@ -112,8 +113,9 @@ class DeskDemo:
 
 
 def _demo_tickets_delete() -> int:
-    """The demo's tickets and the emails they wrote (found by the outbox's dedupe keys)."""
-    tickets = Ticket.objects.filter(tags__name=DEMO_TAG)
+    """The demo's tickets and the emails they wrote (found by the outbox's dedupe keys): those it made,
+    and those its orders opened (a return waiting for approval, a payment check, a case)."""
+    tickets = Ticket.objects.filter(Q(tags__name=DEMO_TAG) | Q(order__demo__isnull=False)).distinct()
     ticket_ids = list(tickets.values_list("pk", flat=True))
     message_ids = TicketMessage.objects.filter(ticket_id__in=ticket_ids).values_list("pk", flat=True)
     survey_ids = TicketSatisfaction.objects.filter(ticket_id__in=ticket_ids).values_list("pk", flat=True)

@@ -31,6 +31,10 @@ def demo_store_delete() -> int:
     """
     removed = DemoOrder.objects.count()
     with transaction.atomic():
+        # The desk's tickets first, while their orders still say they are the demo's.
+        from shopdesk.demo.desk import demo_desk_delete
+
+        demo_desk_delete()
         # Refunds made after the load (a cancel tried out on a demo order) are outside the recorded
         # ranges, and a refund protects its payment: remove them first, or the payments can't go.
         # Returns hold their order lines, and store credit its refund: they go before both.
@@ -56,9 +60,6 @@ def demo_store_delete() -> int:
                 else:
                     continue
                 rows.delete()
-        from shopdesk.demo.desk import demo_desk_delete  # the desk's demo agents and tickets
-
-        demo_desk_delete()
         Order.objects.filter(demo__isnull=False).delete()
         DemoStore.objects.all().delete()
     return removed

@@ -38,6 +38,7 @@ from shopdesk.desk.roles import agent_actor, require_role
 from shopdesk.desk.selectors import ticket_conversation, ticket_get, tickets_count_capped, tickets_inbox
 from shopdesk.desk.services.agents import agent_token_authenticate
 from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
+from shopdesk.desk.services.case_decisions import ticket_case, ticket_case_decide
 from shopdesk.desk.services.contact import contact_submit
 from shopdesk.desk.services.inbound import inbound_email_receive
 from shopdesk.desk.services.macros import macro_apply, macro_get, macro_preview
@@ -196,14 +197,16 @@ desk_router = Router(tags=["desk"], auth=AgentBearer())
 
 
 class SlaClockOut(Schema):
-    status: Literal["ok", "at_risk", "breached", "met", "none"]
+    status: Literal["ok", "at_risk", "breached", "met", "paused", "none"]
     due_at: dt.datetime | None
     done_at: dt.datetime | None
     business_seconds_left: int | None = Field(description="Negative once overdue; null once done.")
 
 
 class SlaOut(Schema):
-    status: Literal["ok", "at_risk", "breached", "met", "none"] = Field(description="The worse of the two.")
+    status: Literal["ok", "at_risk", "breached", "met", "paused", "none"] = Field(
+        description="The worse of the two."
+    )
     first_response: SlaClockOut
     resolution: SlaClockOut
 
@@ -446,6 +449,32 @@ def merge(request: HttpRequest, reference: str, payload: MergeIn) -> Any:
     return _ticket_out(target.reference)
 
 
+class CaseDecisionIn(StrictIn):
+    decision: Literal["approve", "reject"]
+    note: str = Field(default="", max_length=200, description="Required to reject: the customer is told.")
+
+
+class CaseDecisionOut(Schema):
+    message: str
+    case: str
+    status: str
+
+
+@desk_router.post(
+    "/tickets/{reference}/case-decision",
+    response=CaseDecisionOut,
+    summary="Approve or reject the return or payment check behind a case ticket",
+)
+def case_decision(request: HttpRequest, reference: str, payload: CaseDecisionIn) -> Any:
+    user = _agent(request)
+    ticket = ticket_get(reference=reference)
+    message = ticket_case_decide(
+        ticket=ticket, user=user, approve=payload.decision == "approve", note=payload.note
+    )
+    case = ticket_case(ticket)
+    return {"message": message, "case": case.label if case else "", "status": case.status if case else ""}
+
+
 class ActionOut(Schema):
     id: str
     label: str
@@ -453,6 +482,7 @@ class ActionOut(Schema):
     code: str
     message: str
     needs_approval: bool = False
+    can_override: bool = False
 
 
 @desk_router.get(
@@ -464,15 +494,29 @@ def order_actions(request: HttpRequest, number: str) -> Any:
     actor = agent_actor(_agent(request))
     order = order_for_desk(number=number)
     return [
-        {"id": a.id, "label": a.label, **a.eligibility.as_dict()}
+        {"id": a.id, "label": a.label, **a.eligibility.as_dict(), "can_override": a.can_override}
         for a in order_actions_for_agent(order=order, actor=actor)
     ]
+
+
+class OverrideIn(StrictIn):
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        pattern=r"\S",
+        description="Why the rule is set aside: kept on the order's and the ticket's history.",
+    )
 
 
 class ActionIn(StrictIn):
     params: dict[str, Any] = Field(default_factory=dict)
     ticket: str | None = Field(default=None, max_length=16, description="The ticket this action answers.")
     preview: bool = False
+    override: OverrideIn | None = Field(
+        default=None,
+        description="Set aside the rules of the action an agent of your role may override "
+        "(the action's `can_override`); every other rule and the money limits still apply.",
+    )
 
 
 class ActionResultOut(Schema):
@@ -492,8 +536,15 @@ def order_action(request: HttpRequest, number: str, action_id: str, payload: Act
     Send an `Idempotency-Key` header so a retried request never acts twice."""
     actor = agent_actor(_agent(request))
     order = order_for_desk(number=number)
+    override_reason = payload.override.reason if payload.override is not None else None
     if payload.preview:
-        shown = order_action_preview(order=order, action_id=action_id, actor=actor, params=payload.params)
+        shown = order_action_preview(
+            order=order,
+            action_id=action_id,
+            actor=actor,
+            params=payload.params,
+            override_reason=override_reason,
+        )
         return {"message": shown.message, "data": shown.data, "preview": True}
     ticket = ticket_get(reference=payload.ticket) if payload.ticket else None
     if (
@@ -510,6 +561,7 @@ def order_action(request: HttpRequest, number: str, action_id: str, payload: Act
         params=payload.params,
         idempotency_key=key,
         ticket=ticket,
+        override_reason=override_reason,
     )
     return {"message": result.message, "data": result.data, "replayed": result.replayed}
 

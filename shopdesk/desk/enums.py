@@ -42,6 +42,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # The statuses an inbox calls "open": somebody still has something to do.
 ACTIVE_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
+# Service-level clocks stop while the ticket waits for the customer: the wait is theirs, not the desk's.
+# On hold keeps running: the customer still waits for us while we chase a carrier or the warehouse.
+SLA_PAUSED_STATUSES = (TicketStatus.PENDING,)
+SLA_RUNNING_STATUSES = tuple(s for s in ACTIVE_STATUSES if s not in SLA_PAUSED_STATUSES)
 # A customer writing again brings these back to OPEN.
 REOPENED_BY_CUSTOMER = (TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
 
@@ -84,6 +88,8 @@ class TicketTopic(models.TextChoices):
     PROMOTIONS = "promotions", "Promo codes and prices"
     POINTS = "points", "Points"
     PRODUCT = "product", "A product question"
+    PRIVACY = "privacy", "My personal data (a copy or erasure)"
+    WHOLESALE = "wholesale", "Wholesale and bulk orders"
     OTHER = "other", "Something else"
 
 
@@ -107,6 +113,8 @@ class TicketEventKind(models.TextChoices):
     SATISFACTION = "satisfaction", "Satisfaction rated"  # the customer answered the CSAT question
     MACRO_APPLIED = "macro_applied", "Macro applied"  # a macro's reply (and its action) went out
     APPROVAL = "approval", "Approval"  # an action requested for a lead's approval, approved or rejected
+    RULE_OVERRIDDEN = "rule_overridden", "Rule set aside"  # an agent's override of an action's rule, with why
+    CASE_DECIDED = "case_decided", "Case decided"  # a return or payment check approved or rejected here
 
 
 class SatisfactionRating(models.TextChoices):

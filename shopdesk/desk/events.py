@@ -95,3 +95,22 @@ def event_approval(*, ticket: Ticket, actor: Actor, action_id: str, status: str,
         after=status,
         message=message,
     )
+
+
+def event_rule_overridden(*, ticket: Ticket, actor: Actor, action_id: str, message: str) -> TicketEvent:
+    return _record(
+        ticket=ticket, kind=TicketEventKind.RULE_OVERRIDDEN, actor=actor, after=action_id, message=message
+    )
+
+
+def event_case_decided(
+    *, ticket: Ticket, actor: Actor, case: str, decision: str, message: str
+) -> TicketEvent:
+    return _record(
+        ticket=ticket,
+        kind=TicketEventKind.CASE_DECIDED,
+        actor=actor,
+        before=case,
+        after=decision,
+        message=message,
+    )

@@ -12,6 +12,7 @@ from django.db import models
 
 from shopdesk.core.actors import ActorKind
 from shopdesk.desk.enums import (
+    SLA_RUNNING_STATUSES,
     MessageKind,
     SatisfactionRating,
     TicketChannel,
@@ -20,6 +21,8 @@ from shopdesk.desk.enums import (
     TicketStatus,
     TicketTopic,
 )
+
+_RUNNING = models.Q(status__in=SLA_RUNNING_STATUSES)
 
 
 class Ticket(models.Model):
@@ -78,12 +81,26 @@ class Ticket(models.Model):
         # ANALYZE on SQLite; see docs/desk.md and bench/bench_desk_inbox.py).
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="desk_ticket_recent"),
-            models.Index(fields=["status"], name="desk_ticket_status"),  # the inboxes' counts
-            models.Index(fields=["assignee", "-updated_at", "-id"], name="desk_ticket_assignee_recent"),
-            models.Index(fields=["topic", "-updated_at", "-id"], name="desk_ticket_topic_recent"),
-            # The "breaching SLA" inbox: due moments in the past.
+            models.Index(fields=["status"], name="desk_ticket_status"),
+            # Mine, unassigned and by topic: walked in recency order for a page; the status at the end lets
+            # the page skip solved tickets and the count read only the index (SQLite can't use a partial
+            # index for these, since Django binds the statuses as parameters).
+            models.Index(
+                fields=["assignee", "-updated_at", "-id", "status"], name="desk_ticket_assignee_active"
+            ),
+            models.Index(fields=["topic", "-updated_at", "-id", "status"], name="desk_ticket_topic_active"),
+            # The reports: due moments in the past.
             models.Index(fields=["first_response_due_at"], name="desk_ticket_first_due"),
             models.Index(fields=["resolution_due_at"], name="desk_ticket_resolution_due"),
+            # The "breaching SLA" inbox on PostgreSQL: running clocks past a due moment (one per side of its OR).
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=_RUNNING & models.Q(first_response_at__isnull=True),
+                name="desk_ticket_running_first_due",
+            ),
+            models.Index(
+                fields=["resolution_due_at"], condition=_RUNNING, name="desk_ticket_running_resolve"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -266,6 +283,8 @@ class ActionApproval(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
     result_message = models.TextField(blank=True)
+    # The agent's reason for setting a rule of the action aside; approving performs it with that override.
+    override_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from shopdesk.core.actors import Actor
+from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.orders.models import Order
+from shopdesk.orders.models import Order, OrderEvent
 from shopdesk.orderview.builder import order_page
 from shopdesk.selfservice.registry import actions_all
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from shopdesk.desk.models import Ticket
 
 ORDERS_SHOWN = 10
+HISTORY_SHOWN = 15
 
 
 @dataclass
@@ -26,6 +27,8 @@ class SidebarAction:
     id: str
     label: str
     eligibility: Eligibility
+    # Refused for a rule this agent may set aside with a reason (the form then offers the override).
+    can_override: bool = False
 
 
 @dataclass
@@ -34,6 +37,8 @@ class OrderSidebar:
     order: Order | None
     page: Any = None  # the order page of `order` (see shopdesk.orders.selectors.OrderPage)
     actions: list[SidebarAction] = field(default_factory=list)
+    # The order's audit trail, newest first (changes, emails, overrides with their reasons).
+    history: list[OrderEvent] = field(default_factory=list)
 
 
 def order_page_for_desk(*, order: Order) -> Any:
@@ -42,12 +47,13 @@ def order_page_for_desk(*, order: Order) -> Any:
 
 def order_actions_for_agent(*, order: Order, actor: Actor) -> list[SidebarAction]:
     """Every registered action with its eligibility for this agent: the same check the customer gets."""
-    return [
-        SidebarAction(
-            id=action.id, label=action.label, eligibility=action.eligibility(order=order, actor=actor)
-        )
-        for action in actions_all()
-    ]
+    found = []
+    for action in actions_all():
+        answer = action.eligibility(order=order, actor=actor)
+        role = action.overridable.get(answer.code)
+        can_override = not answer.allowed and role is not None and actor.has_role(AgentRole(role))
+        found.append(SidebarAction(action.id, action.label, answer, can_override))
+    return found
 
 
 def order_sidebar(*, ticket: Ticket, actor: Actor, order_number: str | None = None) -> OrderSidebar:
@@ -64,4 +70,5 @@ def order_sidebar(*, ticket: Ticket, actor: Actor, order_number: str | None = No
         order=chosen,
         page=order_page_for_desk(order=chosen),
         actions=order_actions_for_agent(order=chosen, actor=actor),
+        history=list(chosen.events.order_by("-created_at", "-id")[:HISTORY_SHOWN]),
     )

@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from shopdesk.core.actors import ActorKind
 from shopdesk.core.errors import InvalidInput
-from shopdesk.desk.enums import ACTIVE_STATUSES, SatisfactionRating, TicketChannel, TicketTopic
+from shopdesk.desk.enums import (
+    ACTIVE_STATUSES,
+    SLA_RUNNING_STATUSES,
+    SatisfactionRating,
+    TicketChannel,
+    TicketTopic,
+)
 from shopdesk.desk.models import Ticket, TicketSatisfaction
 from shopdesk.helpcenter.models import Article, UnansweredSearch
 from shopdesk.orders.enums import OrderEventKind
@@ -83,12 +89,15 @@ def _sla_filter(metric: str, key: str, now: dt.datetime) -> Q:
     if metric == "first_response":
         met = Q(first_response_at__isnull=False, first_response_at__lte=F("first_response_due_at"))
         late = Q(first_response_at__gt=F("first_response_due_at"))
-        overdue = Q(first_response_at__isnull=True, first_response_due_at__lt=now, status__in=ACTIVE_STATUSES)
+        # A ticket pending the customer is not overdue: its clocks stand still (docs/decisions/0026).
+        overdue = Q(
+            first_response_at__isnull=True, first_response_due_at__lt=now, status__in=SLA_RUNNING_STATUSES
+        )
     else:
         done = ~Q(status__in=ACTIVE_STATUSES) & Q(solved_at__isnull=False)
         met = done & Q(solved_at__lte=F("resolution_due_at"))
         late = done & Q(solved_at__gt=F("resolution_due_at"))
-        overdue = Q(status__in=ACTIVE_STATUSES, resolution_due_at__lt=now)
+        overdue = Q(status__in=SLA_RUNNING_STATUSES, resolution_due_at__lt=now)
     filters = {"met": met, "late": late, "overdue": overdue}
     if key not in filters:
         raise InvalidInput("Unknown report bar.", code="report_key_invalid")

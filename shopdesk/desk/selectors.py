@@ -61,14 +61,24 @@ def tickets_inbox(*, view: str, user: User, topic: str = "", tag: str = "", q: s
         raise InvalidInput("Unknown inbox view.", code="view_invalid")
     if q.strip():
         tickets = tickets_search(tickets=tickets, q=q)
-        if connection.vendor == "postgresql":
-            # Sort the matches instead of walking the recency index: otherwise PostgreSQL, guessing that
-            # many tickets match, checks every ticket's vector in date order until it finds a page.
+        if connection.vendor == "postgresql" and not _matches_many(tickets):
+            # Few matches: sort them instead of walking the recency index. Otherwise PostgreSQL, guessing
+            # that many tickets match, may check every ticket's vector in date order to fill a page.
             recency = ExpressionWrapper(
                 F("updated_at") + Value(dt.timedelta(0)), output_field=DateTimeField()
             )
             return tickets.order_by(recency.desc(), "-id")
     return tickets.order_by("-updated_at", "-id")
+
+
+# A search matching at least this many tickets fills a page at once by walking the recency index;
+# sorting all of its matches would read every one of them.
+DENSE_MATCHES = 500
+
+
+def _matches_many(tickets: QuerySet[Ticket]) -> bool:
+    """Whether the search matches DENSE_MATCHES tickets or more (reads at most that many index entries)."""
+    return tickets.order_by().values("pk")[:DENSE_MATCHES].count() >= DENSE_MATCHES
 
 
 def tickets_search(*, tickets: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:

@@ -3,6 +3,8 @@
 Targets come from the policy (`desk.service_levels`, by priority) and count business hours only
 (`store.business_hours`). The due moments are kept on the ticket (set when it opens and when its
 priority changes) so the "breaching" inbox is one indexed query; the state is worked out when shown.
+The clocks stop while a ticket is pending the customer: the time spent there (from the ticket's status
+events) is taken out, and the due moments move on when the ticket comes back (`sla_due_for_ticket`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from shopdesk.core.business_hours import business_time_add, business_time_between
-from shopdesk.desk.enums import ACTIVE_STATUSES
+from shopdesk.core.business_hours import Interval, business_time_add, business_time_between
+from shopdesk.desk.enums import SLA_PAUSED_STATUSES, SLA_RUNNING_STATUSES, TicketEventKind
 from shopdesk.policy import get_policy
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ class SlaStatus:
     AT_RISK = "at_risk"  # due soon: less than the policy's share of the target is left
     BREACHED = "breached"  # past due and not done, or done late
     MET = "met"  # done in time
+    PAUSED = "paused"  # waiting for the customer: the clock stands still
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,10 @@ class TicketSla:
         for status in (SlaStatus.BREACHED, SlaStatus.AT_RISK):
             if status in statuses:
                 return status
-        return SlaStatus.OK if SlaStatus.OK in statuses else SlaStatus.MET
+        for status in (SlaStatus.PAUSED, SlaStatus.OK):
+            if status in statuses:
+                return status
+        return SlaStatus.MET
 
 
 def _hours(value: Decimal) -> dt.timedelta:
@@ -63,11 +69,54 @@ def sla_targets(priority: str) -> tuple[dt.timedelta, dt.timedelta]:
     return _hours(level.first_response_hours), _hours(level.resolution_hours)
 
 
-def sla_due(*, opened_at: dt.datetime, priority: str) -> tuple[dt.datetime, dt.datetime]:
-    """(first response due, resolution due) for a ticket opened at `opened_at` with `priority`."""
+def sla_due(
+    *, opened_at: dt.datetime, priority: str, paused: list[Interval] | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """(first response due, resolution due) for a ticket opened at `opened_at` with `priority`, the
+    clocks standing still during `paused`."""
     first, resolve = sla_targets(priority)
     hours = get_policy().store.business_schedule()
-    return business_time_add(opened_at, first, hours), business_time_add(opened_at, resolve, hours)
+    stops = paused or []
+    return (
+        business_time_add(opened_at, first, hours, stops),
+        business_time_add(opened_at, resolve, hours, stops),
+    )
+
+
+def paused_intervals(
+    status_changes: list[tuple[dt.datetime, str, str]], *, until: dt.datetime
+) -> list[Interval]:
+    """The intervals a ticket spent in a paused status, from its status changes (moment, before, after)
+    in time order; a pause still going ends at `until`."""
+    intervals: list[Interval] = []
+    began: dt.datetime | None = None
+    for at, before, after in status_changes:
+        if after in SLA_PAUSED_STATUSES and began is None:
+            began = at
+        elif before in SLA_PAUSED_STATUSES and after not in SLA_PAUSED_STATUSES and began is not None:
+            intervals.append((began, at))
+            began = None
+    if began is not None and began < until:
+        intervals.append((began, until))
+    return intervals
+
+
+def ticket_paused_intervals(ticket: Ticket, *, until: dt.datetime) -> list[Interval]:
+    """The ticket's pauses, read from its status events (one query)."""
+    rows = ticket.events.filter(kind=TicketEventKind.STATUS_CHANGED).order_by("created_at", "id")
+    changes = list(rows.values_list("created_at", "before", "after"))
+    if ticket.status in SLA_PAUSED_STATUSES and not changes:
+        changes = [(ticket.created_at, "", ticket.status)]  # opened as pending: paused from the start
+    return paused_intervals(changes, until=until)
+
+
+def sla_due_for_ticket(ticket: Ticket, *, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The ticket's due moments with every pause so far taken out (after a pause, or a new priority)."""
+    return sla_due(
+        opened_at=ticket.created_at,
+        priority=ticket.priority,
+        paused=ticket_paused_intervals(ticket, until=now),
+    )
 
 
 def _clock(
@@ -77,11 +126,15 @@ def _clock(
     done_at: dt.datetime | None,
     now: dt.datetime,
     running: bool,
+    paused: bool = False,
 ) -> SlaClock:
     if due_at is None:
         return SlaClock(SlaStatus.NONE, None)
     if done_at is not None:
         return SlaClock(SlaStatus.MET if done_at <= due_at else SlaStatus.BREACHED, due_at, done_at)
+    if paused:
+        # The due moment moves on when the ticket comes back; until then it is not shown as one.
+        return SlaClock(SlaStatus.PAUSED, None)
     if not running:
         return SlaClock(SlaStatus.NONE, due_at)
     hours = get_policy().store.business_schedule()
@@ -96,8 +149,9 @@ def _clock(
 def ticket_sla(ticket: Ticket, *, now: dt.datetime) -> TicketSla:
     """How the ticket stands against its targets at `now`."""
     first, resolve = sla_targets(ticket.priority)
-    running = ticket.status in ACTIVE_STATUSES
-    resolved_at = None if running else ticket.solved_at
+    paused = ticket.status in SLA_PAUSED_STATUSES
+    running = ticket.status in SLA_RUNNING_STATUSES
+    resolved_at = None if running or paused else ticket.solved_at
     return TicketSla(
         first_response=_clock(
             target=first,
@@ -105,15 +159,22 @@ def ticket_sla(ticket: Ticket, *, now: dt.datetime) -> TicketSla:
             done_at=ticket.first_response_at,
             now=now,
             running=running,
+            paused=paused,
         ),
         resolution=_clock(
-            target=resolve, due_at=ticket.resolution_due_at, done_at=resolved_at, now=now, running=running
+            target=resolve,
+            due_at=ticket.resolution_due_at,
+            done_at=resolved_at,
+            now=now,
+            running=running,
+            paused=paused,
         ),
     )
 
 
 def breaching_q(*, now: dt.datetime) -> Q:
-    """Active tickets past a due moment: no first response in time, or not resolved in time."""
-    return Q(status__in=ACTIVE_STATUSES) & (
+    """Running tickets past a due moment: no first response in time, or not resolved in time (a ticket
+    pending the customer is not late while it waits)."""
+    return Q(status__in=SLA_RUNNING_STATUSES) & (
         Q(first_response_at__isnull=True, first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)
     )

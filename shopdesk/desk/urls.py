@@ -22,6 +22,7 @@ urlpatterns = [
     path("tickets/<str:reference>/assign", forms.assign, name="assign"),
     path("tickets/<str:reference>/triage", forms.triage, name="triage"),
     path("tickets/<str:reference>/merge", forms.merge, name="merge"),
+    path("tickets/<str:reference>/case", forms.case_decision, name="case_decision"),
     path("orders/<str:number>/actions/<str:action_id>", forms.order_action, name="order_action"),
     path("attachments/<int:pk>/", pages.attachment, name="attachment"),
     path("tickets/<str:reference>/macro", macros.ticket_macro, name="ticket_macro"),

@@ -264,3 +264,16 @@ def order_price_adjusted(
         after={"line_id": line_id, "unit_price": now_price, "amount": amount},
         message=message[:500],
     )
+
+
+def order_rule_overridden(
+    *, order: Order, actor: Actor, action_id: str, codes: list[str], reason: str, message: str
+) -> OrderEvent:
+    """An agent set a customer-facing rule aside for an action (a note on the history, with the reason)."""
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.NOTE,
+        actor=actor,
+        message=message,
+        after={"override": {"action": action_id, "codes": sorted(codes), "reason": reason}},
+    )

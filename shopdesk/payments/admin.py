@@ -12,6 +12,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
 from shopdesk.orders.admin import order_admin_inline_add
 from shopdesk.payments.models import Payment, PaymentVerification, Refund, RefundLine
+from shopdesk.payments.services.refund_retry import refund_retry
 from shopdesk.payments.services.verification import verification_decide
 
 
@@ -74,6 +75,20 @@ class RefundAdmin(admin.ModelAdmin):
     raw_id_fields = ["order", "payment"]
     list_select_related = ["order"]
     inlines = [RefundLineInline]
+    actions = ["retry"]
+
+    @admin.action(description="Send the failed refunds again to the payment provider")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        actor = Actor.agent(request.user.get_username() or "admin")
+        sent = 0
+        for refund in queryset.order_by("pk"):
+            try:
+                done = refund_retry(refund_id=refund.pk, actor=actor, note="from the admin")
+            except DomainError as refusal:
+                self.message_user(request, f"{refund}: {refusal.message}", messages.WARNING)
+                continue
+            sent += not done.replayed
+        self.message_user(request, f"{sent} refund(s) sent again.")
 
 
 @admin.register(PaymentVerification)

@@ -95,7 +95,9 @@ REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
     RefundStatus.PENDING: frozenset({RefundStatus.PROCESSING}),
     RefundStatus.PROCESSING: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
     RefundStatus.SUCCEEDED: frozenset(),
-    RefundStatus.FAILED: frozenset({RefundStatus.PROCESSING}),  # retried
+    # The provider sends it again (processing), or an agent or the store retries it (pending: queued for
+    # the provider again, payments/services/refund_retry.py).
+    RefundStatus.FAILED: frozenset({RefundStatus.PROCESSING, RefundStatus.PENDING}),
 }
 
 

@@ -19,9 +19,11 @@ from shopdesk.loyalty.services import points_return_for_cancel, points_revoke_fo
 from shopdesk.orders import events
 from shopdesk.orders.models import Order
 from shopdesk.payments.breakdown import (
+    STORE_CREDIT_METHODS,
     BreakdownLine,
     Charge,
     LinePart,
+    PaymentShare,
     RefundBreakdown,
     refund_drafts,
 )
@@ -35,7 +37,14 @@ from shopdesk.payments.services.refunds import (
     payments_lock,
     refund_create,
 )
+from shopdesk.payments.services.store_credit_ledger import refund_credit_settle
 from shopdesk.policy import get_policy
+
+# Which refunds of a plan are paid as store credit (settled at once, one ledger entry each) rather than
+# sent to the payment provider:
+CREDIT_NONE = "none"  # every refund goes to its payment's provider
+CREDIT_STORE_CREDIT_PAYMENTS = "store_credit_payments"  # what was paid with store credit goes back to it
+CREDIT_ALL = "all"  # the policy pays this kind of refund as store credit, whatever paid for it
 
 
 def _refund_days(method_code: str) -> tuple[int, int] | None:
@@ -50,6 +59,15 @@ class RefundPlan:
     currency: str
     charged: bool  # some payment holds money (so "nothing to refund" differs from "nothing charged")
     whole_order: bool
+    credit: str = CREDIT_NONE  # which refunds become store credit (CREDIT_* above)
+
+    def as_credit(self, share: PaymentShare) -> bool:
+        """Whether this share is paid back as store credit (captured money only: a hold is lowered)."""
+        if share.outcome != PaymentOutcome.REFUND:
+            return False
+        if self.credit == CREDIT_ALL:
+            return True
+        return self.credit == CREDIT_STORE_CREDIT_PAYMENTS and share.method in STORE_CREDIT_METHODS
 
     @property
     def lines(self) -> tuple[BreakdownLine, ...]:
@@ -82,7 +100,9 @@ class RefundPlan:
         uncharged = "Nothing was charged yet: t" if len(self.breakdown.shares) == 1 else "T"
         for share in self.breakdown.shares:
             amount = format_money(share.amount, self.currency, locale)
-            if share.outcome == PaymentOutcome.REFUND:
+            if self.as_credit(share):
+                parts.append(f"{amount} is added to your store credit straight away.")
+            elif share.outcome == PaymentOutcome.REFUND:
                 days, window = "", _refund_days(share.method)
                 if window:
                     low, high = window
@@ -105,7 +125,9 @@ class RefundPlan:
         days = [
             window[1]
             for share in self.breakdown.shares
-            if share.outcome == PaymentOutcome.REFUND and (window := _refund_days(share.method))
+            if share.outcome == PaymentOutcome.REFUND
+            and not self.as_credit(share)
+            and (window := _refund_days(share.method))
         ]
         if not days:
             return None
@@ -119,8 +141,10 @@ def refund_plan(
     parts: list[LinePart],
     charges: list[Charge] | None = None,
     whole_order: bool,
+    credit: str = CREDIT_NONE,
 ) -> RefundPlan:
-    """The breakdown of what goes back for `parts` (+ shipping, tax and duties for a whole order)."""
+    """The breakdown of what goes back for `parts` (+ shipping, tax and duties for a whole order);
+    `credit` says which of its refunds are paid as store credit."""
     all_charges = list(charges or [])
     if whole_order:
         all_charges += whole_order_charges(order, facts.lines)
@@ -139,6 +163,7 @@ def refund_plan(
         currency=order.currency,
         charged=charged,
         whole_order=whole_order,
+        credit=credit,
     )
 
 
@@ -153,7 +178,9 @@ def refund_plan_perform(
     *, order: Order, plan: RefundPlan, actor: Actor, reason: str, key: str, now: dt.datetime
 ) -> list[int]:
     """Inside the caller's transaction, with the order and its payments locked: one refund per payment
-    that gets money back, holds never captured lowered or released, the points part given back."""
+    that gets money back (as store credit where the plan says so: it still counts as refunded on the
+    payment, so it can't go back a second time), holds never captured lowered or released, the points
+    part given back."""
     refund_ids = []
     for index, draft in enumerate(refund_drafts(plan.breakdown)):
         refund = refund_create(
@@ -169,6 +196,8 @@ def refund_plan_perform(
             idempotency_key=key if index == 0 else f"{key}:payment:{draft.share.payment_id}",
             now=now,
         )
+        if plan.as_credit(draft.share):
+            refund = refund_credit_settle(order=order, refund=refund, description=reason, now=now)
         refund_ids.append(refund.pk)
         events.order_refund_created(
             order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=draft.points

@@ -21,12 +21,12 @@ from shopdesk.orders import events
 from shopdesk.orders.models import Customer, Order
 from shopdesk.payments.breakdown import BreakdownLine, Charge, LinePart, store_credit_bonus
 from shopdesk.payments.breakdown_rows import order_breakdown
-from shopdesk.payments.enums import RefundDestination, RefundLineKind, RefundStatus, StoreCreditKind
+from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.models import Refund, StoreCreditEntry
 from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.payments.refund_plan import RefundPlan, plan_points_settle
 from shopdesk.payments.services.refunds import RefundLineDraft, refund_create
-from shopdesk.payments.services.status import refund_transition
+from shopdesk.payments.services.store_credit_ledger import refund_credit_settle
 from shopdesk.policy import get_policy
 
 
@@ -80,22 +80,7 @@ def store_credit_issue(
         idempotency_key=key,
         now=now,
     )
-    Refund.objects.filter(pk=refund.pk).update(destination=RefundDestination.STORE_CREDIT)
-    # Credit is ours to give: no provider to wait for, so it goes through the table's steps at once.
-    refund_transition(refund_id=refund.pk, to_status=RefundStatus.PROCESSING, now=now)
-    refund = refund_transition(refund_id=refund.pk, to_status=RefundStatus.SUCCEEDED, now=now)
-    if refund.amount > 0:
-        StoreCreditEntry.objects.create(
-            customer_id=order.customer_id,
-            order=order,
-            refund=refund,
-            kind=StoreCreditKind.ISSUED,
-            currency=order.currency,
-            amount=refund.amount,
-            description=reason[:300],
-            idempotency_key=key,
-            created_at=now,
-        )
+    refund = refund_credit_settle(order=order, refund=refund, description=reason, now=now)
     events.order_refund_created(
         order=order, actor=actor, refund_id=refund.pk, amount=str(refund.amount), points=plan.points
     )

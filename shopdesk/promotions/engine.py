@@ -129,8 +129,8 @@ TYPO_ALPHABET = string.ascii_uppercase + string.digits + "-"
 def typo_candidates(typed: str) -> set[str]:
     """Every code one slip from what was typed: a character missing, extra, wrong, or two swapped.
 
-    Upper-cased, spaces dropped. About 80 strings per character typed: looked up by index in one query,
-    where reading every public code to compare would cost a scan of the table.
+    Upper-cased, spaces dropped. About 80 strings per character typed: matched against the index of
+    public codes (promotions/public_codes.py), where comparing with every public code would cost a scan.
     """
     word = "".join(ch for ch in typed.upper() if not ch.isspace())
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]

@@ -46,6 +46,9 @@ class Coupon(models.Model):
 
     class Meta:
         ordering = ["code"]
+        # The newest public code (and the public codes) without reading private ones: the check's
+        # typo index (promotions/public_codes.py) asks it on every code not found.
+        indexes = [models.Index(fields=["public", "id"], name="coupon_public_newest")]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="coupon_value_not_negative"),
             models.CheckConstraint(

@@ -16,7 +16,10 @@ its diagnosis, the registry action and the service (inside its transaction) all 
     no_price_drop             the price now is the price paid, or more
     excluded_price_kind       the new price is a flash sale or clearance price (per policy)
     difference_too_small      the price dropped by less than the policy's minimum
-    paid_as_store_credit      the policy pays adjustments as store credit, which the team issues
+
+Where the money goes (the original payment, or store credit when the policy says so; what was paid with
+store credit always goes back to store credit) is the refund's business, not the rule's: the sentence
+only names it.
 """
 
 from __future__ import annotations
@@ -188,21 +191,20 @@ def line_price_adjustment(
             f"The {name} is {money(price_now.price)} today, {money(difference)} less than you paid; we adjust "
             f"differences of {money(rule.min_difference)} or more.",
         )
-    if rule.paid_as == "store_credit":
-        return no(
-            "paid_as_store_credit",
-            f"The {name} is {money(difference)} cheaper today. Price differences are paid as store credit, "
-            "which our team issues: contact us with your order number.",
-        )
     until = ""
     if ends is not None:
         last = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d", locale=locale)
         until = f" You can ask until {last}."
     each = f" ({money(difference)} each)" if units > 1 else ""
+    where = (
+        f"add {money(amount)}{each} to your store credit"
+        if rule.paid_as == "store_credit"
+        else f"refund {money(amount)}{each} to your original payment method"
+    )
     return answer(
         Eligibility.yes(
             f"The {name} costs {money(price_now.price)} today, {money(difference)} less than the {money(paid)} you "
-            f"paid: we can refund {money(amount)}{each} to your original payment method.{until}",
+            f"paid: we can {where}.{until}",
             code="eligible",
         )
     )

@@ -6,20 +6,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pycountry
-from django.db.models import Count, Q
-from django.db.models.functions import Upper
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
 from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.catalog.enums import PriceKind
-from shopdesk.catalog.models import PriceChange, Variant
+from shopdesk.catalog.models import Variant
 from shopdesk.core.errors import InvalidInput
 from shopdesk.core.money import Money
 from shopdesk.orders.models import Order
@@ -34,9 +33,9 @@ from shopdesk.promotions.engine import (
     Shopper,
     check_codes,
     normalise_code,
-    typo_candidates,
 )
 from shopdesk.promotions.models import Coupon, CouponRedemption
+from shopdesk.promotions.public_codes import public_codes_near
 
 MAX_CART_LINES = 50
 MAX_QUANTITY = 999
@@ -104,35 +103,25 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def prices_now(
-    *, variant_ids: Sequence[int], now: dt.datetime
-) -> dict[int, tuple[Decimal, str, Decimal | None]]:
-    """Each variant's price in effect now from its price history: (price, kind, regular price before a sale).
+def price_now(
+    changes: Sequence[tuple[Decimal, str]], *, price: Decimal, kind: str
+) -> tuple[Decimal, str, Decimal | None]:
+    """A variant's price in effect now from its price history (started changes, oldest first):
+    (price, kind, regular price before a sale). Without history the variant keeps its own price.
 
     Sale prices are automatic: a scheduled `PriceChange` takes effect at its start, code or no code.
-    A variant without history keeps its `price`.
     """
-    history: dict[int, list[PriceChange]] = {}
-    for change in PriceChange.objects.filter(variant_id__in=variant_ids, starts_at__lte=now).order_by(
-        "variant_id", "starts_at"
-    ):
-        history.setdefault(change.variant_id, []).append(change)
-    prices: dict[int, tuple[Decimal, str, Decimal | None]] = {}
-    for variant_id, changes in history.items():
-        current = changes[-1]
-        regular = [c.price for c in changes if c.kind == PriceKind.REGULAR]
-        was = regular[-1] if current.kind != PriceKind.REGULAR and regular else None
-        prices[variant_id] = (
-            current.price,
-            current.kind,
-            was if was is not None and was > current.price else None,
-        )
-    return prices
+    if not changes:
+        return price, kind, None
+    price, kind = changes[-1]
+    regular = [change_price for change_price, change_kind in changes if change_kind == PriceKind.REGULAR]
+    was = regular[-1] if kind != PriceKind.REGULAR and regular else None
+    return price, kind, was if was is not None and was > price else None
 
 
 def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = None) -> list[CartLine]:
     """Cart lines at the prices in effect now (automatic sale prices included); an unknown SKU is bad
-    input naming it."""
+    input naming it. One query: each variant comes once per started price change (or once with none)."""
     quantities: dict[str, int] = {}
     for sku, quantity in items:
         if quantity < 1 or quantity > MAX_QUANTITY:
@@ -140,41 +129,67 @@ def cart_lines(*, items: Sequence[tuple[str, int]], now: dt.datetime | None = No
         quantities[sku.strip()] = quantities.get(sku.strip(), 0) + quantity
     if len(quantities) > MAX_CART_LINES:
         raise InvalidInput(f"A cart holds at most {MAX_CART_LINES} different items.")
-    variants = {
-        variant.sku: variant
-        for variant in Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
-        .select_related("product__category")
-        .order_by()
-    }
+    # Plain rows, not models: a cart is read on every check, and only these columns are shown.
+    rows = (
+        Variant.objects.filter(sku__in=list(quantities), active=True, product__active=True)
+        .annotate(
+            started=FilteredRelation(
+                "price_history", condition=Q(price_history__starts_at__lte=now or timezone.now())
+            )
+        )
+        .order_by("pk", "started__starts_at")
+        .values(
+            "sku",
+            "size",
+            "colour",
+            "price",
+            "price_kind",
+            "product__name",
+            "product__gift_card",
+            "product__category__slug",
+            "product__category__name",
+            "started__price",
+            "started__kind",
+        )
+    )
+    variants: dict[str, Any] = {}
+    history: dict[str, list[tuple[Decimal, str]]] = {}
+    for row in rows:
+        variants.setdefault(row["sku"], row)
+        changes = history.setdefault(row["sku"], [])
+        if row["started__price"] is not None:
+            changes.append((row["started__price"], row["started__kind"]))
     unknown = [sku for sku in quantities if sku not in variants]
     if unknown:
         raise InvalidInput(
             f"We don't sell {', '.join(unknown)}: check the SKU.", details={"unknown_skus": unknown}
         )
-    prices = prices_now(variant_ids=[variant.pk for variant in variants.values()], now=now or timezone.now())
     lines = []
     for sku, quantity in quantities.items():
         variant = variants[sku]
-        product = variant.product
-        price, kind, was = prices.get(variant.pk, (variant.price, variant.price_kind, None))
-        details = " / ".join(part for part in (variant.colour, variant.size) if part)
+        price, kind, was = price_now(history[sku], price=variant["price"], kind=variant["price_kind"])
+        details = " / ".join(part for part in (variant["colour"], variant["size"]) if part)
+        name = variant["product__name"]
         lines.append(
             CartLine(
                 sku=sku,
-                name=f"{product.name} ({details})" if details else product.name,
+                name=f"{name} ({details})" if details else name,
                 quantity=quantity,
                 unit_price=price,
                 price_kind=kind,
                 regular_price=was,
-                category=product.category.slug,
-                category_name=product.category.name,
-                gift_card=product.gift_card,
+                category=variant["product__category__slug"],
+                category_name=variant["product__category__name"],
+                gift_card=variant["product__gift_card"],
             )
         )
     return lines
 
 
-def coupon_rule(coupon: Coupon) -> CodeRule:
+def coupon_rule(coupon: Coupon, *, excluded_categories: frozenset[str] | None = None) -> CodeRule:
+    """The engine's view of a coupon; `excluded_categories` (slugs) when the caller read them already."""
+    if excluded_categories is None:
+        excluded_categories = frozenset(category.slug for category in coupon.excluded_categories.all())
     return CodeRule(
         code=coupon.code,
         kind=coupon.kind,
@@ -186,7 +201,7 @@ def coupon_rule(coupon: Coupon) -> CodeRule:
         exclusive=coupon.exclusive,
         first_order_only=coupon.first_order_only,
         countries=frozenset(code.upper() for code in coupon.countries),
-        excluded_categories=frozenset(category.slug for category in coupon.excluded_categories.all()),
+        excluded_categories=excluded_categories,
         usage_limit=coupon.usage_limit,
         per_customer_limit=coupon.per_customer_limit,
         times_used=coupon.times_used,
@@ -196,26 +211,23 @@ def coupon_rule(coupon: Coupon) -> CodeRule:
 
 
 def code_rules(*, codes: Sequence[str], policy: Policy) -> dict[str, CodeRule]:
+    """The rules of the typed codes, by their normalised code (the unique index), in one query: each
+    coupon comes once per excluded category (or once with none), folded here."""
     keys = {normalise_code(code, policy.promotions) for code in codes}
-    coupons = Coupon.objects.filter(code__in=keys).prefetch_related("excluded_categories")
-    return {coupon.code: coupon_rule(coupon) for coupon in coupons}
-
-
-def public_codes_near(*, typed: Sequence[str], policy: Policy, now: dt.datetime) -> Iterator[str]:
-    """Live public codes one slip away from a typed code (the suggestions for a code not found)."""
-    candidates: set[str] = set()
-    for code in typed:
-        candidates |= typo_candidates(code)
-    if not candidates:
-        return
-    live = Coupon.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now), public=True, active=True, starts_at__lte=now
-    ).order_by()
-    if policy.promotions.case_sensitive:  # stored as written: compare upper-cased
-        live = live.annotate(folded=Upper("code")).filter(folded__in=candidates)
-    else:
-        live = live.filter(code__in=candidates)
-    yield from live.values_list("code", flat=True)
+    rows = (
+        Coupon.objects.filter(code__in=keys).annotate(excluded_slug=F("excluded_categories__slug")).order_by()
+    )
+    coupons: dict[str, Coupon] = {}
+    excluded: dict[str, set[str]] = {}
+    for row in rows:
+        coupons.setdefault(row.code, row)
+        slugs = excluded.setdefault(row.code, set())
+        if row.excluded_slug is not None:
+            slugs.add(row.excluded_slug)
+    return {
+        code: coupon_rule(coupon, excluded_categories=frozenset(excluded[code]))
+        for code, coupon in coupons.items()
+    }
 
 
 def shopper_facts(
@@ -304,7 +316,6 @@ def promo_check(
         found=found,
         public_codes=public_codes_near(
             typed=[code for code in codes if normalise_code(code, policy.promotions) not in found],
-            policy=policy,
             now=moment,
         ),
         cart=lines,

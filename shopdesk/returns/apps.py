@@ -5,3 +5,11 @@ class ReturnsConfig(AppConfig):
     name = "shopdesk.returns"
     label = "returns"
     verbose_name = "Returns"
+
+    def ready(self) -> None:
+        # The shipping layer below calls this when a package ships: the exchange order's first package
+        # sends the return's "exchange shipped" email (shipping cannot import returns).
+        from shopdesk.returns.exchange import return_exchange_package_shipped
+        from shopdesk.shipping.services.notices import shipment_shipped_listener_set
+
+        shipment_shipped_listener_set(return_exchange_package_shipped)

@@ -128,6 +128,7 @@ def line_returnability(
     delivery: _Delivery | None,
     in_open_returns: int,
     now: dt.datetime,
+    waive: frozenset[str] = frozenset(),
 ) -> LineReturnability:
     policy = get_policy()
     name = line.product_name
@@ -149,7 +150,7 @@ def line_returnability(
             "not_delivered",
             f"The {name} hasn't been delivered yet; you can start a return once it arrives.",
         )
-    elif last_day is not None and local_date(now, policy) > last_day:
+    elif last_day is not None and local_date(now, policy) > last_day and "window_expired" not in waive:
         refusal = refused(
             "window_expired",
             f"The return window for the {name} closed on {_day(last_day)} "
@@ -173,6 +174,8 @@ def line_returnability(
     if refusal is not None:
         return refusal
     until = f"You can return the {name} until {_day(last_day)}." if last_day else ""
+    if last_day is not None and local_date(now, policy) > last_day:  # only here when the window is waived
+        until = f"The return window for the {name} closed on {_day(last_day)}; our team set it aside."
     threshold = policy.returns.approval_above
     if threshold is not None and line.unit_price * units > Decimal(threshold):
         return LineReturnability(
@@ -190,9 +193,15 @@ def line_returnability(
 
 
 def order_returnability(
-    *, order: Order, now: dt.datetime | None = None, lines: list[OrderLine] | None = None
+    *,
+    order: Order,
+    now: dt.datetime | None = None,
+    lines: list[OrderLine] | None = None,
+    waive: frozenset[str] = frozenset(),
 ) -> list[LineReturnability]:
-    """Every active line of the order with its answer, from three reads (lines, deliveries, open returns)."""
+    """Every active line of the order with its answer, from three reads (lines, deliveries, open returns).
+
+    `waive` holds the refusal codes an agent set aside (only "window_expired" can be; see the action)."""
     now = now or timezone.now()
     lines = lines if lines is not None else list(order.lines.all())
     deliveries = _deliveries(order)
@@ -204,6 +213,7 @@ def order_returnability(
             delivery=deliveries.get(line.pk),
             in_open_returns=open_units[line.pk],
             now=now,
+            waive=waive,
         )
         for line in lines
         if line.quantity_active > 0

@@ -78,3 +78,4 @@ class ReturnEventKind(models.TextChoices):
     TRACKING_ADDED = "tracking_added", "Tracking number added"  # the parcel's number (own carrier, label)
     STORE_CREDIT_ISSUED = "store_credit_issued", "Store credit issued"
     EXCHANGE_ORDER = "exchange_order", "Exchange order recorded"
+    EXCHANGE_SHIPPED = "exchange_shipped", "Exchange shipped"  # the exchange order's first package left

@@ -1,8 +1,15 @@
-"""The return audit trail: one function per kind of event, each writing one append-only row."""
+"""The return audit trail: one append-only row per change, written by `return_event_record` from a table
+that says, per kind of event, the sentence the customer reads and which facts the row keeps.
+
+    return_event_record(ReturnEventKind.TRACKING_ADDED, return_request=..., actor=..., at=...,
+                        carrier_name="UPS", number="1Z…")
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from shopdesk.core.actors import Actor
@@ -22,132 +29,87 @@ STATUS_SENTENCES = {
 }
 
 
-def _record(
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventShape:
+    # The sentence, from the return, the status it moved to (if any) and the facts the caller gave.
+    message: Callable[[ReturnRequest, str, Mapping[str, Any]], str]
+    data: tuple[str, ...] = ()  # the facts kept in the row's `data` (None when there are none)
+    status_after: str = ""  # a kind that always ends in one status (a new return is requested)
+
+
+def _created(return_request: ReturnRequest, after: str, facts: Mapping[str, Any]) -> str:
+    units = sum(line.quantity for line in return_request.lines.all())
+    return f"Return {return_request.rma} requested for {_plural(units, 'item')}."
+
+
+def _status_changed(return_request: ReturnRequest, after: str, facts: Mapping[str, Any]) -> str:
+    return f"{STATUS_SENTENCES.get(ReturnStatus(after), '')} {facts.get('note', '')}".strip()
+
+
+def _exchange_order(return_request: ReturnRequest, after: str, facts: Mapping[str, Any]) -> str:
+    verb = "created" if facts["created_here"] else "placed on the store"
+    return f"Exchange order {facts['order_number']} {verb}: your new items are on their way soon."
+
+
+def _exchange_shipped(return_request: ReturnRequest, after: str, facts: Mapping[str, Any]) -> str:
+    sent = f", tracking number {facts['tracking_number']}" if facts["tracking_number"] else ""
+    return f"Your exchange items left the warehouse (order {facts['order_number']}{sent})."
+
+
+EVENT_SHAPES: dict[str, EventShape] = {
+    ReturnEventKind.CREATED: EventShape(_created, status_after=ReturnStatus.REQUESTED),
+    ReturnEventKind.STATUS_CHANGED: EventShape(_status_changed),
+    ReturnEventKind.INSPECTED: EventShape(
+        lambda ret, after, facts: "Inspection recorded for every item.", data=("lines",)
+    ),
+    ReturnEventKind.REFUND_CREATED: EventShape(
+        lambda ret, after, facts: f"Refund of {facts['amount']} recorded.", data=("refund_ids", "amount")
+    ),
+    ReturnEventKind.PHOTOS_ADDED: EventShape(
+        lambda ret, after, facts: f"{_plural(len(facts['photos']), 'photo')} added.", data=("photos",)
+    ),
+    ReturnEventKind.TRACKING_ADDED: EventShape(
+        lambda ret, after, facts: f"Sent with {facts['carrier_name']}, tracking number {facts['number']}.",
+        data=("carrier_name", "number"),
+    ),
+    ReturnEventKind.STORE_CREDIT_ISSUED: EventShape(
+        lambda ret, after, facts: f"Store credit of {facts['amount']} added to your balance.",
+        data=("refund_id", "amount"),
+    ),
+    ReturnEventKind.EXCHANGE_ORDER: EventShape(_exchange_order, data=("order_number", "created_here")),
+    ReturnEventKind.EXCHANGE_SHIPPED: EventShape(_exchange_shipped, data=("order_number", "tracking_number")),
+}
+
+
+def return_event_record(
+    kind: ReturnEventKind,
     *,
     return_request: ReturnRequest,
-    kind: ReturnEventKind,
     actor: Actor,
     at: dt.datetime,
-    message: str,
-    from_status: str = "",
-    to_status: str = "",
-    data: Any = None,
+    before: str = "",
+    after: str = "",
+    **facts: Any,
 ) -> ReturnEvent:
+    """Write one event row of `kind`: its sentence and data come from EVENT_SHAPES; `before`/`after` are
+    the statuses of a status change."""
+    shape = EVENT_SHAPES[kind]
+    missing = [name for name in shape.data if name not in facts]
+    if missing:
+        raise TypeError(f"a {kind} event needs {', '.join(missing)}")
+    after = after or shape.status_after
     return ReturnEvent.objects.create(
         return_request=return_request,
         kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        actor_kind=actor.kind,
-        actor_label=actor.label[:254],
-        message=message[:500],
-        data=data,
-        created_at=at,
-    )
-
-
-def return_created(*, return_request: ReturnRequest, actor: Actor, at: dt.datetime) -> ReturnEvent:
-    units = sum(line.quantity for line in return_request.lines.all())
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.CREATED,
-        actor=actor,
-        at=at,
-        to_status=ReturnStatus.REQUESTED,
-        message=f"Return {return_request.rma} requested for {units} item{'s' if units != 1 else ''}.",
-    )
-
-
-def return_status_changed(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, before: str, after: str, note: str = ""
-) -> ReturnEvent:
-    sentence = STATUS_SENTENCES.get(ReturnStatus(after), "")
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.STATUS_CHANGED,
-        actor=actor,
-        at=at,
         from_status=before,
         to_status=after,
-        message=f"{sentence} {note}".strip(),
-    )
-
-
-def return_inspected(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, outcomes: list[dict[str, Any]]
-) -> ReturnEvent:
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.INSPECTED,
-        actor=actor,
-        at=at,
-        message="Inspection recorded for every item.",
-        data={"lines": outcomes},
-    )
-
-
-def return_refund_created(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, refund_ids: list[int], amount: str
-) -> ReturnEvent:
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.REFUND_CREATED,
-        actor=actor,
-        at=at,
-        message=f"Refund of {amount} recorded.",
-        data={"refund_ids": refund_ids, "amount": amount},
-    )
-
-
-def return_photos_added(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, keys: list[str]
-) -> ReturnEvent:
-    count = len(keys)
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.PHOTOS_ADDED,
-        actor=actor,
-        at=at,
-        message=f"{count} photo{'s' if count != 1 else ''} added.",
-        data={"photos": keys},
-    )
-
-
-def return_tracking_added(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, carrier_name: str, number: str
-) -> ReturnEvent:
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.TRACKING_ADDED,
-        actor=actor,
-        at=at,
-        message=f"Sent with {carrier_name}, tracking number {number}.",
-        data={"carrier_name": carrier_name, "number": number},
-    )
-
-
-def return_store_credit_issued(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, refund_id: int, amount: str
-) -> ReturnEvent:
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.STORE_CREDIT_ISSUED,
-        actor=actor,
-        at=at,
-        message=f"Store credit of {amount} added to your balance.",
-        data={"refund_id": refund_id, "amount": amount},
-    )
-
-
-def return_exchange_order(
-    *, return_request: ReturnRequest, actor: Actor, at: dt.datetime, order_number: str, created_here: bool
-) -> ReturnEvent:
-    verb = "created" if created_here else "placed on the store"
-    return _record(
-        return_request=return_request,
-        kind=ReturnEventKind.EXCHANGE_ORDER,
-        actor=actor,
-        at=at,
-        message=f"Exchange order {order_number} {verb}: your new items are on their way soon.",
-        data={"order_number": order_number, "created_here": created_here},
+        actor_kind=actor.kind,
+        actor_label=actor.label[:254],
+        message=shape.message(return_request, after, facts)[:500],
+        data={name: facts[name] for name in shape.data} if shape.data else None,
+        created_at=at,
     )

@@ -40,7 +40,8 @@ class ReturnRequest(models.Model):
     # Exchanges: what the customer owes for pricier items (paid on the store platform), and the order
     # that ships the new items, created here or reported by the platform.
     exchange_due = MoneyField(help_text="Price difference the customer pays for the exchange (positive).")
-    exchange_order_number = models.CharField(max_length=32, blank=True)
+    # Indexed: every shipped package asks whether its order is the exchange order of a return.
+    exchange_order_number = models.CharField(max_length=32, blank=True, db_index=True)
     exchange_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -62,6 +63,11 @@ class ReturnLine(models.Model):
     exchange_sku = models.CharField(max_length=64, blank=True)
     exchange_label = models.CharField(max_length=200, blank=True, help_text="e.g. Linen shirt (Navy / L)")
     exchange_price = MoneyField(help_text="The new item's unit price when the exchange was asked for.")
+    exchange_reserved = models.PositiveIntegerField(
+        default=0,
+        help_text="Units of the exchange item held off the shelf for this line, until the exchange order "
+        "takes them or the return lets them go.",
+    )
     outcome = models.CharField(max_length=20, choices=InspectionOutcome.choices, blank=True)
     deduction = MoneyField(help_text="Taken off this line's refund at inspection (positive).")
     outcome_reason = models.CharField(max_length=200, blank=True)

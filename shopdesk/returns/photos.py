@@ -24,7 +24,7 @@ from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.policy import get_policy
 from shopdesk.returns import events
-from shopdesk.returns.enums import OPEN_STATUSES
+from shopdesk.returns.enums import OPEN_STATUSES, ReturnEventKind
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.models import ReturnPhoto, ReturnRequest
 
@@ -166,8 +166,12 @@ def return_photos_add(
                 photo.file.save(name, ContentFile(content), save=False)
                 saved.append(photo)
                 photo.save()
-            events.return_photos_added(
-                return_request=locked, actor=actor, at=now, keys=[photo.storage_key for photo in saved]
+            events.return_event_record(
+                ReturnEventKind.PHOTOS_ADDED,
+                return_request=locked,
+                actor=actor,
+                at=now,
+                photos=[photo.storage_key for photo in saved],
             )
     except BaseException:
         for photo in saved:  # the rows rolled back: leave no file behind

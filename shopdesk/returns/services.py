@@ -21,9 +21,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from shopdesk.catalog.stock import stock_reserve
 from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible
+from shopdesk.core.overrides import RuleOverride
+from shopdesk.orders.events import order_rule_overridden
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.order_facts import order_facts
@@ -32,11 +35,13 @@ from shopdesk.returns import events, notices
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.enums import (
     RETURN_TRANSITIONS,
+    ReturnEventKind,
     ReturnMethod,
     ReturnResolution,
     ReturnStatus,
 )
 from shopdesk.returns.errors import ReturnLinesRefused
+from shopdesk.returns.exchange_stock import exchange_stock_release
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import resolution_problems, variant_label
@@ -87,8 +92,16 @@ def return_transition(
         raise Conflict("This return changed a moment ago; please reload it.", code="return_changed")
     for name, value in fields.items():
         setattr(return_request, name, value)
-    events.return_status_changed(
-        return_request=return_request, actor=actor, at=now, before=before, after=to_status, note=note
+    if to_status in (ReturnStatus.CANCELLED, ReturnStatus.REJECTED):
+        exchange_stock_release(lines=return_request.lines.filter(exchange_reserved__gt=0))
+    events.return_event_record(
+        ReturnEventKind.STATUS_CHANGED,
+        return_request=return_request,
+        actor=actor,
+        at=now,
+        before=before,
+        after=to_status,
+        note=note,
     )
     notices.return_status_notice(return_request=return_request, after=to_status, now=now)
     return return_request
@@ -148,8 +161,12 @@ def return_create(
     method: str,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    override: RuleOverride | None = None,
 ) -> ReturnCreated:
-    """Record a return of `lines`, approved at once or waiting for an agent (policy threshold)."""
+    """Record a return of `lines`, approved at once or waiting for an agent (policy threshold).
+
+    With an agent's `override`, its rules (the return window) are set aside for the lines they refuse;
+    every other rule is checked as ever, and the override goes on the order's history."""
     _validate(lines, method)
     now = now or timezone.now()
     request = _request_body(lines, method)
@@ -162,7 +179,10 @@ def return_create(
             existing.refresh_from_db()
             return ReturnCreated(return_request=existing, data=replay, replayed=True)
         facts = order_facts(locked)
-        answers = {a.line.pk: a for a in order_returnability(order=locked, now=now, lines=facts.lines)}
+        waive = override.codes if override is not None else frozenset()
+        answers = {
+            a.line.pk: a for a in order_returnability(order=locked, now=now, lines=facts.lines, waive=waive)
+        }
         if locked.is_cancelled:
             raise NotEligible(Eligibility.no("order_cancelled", "This order was cancelled."))
         problems = []
@@ -194,8 +214,11 @@ def return_create(
                 requests=lines, lines={line_id: answer.line for line_id, answer in answers.items()}
             )
             problems += more
+        if not problems:
+            problems += _exchange_stock_hold(lines, variants)
         if problems:
             raise ReturnLinesRefused(problems)
+        overridden = _overridden_lines(locked, facts.lines, lines, override, now)
         chosen = [answers[line.line_id] for line in lines]
         warehouse = next((a.origin_warehouse for a in chosen if a.origin_warehouse), "")
         return_request = _return_insert(locked, actor=actor, method=method, warehouse=warehouse, now=now)
@@ -210,11 +233,25 @@ def return_create(
                     exchange_sku=variants[line.line_id].sku if line.line_id in variants else "",
                     exchange_label=_exchange_label(variants.get(line.line_id)),
                     exchange_price=variants[line.line_id].price if line.line_id in variants else 0,
+                    exchange_reserved=line.quantity if line.line_id in variants else 0,
                 )
                 for line in lines
             ]
         )
-        events.return_created(return_request=return_request, actor=actor, at=now)
+        events.return_event_record(
+            ReturnEventKind.CREATED, return_request=return_request, actor=actor, at=now
+        )
+        if override is not None:
+            names = ", ".join(answers[line_id].line.product_name for line_id in overridden)
+            order_rule_overridden(
+                order=locked,
+                actor=override.actor,
+                action_id="return_start",
+                codes=list(override.codes),
+                reason=override.reason,
+                message=f"Return {return_request.rma}: return window set aside for {names} by "
+                f"{override.actor.label}. Reason: {override.reason}",
+            )
         needs_approval = bool(approval) or any(a.eligibility.needs_approval for a in chosen)
         to_status = ReturnStatus.PENDING_APPROVAL if needs_approval else ReturnStatus.APPROVED
         return_transition(return_request=return_request, to_status=to_status, actor=Actor.system(), now=now)
@@ -268,6 +305,51 @@ def return_create(
         if keys:
             action_store(order=locked, action=ACTION, keys=keys, request=request, result=data, now=now)
     return ReturnCreated(return_request=return_request, data=data, replayed=False)
+
+
+def _overridden_lines(
+    order: Order,
+    order_lines: list[Any],
+    lines: list[ReturnLineRequest],
+    override: RuleOverride | None,
+    now: dt.datetime,
+) -> list[int]:
+    """The requested lines an override changes the answer for; refused when it changes none."""
+    if override is None:
+        return []
+    plain = {a.line.pk: a for a in order_returnability(order=order, now=now, lines=order_lines)}
+    changed = [
+        line.line_id
+        for line in lines
+        if line.line_id in plain and plain[line.line_id].eligibility.code in override.codes
+    ]
+    if not changed:
+        raise NotEligible(
+            Eligibility.no(
+                "override_not_needed",
+                "No chosen item is refused for a rule that can be set aside: return it without an override.",
+            )
+        )
+    return changed
+
+
+def _exchange_stock_hold(lines: list[ReturnLineRequest], variants: dict[int, Any]) -> list[dict[str, str]]:
+    """Take the exchange items off the shelf (variants locked by `resolution_problems`): the conditional
+    F() update is the check that counts, so the last unit goes to one return only. A refused line rolls
+    back the units taken for the others with the transaction."""
+    problems = []
+    for index, line in enumerate(lines):
+        variant = variants.get(line.line_id)
+        if variant is not None and not stock_reserve(variant_id=variant.pk, quantity=line.quantity):
+            problems.append(
+                {
+                    "field": f"lines[{index}]",
+                    "code": "exchange_out_of_stock",
+                    "message": f"The {variant.product.name} in {variant_label(variant)} is out of stock; "
+                    "choose another size or colour, or a refund.",
+                }
+            )
+    return problems
 
 
 def _return_insert(

@@ -23,10 +23,11 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor, ActorKind
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.idempotency import order_lock
 from shopdesk.returns import events
-from shopdesk.returns.enums import ReturnMethod, ReturnStatus
+from shopdesk.returns.enums import ReturnEventKind, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest, ReturnTrackingScan
 from shopdesk.returns.progress import TRACKABLE
 from shopdesk.returns.services import ReturnCreated, ReturnLineRequest, return_create, return_transition
@@ -74,8 +75,13 @@ def _set_locked(
     ReturnRequest.objects.filter(pk=locked.pk).update(**fields, updated_at=now)
     for name, value in fields.items():
         setattr(locked, name, value)
-    events.return_tracking_added(
-        return_request=locked, actor=actor, at=now, carrier_name=checked.carrier_name, number=checked.number
+    events.return_event_record(
+        ReturnEventKind.TRACKING_ADDED,
+        return_request=locked,
+        actor=actor,
+        at=now,
+        carrier_name=checked.carrier_name,
+        number=checked.number,
     )
     return True
 
@@ -180,6 +186,7 @@ def return_create_with_tracking(
     tracking_number: str | None = None,
     carrier: str | None = None,
     now: dt.datetime | None = None,
+    override: RuleOverride | None = None,
 ) -> ReturnCreated:
     """Start a return; with the customer's own carrier, its tracking number too (checked first, one transaction)."""
     number = (tracking_number or "").strip()
@@ -192,7 +199,13 @@ def return_create_with_tracking(
         tracking_number_require(number=number, carrier=carrier)  # a bad number records nothing
     with transaction.atomic():
         done = return_create(
-            order=order, actor=actor, lines=lines, method=method, idempotency_key=idempotency_key, now=now
+            order=order,
+            actor=actor,
+            lines=lines,
+            method=method,
+            idempotency_key=idempotency_key,
+            now=now,
+            override=override,
         )
         if number and not done.replayed:
             return_tracking_set(

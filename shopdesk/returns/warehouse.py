@@ -31,8 +31,9 @@ from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perfor
 from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.policy import get_policy
 from shopdesk.returns import events, notices
-from shopdesk.returns.enums import InspectionOutcome, ReturnResolution, ReturnStatus
+from shopdesk.returns.enums import InspectionOutcome, ReturnEventKind, ReturnResolution, ReturnStatus
 from shopdesk.returns.errors import ReturnLinesRefused
+from shopdesk.returns.exchange_stock import exchange_stock_release
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.returns.refund_estimate import ReturnedUnits, plan_as_dict, plans_as_dict, return_plans
 from shopdesk.returns.services import return_transition
@@ -270,6 +271,8 @@ def _inspect_locked(
             OrderLine.objects.filter(pk=line.order_line_id).update(
                 quantity_returned=F("quantity_returned") + line.quantity
             )
+        else:  # no exchange for an item that isn't taken back: its replacement goes back on the shelf
+            exchange_stock_release(lines=[line])
         outcomes.append(
             {
                 "line_id": line.order_line_id,
@@ -281,7 +284,9 @@ def _inspect_locked(
             }
         )
     return_transition(return_request=locked, to_status=ReturnStatus.INSPECTED, actor=actor, now=now)
-    events.return_inspected(return_request=locked, actor=actor, at=now, outcomes=outcomes)
+    events.return_event_record(
+        ReturnEventKind.INSPECTED, return_request=locked, actor=actor, at=now, lines=outcomes
+    )
     plan = plans.refund
     refund_ids = refund_plan_perform(
         order=order,
@@ -302,14 +307,24 @@ def _inspect_locked(
             now=now,
         )
         if credit is not None:
-            events.return_store_credit_issued(
-                return_request=locked, actor=actor, at=now, refund_id=credit.pk, amount=str(credit.amount)
+            events.return_event_record(
+                ReturnEventKind.STORE_CREDIT_ISSUED,
+                return_request=locked,
+                actor=actor,
+                at=now,
+                refund_id=credit.pk,
+                amount=str(credit.amount),
             )
     ReturnRequest.objects.filter(pk=locked.pk).update(exchange_due=plans.to_pay)
     locked.exchange_due = plans.to_pay
     if refund_ids or plan.points:
-        events.return_refund_created(
-            return_request=locked, actor=actor, at=now, refund_ids=refund_ids, amount=str(plan.refunded)
+        events.return_event_record(
+            ReturnEventKind.REFUND_CREATED,
+            return_request=locked,
+            actor=actor,
+            at=now,
+            refund_ids=refund_ids,
+            amount=str(plan.refunded),
         )
     if refund_ids or plan.points or credit is not None:
         return_transition(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel
 
 from shopdesk.core.errors import NotFound
+from shopdesk.core.overrides import RuleOverride, rule_override
 
 if TYPE_CHECKING:
     from shopdesk.core.actors import Actor
@@ -55,8 +56,19 @@ class OrderAction(abc.ABC):
     moves_money: ClassVar[bool] = False
     # The path under /api/v1/customer/orders/{number}/ where the API performs it (kept stable).
     api_path: ClassVar[str] = ""
+    # Only the care team (or the store) performs it: the desk lists it, a customer is always refused
+    # (`agents_only`) and the portal does not offer it; agents use /api/v1/desk/orders/{number}/actions/{id}.
+    for_agents: ClassVar[bool] = False
     # The pydantic model of `params` (preview and perform validate with it; bad input → InvalidInput).
     params_model: ClassVar[type[BaseModel]]
+    # Refusal codes of `rule` that a desk role may set aside with a reason, and the least role for each
+    # (see core/overrides.py). Actions that list some implement `rule_overridden` and take `override=` in
+    # preview and perform, so their service re-checks every other rule and records the override.
+    overridable: ClassVar[dict[str, str]] = {}
+
+    def override_for(self, *, actor: Actor, reason: str) -> RuleOverride:
+        """The override this actor may make here (PermissionDenied for customers and too low a role)."""
+        return rule_override(actor=actor, reason=reason, allowed=dict(self.overridable))
 
     def for_actor(self, answer: Eligibility, *, actor: Actor) -> Eligibility:
         """Where who asks changes the answer. Today every actor gets the customer-facing rules; the desk's
@@ -70,13 +82,25 @@ class OrderAction(abc.ABC):
         actor: Actor,
         now: dt.datetime | None = None,
         facts: OrderFacts | None = None,
+        override: RuleOverride | None = None,
     ) -> Eligibility:
         """Whether `actor` may do this to `order` now, with the reason: cheap, no writes.
 
         The store's rule (`rule`) adapted to who asks (`for_actor`), so no action can skip the second
         step. `facts` are the rows already read (the order page passes them), so listing every action
-        costs one read of the facts, not one per action."""
+        costs one read of the facts, not one per action. With an `override` (from `override_for`), the
+        rule is asked with the overridden codes set aside."""
+        if override is not None:
+            answer = self.rule_overridden(order=order, now=now, override=override)
+            return self.for_actor(answer, actor=actor)
         return self.for_actor(self.rule(order=order, now=now, facts=facts), actor=actor)
+
+    def rule_overridden(
+        self, *, order: Order, now: dt.datetime | None = None, override: RuleOverride
+    ) -> Eligibility:
+        """The store's rule with `override.codes` set aside; refused ("override_not_needed") when no
+        such rule refuses anything, so an override is only recorded where it changed the answer."""
+        raise NotImplementedError(f"{type(self).__name__} lists no rule that can be set aside")
 
     def rule(
         self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None

@@ -98,6 +98,14 @@ EVENT_TYPES: dict[str, EventType] = {
             {"refund_id": 42, "status": "failed", "reason": "card_expired"},
         ),
         EventType(
+            "refund.retried",
+            1,
+            "A failed refund was sent again by the care team or the store: the payment provider should "
+            "send it once more.",
+            {"refund_id": 42, "status": "failed"},
+            {"refund_id": 42, "status": "pending", "reason": "sent again by ana@store.example"},
+        ),
+        EventType(
             "price_adjustment.created",
             1,
             "An item cost less than the customer paid: the difference was refunded (a refund.created follows).",
@@ -119,7 +127,11 @@ KIND_TO_TYPE: dict[str, str] = {
     OrderEventKind.REFUND_CREATED: "refund.created",
     OrderEventKind.PRICE_ADJUSTED: "price_adjustment.created",
 }
-REFUND_STATUS_TYPES = {"succeeded": "refund.succeeded", "failed": "refund.failed"}
+REFUND_STATUS_TYPES = {
+    "succeeded": "refund.succeeded",
+    "failed": "refund.failed",
+    "pending": "refund.retried",  # only a retry moves a refund back to pending
+}
 
 # Announced in the issue but not sent yet (returns land later): an endpoint may already filter on them.
 RESERVED_TYPES = frozenset({"return.created", "return.received", "return.closed"})

@@ -67,3 +67,18 @@ def test_the_demo_has_a_month_of_desk_history_and_macros() -> None:
     assert tickets_inbox(view="breaching", user=lead).exists()
     assert set(Macro.objects.values_list("name", flat=True)) >= {"Where is my parcel", "Cancel and confirm"}
     assert Macro.objects.get(name="Cancel and confirm").action_id == "cancel"
+
+
+def test_resetting_the_demo_removes_the_tickets_its_orders_opened() -> None:
+    from shopdesk.demo.store import demo_store_delete
+    from shopdesk.orders.models import Order
+    from tests.desk.conftest import open_ticket
+
+    run_demo("--orders", "30", "--seed", "3", "--now", ANCHOR_ISO, "--quiet")
+    order = Order.objects.filter(demo__isnull=False).first()
+    assert order is not None
+    # A ticket the demo did not make itself (e.g. a return waiting for approval opens one).
+    opened = open_ticket(email=order.email, order=order)
+    assert not opened.tags.filter(name="demo").exists()
+    demo_store_delete()
+    assert not Ticket.objects.exists()

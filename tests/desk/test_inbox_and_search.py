@@ -178,3 +178,22 @@ def test_big_inboxes_count_up_to_a_cap(client: Client, agent, agent_token: str, 
     monkeypatch.setattr(selectors, "COUNT_CAP", 10)
     body = Client().get("/api/v1/desk/tickets", HTTP_AUTHORIZATION=f"Bearer {agent_token}").json()
     assert (body["count"], body["count_capped"]) == (5, False)
+
+
+@pytest.mark.parametrize("dense_from", [2, 500])
+def test_search_results_come_newest_first_whether_few_or_many_match(
+    agent, monkeypatch, dense_from: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Many matches walk the recency index, few are sorted (PostgreSQL); the order is the same either way."""
+    import time_machine
+
+    from shopdesk.desk import selectors
+
+    monkeypatch.setattr(selectors, "DENSE_MATCHES", dense_from)
+    made = []
+    for day in (3, 1, 2):
+        with time_machine.travel(f"2026-11-0{day} 10:00Z", tick=False):
+            made.append(open_ticket(email=f"r{day}@example.com", subject="Umbrella", body="Broken umbrella."))
+    open_ticket(subject="Shoes", body="Nothing about rain gear.")
+    found = [t.reference for t in tickets_inbox(view="all", user=agent, q="umbrella")]
+    assert found == [made[0].reference, made[2].reference, made[1].reference]

@@ -65,7 +65,8 @@ def test_a_reply_in_time_meets_the_target_and_a_late_solve_breaches(agent) -> No
     with time_machine.travel(FRIDAY_FIVE, tick=False):
         ticket = open_ticket()
     with time_machine.travel(ny(2026, 11, 30, 10), tick=False):
-        ticket_reply(ticket=ticket, author=agent, body="On it.")
+        # Kept open: the desk still owes the answer, so the resolution clock runs.
+        ticket_reply(ticket=ticket, author=agent, body="On it.", status_after=TicketStatus.OPEN)
     with time_machine.travel(ny(2026, 12, 8, 10), tick=False):
         solved = ticket_status_change(ticket=ticket, status=TicketStatus.SOLVED, actor=agent_actor(agent))
     state = ticket_sla(solved, now=ny(2026, 12, 9, 10))
@@ -89,10 +90,11 @@ def test_the_breaching_view_lists_active_tickets_past_a_target(agent) -> None:  
         page = _logged_in(agent).get("/desk/?view=breaching").content.decode()
         assert unanswered.reference in page and fresh.reference not in page
         assert "SLA breached" in page
-    # A week later every unresolved one is past its resolution target too.
+    # A week later every unresolved one is past its resolution target too, except the answered one:
+    # it waits for the customer (pending), and its clock stands still meanwhile.
     with time_machine.travel(ny(2026, 12, 8, 10), tick=False):
         breaching = {t.reference for t in tickets_inbox(view="breaching", user=agent)}
-        assert breaching == {unanswered.reference, answered.reference, fresh.reference}
+        assert breaching == {unanswered.reference, fresh.reference}
 
 
 def _logged_in(user) -> Client:  # type: ignore[no-untyped-def]
@@ -127,3 +129,37 @@ def test_the_api_reports_each_clock_and_filters_breaching(agent) -> None:  # typ
     assert sla["first_response"]["business_seconds_left"] == -3600
     assert sla["resolution"]["status"] == "ok"
     assert dt.datetime.fromisoformat(sla["first_response"]["due_at"]) == ny(2026, 11, 30, 16)
+
+
+def test_waiting_for_the_customer_stops_the_clock_and_the_targets_move_on(agent) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(FRIDAY_FIVE, tick=False):
+        ticket = open_ticket()
+    assert ticket.resolution_due_at == ny(2026, 12, 4, 12)
+    with time_machine.travel(ny(2026, 11, 30, 10), tick=False):
+        ticket_reply(ticket=ticket, author=agent, body="Which size would you like instead?")  # pending
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.PENDING
+    waiting = ticket_sla(ticket, now=ny(2026, 12, 10, 10))  # long past the old due moment
+    assert waiting.resolution.status == SlaStatus.PAUSED
+    assert waiting.worst == SlaStatus.PAUSED
+    with time_machine.travel(ny(2026, 12, 10, 10), tick=False):
+        assert ticket not in list(tickets_inbox(view="breaching", user=agent))
+    with time_machine.travel(ny(2026, 12, 1, 12), tick=False):
+        # Paused Monday 10:00 → Tuesday 12:00: 8 + 3 business hours, so the resolution moves 11 hours on.
+        back = ticket_status_change(ticket=ticket, status=TicketStatus.OPEN, actor=agent_actor(agent))
+    back.refresh_from_db()
+    assert back.resolution_due_at == ny(2026, 12, 7, 14)  # Friday 12:00 + 11 business hours
+    state = ticket_sla(back, now=ny(2026, 12, 4, 17))
+    assert state.resolution.status in (SlaStatus.OK, SlaStatus.AT_RISK)  # would have been breached
+
+
+def test_on_hold_keeps_the_clock_running(agent) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(FRIDAY_FIVE, tick=False):
+        ticket = open_ticket()
+    with time_machine.travel(ny(2026, 11, 30, 10), tick=False):
+        ticket_status_change(ticket=ticket, status=TicketStatus.ON_HOLD, actor=agent_actor(agent))
+    with time_machine.travel(ny(2026, 12, 1, 12), tick=False):
+        back = ticket_status_change(ticket=ticket, status=TicketStatus.OPEN, actor=agent_actor(agent))
+    back.refresh_from_db()
+    assert back.resolution_due_at == ny(2026, 12, 4, 12)
+    assert ticket_sla(back, now=ny(2026, 12, 4, 13)).resolution.status == SlaStatus.BREACHED

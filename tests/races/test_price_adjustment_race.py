@@ -1,6 +1,7 @@
 """Twenty requests for the price difference on one line at the same instant: one refund, on PostgreSQL.
 
 Half send their own Idempotency-Key, half none; the real service runs on real threads and connections.
+An order paid partly with store credit gets its credit back in the ledger once.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import pytest
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
-from shopdesk.payments.models import Payment, Refund
+from shopdesk.payments.models import Payment, Refund, StoreCreditEntry
 from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.selfservice.services.price_adjustment import PriceAdjustmentResult, price_adjustment_request
 from tests.orders.test_services_states import shirt_line
 from tests.races.conftest import postgres_only, race, server_errors
-from tests.selfservice.price_adjustment_fixtures import order_with_cheaper_shirt
+from tests.selfservice.price_adjustment_fixtures import (
+    order_with_cheaper_shirt,
+    order_with_cheaper_shirt_paid_partly_with_store_credit,
+    price_adjustments_paid_as,
+)
 
 pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CUSTOMER = Actor.customer("shopper@example.com")
@@ -46,3 +51,38 @@ def test_twenty_concurrent_price_adjustments_of_one_line_make_one_refund() -> No
     assert Refund.objects.filter(order=order).count() == 1
     assert PriceAdjustment.objects.filter(order=order).count() == 1
     assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
+
+
+@pytest.mark.parametrize("paid_as", ["original_payment", "store_credit"])
+def test_twenty_concurrent_price_adjustments_issue_store_credit_once(paid_as: str) -> None:
+    """Paid $10.00 by card and the rest with store credit: whatever the policy, one adjustment, and the
+    credit share enters the ledger once."""
+    order = order_with_cheaper_shirt_paid_partly_with_store_credit()
+    line_id = shirt_line(order).pk
+    writes = [
+        partial(
+            price_adjustment_request,
+            order=order,
+            line_id=line_id,
+            actor=CUSTOMER,
+            idempotency_key="same-key" if index % 2 else None,
+        )
+        for index in range(20)
+    ]
+    with price_adjustments_paid_as(paid_as):
+        results = race(writes)
+    assert not server_errors(results)
+    done = [r for r in results if isinstance(r, PriceAdjustmentResult)]
+    refused = [r for r in results if isinstance(r, NotEligible)]
+    assert len(done) + len(refused) == 20
+    assert len([r for r in done if not r.replayed]) == 1
+    assert all(r.code == "already_adjusted" for r in refused)
+    assert PriceAdjustment.objects.filter(order=order).count() == 1
+    card, credit = Payment.objects.filter(order=order).order_by("pk")
+    assert card.amount_refunded + credit.amount_refunded == Decimal("20.00")
+    entries = StoreCreditEntry.objects.filter(order=order)
+    expected_credit = Decimal("20.00") if paid_as == "store_credit" else Decimal("10.00")
+    # One entry per refund paid as credit: the store-credit share, plus the card's share under the policy.
+    assert entries.count() == (1 if paid_as == "original_payment" else 2)
+    assert Refund.objects.filter(order=order).count() == 2
+    assert sum((e.amount for e in entries), Decimal(0)) == expected_credit

@@ -12,8 +12,9 @@ import time_machine
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
 from shopdesk.orders.models import OrderLine
-from shopdesk.payments.enums import RefundLineKind
-from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.payments.enums import RefundDestination, RefundLineKind, RefundStatus
+from shopdesk.payments.models import Payment, Refund, RefundLine, StoreCreditEntry
+from shopdesk.payments.store_credit import store_credit_balance
 from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.selfservice.registry import action_get
 from shopdesk.selfservice.services.price_adjustment import (
@@ -25,6 +26,8 @@ from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, sca
 from tests.selfservice.price_adjustment_fixtures import (
     order_with_cheaper_shirt,
     order_with_cheaper_shirt_and_scarf,
+    order_with_cheaper_shirt_paid_partly_with_store_credit,
+    price_adjustments_paid_as,
     price_set,
 )
 
@@ -178,3 +181,54 @@ def test_the_registry_action_previews_then_performs():
         action.preview(order=order, actor=CUSTOMER, params={"line_id": "abc"})
     with pytest.raises(NotFound):
         action.perform(order=order, actor=CUSTOMER, params={"line_id": 999999})
+
+
+def test_the_store_credit_share_goes_back_as_store_credit_once():
+    """$10.00 to the Visa, $10.00 to the store credit it was partly paid with: a ledger entry, settled."""
+    order = order_with_cheaper_shirt_paid_partly_with_store_credit()
+    line = shirt_line(order)
+    preview = action_get("price_adjustment").preview(order=order, actor=CUSTOMER, params={"line_id": line.pk})
+    assert "$10.00 goes back to your Visa ending 4242" in preview.message
+    assert "$10.00 is added to your store credit straight away." in preview.message
+    done = price_adjustment_request(order=order, line_id=line.pk, actor=CUSTOMER, idempotency_key="pa-1")
+    assert done.data["refund_amount"] == "20.00" and done.message == preview.message
+    card, credit = Payment.objects.filter(order=order).order_by("pk")
+    assert (card.amount_refunded, credit.amount_refunded) == (Decimal("10.00"), Decimal("10.00"))
+    to_card = Refund.objects.get(order=order, payment=card)
+    assert (to_card.destination, to_card.status) == (RefundDestination.ORIGINAL_PAYMENT, RefundStatus.PENDING)
+    to_credit = Refund.objects.get(order=order, payment=credit)
+    assert (to_credit.destination, to_credit.status) == (
+        RefundDestination.STORE_CREDIT,
+        RefundStatus.SUCCEEDED,
+    )
+    entry = StoreCreditEntry.objects.get(customer=order.customer)
+    assert (entry.refund_id, entry.amount, entry.kind) == (to_credit.pk, Decimal("10.00"), "issued")
+    assert store_credit_balance(customer=order.customer) == Decimal("10.00")
+    # A retry replays, a new request is refused: the credit is never issued twice.
+    again = price_adjustment_request(order=order, line_id=line.pk, actor=CUSTOMER, idempotency_key="pa-1")
+    assert again.replayed
+    with pytest.raises(NotEligible):
+        price_adjustment_request(order=order, line_id=line.pk, actor=CUSTOMER)
+    assert StoreCreditEntry.objects.filter(customer=order.customer).count() == 1
+    assert Refund.objects.filter(order=order).count() == 2
+
+
+def test_a_policy_paying_store_credit_credits_the_whole_difference():
+    order = order_with_cheaper_shirt()
+    line = shirt_line(order)
+    with price_adjustments_paid_as("store_credit"):
+        answer = _answer(order, line)
+        assert answer.eligibility.allowed
+        assert "we can add $20.00 ($10.00 each) to your store credit" in answer.eligibility.message
+        done = price_adjustment_request(order=order, line_id=line.pk, actor=CUSTOMER)
+    assert "$20.00 is added to your store credit straight away." in done.message
+    refund = Refund.objects.get(order=order)
+    assert (refund.destination, refund.status, refund.amount) == (
+        RefundDestination.STORE_CREDIT,
+        RefundStatus.SUCCEEDED,
+        Decimal("20.00"),
+    )
+    assert store_credit_balance(customer=order.customer) == Decimal("20.00")
+    # The card gave that money back as credit: it can't be refunded to the card a second time.
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
+    assert PriceAdjustment.objects.get(order_line=line).paid_as == "store_credit"

@@ -27,6 +27,7 @@ IDS = [
     "verify_payment",
     "price_adjustment",
     "refund_dispute",
+    "refund_retry",
 ]
 
 
@@ -36,7 +37,8 @@ def test_the_registry_holds_each_action_once_in_a_stable_order():
     assert not is_registered("price_match")
     with pytest.raises(NotFound):
         action_get("price_match")
-    assert all(action.label and action.api_path for action in actions_all())
+    # An agents-only action has no customer path: the desk performs it under /api/v1/desk/.
+    assert all(action.label and (action.api_path or action.for_agents) for action in actions_all())
 
 
 def test_order_actions_answer_every_action_for_the_actor():
@@ -52,7 +54,9 @@ def test_order_actions_answer_every_action_for_the_actor():
         "refund_dispute",
         "pay_again",
         "verify_payment",
+        "refund_retry",
     }
+    assert answers["refund_retry"].code == "agents_only"
     assert answers["price_adjustment"].code == "no_price_drop"
     assert answers["pay_again"].code == "already_paid"
     assert answers["verify_payment"].code == "verification_not_needed"

@@ -47,6 +47,7 @@ def test_the_brief_types_are_all_in_the_catalogue() -> None:
         "refund.created",
         "refund.succeeded",
         "refund.failed",
+        "refund.retried",
         "price_adjustment.created",
     }
     assert wanted == set(EVENT_TYPES)

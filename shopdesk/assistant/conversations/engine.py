@@ -19,8 +19,17 @@ from django.db import transaction
 from django.db.models import Max
 
 from shopdesk.access.rate_limits import Limit, rate_limit_take
+from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.flows.dispatch import (
+    CHOICE_BUTTONS,
+    INTENT_FLOWS,
+    INTENT_GATES,
+    ORDER_BUTTONS,
+    PENDING_REQUESTS,
+    STEP_ANSWERS,
+)
 from shopdesk.assistant.conversations.flows.general import (
     HANDOFF_BUTTON,
     article_answer,
@@ -28,6 +37,7 @@ from shopdesk.assistant.conversations.flows.general import (
     greeting,
     out_of_scope,
 )
+from shopdesk.assistant.conversations.flows.my_orders import order_chosen_or_listed
 from shopdesk.assistant.conversations.flows.orders import (
     ORDER_FLOWS,
     cancel_lines_chosen,
@@ -58,6 +68,7 @@ from shopdesk.assistant.conversations.models import Conversation, HandoffReason,
 from shopdesk.assistant.conversations.models import Turn as TurnRow
 from shopdesk.assistant.conversations.replies import NO, YES, Answer, Reply
 from shopdesk.assistant.conversations.slots import (
+    access_adopt,
     access_get,
     magic_link_send,
     missing_identity_question,
@@ -86,6 +97,8 @@ SELF_SERVICE = (
     | set(RETURN_STATUS_INTENTS)
     | set(PROMOTION_INTENTS)
     | set(POINTS_INTENTS)
+    | set(INTENT_FLOWS)
+    | set(INTENT_GATES)
 )
 _PACKAGE_INTENTS = {
     "track_order",
@@ -185,9 +198,17 @@ def conversation_transcript(*, conversation_id: str, after: int = 0) -> dict[str
 
 
 def conversation_message(
-    *, conversation_id: str, client_ip: str, text: str | None = None, button: str | None = None
+    *,
+    conversation_id: str,
+    client_ip: str,
+    text: str | None = None,
+    button: str | None = None,
+    access: CustomerAccess | None = None,
 ) -> Answer:
-    """Answer one message (text) or one button press; both recorded in the transcript."""
+    """Answer one message (text) or one button press; both recorded in the transcript.
+
+    `access` is the shopper's sign-in on the store's own pages (the widget's same-origin request): the
+    conversation takes it when it has no verified session of its own."""
     if (text is None) == (button is None):
         raise InvalidInput("Send either a text or a button, not both.", code="message_invalid")
     if text is not None and (not text.strip() or len(text) > MESSAGE_CHARS):
@@ -205,6 +226,7 @@ def conversation_message(
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
         if button is not None and button not in conversation.offered:
             raise InvalidInput("That button is not offered any more.", code="button_unknown")
+        access_adopt(conversation, access)
         position = (conversation.turns.aggregate(last=Max("position"))["last"] or 0) + 1
         TurnRow.objects.create(
             conversation=conversation,
@@ -313,6 +335,9 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
         return
     if conversation.step.get("awaiting_reason") and _answered_in_flow(turn):
         return
+    collect = conversation.step.get("collect")
+    if collect in STEP_ANSWERS and STEP_ANSWERS[collect](turn):
+        return
     # A short fragment ("to small") is read in the conversation's topic when alone it says nothing.
     understanding = _understanding(turn, early)
     turn.understanding = understanding
@@ -394,6 +419,8 @@ def _run_intent(turn: Turn, intent: str) -> None:
         return
     if intent in PROMOTION_INTENTS and not _promotion_codes_known(turn, intent):
         return
+    if intent in INTENT_GATES and not INTENT_GATES[intent](turn, intent):
+        return
     if intent in RETURN_INTENTS and reason_from_text(turn.text or ""):
         # "I want to return it, too small": the reason waits while the order is verified.
         conversation.step = {**conversation.step, "reason": reason_from_text(turn.text or "")}
@@ -413,6 +440,8 @@ def _run_intent(turn: Turn, intent: str) -> None:
         promotions_flow(turn, order, intent)
     elif intent in POINTS_INTENTS:
         points_flow(turn, order, intent)
+    elif intent in INTENT_FLOWS:
+        INTENT_FLOWS[intent](turn, order, intent)
     else:
         order_flow_run(turn, order, intent)
 
@@ -458,6 +487,13 @@ def _order_or_ask(turn: Turn, intent: str) -> Order | None:
     first_ask = conversation.step.get("awaiting") != intent
     was_verified = access_get(conversation) is not None
     verification = verify(conversation, client_ip=turn.client_ip)
+    if verification.access is not None and not conversation.order_number:
+        # Signed in for every order of the email: the one order, or the customer picks one.
+        number = order_chosen_or_listed(turn, verification.access, intent)
+        if number is None:
+            return None
+        conversation.order_number = number
+        was_verified = False
     if verification.access is not None:
         if not was_verified:
             turn.answer.say(f"Thank you, I found order {conversation.order_number}.")
@@ -530,7 +566,9 @@ def _switch_order(turn: Turn, number: str) -> None:
     """Carry on the current topic with another order verified in this conversation (looked up again)."""
     conversation = turn.conversation
     conversation.order_number = number
-    conversation.access_session_id = None
+    access = access_get(conversation)
+    if access is None or not access.all_orders:
+        conversation.access_session_id = None  # a lookup proves one order: look the other one up
     intent = conversation.last_intent if conversation.last_intent in SELF_SERVICE else "track_order"
     turn.answer.intent = intent
     conversation.step = {"orders": conversation.step.get("orders") or []}
@@ -541,6 +579,9 @@ def _switch_order(turn: Turn, number: str) -> None:
 def _confirmed(turn: Turn) -> None:
     conversation = turn.conversation
     pending = conversation.pending_action
+    if pending.get("action") in PENDING_REQUESTS:
+        PENDING_REQUESTS[pending["action"]](turn)
+        return
     access = access_get(conversation)
     if access is None or pending.get("order_number") != conversation.order_number:
         conversation.pending_action = {}
@@ -579,6 +620,12 @@ def _answer_button(turn: Turn, payload: str) -> None:
         turn.answer.say(magic_link_send(conversation, client_ip=turn.client_ip))
         return
     kind, _, value = payload.partition(":")
+    if kind in CHOICE_BUTTONS:
+        chosen = CHOICE_BUTTONS[kind](turn, value)
+        if chosen is not None:
+            turn.answer.intent = chosen
+            _run_intent(turn, chosen)
+        return
     if kind == "order" and value in (conversation.step.get("orders") or []):
         _switch_order(turn, value)
         return
@@ -604,3 +651,5 @@ def _answer_button(turn: Turn, payload: str) -> None:
         return_line_chosen(turn, order, value)
     elif kind == "reason":
         return_reason_chosen(turn, order, value)
+    elif kind in ORDER_BUTTONS:
+        ORDER_BUTTONS[kind](turn, order, value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopdesk.access.errors import LookupFailed, RateLimited
-from shopdesk.access.selectors import access_for_session_id, order_for_access
+from shopdesk.access.selectors import access_for_session_id, order_for_access, orders_for_access
 from shopdesk.access.services import email_normalise, magic_link_request, session_open_by_lookup
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.models import Conversation
@@ -28,7 +28,10 @@ def slots_fill(conversation: Conversation, entities: list[Entity]) -> bool:
             number = order_number_normalise(entity.value) or ""
             if number and number != conversation.order_number:
                 conversation.order_number = number
-                _unverify(conversation)
+                if _signed_in_for(conversation, number):
+                    conversation.pending_action = {}  # another order of the signed-in email
+                else:
+                    _unverify(conversation)
             filled = filled or bool(number)
         elif entity.type == "email":
             email = email_normalise(entity.value)[:254]
@@ -37,6 +40,40 @@ def slots_fill(conversation: Conversation, entities: list[Entity]) -> bool:
                 _unverify(conversation)
             filled = filled or bool(email)
     return filled
+
+
+def _signed_in_for(conversation: Conversation, number: str) -> bool:
+    """True when the conversation's sign-in (a link: every order of its email) covers this order."""
+    if conversation.access_session_id is None:
+        return False
+    access = access_for_session_id(session_id=conversation.access_session_id)
+    return bool(
+        access is not None
+        and access.all_orders
+        and orders_for_access(access=access).filter(number=number).exists()
+    )
+
+
+def access_adopt(conversation: Conversation, access: CustomerAccess | None) -> None:
+    """The shopper is signed in on the store's pages (a sign-in link, or an order looked up): the chat on
+    those pages starts verified with the same session, unless it already has a live one of its own."""
+    if access is None or access_get(conversation) is not None:
+        return
+    if access.all_orders:
+        covered = bool(conversation.order_number) and _covered(access, conversation.order_number)
+        conversation.order_number = conversation.order_number if covered else ""
+    else:
+        numbers = sorted(access.order_numbers or ())
+        if len(numbers) != 1 or conversation.order_number not in ("", numbers[0]):
+            return
+        conversation.order_number = numbers[0]
+    conversation.email = access.email
+    conversation.access_session_id = access.session_id
+    conversation.pending_action = {}
+
+
+def _covered(access: CustomerAccess, number: str) -> bool:
+    return orders_for_access(access=access).filter(number=number).exists()
 
 
 def _unverify(conversation: Conversation) -> None:

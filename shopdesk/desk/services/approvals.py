@@ -19,6 +19,7 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from shopdesk.core.money import format_money
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.desk import events
 from shopdesk.desk.models import ActionApproval, ApprovalStatus, Ticket
 from shopdesk.desk.roles import agent_actor, require_role
@@ -31,12 +32,19 @@ if TYPE_CHECKING:
 
 
 def approval_reason(
-    *, order: Order, action: OrderAction, actor: Actor, params: Mapping[str, Any]
+    *,
+    order: Order,
+    action: OrderAction,
+    actor: Actor,
+    params: Mapping[str, Any],
+    override: RuleOverride | None = None,
 ) -> str | None:
-    """Why this agent's action needs a lead first (a sentence), or None when they may go ahead."""
+    """Why this agent's action needs a lead first (a sentence), or None when they may go ahead. An
+    override sets a rule aside, never the money limit: the same questions are asked with it."""
     if not actor.is_agent or actor.has_role(AgentRole.LEAD):
         return None
-    answer = action.eligibility(order=order, actor=actor)
+    overridden: dict[str, Any] = {"override": override} if override is not None else {}
+    answer = action.eligibility(order=order, actor=actor, **overridden)
     if not answer.allowed:
         return None  # the action refuses (or replays an earlier request) on its own
     if answer.needs_approval:
@@ -44,7 +52,7 @@ def approval_reason(
     limit = get_policy().desk.agent_refund_limit
     if limit is None or not action.moves_money:
         return None
-    shown = action.preview(order=order, actor=actor, params=params)
+    shown = action.preview(order=order, actor=actor, params=params, **overridden)
     try:
         refund = Decimal(str(shown.data.get("refund_amount", "0")))
     except InvalidOperation:
@@ -66,9 +74,12 @@ def approval_request(
     params: Mapping[str, Any],
     why: str,
     ticket: Ticket | None = None,
+    override: RuleOverride | None = None,
 ) -> ActionResult:
-    """Record the request (or return the one already waiting); nothing is performed."""
-    preview = action.preview(order=order, actor=actor, params=params)
+    """Record the request (or return the one already waiting); nothing is performed. An override goes
+    with it: the lead who approves performs the action with the agent's reason."""
+    overridden: dict[str, Any] = {"override": override} if override is not None else {}
+    preview = action.preview(order=order, actor=actor, params=params, **overridden)
     try:
         with transaction.atomic():
             approval = ActionApproval.objects.create(
@@ -80,6 +91,7 @@ def approval_request(
                 preview=preview.message,
                 requested_by=actor.label,
                 requested_at=timezone.now(),
+                override_reason=override.reason if override is not None else "",
             )
             if ticket is not None:
                 events.event_approval(
@@ -147,6 +159,11 @@ def approval_approve(*, approval: ActionApproval, lead: User, note: str = "") ->
             params=approval.params,
             idempotency_key=f"approval:{approval.pk}",
             ticket=approval.ticket,
+            override_reason=(
+                f"{approval.override_reason} (asked by {approval.requested_by})"[:500]
+                if approval.override_reason
+                else None
+            ),
         )
     except DomainError as refused:
         ActionApproval.objects.filter(pk=approval.pk).update(

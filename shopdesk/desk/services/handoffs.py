@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from shopdesk.access.rate_limits import rate_limit_take
 from shopdesk.core.actors import Actor
 from shopdesk.desk.enums import TicketChannel, TicketTopic
 from shopdesk.desk.models import Ticket
+from shopdesk.desk.services.contact import CONTACT_PER_EMAIL, CONTACT_PER_IP
 from shopdesk.desk.services.messages import acknowledgement_enqueue
 from shopdesk.desk.services.tickets import ticket_create
 from shopdesk.orders.models import Order
@@ -23,6 +25,8 @@ _TOPIC_PREFIXES = (
     (("payment_",), TicketTopic.PAYMENTS),
     (("promo_code", "coupon_", "price_adjustment"), TicketTopic.PROMOTIONS),
     (("pay_with_points", "points_"), TicketTopic.POINTS),
+    (("privacy_policy",), TicketTopic.PRIVACY),
+    (("wholesale",), TicketTopic.WHOLESALE),
 )
 
 
@@ -67,6 +71,36 @@ def ticket_from_chat(
             body="\n".join(lines)[:20_000],
             actor=Actor.customer(email),
             topic=topic_for_intent(intent),
+            order=order,
+        )
+        acknowledgement_enqueue(ticket=ticket)
+    return ticket
+
+
+def ticket_from_chat_request(
+    *,
+    email: str,
+    topic: str,
+    subject: str,
+    body: str,
+    client_ip: str,
+    order: Order | None = None,
+) -> Ticket:
+    """A request the shopper confirmed in the chat (their personal data, a wholesale inquiry) as a ticket.
+
+    Counted against the contact form's limits: each one opens a ticket and sends an email. `order` is
+    linked only when the customer proved it is theirs in the chat."""
+    rate_limit_take(limit=CONTACT_PER_IP, subject=client_ip)
+    rate_limit_take(limit=CONTACT_PER_EMAIL, subject=email.strip().lower())
+    with transaction.atomic():
+        ticket = ticket_create(
+            subject=subject[:120],
+            customer_email=email,
+            customer_name="",
+            channel=TicketChannel.CHAT,
+            body=body[:20_000],
+            actor=Actor.customer(email),
+            topic=topic,
             order=order,
         )
         acknowledgement_enqueue(ticket=ticket)

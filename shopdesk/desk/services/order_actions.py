@@ -10,10 +10,11 @@ from django.db import transaction
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotFound
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.desk import events
 from shopdesk.desk.models import Ticket
 from shopdesk.orders.models import Order
-from shopdesk.selfservice.registry import ActionPreview, ActionResult, action_get
+from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, action_get
 
 
 def order_for_desk(*, number: str) -> Order:
@@ -23,12 +24,30 @@ def order_for_desk(*, number: str) -> Order:
     return order
 
 
+def action_override(*, action: OrderAction, actor: Actor, reason: str | None) -> RuleOverride | None:
+    """The override asked for (None when not asked): refused for customers, too low a role, no reason."""
+    if reason is None:
+        return None
+    return action.override_for(actor=actor, reason=reason)
+
+
+def with_override(override: RuleOverride | None) -> dict[str, Any]:
+    """The keyword an overridable action takes; nothing for the others (their signature is unchanged)."""
+    return {"override": override} if override is not None else {}
+
+
 def order_action_preview(
-    *, order: Order, action_id: str, actor: Actor, params: Mapping[str, Any]
+    *,
+    order: Order,
+    action_id: str,
+    actor: Actor,
+    params: Mapping[str, Any],
+    override_reason: str | None = None,
 ) -> ActionPreview:
     action = action_get(action_id)
-    action.eligibility(order=order, actor=actor).require()
-    return action.preview(order=order, actor=actor, params=params)
+    override = action_override(action=action, actor=actor, reason=override_reason)
+    action.eligibility(order=order, actor=actor, **with_override(override)).require()
+    return action.preview(order=order, actor=actor, params=params, **with_override(override))
 
 
 def order_action_perform(
@@ -39,27 +58,36 @@ def order_action_perform(
     params: Mapping[str, Any],
     idempotency_key: str | None = None,
     ticket: Ticket | None = None,
+    override_reason: str | None = None,
 ) -> ActionResult:
     """Run the action as the agent; when it came from a ticket, the ticket's trail says so.
 
     When a lead must approve it (see approvals.py), nothing is performed: the request is recorded and
-    the result says so (`data["approval_pending"]`)."""
+    the result says so (`data["approval_pending"]`). With `override_reason`, the action's overridable
+    rules are set aside (its service checks the rest and records the override on the order)."""
     from shopdesk.desk.services.approvals import approval_reason, approval_request
 
     action = action_get(action_id)
+    override = action_override(action=action, actor=actor, reason=override_reason)
     # Leads never need an approval, so the lead who approves a request performs it through here too.
-    why = approval_reason(order=order, action=action, actor=actor, params=params)
+    why = approval_reason(order=order, action=action, actor=actor, params=params, override=override)
     if why is not None:
         return approval_request(
-            order=order, action=action, actor=actor, params=params, why=why, ticket=ticket
+            order=order, action=action, actor=actor, params=params, why=why, ticket=ticket, override=override
         )
     # The action re-checks eligibility inside its own transaction; checking here first gives the
     # agent the same refusal without starting one. With an idempotency key the action goes first: a
     # repeated request must replay its first answer, not be refused because that one already acted.
     if not idempotency_key:
-        action.eligibility(order=order, actor=actor).require()
-    result = action.perform(order=order, actor=actor, params=params, idempotency_key=idempotency_key)
+        action.eligibility(order=order, actor=actor, **with_override(override)).require()
+    result = action.perform(
+        order=order, actor=actor, params=params, idempotency_key=idempotency_key, **with_override(override)
+    )
     if ticket is not None and not result.replayed:
         with transaction.atomic():
+            if override is not None:
+                events.event_rule_overridden(
+                    ticket=ticket, actor=actor, action_id=action.id, message=override.sentence(action.label)
+                )
             events.event_order_action(ticket=ticket, actor=actor, action_id=action.id, message=result.message)
     return result

@@ -17,6 +17,7 @@ from shopdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from shopdesk.desk import events
 from shopdesk.desk.attachments import IncomingFile, attachments_store, attachments_validate
 from shopdesk.desk.enums import (
+    SLA_PAUSED_STATUSES,
     MessageKind,
     TicketChannel,
     TicketEventKind,
@@ -28,7 +29,7 @@ from shopdesk.desk.enums import (
 from shopdesk.desk.mail import reference_new, reply_token_new
 from shopdesk.desk.models import Ticket, TicketMessage, TicketTag
 from shopdesk.desk.roles import agent_role
-from shopdesk.desk.sla import sla_due
+from shopdesk.desk.sla import sla_due, sla_due_for_ticket
 from shopdesk.orders.models import Customer
 
 if TYPE_CHECKING:
@@ -167,6 +168,12 @@ def status_apply(*, ticket: Ticket, status: str, actor: Actor) -> bool:
     for name, value in fields.items():
         setattr(ticket, name, value)
     events.event_status_changed(ticket=ticket, actor=actor, before=before, after=status)
+    if before in SLA_PAUSED_STATUSES and status not in SLA_PAUSED_STATUSES:
+        # Back from waiting for the customer: the targets move on by the business time of the wait.
+        ticket.first_response_due_at, ticket.resolution_due_at = sla_due_for_ticket(ticket, now=now)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            first_response_due_at=ticket.first_response_due_at, resolution_due_at=ticket.resolution_due_at
+        )
     if status == TicketStatus.SOLVED and ticket.merged_into_id is None:
         from shopdesk.desk.services.satisfaction import satisfaction_request  # it emails: one direction only
 
@@ -325,9 +332,9 @@ def ticket_triage(
                 )
                 changed = True
         if changed:
-            # A new priority brings new targets, counted from when the ticket opened.
-            locked.first_response_due_at, locked.resolution_due_at = sla_due(
-                opened_at=locked.created_at, priority=locked.priority
+            # A new priority brings new targets, counted from when the ticket opened (less its pauses).
+            locked.first_response_due_at, locked.resolution_due_at = sla_due_for_ticket(
+                locked, now=timezone.now()
             )
             locked.updated_at = timezone.now()
             locked.save(

@@ -19,6 +19,7 @@ from shopdesk.desk.enums import TicketStatus
 from shopdesk.desk.models import Ticket
 from shopdesk.desk.roles import agent_actor
 from shopdesk.desk.selectors import ticket_get
+from shopdesk.desk.services.case_decisions import ticket_case_decide
 from shopdesk.desk.services.messages import ticket_note, ticket_reply
 from shopdesk.desk.services.order_actions import order_action_perform, order_action_preview, order_for_desk
 from shopdesk.desk.services.tickets import (
@@ -167,6 +168,29 @@ def merge(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @desk_agent_required
+def case_decision(request: HttpRequest, reference: str) -> HttpResponse:
+    """Approve or reject the return or payment check behind a case ticket."""
+    ticket = _ticket(reference)
+    decision = request.POST.get("decision", "")
+    if decision not in ("approve", "reject"):
+        messages.error(request, "Choose approve or reject.")
+        return _back(ticket)
+    try:
+        done = ticket_case_decide(
+            ticket=ticket,
+            user=request_agent(request),
+            approve=decision == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return _back(ticket)
+
+
+@require_POST
+@desk_agent_required
 def order_action(request: HttpRequest, number: str, action_id: str) -> HttpResponse:
     """Preview (the first press), then perform with the idempotency key the preview page carries."""
     ticket = _ticket(request.POST.get("ticket", ""))
@@ -181,8 +205,14 @@ def order_action(request: HttpRequest, number: str, action_id: str) -> HttpRespo
         if not isinstance(params, dict):
             messages.error(request, 'The parameters must be a JSON object, e.g. {"reason": "…"}.')
             return _back(ticket)
+        # The checkbox asks for the override; its reason is required (an empty one is refused).
+        override_reason = (
+            request.POST.get("override_reason", "") if request.POST.get("override") == "1" else None
+        )
         if request.POST.get("confirm") != "1":
-            preview = order_action_preview(order=order, action_id=action_id, actor=actor, params=params)
+            preview = order_action_preview(
+                order=order, action_id=action_id, actor=actor, params=params, override_reason=override_reason
+            )
             return render(
                 request,
                 "desk/action_preview.html",
@@ -193,6 +223,7 @@ def order_action(request: HttpRequest, number: str, action_id: str) -> HttpRespo
                     "preview": preview,
                     "params": json.dumps(params),
                     "key": uuid.uuid4().hex,
+                    "override_reason": " ".join((override_reason or "").split()),
                 },
             )
         result = order_action_perform(
@@ -202,6 +233,7 @@ def order_action(request: HttpRequest, number: str, action_id: str) -> HttpRespo
             params=params,
             idempotency_key=f"desk:{request.POST.get('key', '')[:64]}" if request.POST.get("key") else None,
             ticket=ticket,
+            override_reason=override_reason,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -29,6 +29,7 @@ from shopdesk.desk.selectors import (
     tickets_inbox,
     tickets_of_customer,
 )
+from shopdesk.desk.services.case_decisions import ticket_case
 from shopdesk.desk.services.tickets import agents_active
 from shopdesk.desk.sla import ticket_sla
 from shopdesk.desk.views.access import desk_agent_required, request_agent
@@ -105,6 +106,7 @@ def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
             "events": ticket_events(ticket=ticket),
             "other_tickets": tickets_of_customer(email=ticket.customer_email, exclude_id=ticket.pk),
             "sidebar": sidebar,
+            "case": ticket_case(ticket),
             "agents": agents_active(),
             "statuses": TicketStatus.choices,
             "priorities": TicketPriority.choices,

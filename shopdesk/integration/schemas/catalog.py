@@ -23,9 +23,9 @@ from shopdesk.integration.schemas.common import (
     Text40,
     Text120,
     Timestamp,
+    amount_document,
     amounts_in_currency,
     fields_disagree,
-    store_amount_document,
 )
 from shopdesk.policy.loader import get_policy
 
@@ -40,7 +40,7 @@ class VariantIn(Strict):
     colour: Text40 = ""
     price: Amount = Field(
         description='Current price in the store currency, as a string or a number: "49.00".',
-        json_schema_extra=store_amount_document,
+        json_schema_extra=amount_document(places=None),
     )
     price_kind: PriceKind = PriceKind.REGULAR
     stock: int = Field(default=0, ge=0, le=2_147_483_647)

@@ -87,33 +87,33 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 # Decimal, never float: pydantic turns a JSON number into a Decimal through its shortest text form,
 # so 19.9 is Decimal("19.9"); more decimals than the currency has (JPY none, USD two, KWD three) is refused
-# per field against the order's currency rather than rounded.
-AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,3})?$"
+# per field against the order's currency rather than rounded. The published schema says the same
+# (`amount_document`), so a client learns the rule before sending.
 
 
-def _amount_document(schema: dict[str, Any]) -> None:
-    """In the published schema: a number, or a string of digits, up to 10 before and 3 after the point."""
-    for branch in schema.get("anyOf", []):
-        if branch.get("type") == "string":
-            branch["pattern"] = AMOUNT_PATTERN
-        elif branch.get("type") == "number":
-            branch.update(maximum=9_999_999_999, multipleOf=0.001)
+def amount_document(
+    *, digits: int = 10, places: int | None = 3, maximum: int | None = 9_999_999_999
+) -> Callable[[dict[str, Any]], None]:
+    """The published rule of an amount field (`json_schema_extra`): a string of up to `digits` digits
+    before the point and `places` after it (None: as many as the store's currency has, USD 2, JPY 0, read
+    when the schema is built), and a number up to `maximum` in steps of one unit of the last place (left
+    as pydantic states it when `maximum` is None)."""
 
+    def document(schema: dict[str, Any]) -> None:
+        decimals = get_currency_precision(get_policy().store.currency) if places is None else places
+        fraction = rf"(\.[0-9]{{1,{decimals}}})?" if decimals else ""
+        for branch in schema.get("anyOf", []):
+            if branch.get("type") == "string":
+                branch["pattern"] = rf"^[0-9]{{1,{digits}}}{fraction}$"
+            elif branch.get("type") == "number" and maximum is not None:
+                branch.update(maximum=maximum, multipleOf=10**-decimals if decimals else 1)
 
-def store_amount_document(schema: dict[str, Any]) -> None:
-    """An amount in the store's currency: at most as many decimals as that currency has (USD 2, JPY 0)."""
-    places = get_currency_precision(get_policy().store.currency)
-    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
-    for branch in schema.get("anyOf", []):
-        if branch.get("type") == "string":
-            branch["pattern"] = rf"^[0-9]{{1,10}}{fraction}$"
-        elif branch.get("type") == "number":
-            branch.update(maximum=9_999_999_999, multipleOf=10**-places if places else 1)
+    return document
 
 
 Amount = Annotated[
     Decimal,
-    Field(ge=0, max_digits=13, decimal_places=3, allow_inf_nan=False, json_schema_extra=_amount_document),
+    Field(ge=0, max_digits=13, decimal_places=3, allow_inf_nan=False, json_schema_extra=amount_document()),
 ]
 Quantity = Annotated[int, Field(gt=0, le=100_000)]
 # Dates a store can mean: a year-9999 date would overflow date arithmetic on the order's pages.

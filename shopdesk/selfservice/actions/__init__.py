@@ -9,6 +9,7 @@ from shopdesk.selfservice.actions import emails
 from shopdesk.selfservice.actions import cases
 from shopdesk.selfservice.actions import returns
 from shopdesk.selfservice.actions import payments, price_adjustment, refund_dispute
+from shopdesk.selfservice.actions import refund_retry
 
 __all__ = [
     "addresses",
@@ -19,5 +20,6 @@ __all__ = [
     "payments",
     "price_adjustment",
     "refund_dispute",
+    "refund_retry",
     "returns",
 ]

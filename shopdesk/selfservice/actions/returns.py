@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from shopdesk.core.actors import Actor
+from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
@@ -59,6 +60,23 @@ class ReturnStartAction(OrderAction):
     moves_money = False  # the refund moves at inspection, through the store API
     api_path = "returns"
     params_model = ReturnParams
+    # An agent may take back an item after the window closed (goodwill, a late delivery scan); every
+    # other rule — flags, units left, open returns, the approval threshold — still applies.
+    overridable = {"window_expired": AgentRole.AGENT}
+
+    def rule_overridden(
+        self, *, order: Order, now: dt.datetime | None = None, override: RuleOverride
+    ) -> Eligibility:
+        plain = order_returnability(order=order, now=now)
+        if order.is_cancelled:
+            return return_start_eligibility(order=order, now=now, answers=plain)
+        if not any(a.eligibility.code in override.codes for a in plain):
+            return Eligibility.no(
+                "override_not_needed",
+                "No item of this order is past its return window: start the return without an override.",
+            )
+        waived = order_returnability(order=order, now=now, waive=override.codes)
+        return return_start_eligibility(order=order, now=now, answers=waived)
 
     def rule(
         self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
@@ -76,9 +94,16 @@ class ReturnStartAction(OrderAction):
         answers = order_returnability(order=order, now=now, lines=lines)
         return return_start_eligibility(order=order, now=now, answers=answers)
 
-    def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
+    def preview(
+        self,
+        *,
+        order: Order,
+        actor: Actor,
+        params: Mapping[str, Any],
+        override: RuleOverride | None = None,
+    ) -> ActionPreview:
         parsed = params_parse(ReturnParams, params)
-        self.eligibility(order=order, actor=actor).require()
+        self.eligibility(order=order, actor=actor, override=override).require()
         by_id = {line.pk: line for line in order.lines.all()}
         units = []
         for line in parsed.lines:
@@ -113,6 +138,7 @@ class ReturnStartAction(OrderAction):
         actor: Actor,
         params: Mapping[str, Any],
         idempotency_key: str | None = None,
+        override: RuleOverride | None = None,
     ) -> ActionResult:
         parsed = params_parse(ReturnParams, params)
         done = return_create_with_tracking(
@@ -123,5 +149,6 @@ class ReturnStartAction(OrderAction):
             idempotency_key=idempotency_key,
             tracking_number=parsed.tracking_number,
             carrier=parsed.carrier,
+            override=override,
         )
         return ActionResult(message=str(done.data["message"]), data=dict(done.data), replayed=done.replayed)

@@ -8,6 +8,8 @@ price_adjustment_request(order=, line_id=, actor=)  lock, re-check, refund throu
 The rule itself is `promotions.price_adjustment.line_price_adjustment`; the money goes back through the
 one refund breakdown (a `price_adjustment` line split over the order's payments, the points share as
 points), so a price adjustment can never pay back more than the difference, nor more than was captured.
+What was paid with store credit goes back to store credit (a ledger entry under the refund's unique key),
+and everything does when the policy's `paid_as` is `store_credit`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ from shopdesk.payments.breakdown import Charge
 from shopdesk.payments.breakdown_rows import payment_held
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.order_facts import OrderFacts, order_facts
-from shopdesk.payments.refund_plan import RefundPlan, order_facts_locked, refund_plan, refund_plan_perform
+from shopdesk.payments.refund_plan import (
+    CREDIT_ALL,
+    CREDIT_STORE_CREDIT_PAYMENTS,
+    RefundPlan,
+    order_facts_locked,
+    refund_plan,
+    refund_plan_perform,
+)
 from shopdesk.policy import get_policy
 from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.promotions.price_adjustment import (
@@ -161,7 +170,12 @@ def _plan(order: Order, facts: OrderFacts, line_id: int, now: dt.datetime) -> Pr
         line.pk,
         answer.units,
     )
-    plan = refund_plan(order=order, facts=facts, parts=[], charges=[charge], whole_order=False)
+    credit = (
+        CREDIT_ALL
+        if get_policy().price_adjustment.paid_as == "store_credit"
+        else CREDIT_STORE_CREDIT_PAYMENTS
+    )
+    plan = refund_plan(order=order, facts=facts, parts=[], charges=[charge], whole_order=False, credit=credit)
     return PriceAdjustmentPlan(answer=answer, refund=plan, currency=order.currency)
 
 

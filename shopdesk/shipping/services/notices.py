@@ -7,6 +7,7 @@ spring, so a notice goes out only when its event is fresh: at most the policy's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -15,6 +16,17 @@ from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Shipment
+
+# Called when a package counts as shipped (and is news), inside the transaction that shipped it: the
+# returns app (a layer above, so it cannot be imported from here) sets it at start-up to send the
+# "exchange shipped" email when the package belongs to an exchange order. One listener, set once:
+# greppable as shipment_shipped_listener_set (the same seam as orders' order_event_listener_set).
+_shipped_listener: Callable[[Order, Shipment], object] | None = None
+
+
+def shipment_shipped_listener_set(listener: Callable[[Order, Shipment], object] | None) -> None:
+    global _shipped_listener
+    _shipped_listener = listener
 
 
 def _fresh(at: dt.datetime | None, now: dt.datetime) -> bool:
@@ -43,6 +55,8 @@ def shipment_notices_enqueue(
             to=order.email, template="shipped", context={"shipment": shipment}, order=order, dedupe_key=key
         )
         queued.append("shipped")
+        if _shipped_listener is not None:
+            _shipped_listener(order, shipment)
     if shipment.status == TrackingStatus.DELIVERED and _fresh(shipment.delivered_at, now):
         email_enqueue(
             to=order.email,

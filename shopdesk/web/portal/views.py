@@ -175,7 +175,9 @@ def _order_body(order: Order, *, all_orders: bool) -> str:
             "url": action_url(page.number, action.id),
         }
         for action in actions_all()
-        if action.id in page.actions and action.id not in ("change_items", "open_case", "price_adjustment")
+        if action.id in page.actions
+        and not action.for_agents
+        and action.id not in ("change_items", "open_case", "price_adjustment")
     ]
     adjustable = {a.line.pk for a in page.price_adjustments if a.eligibility.allowed}
     lines = [

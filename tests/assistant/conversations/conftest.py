@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from shopdesk.assistant.nlu.classifier import IntentModel
+from shopdesk.orders.models import Order
 
 BASE = "/api/v1/assistant/conversations"
 
@@ -21,9 +23,12 @@ class Chat:
         assert response.status_code == 200, response.content
         self.id: str = response.json()["id"]
         self.last: dict[str, Any] = {}
+        self.headers: dict[str, str] = {}  # e.g. the Sec-Fetch-Site a browser sends from our own pages
 
     def send(self, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
-        response = self.client.post(f"{BASE}/{self.id}/messages", body, content_type="application/json")
+        response = self.client.post(
+            f"{BASE}/{self.id}/messages", body, content_type="application/json", headers=self.headers
+        )
         assert response.status_code == status, response.content
         self.last = response.json()
         return self.last
@@ -56,3 +61,26 @@ def chat(db: None, client: Client, intent_model: IntentModel) -> Chat:
 @pytest.fixture
 def new_chat(db: None, client: Client, intent_model: IntentModel):  # type: ignore[no-untyped-def]
     return lambda: Chat(Client())
+
+
+@pytest.fixture(scope="module")
+def demo_store(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[dict[str, Any]]]:
+    """The demo store (60 orders, seed 7, at the real now so every window is live), loaded once for a module:
+    each test's changes roll back with its transaction, and the store is deleted after the module."""
+    from shopdesk.demo.store import demo_store_delete
+    from tests.demo.conftest import listed, run_demo
+
+    with django_db_blocker.unblock():
+        run_demo("--orders", "60", "--seed", "7", "--quiet")
+        rows = listed()
+    yield rows
+    with django_db_blocker.unblock():
+        demo_store_delete()
+
+
+def demo_orders(rows: list[dict[str, Any]], situation: str) -> list[Order]:
+    """The demo orders listed under `situation` (skips the test when the store has none)."""
+    numbers = [row["number"] for row in rows if situation in row["situations"]]
+    if not numbers:
+        pytest.skip(f"the demo store has no {situation} order")
+    return list(Order.objects.filter(number__in=numbers).order_by("number"))

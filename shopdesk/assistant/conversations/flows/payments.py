@@ -1,0 +1,84 @@
+"""The verified order's payment: why it was declined (plain words, whether money left the account, what
+next, the pay-again link) and where its payment check stands (reasons, deadline, the form to answer).
+
+Every sentence is the order view's (payments/declines.py, payments/verification_selectors.py) or an
+action's eligibility message; card details are never asked for here: the form on the order page takes them.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.flows.orders import actor_for, order_url
+from shopdesk.orders.models import Order
+from shopdesk.orderview.builder import order_page
+from shopdesk.selfservice.registry import action_get
+
+PAYMENT_INTENTS = ("payment_declined", "payment_verification")
+NO_CARD_DETAILS = (
+    "For your safety, please don't type card numbers or digits here: the secure form on your order "
+    "page takes them."
+)
+
+
+def payment_flow(turn: Turn, order: Order, intent: str) -> None:
+    if intent == "payment_declined":
+        _declined(turn, order)
+    else:
+        _verification(turn, order)
+
+
+def _declined(turn: Turn, order: Order) -> None:
+    actor = actor_for(turn)
+    page = order_page(order=order, actor=actor)
+    declined = page.declined
+    pay_again = page.actions.get("pay_again") or action_get("pay_again").eligibility(order=order, actor=actor)
+    if declined is None:
+        # Nothing declined is left unpaid: the pay-again rule says why (paid, or the order is cancelled).
+        turn.answer.say(pay_again.message, code=pay_again.code)
+        turn.tried(f"payment_declined: nothing to explain on {order.number} ({pay_again.code})")
+        return
+    turn.answer.say(
+        f"Why the payment for order {order.number} was declined: {declined.reason}.",
+        decline_code=declined.code,
+        attempts=declined.attempts,
+    )
+    turn.answer.say(declined.money_message, charged=declined.charged, hold=str(declined.hold))
+    data: dict[str, object] = {"next_step": True}
+    if pay_again.allowed:
+        url = reverse("portal:pay_again", args=[order.number])
+        data["pay_again_url"] = url
+        turn.answer.say(f"{declined.next_step} Pay again here: {url}", **data)
+    else:
+        turn.answer.say(declined.next_step, code=pay_again.code, **data)
+    turn.tried(f"payment_declined: explained the decline of {order.number} ({declined.code})")
+
+
+def _verification(turn: Turn, order: Order) -> None:
+    page = order_page(order=order, actor=actor_for(turn))
+    check = page.verification
+    if check is None:
+        turn.answer.say(
+            f"Order {order.number} has no payment check: there is nothing to verify. {page.payment_label}."
+        )
+        turn.tried(f"payment_verification: {order.number} has no payment check")
+        return
+    reasons = " ".join(check.reason_sentences)
+    turn.answer.say(
+        f"The payment check of order {order.number}: {check.status_label}."
+        + (f" {reasons}" if reasons else ""),
+        status=check.status,
+        reasons=check.reasons,
+        deadline=check.deadline.isoformat(),
+    )
+    verify = page.actions.get("verify_payment") or action_get("verify_payment").eligibility(
+        order=order, actor=actor_for(turn)
+    )
+    if verify.allowed:
+        url = reverse("portal:verify_payment", args=[order.number])
+        turn.answer.say(f"{check.step} Answer here: {url}", url=url, deadline_text=check.deadline_text)
+        turn.answer.say(NO_CARD_DETAILS)
+    else:
+        turn.answer.say(check.step, url=order_url(order.number))
+    turn.tried(f"payment_verification: gave the status of the check of {order.number} ({check.status})")
