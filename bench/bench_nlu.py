@@ -2,7 +2,8 @@
 
     python bench/bench_nlu.py                 all backends, model from the cache (trained if absent)
     python bench/bench_nlu.py --backends onnx --train
-    python bench/bench_nlu.py --interleaved    fp32 against int8 in one process, turn about
+    python bench/bench_nlu.py --interleaved    fp32 against int8 in one process, turn about:
+                                               one sentence encoded, and one classified
 
 Each backend is measured in a fresh process so memory and cold start are honest. Prints a table.
 Targets (docs/nlu.md): p50 <= 15 ms, p99 <= 30 ms, batch of 64 >= 200 msg/s, RSS <= 400 MB,
@@ -101,27 +102,44 @@ def interleaved(backends: list[str], rounds: int = 20) -> None:
     from shopdesk.assistant.nlu.pipeline import classification_text
 
     models = {b: load_or_train(get_encoder(b)) for b in backends}
-    wall: dict[str, list[float]] = {b: [] for b in backends}
-    cpu: dict[str, list[float]] = {b: [] for b in backends}
+    steps = ("encode", "classify")  # one sentence through the encoder alone; the whole classifier
+    wall: dict[tuple[str, str], list[float]] = {(b, step): [] for b in backends for step in steps}
+    cpu: dict[tuple[str, str], list[float]] = {(b, step): [] for b in backends for step in steps}
     texts = [classification_text(m) for m in MESSAGES]
     for text in texts * 2:  # warm-up
         for model in models.values():
             model.probabilities([text])
+
+    def run(backend: str, step: str, text: str) -> None:
+        model = models[backend]
+        c0, t0 = time.process_time(), time.perf_counter()
+        if step == "encode":
+            model.features.encoder.encode([text])
+        else:
+            model.probabilities([text])
+        wall[backend, step].append((time.perf_counter() - t0) * 1000)
+        cpu[backend, step].append((time.process_time() - c0) * 1000)
+
+    loads = [os.getloadavg()[0]]
     for _ in range(rounds):
         for text in texts:
-            for backend, model in models.items():
-                c0, t0 = time.process_time(), time.perf_counter()
-                model.probabilities([text])
-                wall[backend].append((time.perf_counter() - t0) * 1000)
-                cpu[backend].append((time.process_time() - c0) * 1000)
-    print(f"interleaved, {rounds} rounds of {len(texts)} messages, load average {os.getloadavg()[0]:.1f}:")
-    print(f"{'backend':<10} {'wall p50':>9} {'wall p99':>9} {'cpu p50':>9} {'cpu p99':>9}")
-    for backend in backends:
-        w, c = sorted(wall[backend]), sorted(cpu[backend])
-        print(
-            f"{backend:<10} {statistics.median(w):>7.2f}ms {w[int(len(w) * 0.99) - 1]:>7.2f}ms "
-            f"{statistics.median(c):>7.2f}ms {c[int(len(c) * 0.99) - 1]:>7.2f}ms"
-        )
+            for step in steps:
+                for backend in backends:
+                    run(backend, step, text)
+        loads.append(os.getloadavg()[0])
+    threads = os.environ.get("SHOPDESK_NLU_THREADS", "1")
+    print(
+        f"interleaved, {rounds} rounds of {len(texts)} single messages, {os.cpu_count()} CPUs, onnxruntime "
+        f"threads {threads}, load average {min(loads):.1f}-{max(loads):.1f} (1 min):"
+    )
+    print(f"{'backend':<10} {'step':<9} {'wall p50':>9} {'wall p99':>9} {'cpu p50':>9} {'cpu p99':>9}")
+    for step in steps:
+        for backend in backends:
+            w, c = sorted(wall[backend, step]), sorted(cpu[backend, step])
+            print(
+                f"{backend:<10} {step:<9} {statistics.median(w):>7.2f}ms {w[int(len(w) * 0.99) - 1]:>7.2f}ms "
+                f"{statistics.median(c):>7.2f}ms {c[int(len(c) * 0.99) - 1]:>7.2f}ms"
+            )
 
 
 def measure_training() -> float:

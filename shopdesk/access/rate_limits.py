@@ -107,5 +107,11 @@ def rate_limit_hit(*, limit: Limit, subject: str) -> None:
 
 def rate_limit_take(*, limit: Limit, subject: str) -> None:
     """Check, then count this attempt (for requests limited whether or not they succeed)."""
+    if not counts_in_cache():
+        # One statement in the usual case: count the attempt only while under the limit. It is also
+        # the check, atomically (two requests can't both take the last attempt of a window).
+        key, _ = _key(limit, subject, time.time())
+        if RateCounter.objects.filter(key=key, count__lt=limit.count).update(count=F("count") + 1):
+            return
     rate_limit_check(limit=limit, subject=subject)
     rate_limit_hit(limit=limit, subject=subject)

@@ -8,6 +8,7 @@ site can't lend a visitor's sign-in to a conversation it holds.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +25,7 @@ from shopdesk.assistant.conversations.engine import (
     conversation_start,
     conversation_transcript,
 )
+from shopdesk.assistant.nlu.timing import model_seconds
 
 router = Router(tags=["assistant"])
 
@@ -106,7 +108,10 @@ def conversation_create(request: HttpRequest) -> Any:
     auth=None,
     summary="Send a message ({text}) or press a button ({button: payload})",
 )
-def message_create(request: HttpRequest, conversation_id: str, payload: MessageIn) -> Any:
+def message_create(
+    request: HttpRequest, response: HttpResponse, conversation_id: str, payload: MessageIn
+) -> Any:
+    started, in_model = time.perf_counter(), model_seconds()
     try:
         answer = conversation_message(
             conversation_id=conversation_id,
@@ -117,6 +122,12 @@ def message_create(request: HttpRequest, conversation_id: str, payload: MessageI
         )
     except RateLimited as exc:
         return _too_many(exc)
+    # How long the turn took here and how much of it the model: a slow answer on a loaded machine
+    # can then be told apart from slow code (browsers' developer tools show it, so does the benchmark).
+    response["Server-Timing"] = (
+        f"turn;dur={(time.perf_counter() - started) * 1000:.1f}, "
+        f"model;dur={(model_seconds() - in_model) * 1000:.1f}"
+    )
     return answer.as_dict()
 
 

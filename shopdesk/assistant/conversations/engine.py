@@ -12,7 +12,8 @@ conversation's own messages; order data only after the portal's lookup verified 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -78,6 +79,9 @@ from shopdesk.assistant.conversations.slots import (
 )
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.orders.models import Order
+
+if TYPE_CHECKING:
+    from shopdesk.assistant.nlu import Understanding
 
 MESSAGE_CHARS = 2000
 BUTTON_CHARS = 100
@@ -155,6 +159,14 @@ CORRECTION_WORDS = 8
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
 
 
+@dataclass(frozen=True, slots=True)
+class Early:
+    """A message understood before the turn's lock, and the topic (last intent) it was read in."""
+
+    context: str | None
+    understanding: Understanding
+
+
 def is_angry(text: str) -> bool:
     """A small signal: shouting in capitals, an insult, or asking for a manager."""
     letters = [c for c in text if c.isalpha()]
@@ -203,9 +215,12 @@ def conversation_message(
         raise InvalidInput(f"A message is 1 to {MESSAGE_CHARS} characters long.", code="message_invalid")
     if button is not None and len(button) > BUTTON_CHARS:
         raise InvalidInput("That button is not offered.", code="button_unknown")
-    conversation_get(conversation_id=conversation_id)  # 404 before counting anything
+    seen = conversation_get(conversation_id=conversation_id)  # 404 before counting anything
     rate_limit_take(limit=MESSAGES_PER_CLIENT, subject=client_ip)
     rate_limit_take(limit=MESSAGES_PER_CONVERSATION, subject=conversation_id)
+    # The model runs before the row lock is taken (on SQLite, the database's one write lock), so
+    # other conversations' turns aren't kept waiting while it thinks.
+    early = _understand_early(seen, text)
     with transaction.atomic():
         # The row lock serialises two messages of one conversation (a double click acts once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -224,7 +239,7 @@ def conversation_message(
         if button is not None:
             _answer_button(turn, button)
         else:
-            _answer_text(turn)
+            _answer_text(turn, early)
         conversation.offered = [b.payload for b in turn.answer.actions]
         TurnRow.objects.filter(conversation=conversation, position=position).update(intent=turn.answer.intent)
         TurnRow.objects.create(
@@ -239,11 +254,35 @@ def conversation_message(
     return turn.answer
 
 
+def _understand_early(conversation: Conversation, text: str | None) -> Early | None:
+    """The message understood in the topic the conversation had before this turn; None for the messages
+    answered without the model (a button, yes/no, start over, an address being typed)."""
+    if not text or _START_OVER.search(text) or _YES.search(text) or _NO.search(text):
+        return None
+    if conversation.step.get("next"):
+        return None
+    from shopdesk.assistant.nlu import understand  # the model loads on first use, not at import
+
+    context = conversation.last_intent or None
+    return Early(context, understand(text, context=context))
+
+
+def _understanding(turn: Turn, early: Early | None) -> Understanding:
+    """The early reading when the topic is still the one it was read in (another message of this
+    conversation may have changed it meanwhile); otherwise the message is read again now."""
+    context = turn.conversation.last_intent or None
+    if early is not None and early.context == context:
+        return early.understanding
+    from shopdesk.assistant.nlu import understand
+
+    return understand(turn.text, context=context)
+
+
 def _handoff(turn: Turn, reason: str) -> None:
     turn.answer.add(handoff_request(turn.conversation, reason=reason))
 
 
-def _answer_text(turn: Turn) -> None:
+def _answer_text(turn: Turn, early: Early | None = None) -> None:
     conversation, text = turn.conversation, turn.text
     if _START_OVER.search(text):
         slots_clear(conversation)
@@ -299,10 +338,8 @@ def _answer_text(turn: Turn) -> None:
     collect = conversation.step.get("collect")
     if collect in STEP_ANSWERS and STEP_ANSWERS[collect](turn):
         return
-    from shopdesk.assistant.nlu import understand  # the model loads on first use, not at import
-
     # A short fragment ("to small") is read in the conversation's topic when alone it says nothing.
-    understanding = understand(text, context=conversation.last_intent or None)
+    understanding = _understanding(turn, early)
     turn.understanding = understanding
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent

@@ -169,13 +169,22 @@ def quantize(fp32_path: Path, int8_path: Path) -> None:
 
 
 class OnnxBert:
-    """Runs a graph built by ``build_model`` (fp32 or int8) with onnxruntime on the CPU."""
+    """Runs a graph built by ``build_model`` (fp32 or int8) with onnxruntime on the CPU.
 
-    def __init__(self, path: Path, threads: int | None = None) -> None:
+    ``threads`` is onnxruntime's intra-op thread count (0: its default, one per core). A web server
+    runs one process per core, each encoding one short message at a time: one thread that never spins
+    waiting for work is fastest there (threads of several processes otherwise fight over the same
+    cores), while batches (training, evaluation) gain from more.
+    """
+
+    def __init__(self, path: Path, threads: int = 0) -> None:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads is not None:
+        if threads > 0:
             options.intra_op_num_threads = threads
+        if threads == 1:
+            # Worker threads that spin while idle burn the CPU a neighbouring request needs.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

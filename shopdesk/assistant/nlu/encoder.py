@@ -25,6 +25,8 @@ from .cache import cache_dir, write_atomically
 from .model_files import ModelFiles, load_weights, locate_model_files
 
 BACKEND_ENV = "SHOPDESK_NLU_BACKEND"
+# onnxruntime threads per process: 1 by default (a server's workers share the cores); 0 for one per core.
+THREADS_ENV = "SHOPDESK_NLU_THREADS"
 BACKENDS = ("onnx", "onnx-int8", "numpy")
 # The model was trained on sequences of at most 256 word pieces (sentence_bert_config.json).
 MAX_TOKENS = 256
@@ -52,7 +54,7 @@ class SentenceEncoder:
     def _load_forward(self) -> _Forward:
         if self.backend == "numpy":
             return NumpyBert(load_weights(self.files))
-        return bert_onnx.OnnxBert(self.onnx_path(self.backend == "onnx-int8"))
+        return bert_onnx.OnnxBert(self.onnx_path(self.backend == "onnx-int8"), threads=encoder_threads())
 
     def onnx_path(self, int8: bool) -> Path:
         """The cached graph for these weights, built (and quantised) on first use."""
@@ -87,6 +89,14 @@ class SentenceEncoder:
                 mask[row, :n] = 1
             out[chunk] = self._forward(ids, mask)
         return out
+
+
+def encoder_threads() -> int:
+    """``$SHOPDESK_NLU_THREADS`` (default 1); a clear error for anything but a whole number >= 0."""
+    value = os.environ.get(THREADS_ENV, "").strip() or "1"
+    if not value.isdigit():
+        raise ValueError(f"{THREADS_ENV} must be a whole number of threads (0: one per core), not {value!r}.")
+    return int(value)
 
 
 _encoders: dict[str, SentenceEncoder] = {}

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from .classifier import IntentModel, load_or_train
-from .encoder import SentenceEncoder, get_encoder
+from .encoder import EMBEDDING_DIM, SentenceEncoder, get_encoder
 from .entities import Entity, extract_entities
 from .examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, intent_specs
+from .timing import model_timed
 
 # Classification reads at most this much: the head (where the problem is usually stated) and the
 # tail (where the question usually is). MiniLM sees 256 word pieces, about 1,000 characters, anyway.
@@ -163,22 +164,32 @@ def is_fragment(text: str) -> bool:
     return len(text.split()) <= FRAGMENT_WORDS
 
 
-@lru_cache(maxsize=64)
-def _example_vectors(intent: str) -> np.ndarray:
-    """Embeddings of an intent's written examples (computed once per process per intent)."""
+@lru_cache(maxsize=1)
+def _written_example_vectors() -> dict[str, np.ndarray]:
+    """Embeddings of every intent's written examples, by intent: one read of the training cache per
+    process (not one per intent), the first time a fragment is read in a topic."""
     from .embedding_cache import embed
 
     model = get_model()
-    texts = [model.features.prepare(t) for spec in intent_specs() if spec.id == intent for t in spec.examples]
-    return embed(get_encoder(), texts)
+    specs = [spec for spec in intent_specs() if spec.examples]
+    vectors = embed(model.features.encoder, [model.features.prepare(t) for s in specs for t in s.examples])
+    by_intent: dict[str, list[np.ndarray]] = {}
+    start = 0
+    for spec in specs:
+        by_intent.setdefault(spec.id, []).append(vectors[start : start + len(spec.examples)])
+        start += len(spec.examples)
+    return {intent: np.concatenate(parts) for intent, parts in by_intent.items()}
 
 
-def _on_topic(model: IntentModel, texts: list[str], topic: str, alone: list[str]) -> list[bool]:
-    """For each text: is it (nearly) as close to one of ``topic``'s written examples as to one of the
-    intent it was read as alone (out of scope, greeting, goodbye)?"""
-    if not texts:
+def _example_vectors(intent: str) -> np.ndarray:
+    return _written_example_vectors().get(intent, np.zeros((0, EMBEDDING_DIM), dtype=np.float32))
+
+
+def _on_topic(vectors: np.ndarray, topic: str, alone: list[str]) -> list[bool]:
+    """For each message (its sentence embedding): is it (nearly) as close to one of ``topic``'s written
+    examples as to one of the intent it was read as alone (out of scope, greeting, goodbye)?"""
+    if not len(vectors):
         return []
-    vectors = model.features.encoder.encode([model.features.prepare(t) for t in texts])
     nearest_topic = (vectors @ _example_vectors(topic).T).max(axis=1)
     return [
         bool(nearest_topic[i] >= float((vectors[i] @ _example_vectors(other).T).max()) - TOPIC_MARGIN)
@@ -193,6 +204,13 @@ def understand_many(
 
     ``context`` (see ``understand``) applies to every message of the batch.
     """
+    with model_timed():
+        return _understand_many(messages, now=now, context=context)
+
+
+def _understand_many(
+    messages: Sequence[str | bytes], *, now: datetime.datetime | None, context: str | None
+) -> list[Understanding]:
     texts = [clean(as_text(m)) for m in messages]
     entities = [extract_entities(t[:ENTITY_CHARS], now=now) for t in texts]
     readable = [i for i, t in enumerate(texts) if is_understandable(t)]
@@ -200,7 +218,10 @@ def understand_many(
     if not readable:
         return results
     model = get_model()
-    probabilities = model.probabilities([classification_text(texts[i]) for i in readable])
+    classified = [classification_text(texts[i]) for i in readable]
+    # Encoded once: a fragment's closeness to the topic below reuses the same vectors.
+    vectors = model.features.encoder.encode([model.features.prepare(t) for t in classified])
+    probabilities = model.probabilities(classified, vectors)
     lead = context_lead(context)
     if lead is not None and context is not None:
         # Read alone as out of scope, a greeting or a goodbye ("still nothing" reads like "nothing else").
@@ -208,7 +229,7 @@ def understand_many(
             row: decide_intent(model, probabilities[row], model.threshold) for row in range(len(readable))
         }
         rows = [row for row, i in enumerate(readable) if is_fragment(texts[i]) and alone[row] in CHIT_CHAT]
-        on_topic = _on_topic(model, [texts[readable[r]] for r in rows], context, [alone[r] for r in rows])
+        on_topic = _on_topic(vectors[rows], context, [alone[r] for r in rows])
         rows = [r for r, keep in zip(rows, on_topic, strict=True) if keep]
         if rows:
             probabilities[rows] = model.probabilities(

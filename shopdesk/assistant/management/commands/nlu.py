@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 import time
 from argparse import ArgumentParser
@@ -22,7 +23,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from shopdesk.assistant.nlu import classifier, crossval, evaluation
-from shopdesk.assistant.nlu.encoder import get_encoder
+from shopdesk.assistant.nlu.encoder import THREADS_ENV, get_encoder
 from shopdesk.assistant.nlu.examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, load_examples
 from shopdesk.assistant.nlu.pipeline import (
     as_text,
@@ -69,6 +70,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action in ("eval", "train"):
+            # Batches of thousands of texts: every core helps (a server keeps one thread per worker).
+            os.environ.setdefault(THREADS_ENV, "0")
         if action == "predict":
             self._predict(options.get("now"))
         elif action == "eval":
