@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, ExpressionWrapper, F, PositiveIntegerField, Q, When
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -159,8 +159,12 @@ def coupon_uses_record_for_orders(*, orders: Sequence[Order]) -> int:
     new = rows_insert(CouponRedemption, rows, returning=("coupon_id",), conflict_ignore=("idempotency_key",))
     counts = Counter(coupon_id for (coupon_id,) in new)
     for coupon_id in sorted(counts):  # the same order of row locks in every transaction
-        more = F("times_used") + counts[coupon_id]
+        more = ExpressionWrapper(F("times_used") + counts[coupon_id], output_field=PositiveIntegerField())
         Coupon.objects.filter(pk=coupon_id).update(
-            times_used=Case(When(usage_limit__isnull=True, then=more), default=Least(more, F("usage_limit")))
+            times_used=Case(
+                When(usage_limit__isnull=True, then=more),
+                default=Least(more, F("usage_limit")),
+                output_field=PositiveIntegerField(),
+            )
         )
     return len(new)

@@ -56,7 +56,7 @@ def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 def _columns(model: type[models.Model]) -> list[_Column]:
     columns = []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field is model._meta.auto_field:  # the database numbers the rows
             continue
         auto_now = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
         # What Model() would set: the default, "" for text, None for the rest (a NOT NULL refuses it).
