@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import types
 import typing
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.utils import timezone
 from pydantic import BaseModel
@@ -40,7 +40,7 @@ Data = TypeVar("Data")
 
 def as_data(model: BaseModel, cls: type[Data]) -> Data:
     """The dataclass `cls` with the same-named fields of `model`; nested models become nested dataclasses."""
-    values = {name: _value(getattr(model, name), hint) for name, hint in _field_hints(cls)}
+    values = {name: _value(getattr(model, name), hint) for name, hint in _field_hints(cast(type, cls))}
     return cls(**values)
 
 

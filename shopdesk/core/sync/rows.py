@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 # SQLite: a statement stays under the driver's limit of variables and needs one round trip per few hundred rows.
@@ -30,26 +31,27 @@ _SQLITE_VARIABLE_LIMIT = 9  # sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
 class _Column:
     attname: str
     column: str
+    field: models.Field[Any, Any]
     default: Callable[[], Any]
     auto_now: bool
-    prepare: Callable[[Any], Any]
 
 
-def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _preparer(field: models.Field[Any, Any], db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
     """How a value reaches the driver: only types the driver can't take as they are go through the field."""
     if isinstance(field, models.DateTimeField):
-        return lambda value: (
-            connection.ops.adapt_datetimefield_value(value) if isinstance(value, dt.datetime) else value
-        )
+        adapt = db.ops.adapt_datetimefield_value
+        return lambda value: adapt(value) if isinstance(value, dt.datetime) else value
     if isinstance(field, models.DecimalField):
         return lambda value: (
-            value
-            if value is None or isinstance(value, Decimal)
-            else field.get_db_prep_save(value, connection)
+            value if value is None or isinstance(value, Decimal) else field.get_db_prep_save(value, db)
         )
     if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
-    return lambda value: value
+        return lambda value: field.get_db_prep_save(value, db)
+    return _identity
 
 
 @functools.cache
@@ -60,13 +62,13 @@ def _columns(model: type[models.Model]) -> list[_Column]:
             continue
         auto_now = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
         # What Model() would set: the default, "" for text, None for the rest (a NOT NULL refuses it).
-        columns.append(_Column(field.attname, field.column, field.get_default, auto_now, _preparer(field)))
+        columns.append(_Column(field.attname, str(field.column), field, field.get_default, auto_now))
     return columns
 
 
 def _sqlite_rows_per_statement(width: int) -> int:
     try:
-        limit = connection.connection.getlimit(_SQLITE_VARIABLE_LIMIT)  # type: ignore[union-attr]
+        limit = connection.connection.getlimit(_SQLITE_VARIABLE_LIMIT)
     except (AttributeError, TypeError):
         limit = connection.features.max_query_params or 999
     return max(1, min(ROWS_PER_STATEMENT, limit // width))
@@ -96,12 +98,10 @@ def rows_insert(
         tail += f" ON CONFLICT ({', '.join(quote(name) for name in conflict_ignore)}) DO NOTHING"
     if returning:
         tail += f" RETURNING {', '.join(quote(name) for name in returning)}"
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` is a per-thread proxy
+    prepared = [(c.attname, _preparer(c.field, db)) for c in columns]
     values = [
-        [
-            column.prepare(row[column.attname] if column.attname in row else fills[column.attname])
-            for column in columns
-        ]
-        for row in rows
+        [prepare(row[name] if name in row else fills[name]) for name, prepare in prepared] for row in rows
     ]
     answers: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """Many new orders at once, for a store's first import: the rows `order_upsert` would write for each
-new order, inserted a table at a time (customers, addresses, orders, lines, coupons, events).
+new order, one multi-row INSERT per table (customers, addresses, orders, lines, coupons, events;
+core/sync/rows.py).
 
 It takes only what it can write exactly as `order_upsert` would. An order it cannot (its number or
 external id already taken, its customer needing an update or conflicting) is handed back as `deferred`
@@ -118,9 +119,9 @@ def orders_create_many(
     new_customers = _customers_create({key: customers[key] for key, *_rest in fresh}, now=now)
     # Two address rows per order even when equal: a later billing change must not move the parcel.
     address_ids = rows_insert_ids(Address, [address for *_r, addresses in fresh for address in addresses])
-    for number, (key, order, _lines, _coupons, _addresses) in enumerate(fresh):
-        order.shipping_address_id = address_ids[2 * number]
-        order.billing_address_id = address_ids[2 * number + 1]
+    for position, (key, order, _lines, _coupons, _addresses) in enumerate(fresh):
+        order.shipping_address_id = address_ids[2 * position]
+        order.billing_address_id = address_ids[2 * position + 1]
         order.customer_id = new_customers[key]
     instances_insert([order for _k, order, *_r in fresh], now=now)
     rows_insert(
