@@ -4,9 +4,10 @@
 for 100,000 orders of eight rows each that was most of an import's time. `rows_insert` takes plain
 dicts (a field's attname → value), fills what a row leaves out the way `Model.save()` would (the
 field's default, `auto_now` columns to one `now`), and sends one `INSERT … VALUES (…), (…) RETURNING`
-per chunk on SQLite, or one `INSERT … SELECT * FROM UNNEST(array per column) RETURNING` on PostgreSQL.
-Both return the rows in the order given, which is also what `bulk_create` relies on. `conflict_ignore` adds `ON CONFLICT (…) DO NOTHING`: only the rows
-inserted come back, so ask for a column that names them in `returning`.
+per chunk on SQLite, or one `INSERT … SELECT * FROM UNNEST(array per column) RETURNING` on
+PostgreSQL. Both return the rows in the order given, which is also what `bulk_create` relies on.
+`conflict_ignore` adds `ON CONFLICT (…) DO NOTHING`: only the rows inserted come back, so ask for a
+column that names them in `returning`. No `save()`, no signals: the caller writes every side effect.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-# SQLite: a statement stays under the driver's limit of variables and needs one round trip per few hundred rows.
+# SQLite: a statement stays under the driver's limit of variables, one round trip per few hundred rows.
 ROWS_PER_STATEMENT = 1000
 _SQLITE_VARIABLE_LIMIT = 9  # sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
 
@@ -108,7 +109,7 @@ def rows_insert(
         if connection.vendor == "postgresql":
             # One array per column: a short statement that psycopg and the planner take at once, however
             # many rows (a VALUES list of thousands of placeholders costs more to parse than to insert).
-            arrays = ", ".join(f"(%s)::{_array_type(model, c.attname)}[]" for c in columns)
+            arrays = ", ".join(f"(%s)::{_array_type(c.field)}[]" for c in columns)
             statement = f"{head}SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608 - as above
             cursor.execute(statement, [list(column) for column in zip(*values, strict=True)])
             return [tuple(answer) for answer in cursor.fetchall()] if returning else []
@@ -123,9 +124,8 @@ def rows_insert(
     return answers
 
 
-def _array_type(model: type[models.Model], attname: str) -> str:
+def _array_type(field: models.Field[Any, Any]) -> str:
     # The column's type without its length (varchar, numeric): an array of it takes every row's value.
-    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
     return str(field.db_type(connection)).split("(")[0]
 
 
