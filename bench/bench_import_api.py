@@ -12,6 +12,10 @@ generated deterministically (same seed, same orders). Only loopback traffic.
 `--before REF` measures the code of a git revision (`git archive REF`, unpacked into a temporary
 directory and put first on PYTHONPATH, with this checkout's virtualenv) right before this checkout,
 for each database and size, so both figures share the machine's load of the moment.
+
+Beside wall time it prints the CPU time per order of the server side (gunicorn workers, and the
+PostgreSQL processes serving them, read from /proc on Linux): a figure that a busy machine changes far
+less than orders per second. `--sizes 2000` is a quick run.
 """
 
 from __future__ import annotations
@@ -157,7 +161,7 @@ def code_of(ref: str | None) -> Iterator[Path]:
 
 
 @contextmanager
-def server(env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT) -> Iterator[str]:
+def server(env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
     port = free_port()
     with log.open("w") as log_file:
         process = subprocess.Popen(
@@ -186,7 +190,7 @@ def server(env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT) -> It
                     if process.poll() is not None:
                         sys.exit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
                     time.sleep(0.1)
-            yield base
+            yield base, process.pid
         finally:
             process.terminate()  # only the server this script started
             process.wait(timeout=30)
@@ -205,6 +209,48 @@ def post_bulk(base: str, token: str, items: list[dict[str, Any]]) -> dict[str, A
         first = next(r for r in body["results"] if r["status"] == "error")
         sys.exit(f"bulk item failed: {first}")
     return body
+
+
+# --- CPU time: less sensitive to other work on the machine than wall time ------------------------------
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux /proc), or None when it can't be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def workers_of(master: int) -> list[int]:
+    try:
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def backends_of(admin_url: str, url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bench database (persistent connections)."""
+    if not url.startswith("postgres"):
+        return []
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (url.rsplit("/", 1)[1],)
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu for pid in pids if (cpu := process_cpu(pid)) is not None}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    # A process that started during the run (a new connection) counts from zero.
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -234,11 +280,13 @@ def run(
             env.pop("SHOPDESK_TESTING", None)
             shopdesk(env, "migrate", "--no-input")
             token = shopdesk(env, "token", "create", "--name", "bench").strip()
-            with server(env, workers, workdir / "gunicorn.log", cwd=code) as base:
+            with server(env, workers, workdir / "gunicorn.log", cwd=code) as (base, master):
                 catalog = products()
                 for start in range(0, len(catalog), 100):
                     post_bulk(base, token, catalog[start : start + 100])
                 batches = list(order_batches(count, batch_size))  # generated before the clock starts
+                app_before = cpu_snapshot(workers_of(master))
+                db_before = cpu_snapshot(backends_of(admin_url, url))
                 started = time.perf_counter()
                 deadline = started + max_seconds if max_seconds else float("inf")
 
@@ -249,6 +297,8 @@ def run(
                 with ThreadPoolExecutor(max_workers=clients) as pool:
                     results = [result for result in pool.map(send, batches) if result is not None]
                 seconds = time.perf_counter() - started
+                app_cpu = cpu_spent(app_before, cpu_snapshot(workers_of(master)))
+                db_cpu = cpu_spent(db_before, cpu_snapshot(backends_of(admin_url, url)))
             created = sum(result["summary"]["created"] for result in results)
             sent = sum(len(result["results"]) for result in results)
             if created != sent:
@@ -263,6 +313,8 @@ def run(
         "seconds": seconds,
         "rate": created / seconds,
         "load": load,
+        "app_ms": 1000 * app_cpu / max(created, 1),
+        "db_ms": 1000 * db_cpu / max(created, 1),
     }
 
 
@@ -322,13 +374,19 @@ def main() -> None:
     print(f"\nbulk API import: {args.workers} gunicorn workers, {args.clients} clients; {hardware()}\n")
     print(
         f"{'code':<22} {'database':<10} {'orders':>8} {'batch':>6} {'seconds':>9} {'orders/s':>9} {'load 1m':>8}"
+        f" {'app cpu ms/order':>17} {'db cpu ms/order':>16}"
     )
     for row in rows:
         orders = f"{row['orders']}{'*' if row['partial'] else ''}"
         print(
             f"{row['code']:<22} {row['database']:<10} {orders:>8} {row['batch']:>6} {row['seconds']:>9.1f}"
-            f" {row['rate']:>9.0f} {row['load']:>8.1f}"
+            f" {row['rate']:>9.0f} {row['load']:>8.1f} {row['app_ms']:>17.2f} {row['db_ms']:>16.2f}"
         )
+    print(
+        "app cpu: CPU time of the gunicorn workers per order; db cpu: of the PostgreSQL server processes "
+        "serving them (SQLite runs inside the workers). Other work on the machine inflates wall time far "
+        "more than these."
+    )
     if any(row["partial"] for row in rows):
         print("* time-boxed by --max-seconds: fewer orders than asked were sent")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from pydantic import BaseModel, ValidationError
 
 from shopdesk.core.actors import Actor
@@ -30,12 +31,18 @@ from shopdesk.integration.sync import (
     product_upsert,
     shipment_upsert,
 )
+from shopdesk.loyalty.services import points_spend_for_new_orders
 from shopdesk.orders.models import Order
 from shopdesk.orders.services.create_many import NewOrders, orders_create_many
 from shopdesk.orders.sync_data import OrderData
 from shopdesk.payments.models import Payment
-from shopdesk.payments.services.create_many import new_payment_problem, payments_create_many
+from shopdesk.payments.services.create_many import (
+    needs_one_by_one,
+    new_payment_problem,
+    payments_create_many,
+)
 from shopdesk.payments.sync_data import PaymentData
+from shopdesk.promotions.services import coupon_uses_record_for_orders
 from shopdesk.shipping.services.tracking import Scan, tracking_events_record
 
 logger = logging.getLogger(__name__)
@@ -223,6 +230,8 @@ def _new_orders_apply(indices: list[int], batch: Sequence[Any], *, actor: Actor)
         ids = [p.external_id for p in paid[index]]
         if any(i in taken or i in seen for i in ids) or len(set(ids)) != len(ids):
             return True  # the one-by-one path says whose payment it is
+        if any(needs_one_by_one(payment) for payment in paid[index]):
+            return True  # a payment check to open, with its emails
         for number, payment in enumerate(paid[index]):
             if problem := new_payment_problem(order=order, data=payment, field_prefix=f"payments.{number}."):
                 return problem
@@ -236,6 +245,10 @@ def _new_orders_apply(indices: list[int], batch: Sequence[Any], *, actor: Actor)
             payments_create_many(
                 payments=[(order, p) for index, order in created.created.items() for p in paid[index]]
             )
+            new_orders = list(created.created.values())
+            # What order_upsert does after a new order's payments, for all of them at once.
+            points_spend_for_new_orders(orders=new_orders, now=timezone.now())
+            coupon_uses_record_for_orders(orders=new_orders)
     except DatabaseError as exc:
         logger.info("bulk orders written one by one: the batch insert was refused (%s)", exc)
         created = NewOrders(deferred=list(parsed))

@@ -7,9 +7,10 @@ domain upserts, which never see a schema. An order's payments are written in the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.utils import timezone
 from pydantic import BaseModel
@@ -30,6 +31,7 @@ from shopdesk.payments.services import payment_events
 from shopdesk.payments.services import upsert as payments
 from shopdesk.payments.services.payment_events import PaymentEventResult
 from shopdesk.payments.sync_data import PaymentData, PaymentEventData
+from shopdesk.promotions.services import coupon_uses_record_for_orders
 from shopdesk.shipping.services import upsert as shipping
 from shopdesk.shipping.sync_data import ShipmentData
 
@@ -38,12 +40,15 @@ Data = TypeVar("Data")
 
 def as_data(model: BaseModel, cls: type[Data]) -> Data:
     """The dataclass `cls` with the same-named fields of `model`; nested models become nested dataclasses."""
-    hints = typing.get_type_hints(cls)
-    values = {
-        field.name: _value(getattr(model, field.name), hints[field.name])
-        for field in dataclasses.fields(cls)  # type: ignore[arg-type]
-    }
+    values = {name: _value(getattr(model, name), hint) for name, hint in _field_hints(cast(type, cls))}
     return cls(**values)
+
+
+@functools.cache
+def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    # Resolving the string annotations costs more than the rest of a conversion: once per class.
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
 
 
 def _value(value: Any, hint: Any) -> Any:
@@ -55,6 +60,7 @@ def _value(value: Any, hint: Any) -> Any:
     return value
 
 
+@functools.cache
 def _dataclass_in(hint: Any) -> type:
     """The dataclass a hint names, through `X | None`."""
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
@@ -87,6 +93,8 @@ def order_upsert(*, number: str, data: OrderIn, actor: Actor) -> Upserted:
         ]
         # The points the order used go in the ledger once (an opening entry covers points from before it).
         points_spend_for_order(order=order, now=timezone.now())
+        # And its codes count as used, once per order and code (an order imported again adds nothing).
+        coupon_uses_record_for_orders(orders=[order])
         return statuses
 
     return orders.order_upsert(

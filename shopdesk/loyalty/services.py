@@ -3,6 +3,7 @@
     points_earn_for_order       earned on a delivered order, pending for the policy's days
     points_spend                a redemption by the store's checkout (refused when the balance is short)
     points_spend_for_order      the points an order used, as the store sent it (imports get an opening entry)
+    points_spend_for_new_orders the same for many orders created together (a bulk import)
     points_return_for_cancel    points spent on cancelled items, back at once or with the refund (policy)
     points_revoke_for_cancel    points earned on cancelled items, taken back
     points_return_for_refund    points spent on returned items, back when the return is refunded (policy)
@@ -16,15 +17,17 @@ when there is one; the entry and its balance change commit or roll back together
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Case, F, Max, Sum, Value, When
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import Conflict, PermissionDenied
+from shopdesk.core.sync.rows import rows_insert
 from shopdesk.loyalty.errors import PointsInvalid
-from shopdesk.loyalty.ledger import balance_available, balance_row_ensure, ledger_write
+from shopdesk.loyalty.ledger import balance_available, balance_row_ensure, expiry_for, ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
 from shopdesk.orders.models import Customer, Order
 from shopdesk.policy import get_policy
@@ -106,7 +109,7 @@ def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | N
                 kind=PointsEntryKind.OPENING,
                 points=short,
                 available_at=min(order.placed_at, now),
-                note=f"Opening balance: points order {order.number} used before this history began.",
+                note=_opening_note(order),
                 key=f"points:opening:order:{order.pk}",
                 now=now,
                 created_at=order.placed_at,
@@ -122,6 +125,78 @@ def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | N
             now=now,
             created_at=order.placed_at,
         )
+
+
+def points_spend_for_new_orders(*, orders: Sequence[Order], now: dt.datetime) -> None:
+    """`points_spend_for_order` for many orders created in the caller's transaction (a bulk import), in a
+    few statements: the same entries (an opening entry for a shortfall, then the spend) and balance moves."""
+    spending = [order for order in orders if order.points_used > 0]
+    if not spending:
+        return
+    customer_ids = sorted({order.customer_id for order in spending})
+    with transaction.atomic():
+        have = set(
+            PointsBalance.objects.filter(customer_id__in=customer_ids).values_list("customer_id", flat=True)
+        )
+        missing = [cid for cid in customer_ids if cid not in have]
+        with_history = set(
+            PointsEntry.objects.filter(customer_id__in=missing).values_list("customer_id", flat=True)
+        )
+        for customer_id in sorted(with_history):  # entries from before the balance row: count them first
+            balance_row_ensure(customer_id=customer_id, now=now)
+        rows_insert(
+            PointsBalance,
+            [{"customer_id": cid, "updated_at": now} for cid in missing if cid not in with_history],
+            returning=(),
+            conflict_ignore=("customer_id",),  # a concurrent first spend built it: theirs stands
+        )
+        locked = (
+            PointsBalance.objects.select_for_update()
+            .filter(customer_id__in=customer_ids)
+            .order_by("customer_id")
+            .values_list("customer_id", "available")
+        )
+        available = dict(locked)
+        moved = dict.fromkeys(customer_ids, 0)
+        entries: list[dict[str, object]] = []
+        for order in spending:
+            customer_id, at = order.customer_id, min(order.placed_at, now)
+            short = order.points_used - available[customer_id] - moved[customer_id]
+            common = {"customer_id": customer_id, "order_id": order.pk, "available_at": at, "settled_at": now}
+            if short > 0:
+                entries.append(
+                    common
+                    | {
+                        "kind": PointsEntryKind.OPENING,
+                        "points": short,
+                        "expires_at": expiry_for(at),
+                        "note": _opening_note(order),
+                        "idempotency_key": f"points:opening:order:{order.pk}",
+                        "created_at": order.placed_at,
+                    }
+                )
+                moved[customer_id] += short
+            entries.append(
+                common
+                | {
+                    "kind": PointsEntryKind.SPENT,
+                    "points": -order.points_used,
+                    "note": f"Spent on order {order.number}.",
+                    "idempotency_key": f"points:spent:order:{order.pk}",
+                    "created_at": order.placed_at,
+                }
+            )
+            moved[customer_id] -= order.points_used
+        rows_insert(PointsEntry, entries, returning=())
+        PointsBalance.objects.filter(customer_id__in=customer_ids).update(
+            available=F("available")
+            + Case(*(When(customer_id=cid, then=Value(delta)) for cid, delta in moved.items()), default=0),
+            updated_at=now,
+        )
+
+
+def _opening_note(order: Order) -> str:
+    return f"Opening balance: points order {order.number} used before this history began."
 
 
 def _give_back(

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor
+from shopdesk.core.sync.rows import rows_insert_ids
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderEvent
 
@@ -48,24 +49,27 @@ def order_event_record(
     return event
 
 
-def order_imported_many(*, orders: list[Order], actor: Actor) -> list[OrderEvent]:
-    """`order_imported` for many new orders in one INSERT; the listener still sees every row."""
-    now = timezone.now()
-    rows = OrderEvent.objects.bulk_create(
-        OrderEvent(
-            order=order,
-            kind=OrderEventKind.IMPORTED,
-            actor_kind=actor.kind,
-            actor_label=actor.label[:254],
-            message=f"Order {order.number} received from the store.",
-            created_at=now,
-        )
+def order_imported_many(*, orders: list[Order], actor: Actor, now: dt.datetime | None = None) -> None:
+    """`order_imported` for many new orders in a few INSERTs; the listener still sees every row."""
+    at = now or timezone.now()
+    rows = [
+        {
+            "order_id": order.pk,
+            "kind": OrderEventKind.IMPORTED,
+            "actor_kind": actor.kind,
+            "actor_label": actor.label[:254],
+            "message": f"Order {order.number} received from the store.",
+            "created_at": at,
+        }
         for order in orders
-    )
-    if _listener is not None:
-        for row in rows:
-            _listener(row)
-    return rows
+    ]
+    ids = rows_insert_ids(OrderEvent, rows)
+    if _listener is None:
+        return
+    for order, row, pk in zip(orders, rows, ids, strict=True):
+        event = OrderEvent(id=pk, **row)
+        event.order = order
+        _listener(event)
 
 
 def order_imported(*, order: Order, actor: Actor, at: dt.datetime | None = None) -> OrderEvent:

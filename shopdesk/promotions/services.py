@@ -1,6 +1,7 @@
 """Writes for promotions: redeeming a code, counted with a conditional update so a limit is never overrun.
 
     coupon_redeem(*, code, email, country, idempotency_key, order=None) -> Redemption
+    coupon_uses_record_for_orders(*, orders) -> int   the codes orders from the store already used
 
 The count is taken by `UPDATE … SET times_used = times_used + 1 WHERE times_used < usage_limit`:
 the database decides, so 50 shoppers racing for the last 10 uses get exactly 10. The row lock that
@@ -10,15 +11,19 @@ UPDATE holds until commit also orders the per-customer check that follows it (do
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, ExpressionWrapper, F, PositiveIntegerField, Q, When
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import Conflict, InvalidInput, NotEligible, NotFound
-from shopdesk.orders.models import Order
+from shopdesk.core.sync.rows import rows_insert
+from shopdesk.orders.models import Order, OrderCoupon
 from shopdesk.policy import get_policy
 from shopdesk.promotions.engine import CheckContext, Shopper, normalise_code, shopper_refusal
 from shopdesk.promotions.enums import CodeReason
@@ -121,3 +126,45 @@ def _replay(previous: CouponRedemption, *, key: str, email: str) -> Redemption:
             "This idempotency key was already used for another redemption.", code="idempotency_key_reused"
         )
     return Redemption(redemption=previous, replayed=True)
+
+
+def coupon_uses_record_for_orders(*, orders: Sequence[Order]) -> int:
+    """Count the codes orders sent by the store used (an import, a new order): once per order and code.
+
+    The store already applied them at its checkout, so nothing is refused: each use is a
+    `CouponRedemption` (the per-customer count, by the order's email) and one more `times_used`, added
+    with a conditional update that stops at `usage_limit` (a code over-used in the store's history reads
+    as used up, and the CHECK constraint holds). The key `coupon:order:<id>:<CODE>` makes a re-import of
+    the same order count nothing. Runs in the caller's transaction; answers how many uses were new."""
+    by_id = {order.pk: order for order in orders}
+    if not by_id:
+        return 0
+    applied = list(
+        OrderCoupon.objects.filter(order_id__in=list(by_id), coupon_id__isnull=False)
+        .order_by("order_id", "code")
+        .values_list("order_id", "code", "coupon_id")
+    )
+    if not applied:
+        return 0
+    rows = [
+        {
+            "coupon_id": coupon_id,
+            "email": by_id[order_id].email,
+            "order_id": order_id,
+            "idempotency_key": f"coupon:order:{order_id}:{code}",
+            "created_at": by_id[order_id].placed_at,
+        }
+        for order_id, code, coupon_id in applied
+    ]
+    new = rows_insert(CouponRedemption, rows, returning=("coupon_id",), conflict_ignore=("idempotency_key",))
+    counts = Counter(coupon_id for (coupon_id,) in new)
+    for coupon_id in sorted(counts):  # the same order of row locks in every transaction
+        more = ExpressionWrapper(F("times_used") + counts[coupon_id], output_field=PositiveIntegerField())
+        Coupon.objects.filter(pk=coupon_id).update(
+            times_used=Case(
+                When(usage_limit__isnull=True, then=more),
+                default=Least(more, F("usage_limit")),
+                output_field=PositiveIntegerField(),
+            )
+        )
+    return len(new)

@@ -1,18 +1,24 @@
-"""Two requests upserting the same new order at the same time make one order, not two (PostgreSQL)."""
+"""Two requests upserting the same new order at the same time make one order, not two; batches importing
+orders with one limited code at the same time count it up to its limit (PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.sync.outcome import Upserted
+from shopdesk.integration.bulk import bulk_apply
 from shopdesk.integration.schemas.orders import OrderIn
 from shopdesk.integration.sync import order_upsert
 from shopdesk.orders.models import Customer, Order, OrderEvent, OrderLine
+from shopdesk.promotions.models import Coupon, CouponKind, CouponRedemption
 from tests import factories
 from tests.integration.payloads import order_payload
 
@@ -59,3 +65,46 @@ def test_two_concurrent_upserts_of_one_order_create_one_row() -> None:
     assert Customer.objects.filter(email="race@example.com").count() == 1
     assert OrderLine.objects.count() == 1
     assert OrderEvent.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_batches_count_a_limited_code_up_to_its_limit() -> None:
+    """Four batches at once, each with three orders that used a code limited to ten uses in all."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    factories.VariantFactory(sku="TS-100-M")
+    coupon = Coupon.objects.create(
+        code="TEN10",
+        description="Ten uses",
+        kind=CouponKind.PERCENT,
+        value=Decimal(10),
+        starts_at=timezone.now() - dt.timedelta(days=400),
+        usage_limit=10,
+    )
+
+    def batch(slot: int) -> list[dict[str, Any]]:
+        items = []
+        for n in range(3):
+            item = order_payload(email=f"shopper{slot}{n}@example.com", total="98.00")
+            item["payments"][0]["external_id"] = f"pay-{slot}-{n}"
+            items.append(
+                item | {"type": "order", "number": f"KW{slot:04d}{n:04d}", "coupons": [{"code": "TEN10"}]}
+            )
+        return items
+
+    batches = [batch(slot) for slot in range(4)]
+    slots = iter(range(4))
+    lock = threading.Lock()
+
+    def work() -> Any:
+        with lock:
+            slot = next(slots)
+        return bulk_apply(batch=batches[slot], actor=Actor.integration("race"))
+
+    results = _race(4, work)
+
+    assert all(r.summary["created"] == 3 for r in results), results
+    coupon.refresh_from_db()
+    assert coupon.times_used == 10  # twelve uses in the store's history, counted up to the limit
+    assert CouponRedemption.objects.filter(coupon=coupon).count() == 12

@@ -1,5 +1,6 @@
 """Many new orders at once, for a store's first import: the rows `order_upsert` would write for each
-new order, inserted a table at a time (customers, addresses, orders, lines, coupons, events).
+new order, one multi-row INSERT per table (customers, addresses, orders, lines, coupons, events;
+core/sync/rows.py).
 
 It takes only what it can write exactly as `order_upsert` would. An order it cannot (its number or
 external id already taken, its customer needing an update or conflicting) is handed back as `deferred`
@@ -10,15 +11,19 @@ this inside one transaction and, on a database error, sends every order through 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from shopdesk.catalog.models import Variant
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
 from shopdesk.core.sync.errors import UnknownReference
+from shopdesk.core.sync.rows import instances_insert, rows_insert, rows_insert_ids
 from shopdesk.orders import events
 from shopdesk.orders.models import Address, Customer, Order, OrderCoupon, OrderLine
 from shopdesk.orders.services.upsert import (
@@ -62,11 +67,12 @@ def orders_create_many(
         .select_related("product", "product__category")
         .order_by()
     }
+    flags = {sku: variant.product.return_flags() for sku, variant in variants.items()}
     customers = _customers(orders)
 
     seen_numbers: set[str] = set()
     seen_external: set[str] = set()
-    fresh: list[tuple[int, Order, list[OrderLine], dict[str, Decimal]]] = []
+    fresh: list[tuple[int, Order, list[dict[str, Any]], dict[str, Decimal], tuple[dict[str, str], ...]]] = []
     for key, number, data in orders:
         if (
             number in taken
@@ -88,12 +94,7 @@ def orders_create_many(
             continue
         plans = _line_plans(data, variants, [])
         wanted = _order_wanted(data, plans) | _version_fields(None, data)
-        order = Order(
-            number=number,
-            shipping_address=Address(**_address_dict(data.shipping_address)),
-            billing_address=Address(**_address_dict(data.billing_address or data.shipping_address)),
-            **wanted,
-        )
+        order = Order(number=number, **wanted)
         checked = precheck(key, order) if precheck is not None else None
         if checked is True:
             result.deferred.append(key)
@@ -104,33 +105,32 @@ def orders_create_many(
         seen_numbers.add(number)
         if data.external_id:
             seen_external.add(data.external_id)
-        lines = [
-            OrderLine(sku=plan.sku, return_flags=variants[plan.sku].product.return_flags(), **plan.fields)
-            for plan in plans
-        ]
+        lines = [{"sku": plan.sku, "return_flags": flags[plan.sku], **plan.fields} for plan in plans]
         coupons = {coupon.code.upper(): coupon.amount for coupon in data.coupons}
-        fresh.append((key, order, lines, coupons))
+        addresses = (
+            _address_dict(data.shipping_address),
+            _address_dict(data.billing_address or data.shipping_address),
+        )
+        fresh.append((key, order, lines, coupons, addresses))
     if not fresh:
         return result
 
-    new_customers = _customers_create({key: customers[key] for key, *_rest in fresh})
-    addresses = [
-        address for _k, order, *_r in fresh for address in (order.shipping_address, order.billing_address)
-    ]
-    Address.objects.bulk_create(addresses)
-    for key, order, _lines, _coupons in fresh:
-        order.shipping_address = order.shipping_address  # refresh the _id columns from the saved rows
-        order.billing_address = order.billing_address
-        order.customer = new_customers[key]
-    Order.objects.bulk_create([order for _k, order, *_r in fresh])
-    all_lines = []
-    for _key, order, lines, _coupons in fresh:
-        for line in lines:
-            line.order = order
-            all_lines.append(line)
-    OrderLine.objects.bulk_create(all_lines)
-    _coupons_create_many([(order, coupons) for _k, order, _l, coupons in fresh])
-    events.order_imported_many(orders=[order for _k, order, *_r in fresh], actor=actor)
+    now = timezone.now()
+    new_customers = _customers_create({key: customers[key] for key, *_rest in fresh}, now=now)
+    # Two address rows per order even when equal: a later billing change must not move the parcel.
+    address_ids = rows_insert_ids(Address, [address for *_r, addresses in fresh for address in addresses])
+    for position, (key, order, _lines, _coupons, _addresses) in enumerate(fresh):
+        order.shipping_address_id = address_ids[2 * position]
+        order.billing_address_id = address_ids[2 * position + 1]
+        order.customer_id = new_customers[key]
+    instances_insert([order for _k, order, *_r in fresh], now=now)
+    rows_insert(
+        OrderLine,
+        [line | {"order_id": order.pk} for _k, order, lines, *_r in fresh for line in lines],
+        returning=(),
+    )
+    _coupons_create_many([(order, coupons) for _k, order, _l, coupons, _a in fresh])
+    events.order_imported_many(orders=[order for _k, order, *_r in fresh], actor=actor, now=now)
     result.created = {key: order for key, order, *_r in fresh}
     return result
 
@@ -187,17 +187,18 @@ def _customers(orders: Sequence[tuple[int, str, OrderData]]) -> dict[int, _Custo
     return plans
 
 
-def _customers_create(plans: dict[int, _CustomerPlan | None]) -> dict[int, Customer]:
-    rows: dict[str, Customer] = {}
+def _customers_create(plans: dict[int, _CustomerPlan | None], *, now: dt.datetime) -> dict[int, int]:
+    """The customer id of each order, the new customers inserted (one row for the orders sharing one)."""
+    rows: dict[str, dict[str, Any]] = {}
     for plan in plans.values():
         assert plan is not None
         if plan.existing is None and plan.group not in rows:
-            rows[plan.group] = Customer(**plan.fields)
-    Customer.objects.bulk_create(list(rows.values()))
-    customers: dict[int, Customer] = {}
+            rows[plan.group] = plan.fields
+    ids = dict(zip(rows, rows_insert_ids(Customer, list(rows.values()), now=now), strict=True))
+    customers: dict[int, int] = {}
     for key, plan in plans.items():
         assert plan is not None
-        customers[key] = plan.existing if plan.existing is not None else rows[plan.group]
+        customers[key] = plan.existing.pk if plan.existing is not None else ids[plan.group]
     return customers
 
 
@@ -207,8 +208,12 @@ def _coupons_create_many(orders: list[tuple[Order, dict[str, Decimal]]]) -> None
         return
     coupon_model = OrderCoupon._meta.get_field("coupon").related_model
     known = dict(coupon_model._default_manager.filter(code__in=list(codes)).values_list("code", "pk"))
-    OrderCoupon.objects.bulk_create(
-        OrderCoupon(order=order, code=code, coupon_id=known.get(code), amount=amount)
-        for order, coupons in orders
-        for code, amount in coupons.items()
+    rows_insert(
+        OrderCoupon,
+        [
+            {"order_id": order.pk, "code": code, "coupon_id": known.get(code), "amount": amount}
+            for order, coupons in orders
+            for code, amount in coupons.items()
+        ],
+        returning=(),
     )
