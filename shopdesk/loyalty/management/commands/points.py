@@ -16,8 +16,7 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.errors import DomainError
 from shopdesk.loyalty.jobs import points_earn_delivered, points_expire_due, points_release_due
-from shopdesk.loyalty.ledger import balance_rebuild
-from shopdesk.loyalty.ledger import balance_available
+from shopdesk.loyalty.ledger import balance_available, balance_rebuild
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import points_customer
 from shopdesk.loyalty.services import points_adjust
