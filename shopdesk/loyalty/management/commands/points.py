@@ -48,12 +48,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         job = options["job"]
+        result: dict[str, Any]
         if job == "adjust":
             result = self._adjust(options, now)
         elif job == "release":
             earned = points_earn_delivered(now=now)
             released = points_release_due(now=now)
-            result: dict[str, Any] = {"earned_entries": earned.entries, **released.as_dict()}
+            result = {"earned_entries": earned.entries, **released.as_dict()}
         elif job == "expire":
             result = points_expire_due(now=now).as_dict()
         elif job == "rebuild":
