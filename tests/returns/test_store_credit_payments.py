@@ -17,6 +17,7 @@ from shopdesk.payments.models import Payment, Refund, StoreCreditEntry
 from shopdesk.payments.order_facts import order_facts
 from shopdesk.payments.store_credit import store_credit_balance
 from shopdesk.returns.models import ReturnRequest
+from shopdesk.returns.progress import return_received_answer
 from shopdesk.returns.refund_estimate import ReturnedUnits, return_plans
 from shopdesk.returns.refund_explanations import refunds_of_return
 from shopdesk.returns.services import ReturnLineRequest, return_create
@@ -195,3 +196,23 @@ def test_a_store_credit_resolution_on_a_mixed_order_still_issues_its_credit_once
     entry = StoreCreditEntry.objects.get(customer=order.customer)
     assert entry.refund_id == credit.pk
     assert Decimal(result.data["store_credit"]["issued"]) == credit.amount == entry.amount
+
+
+def test_the_received_answer_counts_days_only_for_the_card():
+    order = delivered_paid_by_card_and_store_credit("20.00")
+    done = return_create(
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(shirt_line(order).pk, 2, "too_small")],
+        method="label",
+    )
+    payments = Payment.objects.filter(order=order)
+
+    waiting = return_received_answer(ReturnRequest.objects.get(pk=done.return_request.pk), payments=payments)
+    return_mark_received(rma=done.return_request.rma, actor=STORE)
+    received = return_received_answer(ReturnRequest.objects.get(pk=done.return_request.pk), payments=payments)
+
+    assert "Visa ending 4242 within 5–10 business days; store credit straight away" in waiting["message"]
+    by_method = {m["method"]: m for m in received["methods"]}
+    assert by_method["store_credit"]["expected_by"] is None
+    assert by_method["card"]["expected_by"] == received["refund_expected_by"] is not None
