@@ -23,29 +23,12 @@ from shopdesk.returns.refund_explanations import refunds_of_return
 from shopdesk.returns.services import ReturnLineRequest, return_create
 from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_received
 from shopdesk.selfservice.actions.returns import ReturnStartAction
-from tests import factories
 from tests.orders.test_services_states import scarf_line, shirt_line
-from tests.returns.conftest import delivered_shirt_and_scarf
+from tests.returns.conftest import delivered_paid_by_card_and_store_credit
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/customer/orders"
 STORE = Actor.integration("warehouse")
-
-
-def delivered_paid_by_card_and_store_credit(card: str) -> Order:
-    """The delivered shirt-and-scarf order ($123.95): `card` on the Visa 4242, the rest with store credit."""
-    order = delivered_shirt_and_scarf()
-    on_card = Decimal(card)
-    order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
-    factories.PaymentFactory(
-        order=order,
-        method="store_credit",
-        provider="shopdesk",
-        card_brand="",
-        card_last4="",
-        amount=order.total - on_card,
-    )
-    return order
 
 
 def _post(client: Client, url: str, body: dict, headers: dict[str, str]):
