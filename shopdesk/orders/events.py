@@ -281,3 +281,17 @@ def order_rule_overridden(
         message=message,
         after={"override": {"action": action_id, "codes": sorted(codes), "reason": reason}},
     )
+
+
+def order_points_adjusted(
+    *, order: Order, actor: Actor, points: int, reason: str, balance: int
+) -> OrderEvent:
+    """An agent added or removed points of the order's customer (a note on the history, with the reason)."""
+    what = f"{points} points added" if points > 0 else f"{-points} points taken off"
+    return order_event_record(
+        order=order,
+        kind=OrderEventKind.NOTE,
+        actor=actor,
+        message=f"{what}: {reason}"[:500],
+        after={"points_adjusted": {"points": points, "reason": reason, "balance": balance}},
+    )

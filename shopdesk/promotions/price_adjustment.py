@@ -17,6 +17,9 @@ its diagnosis, the registry action and the service (inside its transaction) all 
     excluded_price_kind       the new price is a flash sale or clearance price (per policy)
     difference_too_small      the price dropped by less than the policy's minimum
 
+`waive` holds the refusal codes the care team set aside for this request (only `window_closed` can be,
+by a lead, with a recorded reason: see the `price_adjustment` action); every other rule still applies.
+
 Where the money goes (the original payment, or store credit when the policy says so; what was paid with
 store credit always goes back to store credit) is the refund's business, not the rule's: the sentence
 only names it.
@@ -117,9 +120,11 @@ def line_price_adjustment(
     facts: OrderAdjustmentFacts,
     policy: Policy,
     now: dt.datetime,
+    waive: frozenset[str] = frozenset(),
 ) -> LineAdjustment:
     """The store's rule for one line, checked in the order a customer would find most useful: first what
-    can never change (the item, the order), then the price itself."""
+    can never change (the item, the order), then the price itself. `waive` sets refusal codes aside
+    (only `window_closed` is ever waived)."""
     rule = policy.price_adjustment
     locale, currency = policy.store.locale, facts.currency
     name = line.product_name
@@ -166,7 +171,9 @@ def line_price_adjustment(
             f"the most we make on one order.",
         )
     counted = "your order" if rule.window_starts == "order" else "delivery"
-    if ends is not None and now >= ends:
+    closed = ends is not None and now >= ends
+    if closed and "window_closed" not in waive:
+        assert ends is not None
         day = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d, y", locale=locale)
         return no(
             "window_closed",
@@ -192,7 +199,7 @@ def line_price_adjustment(
             f"differences of {money(rule.min_difference)} or more.",
         )
     until = ""
-    if ends is not None:
+    if ends is not None and not closed:
         last = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d", locale=locale)
         until = f" You can ask until {last}."
     each = f" ({money(difference)} each)" if units > 1 else ""

@@ -19,6 +19,7 @@ from babel.dates import format_date
 from django.utils import timezone
 
 from shopdesk.core.calendar import business_days_add, local_date
+from shopdesk.payments.breakdown import STORE_CREDIT_METHODS
 from shopdesk.payments.breakdown_rows import payment_method_label
 from shopdesk.payments.enums import PaymentState
 from shopdesk.policy import get_policy
@@ -213,7 +214,10 @@ def refund_windows(*, payments: Iterable[Payment], start: dt.date | None) -> lis
                 payment_label=payment_method_label(payment),
                 days_min=low,
                 days_max=high,
-                expected_by=business_days_add(start, high) if start else None,
+                # Store credit is the customer's the moment the return is refunded: nothing to wait for.
+                expected_by=business_days_add(start, high)
+                if start and payment.method not in STORE_CREDIT_METHODS
+                else None,
             )
         )
     return windows
@@ -274,7 +278,12 @@ def return_received_answer(
         )
         if status == ReturnStatus.PENDING_APPROVAL:
             message += " Our team approves the return first; then you send the items back."
-        days = "; ".join(f"{w.payment_label} within {w.days_min}–{w.days_max} business days" for w in windows)
+        days = "; ".join(
+            f"{w.payment_label} straight away"
+            if w.days_max == 0
+            else f"{w.payment_label} within {w.days_min}–{w.days_max} business days"
+            for w in windows
+        )
         message += (
             f" Once it arrives we inspect it within {inspection_days} business days, then the refund "
             f"reaches you ({days})."

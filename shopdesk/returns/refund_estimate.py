@@ -16,7 +16,7 @@ from shopdesk.payments.breakdown import Charge, RefundBreakdown, exchange_breakd
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.order_facts import OrderFacts
-from shopdesk.payments.refund_plan import RefundPlan, refund_plan
+from shopdesk.payments.refund_plan import CREDIT_STORE_CREDIT_PAYMENTS, RefundPlan, refund_plan
 from shopdesk.payments.store_credit import store_credit_plan
 from shopdesk.policy import get_policy
 from shopdesk.returns.enums import ReturnMethod, ReturnResolution
@@ -68,7 +68,14 @@ def return_refund_plan(
         fee = label_fee_charge(method=method, reasons=[item.reason for item in units if item.units > 0])
         if fee is not None:
             charges.append(fee)
-    return refund_plan(order=order, facts=facts, parts=parts, charges=charges, whole_order=False)
+    return refund_plan(
+        order=order,
+        facts=facts,
+        parts=parts,
+        charges=charges,
+        whole_order=False,
+        credit=CREDIT_STORE_CREDIT_PAYMENTS,  # the store-credit share goes back as store credit
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +133,14 @@ def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits],
     refund_parts = [line_part(item.line, item.units) for item in refunded]
     if fee is not None and refunded:
         refund_charges.append(fee)
+    # What was paid with store credit goes back to it, settled at once when the inspection refunds.
     refund = refund_plan(
-        order=order, facts=facts, parts=refund_parts, charges=refund_charges, whole_order=False
+        order=order,
+        facts=facts,
+        parts=refund_parts,
+        charges=refund_charges,
+        whole_order=False,
+        credit=CREDIT_STORE_CREDIT_PAYMENTS,
     )
     credit = None
     if credited:

@@ -347,6 +347,7 @@ def _inspect_locked(
             **{key: value for key, value in estimate.items() if key not in ("store_credit", "exchange")},
             "refund_ids": refund_ids,
             "refunded": str(plan.refunded),
+            "sentence": plan.sentence(locale=order.locale) if plan.refunded > 0 else "",
             "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
         },
         "store_credit": (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from shopdesk.orders.models import Order
 from shopdesk.shipping.enums import TrackingStatus
+from tests import factories
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf
 from tests.situations import ship
 
@@ -18,6 +21,22 @@ def delivered_shirt_and_scarf(*, delivered_days_ago: float = 3, **order_fields: 
         status=TrackingStatus.DELIVERED,
         shipped_days_ago=delivered_days_ago + 2,
         last_scan_days_ago=delivered_days_ago,
+    )
+    return order
+
+
+def delivered_paid_by_card_and_store_credit(card: str) -> Order:
+    """The delivered shirt-and-scarf order ($123.95): `card` on the Visa 4242, the rest with store credit."""
+    order = delivered_shirt_and_scarf()
+    on_card = Decimal(card)
+    order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
+    factories.PaymentFactory(
+        order=order,
+        method="store_credit",
+        provider="shopdesk",
+        card_brand="",
+        card_last4="",
+        amount=order.total - on_card,
     )
     return order
 

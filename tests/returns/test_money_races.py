@@ -21,7 +21,7 @@ from shopdesk.returns.services import ReturnLineRequest, return_create
 from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_received
 from tests.orders.test_services_states import scarf_line, shirt_line
 from tests.races.conftest import race, server_errors
-from tests.returns.conftest import delivered_shirt_and_scarf
+from tests.returns.conftest import delivered_paid_by_card_and_store_credit, delivered_shirt_and_scarf
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 STORE = Actor.integration("warehouse")
@@ -82,6 +82,35 @@ def test_twenty_inspections_then_twenty_provider_answers_move_the_money_once():
     payment.refresh_from_db()
     assert money.status == RefundStatus.SUCCEEDED
     assert payment.amount_refunded == money.amount  # answers move the status, never the money
+
+
+def test_twenty_inspections_of_a_return_paid_partly_with_store_credit_credit_its_share_once():
+    order = delivered_paid_by_card_and_store_credit("20.00")
+    shirt = shirt_line(order)
+    created = return_create(
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(shirt.pk, 2, "too_small")],
+        method="label",
+    )
+    rma = created.data["rma"]
+    return_mark_received(rma=rma, actor=STORE)
+
+    results = race(
+        [lambda: return_inspect(rma=rma, actor=STORE, lines=[InspectionLine(shirt.pk, "accepted")])] * 20
+    )
+
+    assert server_errors(results) == []
+    assert sum(1 for r in results if not isinstance(r, Exception) and not r.replayed) == 1
+    (card,) = Refund.objects.filter(order=order, destination=RefundDestination.ORIGINAL_PAYMENT)
+    (credit,) = Refund.objects.filter(order=order, destination=RefundDestination.STORE_CREDIT)
+    assert (card.amount, credit.amount) == (Decimal("20.00"), Decimal("61.05"))
+    (entry,) = StoreCreditEntry.objects.filter(customer=order.customer)
+    assert (entry.refund_id, entry.amount) == (credit.pk, credit.amount)
+    for payment in Payment.objects.filter(order=order):
+        assert (
+            payment.amount_refunded == sum(r.amount for r in payment.refunds.all()) <= payment.amount_captured
+        )
 
 
 def test_twenty_exchange_orders_at_once_make_one_order():

@@ -1,6 +1,7 @@
 """Any sequence of returns, receipts, inspections, provider answers and refund events on one order keeps the
-money right: refunded ≤ captured on every payment (and equal to its refunds), one refund per inspection,
-store credit issued at most once per return, never more units back than were bought."""
+money right, whether the order was paid by card alone or partly with store credit: refunded ≤ captured on
+every payment (and equal to its refunds), one refund per inspection and payment, the store-credit ledger
+holding exactly the refunds paid as store credit, each once, and never more units back than were bought."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
+from shopdesk.payments.enums import RefundDestination, RefundStatus
 from shopdesk.payments.models import Payment, Refund, StoreCreditEntry
 from shopdesk.payments.services.refund_events import refund_event_apply
 from shopdesk.payments.services.refund_follow_up import refund_demo_step
 from shopdesk.returns.models import ReturnRequest
 from shopdesk.returns.services import ReturnLineRequest, return_create
 from shopdesk.returns.warehouse import InspectionLine, return_inspect, return_mark_received
+from tests import factories
 from tests.returns.conftest import delivered_shirt_and_scarf
 
 STORE = Actor.integration("warehouse")
@@ -30,6 +33,21 @@ class ReturnMoney(RuleBasedStateMachine):
         super().__init__()
         self.order = delivered_shirt_and_scarf()
         self.lines = {line.product_name: line for line in self.order.lines.all()}
+
+    @initialize(on_card=st.sampled_from([None, Decimal("0.01"), Decimal("20.00"), Decimal("73.95")]))
+    def paid_with(self, on_card: Decimal | None) -> None:
+        """By card alone (None), or `on_card` on the card and the rest of the $123.95 with store credit."""
+        if on_card is None:
+            return
+        self.order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
+        factories.PaymentFactory(
+            order=self.order,
+            method="store_credit",
+            provider="shopdesk",
+            card_brand="",
+            card_last4="",
+            amount=self.order.total - on_card,
+        )
 
     def _rmas(self) -> list[str]:
         return list(
@@ -105,13 +123,28 @@ class ReturnMoney(RuleBasedStateMachine):
             assert payment.amount_refunded == sum(refunds, Decimal(0))
 
     @invariant()
-    def one_refund_per_inspection_and_credit_at_most_once(self) -> None:
+    def one_refund_per_inspection_and_payment_and_credit_at_most_once(self) -> None:
         for rma in self._rmas():
-            assert Refund.objects.filter(idempotency_key=f"return:{rma}:inspection").count() <= 1
-            assert StoreCreditEntry.objects.filter(idempotency_key__startswith=f"return:{rma}:").count() <= 1
+            inspection = Refund.objects.filter(idempotency_key__startswith=f"return:{rma}:inspection")
+            payments = list(inspection.values_list("payment_id", flat=True))
+            assert len(payments) == len(set(payments))
+            assert StoreCreditEntry.objects.filter(idempotency_key=f"return:{rma}:store-credit").count() <= 1
         refunds = Refund.objects.filter(order=self.order).prefetch_related("lines")
         for refund in refunds:
             assert sum((line.amount for line in refund.lines.all()), Decimal(0)) == refund.amount
+
+    @invariant()
+    def the_ledger_holds_exactly_the_credit_refunds_once(self) -> None:
+        entries = StoreCreditEntry.objects.filter(order=self.order)
+        by_refund = {entry.refund_id: entry.amount for entry in entries}
+        assert len(by_refund) == entries.count() and None not in by_refund
+        credit = Refund.objects.filter(order=self.order, destination=RefundDestination.STORE_CREDIT)
+        assert by_refund == {refund.pk: refund.amount for refund in credit if refund.amount > 0}
+        assert all(refund.status == RefundStatus.SUCCEEDED for refund in credit)
+        # What was paid with store credit never goes to a provider.
+        assert not Refund.objects.filter(
+            order=self.order, payment__method="store_credit", destination=RefundDestination.ORIGINAL_PAYMENT
+        ).exists()
 
     @invariant()
     def never_more_units_back_than_bought(self) -> None:

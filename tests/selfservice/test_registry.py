@@ -28,6 +28,7 @@ IDS = [
     "price_adjustment",
     "refund_dispute",
     "refund_retry",
+    "points_adjust",
 ]
 
 
@@ -55,8 +56,10 @@ def test_order_actions_answer_every_action_for_the_actor():
         "pay_again",
         "verify_payment",
         "refund_retry",
+        "points_adjust",
     }
     assert answers["refund_retry"].code == "agents_only"
+    assert answers["points_adjust"].code == "agents_only"
     assert answers["price_adjustment"].code == "no_price_drop"
     assert answers["pay_again"].code == "already_paid"
     assert answers["verify_payment"].code == "verification_not_needed"

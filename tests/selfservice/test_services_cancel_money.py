@@ -59,7 +59,7 @@ def test_whole_cancel_of_a_split_payment_refunds_each_method_what_it_paid():
     for refund in refunds:
         assert sum(line.amount for line in refund.lines.all()) == refund.amount
     assert "$73.95 goes back to your Visa ending 4242" in result.message
-    assert "$50.00 goes back to your store credit straight away" in result.message
+    assert "$50.00 is added to your store credit straight away" in result.message
 
 
 def test_partial_cancel_of_a_split_payment_goes_to_the_card_first():
@@ -207,6 +207,6 @@ def test_a_hold_beside_a_captured_payment_is_worded_without_nothing_was_charged(
     result = order_cancel(order=order, actor=CUSTOMER)
 
     assert "The hold on your Visa ending 4242 is released." in result.message
-    assert "$50.00 goes back to your store credit straight away." in result.message
+    assert "$50.00 is added to your store credit straight away." in result.message
     assert "Nothing was charged" not in result.message
     assert Payment.objects.get(pk=authorised_only_card.pk).state == PaymentState.VOIDED

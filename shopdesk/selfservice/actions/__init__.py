@@ -10,6 +10,7 @@ from shopdesk.selfservice.actions import cases
 from shopdesk.selfservice.actions import returns
 from shopdesk.selfservice.actions import payments, price_adjustment, refund_dispute
 from shopdesk.selfservice.actions import refund_retry
+from shopdesk.selfservice.actions import points_adjust
 
 __all__ = [
     "addresses",
@@ -18,6 +19,7 @@ __all__ = [
     "change",
     "emails",
     "payments",
+    "points_adjust",
     "price_adjustment",
     "refund_dispute",
     "refund_retry",

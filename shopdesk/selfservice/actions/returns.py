@@ -126,8 +126,10 @@ class ReturnStartAction(OrderAction):
             )
         plans = return_plans(order=order, facts=order_facts(order), units=units, method=parsed.method)
         estimate = plans_as_dict(plans)
+        # Where it goes: the store-credit share back to store credit, the rest to each payment.
+        where = f" {plans.refund.sentence(locale=order.locale)}" if plans.refund.refunded > 0 else ""
         return ActionPreview(
-            message=f"About {estimate['total']} {order.currency} would come back after inspection.",
+            message=f"About {estimate['total']} {order.currency} would come back after inspection.{where}",
             data={"refund_estimate": estimate},
         )
 

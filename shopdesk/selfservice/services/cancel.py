@@ -24,6 +24,7 @@ from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.refund_plan import (
+    CREDIT_STORE_CREDIT_PAYMENTS,
     RefundPlan,
     order_facts_locked,
     refund_plan,
@@ -94,7 +95,10 @@ def _preview(order: Order, facts: OrderFacts, line_ids: list[int] | None) -> Can
     whole_order = remaining == 0 and not facts.any_shipped
     by_id = {line.pk: line for line in facts.lines}
     parts = [line_part(by_id[line_id], n) for line_id, n in units.items()]
-    plan = refund_plan(order=order, facts=facts, parts=parts, whole_order=whole_order)
+    # What was paid with store credit goes back to it, settled at once, like a price adjustment.
+    plan = refund_plan(
+        order=order, facts=facts, parts=parts, whole_order=whole_order, credit=CREDIT_STORE_CREDIT_PAYMENTS
+    )
     items = [
         {"line_id": line_id, "name": by_id[line_id].product_name, "quantity": n}
         for line_id, n in units.items()

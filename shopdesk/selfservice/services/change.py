@@ -29,6 +29,7 @@ from shopdesk.payments.breakdown import Charge, LinePart
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.refund_plan import (
+    CREDIT_STORE_CREDIT_PAYMENTS,
     RefundPlan,
     order_facts_locked,
     refund_plan,
@@ -208,7 +209,14 @@ def _plan(
             )
         )
     plan = (
-        refund_plan(order=order, facts=facts, parts=parts, charges=charges, whole_order=False)
+        refund_plan(
+            order=order,
+            facts=facts,
+            parts=parts,
+            charges=charges,
+            whole_order=False,
+            credit=CREDIT_STORE_CREDIT_PAYMENTS,  # the store-credit share goes back as store credit
+        )
         if parts or charges
         else None
     )

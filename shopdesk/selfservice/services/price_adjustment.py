@@ -5,6 +5,9 @@ price_adjustment_eligibility(order=, facts=, now=)  the order as a whole, for th
 price_adjustment_preview(order=, line_id=, now=)    the refund it would make, without writing
 price_adjustment_request(order=, line_id=, actor=)  lock, re-check, refund through the breakdown, record
 
+A lead may set the window aside (`override=`, a RuleOverride naming `window_closed`, with a reason):
+every other rule is checked again, and the override is recorded on the order's history with the refund.
+
 The rule itself is `promotions.price_adjustment.line_price_adjustment`; the money goes back through the
 one refund breakdown (a `price_adjustment` line split over the order's payments, the points share as
 points), so a price adjustment can never pay back more than the difference, nor more than was captured.
@@ -25,6 +28,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import NotFound
 from shopdesk.core.money import format_money
+from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders import events
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
@@ -79,11 +83,13 @@ def order_price_adjustments(
     facts: OrderFacts | None = None,
     now: dt.datetime | None = None,
     lines: list[OrderLine] | None = None,
+    waive: frozenset[str] = frozenset(),
 ) -> list[LineAdjustment]:
     """Every line of the order with its answer, from two reads (prices now, adjustments made); none when
-    the facts carry the answers already (the order page computes them once for its diagnosis and actions)."""
+    the facts carry the answers already (the order page computes them once for its diagnosis and actions).
+    `waive`: refusal codes set aside by an override (see the rule)."""
     shared = getattr(facts, "price_adjustments", None)
-    if shared is not None and lines is None:
+    if shared is not None and lines is None and not waive:
         return list(shared)
     now = now or timezone.now()
     facts = facts or order_facts(order)
@@ -98,19 +104,24 @@ def order_price_adjustments(
             facts=known,
             policy=policy,
             now=now,
+            waive=waive,
         )
         for line in lines
     ]
 
 
 def price_adjustment_eligibility(
-    *, order: Order, facts: OrderFacts | None = None, now: dt.datetime | None = None
+    *,
+    order: Order,
+    facts: OrderFacts | None = None,
+    now: dt.datetime | None = None,
+    waive: frozenset[str] = frozenset(),
 ) -> Eligibility:
     """The order as a whole: allowed when some item can be adjusted; else the most telling reason
     (an item whose price did drop, else the only item's, else "nothing is cheaper today")."""
     if order.is_cancelled:
         return Eligibility.no("order_cancelled", "This order was cancelled, so there is no price to adjust.")
-    answers = order_price_adjustments(order=order, facts=facts, now=now)
+    answers = order_price_adjustments(order=order, facts=facts, now=now, waive=waive)
     allowed = [a for a in answers if a.eligibility.allowed]
     if allowed:
         if len(allowed) == 1:
@@ -155,10 +166,36 @@ def _line(facts: OrderFacts, line_id: int) -> OrderLine:
     return line
 
 
-def _plan(order: Order, facts: OrderFacts, line_id: int, now: dt.datetime) -> PriceAdjustmentPlan:
-    line = _line(facts, line_id)
+OVERRIDE_NOT_NEEDED = Eligibility.no(
+    "override_not_needed",
+    "This item's price adjustment window is still open: ask for it without an override.",
+)
+
+
+def _answer(
+    order: Order, facts: OrderFacts, line: OrderLine, now: dt.datetime, override: RuleOverride | None
+) -> LineAdjustment:
+    """The line's answer, required to be yes. With an override, the line must be refused for a code it
+    sets aside (else the override changes nothing and is refused); the rule is then asked again with
+    those codes waived, so every other rule still applies."""
     answer = order_price_adjustments(order=order, facts=facts, now=now, lines=[line])[0]
-    answer.eligibility.require()
+    if override is None:
+        answer.eligibility.require()
+        return answer
+    if answer.eligibility.allowed:
+        OVERRIDE_NOT_NEEDED.require()
+    if answer.eligibility.code not in override.codes:
+        answer.eligibility.require()  # refused for a rule no one may set aside here
+    waived = order_price_adjustments(order=order, facts=facts, now=now, lines=[line], waive=override.codes)
+    waived[0].eligibility.require()
+    return waived[0]
+
+
+def _plan(
+    order: Order, facts: OrderFacts, line_id: int, now: dt.datetime, override: RuleOverride | None = None
+) -> PriceAdjustmentPlan:
+    line = _line(facts, line_id)
+    answer = _answer(order, facts, line, now, override)
     price_now = answer.price_now
     assert price_now is not None
     locale = get_policy().store.locale
@@ -180,9 +217,13 @@ def _plan(order: Order, facts: OrderFacts, line_id: int, now: dt.datetime) -> Pr
 
 
 def price_adjustment_preview(
-    *, order: Order, line_id: int, now: dt.datetime | None = None
+    *,
+    order: Order,
+    line_id: int,
+    now: dt.datetime | None = None,
+    override: RuleOverride | None = None,
 ) -> PriceAdjustmentPlan:
-    return _plan(order, order_facts(order), line_id, now or timezone.now())
+    return _plan(order, order_facts(order), line_id, now or timezone.now(), override)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +244,12 @@ def price_adjustment_request(
     actor: Actor,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    override: RuleOverride | None = None,
 ) -> PriceAdjustmentResult:
     """Refund the difference on one line, once. Under the order lock (then its payments, by id), the rule
     is asked again: a second request for the line finds it adjusted (`already_adjusted`); a retry with the
-    same Idempotency-Key gets the first answer."""
+    same Idempotency-Key gets the first answer. With `override` (a lead's, naming `window_closed`), a
+    closed window is set aside, every other rule re-checked, and the override recorded on the order."""
     now = now or timezone.now()
     request = {"line_id": line_id}
     with transaction.atomic():
@@ -217,7 +260,7 @@ def price_adjustment_request(
         if keys and (replay := action_replay(keys=keys, request=request)) is not None:
             return PriceAdjustmentResult(order=locked, data=replay, replayed=True)
         facts = order_facts_locked(locked)
-        change = _plan(locked, facts, line_id, now)
+        change = _plan(locked, facts, line_id, now, override)
         answer, plan = change.answer, change.refund
         line = answer.line
         assert answer.price_now is not None
@@ -254,6 +297,16 @@ def price_adjustment_request(
             amount=str(answer.amount),
             message=f"Price adjustment on {line.product_name}: {format_money(answer.amount, locked.currency, locale)}.",
         )
+        if override is not None:
+            events.order_rule_overridden(
+                order=locked,
+                actor=override.actor,
+                action_id="price_adjustment",
+                codes=list(override.codes),
+                reason=override.reason,
+                message=f"Price adjustment on {line.product_name}: adjustment window set aside by "
+                f"{override.actor.label}. Reason: {override.reason}",
+            )
         data = _result_data(answer, plan, message)
         if keys:
             action_store(
