@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle  # noqa: S403 - our own pages, written and read by this module only
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -151,7 +151,7 @@ def order_page_cached(*, order: Order, actor: Actor) -> OrderPage:
         return pickle.dumps(order_page(order=order, actor=actor), protocol=pickle.HIGHEST_PROTOCOL)
 
     data = order_view_cached(order_id=order_id, version=version, kind=f"page:{who}", build=build)
-    return pickle.loads(data)  # type: ignore[no-any-return]  # noqa: S301 - written by build() above
+    return pickle.loads(data)  # noqa: S301 - written by build() above
 
 
 def order_view_forget() -> None:

@@ -98,7 +98,9 @@ def test_each_caller_gets_its_own_copy_and_actors_their_own_page(order_unfulfill
     again = order_page_cached(order=Order.objects.get(pk=order.pk), actor=actor)
     assert [line.id for line in again.lines] == [line.id for line in built.lines]
     assert set(again.actions) == set(built.actions)
-    assert {k: v.allowed for k, v in again.actions.items()} == {k: v.allowed for k, v in built.actions.items()}
+    assert {k: v.allowed for k, v in again.actions.items()} == {
+        k: v.allowed for k, v in built.actions.items()
+    }
 
     other = Actor.assistant("someone.else@example.com")
     theirs = order_page_cached(order=Order.objects.get(pk=order.pk), actor=other)
