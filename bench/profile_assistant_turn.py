@@ -205,6 +205,38 @@ def run(args: argparse.Namespace) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
             print(out.getvalue())
+    requests_alone(args)
+
+
+def requests_alone(args: argparse.Namespace) -> None:
+    """The requests with (almost) no work of their own: what the request path costs around a view."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(REMOTE_ADDR="10.78.0.1")
+    chat_id = client.post(BASE, content_type="application/json").json()["id"]
+    client.post(f"{BASE}/{chat_id}/messages", {"text": "hello"}, content_type="application/json")
+    fresh = iter(range(1, 250))
+    requests: list[tuple[str, Callable[[], Any]]] = [
+        ("start a conversation", lambda: Client(REMOTE_ADDR=f"10.79.0.{next(fresh)}").post(BASE)),
+        ("GET transcript", lambda: client.get(f"{BASE}/{chat_id}")),
+        ("GET /healthz", lambda: client.get("/healthz")),
+    ]
+    for name, call in requests:
+        timings: list[float] = []
+        queries: list[int] = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = call()
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content
+            queries.append(len(captured.captured_queries))
+        print(
+            f"  {name:28s} {len(timings):3d} {statistics.median(queries):8.0f} {statistics.median(timings):8.1f} "
+            f"{max(timings):8.1f}"
+        )
 
 
 if __name__ == "__main__":

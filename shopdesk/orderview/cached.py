@@ -10,12 +10,18 @@ price adjustment writes a refund and an event; the codes applied come with the o
 Catalogue prices (the `price_dropped` panel) are the one read outside the order: a price change shows
 within the minute the version carries. Rendered views are kept per (kind, order, version): in this
 process first (a dict lookup, no I/O), then in Django's cache, shared by every worker.
+
+    order_page_cached(order=, actor=)  -> OrderPage    the built page per version and actor (the assistant)
+
+The built page is kept pickled: every caller gets its own copy, so nothing one turn changes on it (or on
+its order) reaches the next.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,7 +31,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from shopdesk.core.actors import Actor
 from shopdesk.orders.models import Order, OrderEvent, OrderLine
+from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.types import OrderPage
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Payment, Refund
 from shopdesk.returns.models import ReturnRequest
@@ -126,6 +135,23 @@ def order_view_cached(*, order_id: int, version: str, kind: str, build: Callable
             while len(_local) > LOCAL_ENTRIES:
                 _local.popitem(last=False)
     return found  # type: ignore[return-value]
+
+
+def order_page_cached(*, order: Order, actor: Actor) -> OrderPage:
+    """`order_page(order=order, actor=actor)`, built once per version of the order and actor (one query
+    when it is kept). The page's clock (`now`, `today`) is the one it was built at, within the minute
+    of its version, as for the pages above."""
+    found = order_view_version(order_id=order.pk)
+    if found is None:
+        return order_page(order=order, actor=actor)
+    order_id, version = found
+    who = hashlib.blake2b(f"{actor.kind}:{actor.role}:{actor.label}".encode(), digest_size=12).hexdigest()
+
+    def build() -> bytes:
+        return pickle.dumps(order_page(order=order, actor=actor), protocol=pickle.HIGHEST_PROTOCOL)
+
+    data = order_view_cached(order_id=order_id, version=version, kind=f"page:{who}", build=build)
+    return pickle.loads(data)  # noqa: S301 - written by build() above
 
 
 def order_view_forget() -> None:

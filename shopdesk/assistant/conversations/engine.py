@@ -228,6 +228,7 @@ def conversation_message(
             raise InvalidInput("That button is not offered any more.", code="button_unknown")
         access_adopt(conversation, access)
         position = (conversation.turns.aggregate(last=Max("position"))["last"] or 0) + 1
+        # Written now: a hand-off during this turn sends the transcript with this message in it.
         TurnRow.objects.create(
             conversation=conversation,
             position=position,
@@ -241,14 +242,27 @@ def conversation_message(
         else:
             _answer_text(turn, early)
         conversation.offered = [b.payload for b in turn.answer.actions]
-        TurnRow.objects.filter(conversation=conversation, position=position).update(intent=turn.answer.intent)
-        TurnRow.objects.create(
-            conversation=conversation,
-            position=position + 1,
-            speaker=Speaker.ASSISTANT,
-            intent=turn.answer.intent,
-            replies=[reply.as_dict() for reply in turn.answer.replies],
-            actions=[b.as_dict() for b in turn.answer.actions],
+        # One statement: the message gets the intent it was answered as, and the answer is added.
+        TurnRow.objects.bulk_create(
+            [
+                TurnRow(
+                    conversation=conversation,
+                    position=position,
+                    speaker=Speaker.CUSTOMER,
+                    intent=turn.answer.intent,
+                ),
+                TurnRow(
+                    conversation=conversation,
+                    position=position + 1,
+                    speaker=Speaker.ASSISTANT,
+                    intent=turn.answer.intent,
+                    replies=[reply.as_dict() for reply in turn.answer.replies],
+                    actions=[b.as_dict() for b in turn.answer.actions],
+                ),
+            ],
+            update_conflicts=True,
+            unique_fields=["conversation", "position"],
+            update_fields=["intent"],
         )
         conversation.save()
     return turn.answer

@@ -22,7 +22,7 @@ from shopdesk.assistant.conversations.replies import Reply, confirm_reply
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import DomainError
 from shopdesk.orders.models import Order
-from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.cached import order_page_cached
 from shopdesk.orderview.diagnoses.order import TOPICS, diagnosis_for_topic
 from shopdesk.orderview.diagnoses.types import Diagnosis, format_date
 from shopdesk.orderview.summary import where_things_stand
@@ -302,5 +302,5 @@ ORDER_FLOWS: dict[str, OrderFlow] = {
 
 
 def order_flow_run(turn: Turn, order: Order, intent: str) -> None:
-    page = order_page(order=order, actor=actor_for(turn))
+    page = order_page_cached(order=order, actor=actor_for(turn))
     ORDER_FLOWS[intent](turn, order, page)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import actor_for, order_url
 from shopdesk.orders.models import Order
-from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.cached import order_page_cached
 from shopdesk.selfservice.registry import action_get
 
 PAYMENT_INTENTS = ("payment_declined", "payment_verification")
@@ -31,7 +31,7 @@ def payment_flow(turn: Turn, order: Order, intent: str) -> None:
 
 def _declined(turn: Turn, order: Order) -> None:
     actor = actor_for(turn)
-    page = order_page(order=order, actor=actor)
+    page = order_page_cached(order=order, actor=actor)
     declined = page.declined
     pay_again = page.actions.get("pay_again") or action_get("pay_again").eligibility(order=order, actor=actor)
     if declined is None:
@@ -56,7 +56,7 @@ def _declined(turn: Turn, order: Order) -> None:
 
 
 def _verification(turn: Turn, order: Order) -> None:
-    page = order_page(order=order, actor=actor_for(turn))
+    page = order_page_cached(order=order, actor=actor_for(turn))
     check = page.verification
     if check is None:
         turn.answer.say(

@@ -7,7 +7,7 @@ from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import actor_for, preview_action
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.orders.models import Order
-from shopdesk.orderview.builder import order_page
+from shopdesk.orderview.cached import order_page_cached
 from shopdesk.promotions.price_adjustment import LineAdjustment
 
 PRICE_ADJUSTMENT_INTENTS = ("price_adjustment",)
@@ -15,7 +15,7 @@ ACTION = "price_adjustment"
 
 
 def price_adjustment_flow(turn: Turn, order: Order, intent: str) -> None:
-    page = order_page(order=order, actor=actor_for(turn))
+    page = order_page_cached(order=order, actor=actor_for(turn))
     order_answer = page.actions.get(ACTION)
     answers = [a for a in page.price_adjustments if a.units > 0]
     if order_answer is not None and order_answer.needs_approval:
