@@ -130,6 +130,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     quantity_cancelled = models.PositiveIntegerField(default=0)
     quantity_returned = models.PositiveIntegerField(default=0)
+    # Units an agent refunded while the customer keeps them (lost parcel, goodwill on a damaged item):
+    # gone for every later refund (cancel, return, price adjustment), like returned units.
+    quantity_refunded = models.PositiveIntegerField(default=0)
     unit_price = MoneyField(help_text="Price paid per unit before coupons (the sale price if on sale).")
     price_kind = models.CharField(max_length=20, default="regular")
     discount_amount = MoneyField(help_text="This line's share of the order's coupons.")
@@ -147,6 +150,12 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity_returned__lte=F("quantity") - F("quantity_cancelled")),
                 name="line_returned_within_kept",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity_refunded__lte=F("quantity") - F("quantity_cancelled") - F("quantity_returned")
+                ),
+                name="line_refunded_within_kept",
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
             models.UniqueConstraint(

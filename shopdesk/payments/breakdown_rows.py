@@ -45,7 +45,7 @@ def line_part(line: OrderLine, units: int) -> LinePart:
         discount=line.discount_amount,
         tax=line.tax_amount,
         units=units,
-        units_before=line.quantity_cancelled + line.quantity_returned,
+        units_before=line.quantity_cancelled + line.quantity_returned + line.quantity_refunded,
     )
 
 

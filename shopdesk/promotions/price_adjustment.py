@@ -128,7 +128,7 @@ def line_price_adjustment(
     rule = policy.price_adjustment
     locale, currency = policy.store.locale, facts.currency
     name = line.product_name
-    units = max(line.quantity_active - line.quantity_returned, 0)
+    units = max(line.quantity_active - line.quantity_returned - line.quantity_refunded, 0)
     paid = line.unit_price
     difference = max(paid - price_now.price, ZERO) if price_now is not None else ZERO
     amount = quantize(difference * units, currency)

@@ -157,7 +157,7 @@ def line_returnability(
             f"({policy.returns.window_days} days after delivery).",
         )
     else:
-        kept = min(delivered_units, line.quantity_active) - line.quantity_returned
+        kept = min(delivered_units, line.quantity_active) - line.quantity_returned - line.quantity_refunded
         units = kept - in_open_returns
         if kept <= 0:
             refusal = refused("already_returned", f"The {name} has already been returned.")

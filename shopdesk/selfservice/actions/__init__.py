@@ -11,6 +11,7 @@ from shopdesk.selfservice.actions import returns
 from shopdesk.selfservice.actions import payments, price_adjustment, refund_dispute
 from shopdesk.selfservice.actions import refund_retry
 from shopdesk.selfservice.actions import points_adjust
+from shopdesk.selfservice.actions import refund_lines
 
 __all__ = [
     "addresses",
@@ -22,6 +23,7 @@ __all__ = [
     "points_adjust",
     "price_adjustment",
     "refund_dispute",
+    "refund_lines",
     "refund_retry",
     "returns",
 ]
