@@ -138,6 +138,10 @@ def test_another_customer_and_nobody_can_not_touch_an_order(client: Client, acti
         "refund_dispute": ("refunds/1/dispute", {}),
         "refund_retry": ("actions/refund_retry/preview", {}),  # agents only: no customer path of its own
         "points_adjust": ("actions/points_adjust/preview", {"points": 10, "reason": "Goodwill"}),
+        "refund_lines": (
+            "actions/refund_lines/preview",
+            {"lines": [{"line_id": scarf_line(owner).pk, "quantity": 1}], "reason": "Lost"},
+        ),
     }
     path, body = requests[action_id]
     for url in (f"{BASE}/{owner.number}/{path}", f"{BASE}/{owner.number}/actions/{action_id}/preview"):

@@ -29,6 +29,7 @@ IDS = [
     "refund_dispute",
     "refund_retry",
     "points_adjust",
+    "refund_lines",
 ]
 
 
@@ -57,9 +58,11 @@ def test_order_actions_answer_every_action_for_the_actor():
         "verify_payment",
         "refund_retry",
         "points_adjust",
+        "refund_lines",
     }
     assert answers["refund_retry"].code == "agents_only"
     assert answers["points_adjust"].code == "agents_only"
+    assert answers["refund_lines"].code == "agents_only"
     assert answers["price_adjustment"].code == "no_price_drop"
     assert answers["pay_again"].code == "already_paid"
     assert answers["verify_payment"].code == "verification_not_needed"

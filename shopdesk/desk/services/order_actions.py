@@ -13,7 +13,8 @@ from shopdesk.core.errors import NotFound
 from shopdesk.core.overrides import RuleOverride
 from shopdesk.desk import events
 from shopdesk.desk.models import Ticket
-from shopdesk.orders.models import Order
+from shopdesk.orders.models import Order, OrderActionRecord
+from shopdesk.orders.services.idempotency import action_keys
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, action_get
 
 
@@ -50,6 +51,12 @@ def order_action_preview(
     return action.preview(order=order, actor=actor, params=params, **with_override(override))
 
 
+def _answered(*, order: Order, action: OrderAction, idempotency_key: str) -> bool:
+    """Whether the action stored an answer under this client key (its key as `action_keys` makes it)."""
+    keys = action_keys(order=order, action=action.id, client_key=idempotency_key, derived=None)
+    return OrderActionRecord.objects.filter(key__in=keys).exists()
+
+
 def order_action_perform(
     *,
     order: Order,
@@ -69,6 +76,13 @@ def order_action_perform(
 
     action = action_get(action_id)
     override = action_override(action=action, actor=actor, reason=override_reason)
+    if idempotency_key and _answered(order=order, action=action, idempotency_key=idempotency_key):
+        # A retry of a request this action already answered under its own key: the action replays it
+        # (or refuses another body with the same key); asking the approval rule again would preview
+        # units or money that the first request already took, and refuse the retry.
+        return action.perform(
+            order=order, actor=actor, params=params, idempotency_key=idempotency_key, **with_override(override)
+        )
     # Leads never need an approval, so the lead who approves a request performs it through here too.
     why = approval_reason(order=order, action=action, actor=actor, params=params, override=override)
     if why is not None:
