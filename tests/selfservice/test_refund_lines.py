@@ -118,7 +118,9 @@ def test_units_not_shipped_or_in_an_open_return_are_refused() -> None:
     with pytest.raises(NotEligible) as in_return:
         ACTION.preview(order=order, actor=AGENT, params=_params((shirt, 2)))
     assert in_return.value.code == "line_not_refundable" and "Only 1 unit" in in_return.value.message
-    assert ACTION.preview(order=order, actor=AGENT, params=_params((shirt, 1))).data["refund_amount"] == "44.00"
+    assert (
+        ACTION.preview(order=order, actor=AGENT, params=_params((shirt, 1))).data["refund_amount"] == "44.00"
+    )
 
 
 def test_an_order_with_nothing_shipped_or_nothing_captured_has_nothing_to_refund() -> None:
@@ -223,7 +225,10 @@ def test_the_store_credit_share_goes_back_as_store_credit_once() -> None:
     card, credit = Payment.objects.filter(order=order).order_by("pk")
     assert (card.amount_refunded, credit.amount_refunded) == (Decimal("10.00"), Decimal("78.00"))
     to_credit = Refund.objects.get(order=order, payment=credit)
-    assert (to_credit.destination, to_credit.status) == (RefundDestination.STORE_CREDIT, RefundStatus.SUCCEEDED)
+    assert (to_credit.destination, to_credit.status) == (
+        RefundDestination.STORE_CREDIT,
+        RefundStatus.SUCCEEDED,
+    )
     assert store_credit_balance(customer=order.customer) == Decimal("78.00")
     again = ACTION.perform(order=order, actor=AGENT, params=_params((shirt, 2)), idempotency_key="sc-1")
     assert again.replayed

@@ -52,7 +52,9 @@ def test_each_unit_goes_back_once_and_all_of_them_cost_the_line(price, quantity,
             refunded_units += units
         assert OrderLine.objects.get(pk=line.pk).quantity_refunded == refunded_units <= quantity
         payment = Payment.objects.get(order=order)
-        assert payment.amount_refunded == sum(Refund.objects.filter(order=order).values_list("amount", flat=True))
+        assert payment.amount_refunded == sum(
+            Refund.objects.filter(order=order).values_list("amount", flat=True)
+        )
         assert payment.amount_refunded <= payment.amount_captured
     if refunded_units == quantity:
         assert Payment.objects.get(order=order).amount_refunded == line_total

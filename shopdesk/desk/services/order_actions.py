@@ -81,7 +81,11 @@ def order_action_perform(
         # (or refuses another body with the same key); asking the approval rule again would preview
         # units or money that the first request already took, and refuse the retry.
         return action.perform(
-            order=order, actor=actor, params=params, idempotency_key=idempotency_key, **with_override(override)
+            order=order,
+            actor=actor,
+            params=params,
+            idempotency_key=idempotency_key,
+            **with_override(override),
         )
     # Leads never need an approval, so the lead who approves a request performs it through here too.
     why = approval_reason(order=order, action=action, actor=actor, params=params, override=override)

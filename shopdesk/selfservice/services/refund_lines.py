@@ -161,7 +161,8 @@ def _preview(order: Order, facts: OrderFacts, wanted: Sequence[tuple[int, int]])
             Eligibility.no("nothing_to_refund", "No money taken for these items is left to refund.")
         )
     items = [
-        {"line_id": line_id, "name": by_id[line_id].product_name, "quantity": n} for line_id, n in units.items()
+        {"line_id": line_id, "name": by_id[line_id].product_name, "quantity": n}
+        for line_id, n in units.items()
     ]
     return RefundLinesPreview(units=units, plan=plan, items=items)
 
@@ -170,7 +171,9 @@ def _reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput(
-            "Say why these items are refunded.", code="reason_required", details={"fields": {"reason": "Required."}}
+            "Say why these items are refunded.",
+            code="reason_required",
+            details={"fields": {"reason": "Required."}},
         )
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(
@@ -254,6 +257,8 @@ def order_refund_lines(
             f"{plan.sentence(locale=locale)}",
         }
         if keys:
-            action_store(order=locked, action="refund_lines", keys=keys, request=request, result=data, now=now)
+            action_store(
+                order=locked, action="refund_lines", keys=keys, request=request, result=data, now=now
+            )
     locked.refresh_from_db()
     return RefundLinesResult(order=locked, data=data, replayed=False)
