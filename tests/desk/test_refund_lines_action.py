@@ -4,6 +4,7 @@ a lead approves it first."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Shipment
 from tests import factories
 from tests.desk.conftest import open_ticket
-from tests.desk.test_permissions import api_headers
+from tests.desk.test_permissions import api_headers, page_client
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,20 @@ def test_a_refund_above_the_agent_limit_waits_for_a_lead(agent, lead) -> None:  
     assert done.status == ApprovalStatus.APPROVED
     assert Payment.objects.get(order=order).amount_refunded == Decimal("240.00")
     assert order.lines.filter(quantity_refunded=1).count() == 2
+
+
+def test_the_ticket_sidebar_offers_it_and_its_form_previews_then_refunds_once(world) -> None:  # type: ignore[no-untyped-def]
+    order, ticket = world["order"], world["ticket"]
+    client = page_client("agent", world)
+    page = client.get(f"/desk/tickets/{ticket.reference}/").content.decode()
+    assert "/actions/refund_lines" in page and "Refund items" in page
+    params = json.dumps({"lines": [{"line_id": shirt_line(order).pk, "quantity": 2}], "reason": "Lost"})
+    url = f"/desk/orders/{order.number}/actions/refund_lines"
+    preview = client.post(url, {"ticket": ticket.reference, "params": params})
+    assert preview.status_code == 200 and "$88.00" in preview.content.decode()
+    assert not Refund.objects.filter(order=order).exists()
+    confirm = {"ticket": ticket.reference, "params": params, "confirm": "1", "key": "press-1"}
+    for _ in range(2):  # a double press replays
+        assert client.post(url, confirm).status_code == 302
+    assert Refund.objects.filter(order=order).count() == 1
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")

@@ -19,6 +19,7 @@ from shopdesk.payments.store_credit import store_credit_balance
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.models import ReturnLine, ReturnRequest
 from shopdesk.selfservice.registry import action_get, order_actions
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.price_adjustment import order_price_adjustments, price_adjustment_request
 from shopdesk.selfservice.services.refund_lines import order_refund_lines
 from shopdesk.shipping.enums import TrackingStatus
@@ -236,3 +237,19 @@ def test_the_store_credit_share_goes_back_as_store_credit_once() -> None:
         ACTION.perform(order=order, actor=AGENT, params=_params((shirt, 1)))
     assert StoreCreditEntry.objects.filter(customer=order.customer).count() == 1
     assert Refund.objects.filter(order=order).count() == 2
+
+
+def test_a_cancel_after_a_refund_takes_only_the_unshipped_unit_and_the_line_adds_up() -> None:
+    """One shirt of two shipped and lost: refunded; the other is cancelled; together the line's $88.00."""
+    order = paid_order_of_shirt_and_scarf()
+    shirt = shirt_line(order)
+    ship(order, shirt, quantity=1)
+    with pytest.raises(NotEligible):
+        order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 2)], reason="Lost")
+    order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 1)], reason="Lost")
+    order_cancel(order=order, actor=CUSTOMER, line_ids=[shirt.pk])
+    shirt.refresh_from_db()
+    assert (shirt.quantity_refunded, shirt.quantity_cancelled) == (1, 1)
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")
+    with pytest.raises(NotEligible):
+        order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 1)], reason="Lost")
