@@ -70,7 +70,7 @@ def test_an_agent_refunds_one_unit_of_a_delivered_order_with_a_reason() -> None:
     assert Payment.objects.get(order=order).amount_refunded == Decimal("44.00")
     shirt.refresh_from_db()
     assert (shirt.quantity_refunded, shirt.quantity_cancelled, shirt.quantity_returned) == (1, 0, 0)
-    event = order.events.get(kind=OrderEventKind.LINE_CHANGED)
+    event = order.events.get(kind=OrderEventKind.NOTE)
     assert event.actor_label == "maria" and "Reason: Parcel lost by the carrier" in event.message
     assert event.after == {"quantity_refunded": {str(shirt.pk): 1}, "reason": "Parcel lost by the carrier"}
     assert order.events.filter(kind=OrderEventKind.REFUND_CREATED).count() == 1
@@ -253,3 +253,16 @@ def test_a_cancel_after_a_refund_takes_only_the_unshipped_unit_and_the_line_adds
     assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")
     with pytest.raises(NotEligible):
         order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 1)], reason="Lost")
+
+
+def test_the_store_hears_of_the_refund_not_of_a_line_change(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The refund path sends `refund.created`; the note on the history is not a webhook."""
+    from shopdesk.webhooks.models import WebhookEvent
+    from shopdesk.webhooks.services.endpoints import endpoint_create
+
+    monkeypatch.setenv("SHOPDESK_WEBHOOKS_ALLOW_PRIVATE", "1")
+    endpoint_create(url="http://127.0.0.1:9/hooks", events=["*"])
+    order = _shipped(paid_order_of_shirt_and_scarf())
+    order_refund_lines(order=order, actor=AGENT, lines=[(scarf_line(order).pk, 1)], reason="Lost")
+    sent = [event.payload["type"] for event in WebhookEvent.objects.all()]
+    assert sent == ["refund.created"]

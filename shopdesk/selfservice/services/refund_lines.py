@@ -27,6 +27,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible
 from shopdesk.orders import events
+from shopdesk.orders.enums import OrderEventKind
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
 from shopdesk.payments.breakdown_rows import line_part, payment_held
@@ -231,12 +232,15 @@ def order_refund_lines(
             OrderLine.objects.filter(pk=line_id).update(quantity_refunded=F("quantity_refunded") + units)
         after = {str(line_id): before[str(line_id)] + units for line_id, units in preview.units.items()}
         names = ", ".join(f"{item['quantity']} × {item['name']}" for item in preview.items)
-        events.order_line_changed(
+        # A note on the order's history (the agent, the units, the reason); the refund's own event and
+        # webhook (`refund.created`) come from the refund path below.
+        events.order_event_record(
             order=locked,
+            kind=OrderEventKind.NOTE,
             actor=actor,
+            message=f"Items refunded by {actor.label} ({names}). Reason: {reason}",
             before={"quantity_refunded": before},
             after={"quantity_refunded": after, "reason": reason},
-            message=f"Items refunded by {actor.label} ({names}). Reason: {reason}",
         )
         plan = preview.plan
         refund_ids = refund_plan_perform(
