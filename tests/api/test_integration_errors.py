@@ -190,3 +190,21 @@ def test_a_captured_payment_cannot_be_declined(store_with_order: StoreClient) ->
     )
 
     assert response.status_code == 409
+
+
+def test_an_update_keeping_fewer_units_than_an_agent_refunded_is_a_conflict(
+    store_with_shipment: StoreClient,
+) -> None:
+    from shopdesk.core.actors import Actor
+    from shopdesk.selfservice.services.refund_lines import order_refund_lines
+
+    order = Order.objects.get()
+    line = order.lines.get()
+    order_refund_lines(order=order, actor=Actor.agent("maria"), lines=[(line.pk, 2)], reason="Parcel lost")
+
+    response = store_with_shipment.put("/orders/KW00000001", order_payload(lines=(("TS-100-M", 1),)))
+
+    assert response.status_code == 409, response.json()
+    assert "2 unit(s) were returned or refunded" in response.json()["error"]["message"]
+    line.refresh_from_db()
+    assert (line.quantity, line.quantity_refunded) == (2, 2)

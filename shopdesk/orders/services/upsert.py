@@ -473,6 +473,12 @@ def _lines_update(
                 f'SKU "{plan.sku}": {existing.quantity_returned} unit(s) were returned, more than the {kept} the order would keep.',
                 field=f"lines.{index}.quantity",
             )
+        if existing.quantity_returned + existing.quantity_refunded > kept:
+            raise KeyConflict(
+                f'SKU "{plan.sku}": {existing.quantity_returned + existing.quantity_refunded} unit(s) were returned '
+                f"or refunded, more than the {kept} the order would keep.",
+                field=f"lines.{index}.quantity",
+            )
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save(update_fields=list(fields))
