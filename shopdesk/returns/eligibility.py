@@ -160,7 +160,8 @@ def line_returnability(
         kept = min(delivered_units, line.quantity_active) - line.quantity_returned - line.quantity_refunded
         units = kept - in_open_returns
         if kept <= 0:
-            refusal = refused("already_returned", f"The {name} has already been returned.")
+            gone = "refunded" if line.quantity_refunded and not line.quantity_returned else "returned"
+            refusal = refused("already_returned", f"The {name} has already been {gone}.")
         elif units <= 0:
             refusal = refused(
                 "return_in_progress",

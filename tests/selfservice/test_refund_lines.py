@@ -186,6 +186,7 @@ def test_a_return_after_a_refund_offers_only_the_units_left() -> None:
     answers = {a.line.pk: a for a in order_returnability(order=order)}
     assert answers[shirt.pk].units == 1 and answers[shirt.pk].eligibility.allowed
     assert not answers[scarf.pk].eligibility.allowed and answers[scarf.pk].units == 0
+    assert answers[scarf.pk].eligibility.message == "The Wool scarf has already been refunded."
 
 
 def test_a_price_adjustment_after_a_refund_covers_only_the_units_kept() -> None:
