@@ -82,15 +82,29 @@ def _increment(key: str, ttl: float) -> None:
         return
     if RateCounter.objects.filter(key=key).update(count=F("count") + 1):
         return
+    if not _counter_insert(key, ttl):  # another request created it first: count on it
+        RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+
+
+# Old windows' rows match no key again (the window is part of the key): a sweep of them is housekeeping,
+# done at most once a minute per process rather than by every first request of a window.
+SWEEP_SECONDS = 60.0
+_last_sweep = [0.0]
+
+
+def _counter_insert(key: str, ttl: float) -> bool:
+    """The window's first count for `key` (count 1); False when another request created the row first."""
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl + 1)
     try:
         with transaction.atomic():
             RateCounter.objects.create(key=key, count=1, expires_at=expires_at)
-    except IntegrityError:  # another request created it first: count on it
-        RateCounter.objects.filter(key=key).update(count=F("count") + 1)
-        return
-    # A new window began: old windows' rows are of no use any more.
-    RateCounter.objects.filter(expires_at__lt=dt.datetime.now(dt.UTC)).delete()
+    except IntegrityError:
+        return False
+    now = time.monotonic()
+    if now - _last_sweep[0] >= SWEEP_SECONDS:
+        _last_sweep[0] = now
+        RateCounter.objects.filter(expires_at__lt=dt.datetime.now(dt.UTC)).delete()
+    return True
 
 
 def rate_limit_check(*, limit: Limit, subject: str) -> None:
@@ -110,8 +124,12 @@ def rate_limit_take(*, limit: Limit, subject: str) -> None:
     if not counts_in_cache():
         # One statement in the usual case: count the attempt only while under the limit. It is also
         # the check, atomically (two requests can't both take the last attempt of a window).
-        key, _ = _key(limit, subject, time.time())
+        key, retry_after = _key(limit, subject, time.time())
         if RateCounter.objects.filter(key=key, count__lt=limit.count).update(count=F("count") + 1):
+            return
+        # No row yet is the window's first attempt: create it counted. A row that exists is at the
+        # limit (or was created a moment ago by another request): the check below decides.
+        if limit.count > 0 and _counter_insert(key, retry_after):
             return
     rate_limit_check(limit=limit, subject=subject)
     rate_limit_hit(limit=limit, subject=subject)
