@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
+from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import NotFound
 from shopdesk.core.overrides import RuleOverride, rule_override
 
 if TYPE_CHECKING:
     from shopdesk.core.actors import Actor
-    from shopdesk.core.eligibility import Eligibility
     from shopdesk.orders.models import Order
     from shopdesk.payments.order_facts import OrderFacts
 
@@ -59,6 +59,8 @@ class OrderAction(abc.ABC):
     # Only the care team (or the store) performs it: the desk lists it, a customer is always refused
     # (`agents_only`) and the portal does not offer it; agents use /api/v1/desk/orders/{number}/actions/{id}.
     for_agents: ClassVar[bool] = False
+    # What anyone else is told by such an action (its eligibility, preview and perform).
+    agents_only: ClassVar[Eligibility] = Eligibility.no("agents_only", "Only our care team can do this.")
     # The pydantic model of `params` (preview and perform validate with it; bad input → InvalidInput).
     params_model: ClassVar[type[BaseModel]]
     # Refusal codes of `rule` that a desk role may set aside with a reason, and the least role for each
@@ -90,10 +92,17 @@ class OrderAction(abc.ABC):
         step. `facts` are the rows already read (the order page passes them), so listing every action
         costs one read of the facts, not one per action. With an `override` (from `override_for`), the
         rule is asked with the overridden codes set aside."""
+        if self.for_agents and not actor.is_agent:  # who asks comes first: no query for a customer
+            return self.agents_only
         if override is not None:
             answer = self.rule_overridden(order=order, now=now, override=override)
             return self.for_actor(answer, actor=actor)
         return self.for_actor(self.rule(order=order, now=now, facts=facts), actor=actor)
+
+    def agents_gate(self, actor: Actor) -> None:
+        """Preview and perform of an agents-only action call this first: NotEligible for anyone else."""
+        if self.for_agents and not actor.is_agent:
+            self.agents_only.require()
 
     def rule_overridden(
         self, *, order: Order, now: dt.datetime | None = None, override: RuleOverride

@@ -11,7 +11,6 @@ from pydantic import Field
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.core.overrides import RuleOverride
 from shopdesk.loyalty.services import ADJUST_LIMIT
 from shopdesk.orders.models import Order
 from shopdesk.payments.order_facts import OrderFacts
@@ -45,23 +44,15 @@ class PointsAdjustAction(OrderAction):
     for_agents = True
     params_model = PointsAdjustParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
-        override: RuleOverride | None = None,
+    agents_only = AGENTS_ONLY
+
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
-        # No rule of this action can be set aside, so `override` changes nothing.
-        if not actor.is_agent:
-            return AGENTS_ONLY
         return Eligibility.yes("Add points to the customer's balance, or take some off, with a reason.")
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         parsed = params_parse(PointsAdjustParams, params)
         plan = points_adjust_preview(order=order, actor=actor, points=parsed.points, reason=parsed.reason)
         return ActionPreview(
@@ -82,8 +73,7 @@ class PointsAdjustAction(OrderAction):
         params: Mapping[str, Any],
         idempotency_key: str | None = None,
     ) -> ActionResult:
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         parsed = params_parse(PointsAdjustParams, params)
         done = order_points_adjust(
             order=order,

@@ -55,8 +55,7 @@ class RefundLinesAction(OrderAction):
     for_agents = True
     params_model = RefundLinesParams
 
-    def for_actor(self, answer: Eligibility, *, actor: Actor) -> Eligibility:
-        return answer if actor.is_agent else AGENTS_ONLY
+    agents_only = AGENTS_ONLY
 
     def rule(
         self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
@@ -64,8 +63,7 @@ class RefundLinesAction(OrderAction):
         return refund_lines_eligibility(order=order, facts=facts)
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         parsed = params_parse(RefundLinesParams, params)
         preview = refund_lines_preview(order=order, lines=_pairs(parsed))
         return ActionPreview(
@@ -88,8 +86,7 @@ class RefundLinesAction(OrderAction):
         params: Mapping[str, Any],
         idempotency_key: str | None = None,
     ) -> ActionResult:
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         parsed = params_parse(RefundLinesParams, params)
         done = order_refund_lines(
             order=order,

@@ -14,7 +14,6 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.core.money import format_money
-from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
@@ -60,27 +59,18 @@ class RefundRetryAction(OrderAction):
     for_agents = True
     params_model = RefundRetryParams
 
-    def eligibility(
-        self,
-        *,
-        order: Order,
-        actor: Actor,
-        now: dt.datetime | None = None,
-        facts: OrderFacts | None = None,
-        override: RuleOverride | None = None,
+    agents_only = AGENTS_ONLY
+
+    def rule(
+        self, *, order: Order, now: dt.datetime | None = None, facts: OrderFacts | None = None
     ) -> Eligibility:
-        # No rule of this action can be set aside, so `override` changes nothing.
-        # Who asks comes first: a customer's order page costs no query for it.
-        if not actor.is_agent:
-            return AGENTS_ONLY
         if Refund.objects.filter(order=order, status=RefundStatus.FAILED).exists():
             return Eligibility.yes("The payment provider refused a refund of this order: send it again.")
         return Eligibility.no("no_failed_refund", "No refund of this order has failed.")
 
     def preview(self, *, order: Order, actor: Actor, params: Mapping[str, Any]) -> ActionPreview:
         parsed = params_parse(RefundRetryParams, params)
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         refund = _refund_chosen(order, parsed.refund_id)
         refund_retry_rule(refund=refund, actor=actor).require()
         amount = format_money(refund.amount, refund.currency, get_policy().store.locale)
@@ -100,8 +90,7 @@ class RefundRetryAction(OrderAction):
     ) -> ActionResult:
         # Idempotent by state: a refund already sent again answers as a replay (see refund_retry).
         parsed = params_parse(RefundRetryParams, params)
-        if not actor.is_agent:
-            AGENTS_ONLY.require()
+        self.agents_gate(actor)
         refund = _refund_chosen(order, parsed.refund_id)
         done = refund_retry(refund_id=refund.pk, actor=actor, note=parsed.note)
         amount = format_money(done.refund.amount, done.refund.currency, get_policy().store.locale)
