@@ -25,7 +25,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,11 +33,11 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_order_page import _ms, _request, free_port, hardware  # noqa: E402
+from _server import gunicorn  # noqa: E402
+from bench_order_page import _ms, _request, hardware  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(16)  # the bench agent signs in with it, in this run only
 
@@ -254,32 +253,8 @@ def main() -> None:
             "SECRET_KEY": "bench-only-" + "x" * 40,
             "LOG_LEVEL": "WARNING",
         }
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(BIN / "python"),
-                "-m",
-                "gunicorn",
-                "shopdesk.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=data_dir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with gunicorn(env, workers=args.workers, log_level="warning") as server:
+            port = server.port
             cookie = {"Cookie": desk_session(port, username)}
             bearer = {"Authorization": f"Bearer {token}"}
             targets = [
@@ -311,9 +286,6 @@ def main() -> None:
                             connections=args.connections,
                         )
                     )
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
 
     vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(

@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,8 +36,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import BIN, ROOT, gunicorn
+
+READY = "/api/v1/openapi.json"  # answered once the API's routes are loaded
 PRODUCTS = 200
 SIZES_PER_PRODUCT = ("S", "M", "L", "XL")
 COUNTRIES = ("US", "US", "US", "CA", "GB", "DE", "AU")
@@ -115,12 +117,6 @@ def order_batches(count: int, size: int) -> Iterator[list[dict[str, Any]]]:
 
 
 # --- the server ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def shopdesk(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         [str(BIN / "shopdesk"), *args], env=env, capture_output=True, text=True, check=False
@@ -158,42 +154,6 @@ def code_of(ref: str | None) -> Iterator[Path]:
         archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         yield Path(tmp)
-
-
-@contextmanager
-def server(env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "shopdesk.wsgi",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "300",
-            ],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2).read()  # noqa: S310 - loopback
-                    break
-                except OSError:
-                    if process.poll() is not None:
-                        sys.exit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-                    time.sleep(0.1)
-            yield base, process.pid
-        finally:
-            process.terminate()  # only the server this script started
-            process.wait(timeout=30)
 
 
 def post_bulk(base: str, token: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -280,7 +240,10 @@ def run(
             env.pop("SHOPDESK_TESTING", None)
             shopdesk(env, "migrate", "--no-input")
             token = shopdesk(env, "token", "create", "--name", "bench").strip()
-            with server(env, workers, workdir / "gunicorn.log", cwd=code) as (base, master):
+            with gunicorn(
+                env, workers=workers, cwd=code, log=workdir / "gunicorn.log", timeout=300, ready_path=READY
+            ) as server:
+                base, master = server.base, server.pid
                 catalog = products()
                 for start in range(0, len(catalog), 100):
                     post_bulk(base, token, catalog[start : start + 100])

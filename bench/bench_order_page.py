@@ -22,7 +22,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,16 +30,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import BIN, gunicorn
+
 WRK = "wrk"
 TARGET_RATIO = {"order API (bearer)": 0.6}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def hardware() -> str:
@@ -247,32 +242,9 @@ def main() -> None:
 def serve_and_measure(
     env: dict[str, str], args: argparse.Namespace, number: str, email: str
 ) -> list[tuple[str, dict[str, float]]]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "python"),
-            "-m",
-            "gunicorn",
-            "shopdesk.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=env["SHOPDESK_DATA_DIR"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # the access log still runs, as in production; only not on screen
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    # gunicorn's output is discarded: the access log still runs, as in production, only not on screen.
+    with gunicorn(env, workers=args.workers, log_level="warning") as server:
+        port = server.port
         cookie = web_session(port, number, email)
         token = api_token(port, number, email)
         targets = [
@@ -297,9 +269,6 @@ def serve_and_measure(
                     )
                 )
         return [(name, summarise(rounds[name])) for name, _, _ in targets]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def print_table(

@@ -23,15 +23,16 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import BIN, gunicorn
+
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -60,12 +61,6 @@ def ensure_wrk() -> str:
     if not found:
         sys.exit("apt-get ran but wrk is still missing")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def hardware() -> str:
@@ -189,31 +184,11 @@ def main() -> None:
             Path(tmp, "found.lua"), {"codes": ["SAVE15", "FREESHIP", "TAKE20"], "cart": cart, "country": "US"}
         )
         typo = lua_post(Path(tmp, "typo.lua"), {"codes": ["WELCOM10"], "cart": cart, "country": "US"})
-        port = free_port()
-        server_log = Path(tmp, "gunicorn.log").open("w")  # noqa: SIM115 - closed with the server below
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "shopdesk.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=tmp,
-            stderr=server_log,  # the access log would drown the table
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            base = f"http://127.0.0.1:{port}"
+        # gunicorn's output goes to a file: the access log would drown the table.
+        with gunicorn(
+            env, workers=args.workers, log=Path(tmp, "gunicorn.log"), log_level="warning"
+        ) as server:
+            base = server.base
             targets = [
                 ("constant view (/healthz)", f"{base}/healthz", None),
                 ("check: 3 codes found", f"{base}/api/v1/promotions/check", found),
@@ -225,10 +200,6 @@ def main() -> None:
             for _ in range(args.rounds):
                 for name, url, script in targets:
                     rounds[name].append(run_wrk(wrk, url, script, args, args.seconds / args.rounds))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-            server_log.close()
 
     print()
     print(
