@@ -53,12 +53,15 @@ def gunicorn(
     log_level: str | None = None,
     ready_path: str = "/healthz",
     wait_seconds: float = 60.0,
+    defer_accept: bool = False,
 ) -> Iterator[Server]:
     """gunicorn with `workers` sync workers, yielded once `ready_path` answers (any status).
 
     `log` receives gunicorn's output (discarded when None); `timeout` and `log_level` are gunicorn's
-    options of those names (its defaults when None). Exits the script, with the log's end, when gunicorn
-    dies or doesn't answer within `wait_seconds`."""
+    options of those names (its defaults when None). `defer_accept`: a connection reaches a worker only
+    once its request has started to arrive (`_gunicorn_defer_accept.py`), for clients that connect
+    before they have a request to send. Exits the script, with the log's end, when gunicorn dies or
+    doesn't answer within `wait_seconds`."""
     port = free_port()
     command = [
         str(BIN / "python"),
@@ -74,6 +77,8 @@ def gunicorn(
         command += ["--timeout", str(timeout)]
     if log_level is not None:
         command += ["--log-level", log_level]
+    if defer_accept:
+        command += ["--config", str(Path(__file__).resolve().parent / "_gunicorn_defer_accept.py")]
     output = log.open("w") if log is not None else subprocess.DEVNULL
     try:
         process = subprocess.Popen(

@@ -10,7 +10,9 @@
 --   SHOPDESK_BENCH_ORDERS       a file of demo orders, "number email" per line (read once, in setup())
 --   SHOPDESK_BENCH_INTERVAL_MS  paced mode: the mean time between two requests of one conversation,
 --                               each gap drawn between half and one and a half of it; unset or 0 = closed
---                               loop (the next request leaves as soon as the answer arrives)
+--                               loop (the next request leaves as soon as the answer arrives). wrk
+--                               connects before the wait, so the server must not hand an idle
+--                               connection to a worker (the driver's gunicorn defers accept)
 --
 -- done() prints one line per request and per thread, tab-separated, for the Python driver:
 --   @sample   thread  kind  client_ms  turn_ms  model_ms   (the last two from Server-Timing, or empty)

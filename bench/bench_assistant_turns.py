@@ -12,7 +12,10 @@ trusts loopback as its proxy), so the per-address limits apply as in production.
 each request and reads each turn's `Server-Timing` (the turn's time inside the server and the model's
 part of it); the report's percentiles come from those per-request samples, not from wrk's histogram
 (which mixes starts, turns and transcripts). Any answer outside 2xx fails the run (a 429 would mean the
-addresses are not distinct). Only loopback traffic.
+addresses are not distinct). Only loopback traffic. gunicorn's socket defers accepting a connection
+until its request arrives (`bench/_gunicorn_defer_accept.py`): wrk connects again as soon as an answer
+arrives, and a paced run then waits before sending; a sync worker holding that idle connection would
+serve nobody meanwhile, a wait that comes from wrk connecting early and not from the server.
 
 A temp SQLite database (or `--database-url`) gets `migrate` and `shopdesk demo --orders N`; the model is
 trained into its cache beforehand. Before anything is timed, every worker loads the encoder and the
@@ -23,7 +26,9 @@ in the model than a warm worker does. Then, with the same number of connections:
    answer arrives (no think time). This is the figure checked against the target (p99 <= 60 ms);
 3. with `--rate R` (repeatable), the chat paced at R turns/s in all for `--seconds` each: each
    conversation's requests leave on a schedule of jittered gaps (half to one and a half of the mean), as
-   people type, so the report gives the latency at that offered load and whether it was kept up;
+   people type, so the report gives the latency at that offered load and whether it was kept up (a
+   request whose previous answer came after it was due leaves at once and is counted late).
+   `--paced-conversations N` spreads the same rate over N conversations, each at a slower pace;
 4. the constant view again.
 The report gives the load average at each step; p50/p99 of turns, of starts and of transcript GETs and
 per kind of turn; turns/s; the turn's p50/p99 and the chat's requests/s as ratios to the constant view's;
@@ -32,6 +37,7 @@ outside the view (queueing for a worker, HTTP).
 
     .venv/bin/python bench/bench_assistant_turns.py                       # 60 s, 8 conversations at once
     .venv/bin/python bench/bench_assistant_turns.py --seconds 30 --rate 10 --rate 20
+    .venv/bin/python bench/bench_assistant_turns.py --seconds 30 --rate 10 --paced-conversations 64
     .venv/bin/python bench/bench_assistant_turns.py --concurrency 8 --workers 2 --database-url postgres://…
 """
 
@@ -233,12 +239,21 @@ def main() -> None:
         default=[],
         help="also a paced run at this many turns/s over all conversations (repeatable)",
     )
+    parser.add_argument(
+        "--paced-conversations",
+        type=int,
+        help="conversations at once in the paced runs (default: --concurrency); more of them at the same "
+        "rate means longer gaps in each, as with many people typing",
+    )
     parser.add_argument("--warm-seconds", type=float, default=3, help="of each warm-up run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench-deps` installs it (Debian: apt-get install wrk).")
-    if not 1 <= args.concurrency <= 255:
-        sys.exit("--concurrency: 1 to 255 (the client addresses are OCTET.<connection>.x.y)")
+    args.paced_conversations = args.paced_conversations or args.concurrency
+    if not (1 <= args.concurrency <= 255 and 1 <= args.paced_conversations <= 255):
+        sys.exit(
+            "--concurrency, --paced-conversations: 1 to 255 (client addresses are OCTET.<connection>.x.y)"
+        )
     if any(rate <= 0 for rate in args.rate) or len(args.rate) > 255 - CHAT_OCTET:
         sys.exit("--rate: turns per second, more than 0")
 
@@ -262,9 +277,13 @@ def main() -> None:
         chat_env.pop("SHOPDESK_BENCH_INTERVAL_MS", None)
         base = "/api/v1/assistant/conversations"
 
-        with gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log", timeout=120) as server:
+        # wrk connects as soon as an answer arrives, also when it then waits (paced runs): with
+        # TCP_DEFER_ACCEPT a sync worker gets the connection once the request arrives, as from a proxy.
+        with gunicorn(
+            env, workers=args.workers, log=workdir / "gunicorn.log", timeout=120, defer_accept=True
+        ) as server:
 
-            def chat(seconds: float, octet: int, interval_ms: float = 0.0) -> WrkRun:
+            def chat(seconds: float, octet: int, interval_ms: float = 0.0, connections: int = 0) -> WrkRun:
                 run_env = {**chat_env}
                 if interval_ms:
                     run_env["SHOPDESK_BENCH_INTERVAL_MS"] = f"{interval_ms:.1f}"
@@ -272,7 +291,7 @@ def main() -> None:
                     server.port,
                     path=base,
                     seconds=seconds,
-                    connections=args.concurrency,
+                    connections=connections or args.concurrency,
                     lua=True,
                     octet=octet,
                     env=run_env,
@@ -291,9 +310,8 @@ def main() -> None:
             steps.append(("chat ends", load_text()))
             paced: list[tuple[float, WrkRun]] = []
             for index, rate in enumerate(args.rate, start=1):
-                paced.append(
-                    (rate, chat(args.seconds, CHAT_OCTET + index, pace_interval_ms(rate, args.concurrency)))
-                )
+                gap = pace_interval_ms(rate, args.paced_conversations)
+                paced.append((rate, chat(args.seconds, CHAT_OCTET + index, gap, args.paced_conversations)))
                 steps.append((f"paced {rate:g}/s ends", load_text()))
             after = constant(args.seconds / 4)
             steps.append(("after", load_text()))
@@ -358,11 +376,14 @@ def report(
             ok = False
 
     runs = [("CLOSED LOOP (no think time; the figure checked against the target)", None, closed)]
-    runs += [(f"PACED at {rate:g} turns/s offered", rate, run) for rate, run in paced]
+    runs += [
+        (f"PACED at {rate:g} turns/s offered, {args.paced_conversations} conversations at once", rate, run)
+        for rate, run in paced
+    ]
     for title, rate, run in runs:
         print(f"\n  {title}, {run.seconds:.1f} s:")
         if rate is not None:
-            interval = pace_interval_ms(rate, args.concurrency)
+            interval = pace_interval_ms(rate, args.paced_conversations)
             sent = len(run.samples) + len(run.failures)
             print(
                 f"    each conversation sends a request every {interval:.0f} ms on average (gaps "
@@ -385,7 +406,7 @@ def _report_run(run: WrkRun, rate: float | None, c50: float, c99: float, base_rp
         print(f"    FAILED: socket errors {run.socket_errors}")
         ok = False
     if not turns or not c50:
-        print("    nothing measured")
+        print("    no turn answered (a run shorter than a few of a conversation's gaps measures none)")
         return False
     ms = [s.ms for s in turns]
     p50, p99 = statistics.median(ms), percentile(ms, 0.99)
