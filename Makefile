@@ -62,7 +62,7 @@ format: install-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench-deps: ## Install Debian's wrk, the load generator of the order page benchmark (when root and missing)
+bench-deps: ## Install Debian's wrk, the load generator of the HTTP benchmarks (when root and missing)
 	@bash scripts/bench-deps.sh
 
 bench: install-dev bench-deps ## Run the benchmarks (each prints a table)
