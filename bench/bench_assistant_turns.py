@@ -254,8 +254,10 @@ def main() -> None:
         sys.exit(
             "--concurrency, --paced-conversations: 1 to 255 (client addresses are OCTET.<connection>.x.y)"
         )
-    if any(rate <= 0 for rate in args.rate) or len(args.rate) > 255 - CHAT_OCTET:
+    if any(rate <= 0 for rate in args.rate):
         sys.exit("--rate: turns per second, more than 0")
+    if CHAT_OCTET + len(args.rate) >= WARM_OCTETS.start:
+        sys.exit(f"--rate: at most {WARM_OCTETS.start - CHAT_OCTET - 1} paced runs")
 
     with tempfile.TemporaryDirectory(prefix="bench-assistant-") as temp:
         workdir = Path(temp)
