@@ -348,6 +348,7 @@ def _inspect_locked(
             "refund_ids": refund_ids,
             "refunded": str(plan.refunded),
             "sentence": plan.sentence(locale=order.locale) if plan.refunded > 0 else "",
+            "destinations": plan.destinations(),
             "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
         },
         "store_credit": (
