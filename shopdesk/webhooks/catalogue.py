@@ -230,7 +230,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "The refund of the inspected items is recorded (a refund.created follows).",
             "inspected",
         ),
-        _return_type("closed", "Nothing more will happen to the return.", "refunded"),
+        _return_type(
+            "closed",
+            "Nothing more will happen to the return: every refund it recorded went through (or the "
+            "inspection left nothing to refund).",
+            "refunded",
+        ),
         _points_type(
             "earned",
             "Points were earned on a delivered order; they are pending until the policy's days pass.",
