@@ -9,6 +9,9 @@ from shopdesk.desk.enums import MessageKind, TicketEventKind
 from shopdesk.desk.models import Ticket, TicketEvent
 from shopdesk.desk.webhook_events import ticket_webhook_emit
 
+# The messages the customer and the store both read, by who wrote them (`author_kind` of ticket.replied).
+REPLY_AUTHOR_KINDS: dict[str, str] = {MessageKind.PUBLIC_REPLY: "agent", MessageKind.CUSTOMER: "customer"}
+
 
 def _record(
     *, ticket: Ticket, kind: str, actor: Actor, before: str = "", after: str = "", message: str = ""
@@ -64,15 +67,22 @@ def event_assigned(*, ticket: Ticket, actor: Actor, before: str, after: str, how
 
 
 def event_message_added(
-    *, ticket: Ticket, actor: Actor, kind: str, message_id: int | None = None
+    *, ticket: Ticket, actor: Actor, kind: str, message_id: int | None = None, body: str = ""
 ) -> TicketEvent:
+    """A message on the ticket; the conversation's public messages (an agent's reply, the customer's
+    message) also go out as `ticket.replied` with their text. Internal notes stay here."""
     event = _record(ticket=ticket, kind=TicketEventKind.MESSAGE_ADDED, actor=actor, after=kind)
-    if kind == MessageKind.PUBLIC_REPLY:
+    if kind in REPLY_AUTHOR_KINDS:
         ticket_webhook_emit(
             type_name="ticket.replied",
             ticket=ticket,
             actor=actor,
-            after={"author": actor.label, "message_id": message_id},
+            after={
+                "author": actor.label,
+                "author_kind": REPLY_AUTHOR_KINDS[kind],
+                "message_id": message_id,
+                "body": body,
+            },
         )
     return event
 

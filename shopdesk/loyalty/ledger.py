@@ -102,11 +102,14 @@ def ledger_write(
     now: dt.datetime,
     created_at: dt.datetime | None = None,
     actor: Actor | None = None,
+    announce: bool = True,
 ) -> PointsEntry:
     """Write one entry and move the balance with it; raise InsufficientPoints (writing nothing) when a
     removal is more than the bucket holds. The same key again answers the entry already written.
 
-    The entry's `points.*` webhook is written in the same savepoint: a refused write sends nothing."""
+    The entry's `points.*` webhook is written in the same savepoint: a refused write sends nothing.
+    `announce=False` writes none: history the store itself sent (an imported order's points) is not news
+    to it, as with the bulk import, which writes its rows without this function."""
     existing = PointsEntry.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -139,9 +142,10 @@ def ledger_write(
                     f"{-points} were asked for.",
                     details={"requested": -points},
                 )
-            points_webhook_emit(
-                entry=entry, order=order, actor=actor or Actor.system(), change={bucket: points}, at=now
-            )
+            if announce:
+                points_webhook_emit(
+                    entry=entry, order=order, actor=actor or Actor.system(), change={bucket: points}, at=now
+                )
             return entry
     except IntegrityError:
         replay = PointsEntry.objects.filter(idempotency_key=key).first()

@@ -95,7 +95,9 @@ def points_spend(
 
 def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | None:
     """Record the points an order used, as the store sent it. The store already took them at checkout, so a
-    shortfall (an order from before this history began) is covered by an opening entry, never refused."""
+    shortfall (an order from before this history began) is covered by an opening entry, never refused.
+    The store knows of this spend already: no `points.*` webhook, like `points_spend_for_new_orders`, and
+    the same rows as it writes for the same order."""
     if order.points_used <= 0 or PointsEntry.objects.filter(order=order, kind=PointsEntryKind.SPENT).exists():
         return None
     with transaction.atomic():
@@ -113,6 +115,7 @@ def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | N
                 key=f"points:opening:order:{order.pk}",
                 now=now,
                 created_at=order.placed_at,
+                announce=False,
             )
         return ledger_write(
             customer_id=order.customer_id,
@@ -124,6 +127,7 @@ def points_spend_for_order(*, order: Order, now: dt.datetime) -> PointsEntry | N
             key=f"points:spent:order:{order.pk}",
             now=now,
             created_at=order.placed_at,
+            announce=False,
         )
 
 

@@ -120,6 +120,22 @@ class RefundPlan:
             )
         return " ".join(parts) + points
 
+    def destinations(self) -> list[dict[str, str]]:
+        """Where each share of the money goes, as the customer knows the payment: `kind` is `payment`
+        (back to it), `store_credit`, `hold_released` or `hold_lowered` (a hold never captured); the
+        amounts add up to the plan's money. Points are the plan's `points`, not a share."""
+        where = []
+        for share in self.breakdown.shares:
+            if self.as_credit(share):
+                kind, label = "store_credit", "store credit"
+            elif share.outcome == PaymentOutcome.REFUND:
+                kind, label = "payment", share.label
+            else:
+                kind = "hold_released" if share.outcome == PaymentOutcome.VOID else "hold_lowered"
+                label = share.label
+            where.append({"kind": kind, "label": label, "amount": str(share.amount)})
+        return where
+
     def expected_by(self, now: dt.datetime) -> dt.datetime | None:
         """The latest day the money of this plan should be back (None when no money is refunded)."""
         days = [

@@ -13,3 +13,9 @@ class ReturnsConfig(AppConfig):
         from shopdesk.shipping.services.notices import shipment_shipped_listener_set
 
         shipment_shipped_listener_set(return_exchange_package_shipped)
+        # And payments calls this when a refund succeeds: a refunded return whose refunds have all gone
+        # through closes (docs/decisions/0036).
+        from shopdesk.payments.services.status import refund_succeeded_listener_set
+        from shopdesk.returns.closing import return_close_on_refund_succeeded
+
+        refund_succeeded_listener_set(return_close_on_refund_succeeded)

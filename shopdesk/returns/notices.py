@@ -128,9 +128,33 @@ def return_inspection_notice(*, return_request: ReturnRequest, result: dict[str,
                     {"description": line["description"], "amount": _money(line["amount"], currency)}
                     for line in refund.get("lines", [])
                 ],
+                "refund_destinations": _destinations(refund, currency),
                 "expected_by": _day(dt.date.fromisoformat(expected)) if expected else "",
             },
         )
+
+
+DESTINATION_SENTENCES = {
+    "payment": "Back to your {label}",
+    "store_credit": "Added to your store credit",
+    "hold_released": "Hold on your {label} released",
+    "hold_lowered": "Hold on your {label} lowered",
+}
+
+
+def _destinations(refund: dict[str, Any], currency: str) -> list[dict[str, str]]:
+    """Where the refund went, share by share (the plan's `destinations`), then the points given back."""
+    rows = [
+        {
+            "where": DESTINATION_SENTENCES[share["kind"]].format(label=share["label"]),
+            "amount": _money(share["amount"], currency),
+        }
+        for share in refund.get("destinations", [])
+    ]
+    points = int(refund.get("points") or 0)
+    if points:
+        rows.append({"where": "Points back to your account", "amount": f"{points:,} points"})
+    return rows
 
 
 def return_exchange_shipped_notice(

@@ -122,8 +122,13 @@ def return_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
         ("inspected", "Inspected", return_request.inspected_at, ""),
         (
             ("closed", "Closed: nothing to refund", at.get(ReturnStatus.CLOSED), "")
-            if status == ReturnStatus.CLOSED
-            else ("refunded", "Refunded", at.get(ReturnStatus.REFUNDED), "")
+            if status == ReturnStatus.CLOSED and ReturnStatus.REFUNDED not in at
+            else (
+                "refunded",
+                "Refunded",
+                at.get(ReturnStatus.REFUNDED),
+                "Every refund went through." if status == ReturnStatus.CLOSED else "",
+            )
         ),
     ]
     steps = []
@@ -249,6 +254,11 @@ def return_received_answer(
         )
         message = f"Yes: we received your return on {_day(received_on or today)} and refunded it"
         message += f"; expect the money by {_day(expected)}." if expected else "."
+    elif status == ReturnStatus.CLOSED and ReturnStatus.REFUNDED in _status_times(return_request):
+        message = (
+            f"Yes: we received your return on {_day(received_on or today)} and refunded it; every refund "
+            "has gone through."
+        )
     elif status == ReturnStatus.CLOSED:
         message = (
             f"Yes: we received your return on {_day(received_on or today)}. After inspection there was "

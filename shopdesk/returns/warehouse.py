@@ -31,6 +31,7 @@ from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perfor
 from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.policy import get_policy
 from shopdesk.returns import events, notices
+from shopdesk.returns.closing import return_close_if_settled
 from shopdesk.returns.enums import InspectionOutcome, ReturnEventKind, ReturnResolution, ReturnStatus
 from shopdesk.returns.errors import ReturnLinesRefused
 from shopdesk.returns.exchange_stock import exchange_stock_release
@@ -330,6 +331,8 @@ def _inspect_locked(
         return_transition(
             return_request=locked, to_status=ReturnStatus.REFUNDED, actor=Actor.system(), now=now
         )
+        # Store credit and points are settled already: a return with no refund left to wait for closes.
+        return_close_if_settled(return_request=locked, now=now)
     else:
         return_transition(
             return_request=locked,
@@ -348,6 +351,7 @@ def _inspect_locked(
             "refund_ids": refund_ids,
             "refunded": str(plan.refunded),
             "sentence": plan.sentence(locale=order.locale) if plan.refunded > 0 else "",
+            "destinations": plan.destinations(),
             "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
         },
         "store_credit": (

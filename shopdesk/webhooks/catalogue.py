@@ -85,10 +85,12 @@ _TICKET = {
 }
 
 
-def _ticket_type(name: str, description: str, before: Any, after: Any, status: str) -> EventType:
+def _ticket_type(
+    name: str, description: str, before: Any, after: Any, status: str, *, version: int = 1
+) -> EventType:
     return EventType(
         f"ticket.{name}",
-        1,
+        version,
         description,
         before,
         after,
@@ -228,7 +230,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "The refund of the inspected items is recorded (a refund.created follows).",
             "inspected",
         ),
-        _return_type("closed", "Nothing more will happen to the return.", "refunded"),
+        _return_type(
+            "closed",
+            "Nothing more will happen to the return: every refund it recorded went through (or the "
+            "inspection left nothing to refund).",
+            "refunded",
+        ),
         _points_type(
             "earned",
             "Points were earned on a delivered order; they are pending until the policy's days pass.",
@@ -301,10 +308,18 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         _ticket_type(
             "replied",
-            "An agent replied to the customer (the reply's text stays in shopdesk).",
+            "A message the customer and the store both read was added to the ticket: an agent's reply "
+            "(`author_kind` agent) or the customer's message (`author_kind` customer), with its text. "
+            "Internal notes are not sent.",
             None,
-            {"author": "sam", "message_id": 58},
+            {  # the customer's message, as the example's actor; an agent's reply has `author_kind` agent
+                "author": "ada@example.com",
+                "author_kind": "customer",
+                "message_id": 58,
+                "body": "Thank you! Could it come to my office instead?",
+            },
             "open",
+            version=2,
         ),
     )
 }

@@ -1,4 +1,5 @@
-"""`ticket.*` webhooks from the desk's services (opened, status changed, an agent's reply) and
+"""`ticket.*` webhooks from the desk's services (opened, status changed, a reply with its text and who wrote
+it: an agent or the customer; never an internal note) and
 `payment.chargeback_opened` from the payment-events endpoint: one verified event each, with the customer,
 the order and the actor; a repeated chargeback event sends nothing more."""
 
@@ -10,7 +11,7 @@ from shopdesk.api.auth import token_create
 from shopdesk.core.actors import Actor
 from shopdesk.desk.enums import TicketChannel, TicketStatus, TicketTopic
 from shopdesk.desk.services.agents import agent_add
-from shopdesk.desk.services.messages import ticket_reply
+from shopdesk.desk.services.messages import ticket_customer_message, ticket_note, ticket_reply
 from shopdesk.desk.services.tickets import ticket_create, ticket_status_change
 from shopdesk.payments.models import Payment
 from shopdesk.webhooks.models import WebhookDelivery
@@ -46,7 +47,15 @@ def test_a_ticket_opened_answered_and_solved_sends_its_events(receiver: Receiver
     ]
     assert by_endpoint == [
         ("ticket.created", {"status": "new"}),
-        ("ticket.replied", {"author": agent.get_username(), "message_id": message.pk}),
+        (
+            "ticket.replied",
+            {
+                "author": agent.get_username(),
+                "author_kind": "agent",
+                "message_id": message.pk,
+                "body": "It is on its way.",
+            },
+        ),
         ("ticket.status_changed", {"status": "pending"}),
         ("ticket.status_changed", {"status": "solved"}),
     ]
@@ -61,6 +70,42 @@ def test_a_ticket_opened_answered_and_solved_sends_its_events(receiver: Receiver
     solved = [r.payload["data"] for r in received if r.payload["type"] == "ticket.status_changed"][-1]
     assert solved["before"] == {"status": "pending"} and solved["ticket"]["status"] == "solved"
     assert solved["actor"]["kind"] == "agent"
+
+
+def test_the_customer_s_message_goes_out_as_a_reply_and_an_internal_note_does_not(
+    receiver: Receiver, endpoint_for
+) -> None:
+    endpoint = endpoint_for("ticket.replied")
+    order = paid_order_of_shirt_and_scarf()
+    ticket = ticket_create(
+        subject="Where is my parcel?",
+        customer_email=order.email,
+        customer_name="Kim Shopper",
+        channel=TicketChannel.CONTACT_FORM,
+        body="It has not arrived.",
+        topic=TicketTopic.SHIPPING,
+        actor=Actor.customer(order.email),
+        order=order,
+    )
+    agent = agent_add(email="ana@desk.example", role="agent", name="Ana Agent").user
+    ticket_note(ticket=ticket, author=agent, body="Carrier says Tuesday <internal>.")
+    ticket_reply(ticket=ticket, author=agent, body="It left on Monday: <b>tracking</b> in your email.")
+    message = ticket_customer_message(ticket=ticket, body="Thanks & see you <soon>!", channel="email")
+
+    received = delivered(receiver, endpoint=endpoint)
+
+    assert [r.payload["data"]["after"]["author_kind"] for r in received] == ["agent", "customer"]
+    reply, answer = (r.payload["data"] for r in received)
+    assert reply["after"]["body"] == "It left on Monday: <b>tracking</b> in your email."  # as written: JSON
+    assert answer["after"] == {
+        "author": order.email,
+        "author_kind": "customer",
+        "message_id": message.pk,
+        "body": "Thanks & see you <soon>!",
+    }
+    assert answer["actor"] == {"kind": "customer", "label": order.email}
+    assert answer["ticket"]["reference"] == ticket.reference
+    assert all("internal" not in r.body.decode() for r in received)  # the note is not sent
 
 
 def test_a_ticket_about_no_order_has_no_order_block(endpoint_for, receiver: Receiver) -> None:

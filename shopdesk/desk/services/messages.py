@@ -134,7 +134,11 @@ def ticket_reply(
         if deliver is None or not deliver(locked, message):
             _reply_email_enqueue(ticket=locked, message=message, author=author)
         events.event_message_added(
-            ticket=locked, actor=actor, kind=MessageKind.PUBLIC_REPLY, message_id=message.pk
+            ticket=locked,
+            actor=actor,
+            kind=MessageKind.PUBLIC_REPLY,
+            message_id=message.pk,
+            body=message.body,
         )
         signals.public_reply_sent.send(sender=Ticket, ticket=locked, message=message)
         if locked.first_response_at is None:
@@ -221,7 +225,9 @@ def ticket_customer_message(
                 ticket=locked, actor=Actor.system("inbound email"), reason="auto-reply or bounce"
             )
             return message
-        events.event_message_added(ticket=locked, actor=actor, kind=MessageKind.CUSTOMER)
+        events.event_message_added(
+            ticket=locked, actor=actor, kind=MessageKind.CUSTOMER, message_id=message.pk, body=message.body
+        )
         search_text_append(locked, message.body)
         locked.updated_at = now
         locked.last_customer_message_at = now

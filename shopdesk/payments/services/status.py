@@ -4,16 +4,28 @@ written as a compare-and-set so a concurrent change is never overwritten.
 payment_state_check(current, wanted)          raise Conflict unless the table allows the move
 payment_transition(payment_id, from_state, to_state, **fields)
 refund_transition(refund_id, to_status, now)
+refund_succeeded_listener_set(listener)       who hears, in the same transaction, that a refund succeeded
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from shopdesk.core.errors import Conflict
 from shopdesk.payments.enums import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS, PaymentState, RefundStatus
 from shopdesk.payments.models import Payment, Refund
+
+# Called when a refund succeeds, inside the transaction of its move: the returns app (a layer above, so it
+# cannot be imported from here) sets it at start-up to close a return whose refunds have all gone through.
+# One listener, set once: greppable as refund_succeeded_listener_set (the seam of shipment_shipped_listener_set).
+_succeeded_listener: Callable[[Refund, dt.datetime], object] | None = None
+
+
+def refund_succeeded_listener_set(listener: Callable[[Refund, dt.datetime], object] | None) -> None:
+    global _succeeded_listener
+    _succeeded_listener = listener
 
 
 def payment_state_check(*, current: str, wanted: str, what: str = "This payment") -> None:
@@ -58,4 +70,8 @@ def refund_transition(*, refund_id: int, to_status: str, now: dt.datetime) -> Re
     if updated != 1:
         raise Conflict("This refund changed a moment ago.", code="refund_changed")
     refund.refresh_from_db()
+    # Only the compare-and-set above reaches `succeeded`, and nothing leaves it: a replayed success never
+    # gets here twice.
+    if to_status == RefundStatus.SUCCEEDED and _succeeded_listener is not None:
+        _succeeded_listener(refund, now)
     return refund
