@@ -249,3 +249,8 @@ def order_adjusted_lines(*, order_id: int) -> frozenset[int]:
     return frozenset(
         PriceAdjustment.objects.filter(order_id=order_id).values_list("order_line_id", flat=True)
     )
+
+
+def order_adjustments_by_line(*, order_id: int) -> dict[int, PriceAdjustment]:
+    """The price adjustments of an order, by order line (one query; one per line at most)."""
+    return {row.order_line_id: row for row in PriceAdjustment.objects.filter(order_id=order_id)}
