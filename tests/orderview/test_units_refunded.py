@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from shopdesk.api.customer import OrderViewOut
 from shopdesk.core.actors import Actor
 from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
@@ -92,6 +93,7 @@ def test_a_refund_changes_the_cached_views_version_and_the_api_shows_it() -> Non
     after = Client().get(url, **headers).json()
     scarf = {line["product_name"]: line for line in after["lines"]}["Wool scarf"]
     assert scarf["quantity_refunded"] == 1
+    OrderViewOut.model_validate(after)  # the answer is what the OpenAPI document says it is
     assert {line["product_name"]: line for line in before["lines"]}["Wool scarf"]["quantity_refunded"] == 0
 
 
