@@ -168,8 +168,50 @@ def order_view_response(access: CustomerAccess | None, number: str) -> HttpRespo
     return HttpResponse(content, content_type="application/json")
 
 
+class PriceOut(Schema):
+    amount: str = Field(description="Decimal, in the currency's own decimals.", examples=["49.00"])
+    currency: str = Field(examples=["USD"])
+    display: str = Field(description="Formatted for the store's language.", examples=["$49.00"])
+
+
+class OrderLineOut(Schema):
+    id: int
+    product_name: str
+    sku: str
+    size: str
+    colour: str
+    quantity: int = Field(description="Units ordered.")
+    quantity_cancelled: int = Field(description="Units cancelled before they shipped.")
+    quantity_returned: int = Field(description="Units sent back and received.")
+    quantity_refunded: int = Field(
+        description="Units whose money went back, as the order's refunds record them (cancelled, "
+        "returned or refunded by the care team); a unit cancelled before anything was charged is not "
+        "counted. A refund the payment provider refused counts again once it is sent again."
+    )
+    quantity_shipped: int = Field(description="Units in packages.")
+    unit_price: PriceOut
+    amount: PriceOut = Field(description="Unit price × the units still ordered, before coupons and tax.")
+    last_return_day: dt.date | None = Field(
+        description="The return window's last day (null until delivered, or when it can't go back)."
+    )
+
+
+class OrderViewOut(Schema):
+    """The order page. Its lines are described here; the other keys (status, totals, packages,
+    diagnoses, actions, refunds, …) are the same objects the portal's order page shows."""
+
+    model_config = ConfigDict(extra="allow")
+
+    number: str
+    currency: str
+    lines: list[OrderLineOut]
+
+
 @router.get(
-    "/orders/{number}", auth=customer_bearer, summary="The order page: lines, packages, diagnoses, actions"
+    "/orders/{number}",
+    auth=customer_bearer,
+    response={200: OrderViewOut},
+    summary="The order page: lines, packages, diagnoses, actions",
 )
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Customers poll this while they wait for a parcel: see `order_view_response`. The project's URLs

@@ -458,6 +458,11 @@ class CaseDecisionOut(Schema):
     message: str
     case: str
     status: str
+    approval_pending: bool = Field(
+        default=False,
+        description="True when an agent's rejection refunds more than an agent may refund alone: nothing "
+        "was decided, a lead approves the request on the approvals page.",
+    )
 
 
 @desk_router.post(
@@ -468,11 +473,16 @@ class CaseDecisionOut(Schema):
 def case_decision(request: HttpRequest, reference: str, payload: CaseDecisionIn) -> Any:
     user = _agent(request)
     ticket = ticket_get(reference=reference)
-    message = ticket_case_decide(
+    done = ticket_case_decide(
         ticket=ticket, user=user, approve=payload.decision == "approve", note=payload.note
     )
     case = ticket_case(ticket)
-    return {"message": message, "case": case.label if case else "", "status": case.status if case else ""}
+    return {
+        "message": done.message,
+        "case": case.label if case else "",
+        "status": case.status if case else "",
+        "approval_pending": done.approval_pending,
+    }
 
 
 class ActionOut(Schema):

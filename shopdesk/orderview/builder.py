@@ -42,6 +42,7 @@ from shopdesk.payments.declines import decline_explain
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
 from shopdesk.payments.order_facts import OrderFacts
+from shopdesk.payments.selectors import units_refunded_by_line
 from shopdesk.payments.verification_selectors import verification_of_payments, verification_view
 from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
@@ -88,8 +89,9 @@ def order_page(
     with_actions: bool = True,
     actor: Actor | None = None,
 ) -> OrderPage:
-    """Everything the order page shows, in seven queries (lines, packages, package lines, scans, payments,
-    cases, coupons), plus two for the price-adjustment answers (prices now, adjustments made).
+    """Everything the order page shows, in eight queries (lines, packages, package lines, scans, payments,
+    cases, coupons, units refunded per line), plus two for the price-adjustment answers (prices now,
+    adjustments made).
 
     The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
@@ -115,8 +117,9 @@ def order_page(
             shipped_by_line[shipment_line.order_line_id] += shipment_line.quantity
     breakdown = order_totals(order=order, lines=order.lines.all())
     amounts = {line.line_id: line.amount for line in breakdown.lines}
+    refunded_by_line = units_refunded_by_line(order_id=order.pk)
     lines = [
-        _line_view(line, shipped_by_line[line.pk], amounts[line.pk], currency, locale)
+        _line_view(line, shipped_by_line[line.pk], amounts[line.pk], currency, locale, refunded_by_line)
         for line in order.lines.all()
     ]
     lines = line_return_days(order=order, lines=lines, shipments=shipments, policy=policy)
@@ -197,7 +200,9 @@ def _short_place(name: str) -> str:
     return name.split(" (")[0].split(",")[0]
 
 
-def _line_view(line: OrderLine, shipped: int, amount: Decimal, currency: str, locale: str) -> LineView:
+def _line_view(
+    line: OrderLine, shipped: int, amount: Decimal, currency: str, locale: str, refunded: dict[int, int]
+) -> LineView:
     return LineView(
         id=line.pk,
         product_name=line.product_name,
@@ -210,6 +215,7 @@ def _line_view(line: OrderLine, shipped: int, amount: Decimal, currency: str, lo
         quantity_shipped=shipped,
         unit_price=Price.of(line.unit_price, currency, locale),
         amount=Price.of(amount, currency, locale),
+        quantity_refunded=min(refunded.get(line.pk, 0), line.quantity),
     )
 
 

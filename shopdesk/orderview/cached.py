@@ -6,7 +6,8 @@
 The version covers every table the order view reads: the order (and through its `updated_at`, its
 addresses and email), lines, packages and their lines, scans, payments, refunds, cases, the order's
 events (which also count resends), and its returns (a return in progress changes what can go back). A
-price adjustment writes a refund and an event; the codes applied come with the order (its `updated_at`).
+refund (a cancel, a return, an agent's item refund: the units refunded per line come from its lines)
+writes a refund row and moves the lines' unit counters; a price adjustment writes a refund and an event; the codes applied come with the order (its `updated_at`).
 Catalogue prices (the `price_dropped` panel) are the one read outside the order: a price change shows
 within the minute the version carries. Rendered views are kept per (kind, order, version): in this
 process first (a dict lookup, no I/O), then in Django's cache, shared by every worker.
@@ -70,7 +71,7 @@ def _version_sql(*, by: str) -> str:
           (SELECT MAX(completed_at) FROM {refund} WHERE order_id = o.id),
           (SELECT MAX(id) FROM {case} WHERE order_id = o.id),
           (SELECT COUNT(*) FROM {case} WHERE order_id = o.id AND status = 'open'),
-          (SELECT SUM(quantity_cancelled + quantity_returned) FROM {line} WHERE order_id = o.id),
+          (SELECT SUM(quantity_cancelled + quantity_returned + quantity_refunded) FROM {line} WHERE order_id = o.id),
           (SELECT MAX(updated_at) FROM {returns} WHERE order_id = o.id)
         FROM {order} o WHERE {where[by]}
     """  # noqa: S608 - table names and statuses come from our models; values are bound

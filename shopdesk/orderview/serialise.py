@@ -41,6 +41,7 @@ def order_page_as_dict(page: OrderPage) -> dict[str, Any]:
                     "quantity": line.quantity,
                     "quantity_cancelled": line.quantity_cancelled,
                     "quantity_returned": line.quantity_returned,
+                    "quantity_refunded": line.quantity_refunded,
                     "quantity_shipped": line.quantity_shipped,
                     "unit_price": line.unit_price.as_dict(),
                     "amount": line.amount.as_dict(),

@@ -52,6 +52,9 @@ class LineView:
     amount: Price  # unit price × the quantity still ordered, before coupons and tax (sums to Totals.items)
     # The return window's last day for this item (None until it is delivered, or when it can't go back).
     last_return_day: dt.date | None = None
+    # Units whose money went back (cancelled, returned or refunded by the care team), as the order's
+    # refunds record them; a unit cancelled before anything was charged was never refunded.
+    quantity_refunded: int = 0
 
     @property
     def quantity_active(self) -> int:

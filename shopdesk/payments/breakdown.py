@@ -42,6 +42,11 @@ class LinePart:
     tax: Decimal  # the line's tax, all units
     units: int
     units_before: int = 0
+    # A price adjustment already paid back on this line: its amount over the units it covered (the units
+    # kept when it was made). Each of those units leaving later takes its share off, so the line never
+    # gives back more than it cost, however its units and the adjustment are split.
+    adjusted: Decimal = Decimal(0)
+    adjusted_units: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +165,30 @@ def line_parts(part: LinePart, currency: str) -> list[BreakdownLine]:
     tax = _cumulative(part.tax, part.units_before, part.units, part.quantity, currency)
     if tax:
         lines.append(BreakdownLine(RefundLineKind.TAX, tax, f"Tax on {part.name}", part.line_id, part.units))
+    adjusted = _adjustment_paid_back(part, currency)
+    if adjusted:
+        lines.append(
+            BreakdownLine(
+                RefundLineKind.PRICE_ADJUSTMENT,
+                -adjusted,
+                f"Price adjustment already paid back on {part.name}",
+                part.line_id,
+                part.units,
+            )
+        )
     return lines
+
+
+def _adjustment_paid_back(part: LinePart, currency: str) -> Decimal:
+    """The share of the line's price adjustment these units already got back. The adjustment covered the
+    units kept when it was made, so the units gone before it (the line's units less those it covered) had
+    none; every unit leaving after it is one it covered."""
+    if part.adjusted <= 0 or part.adjusted_units <= 0:
+        return ZERO
+    gone_before = part.quantity - part.adjusted_units
+    since = min(max(part.units_before - gone_before, 0), part.adjusted_units)
+    units = min(part.units, part.adjusted_units - since)
+    return _cumulative(part.adjusted, since, units, part.adjusted_units, currency)
 
 
 def _points_value_of(points: PointsPaid, count: int, currency: str) -> Decimal:

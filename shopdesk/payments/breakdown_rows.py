@@ -19,6 +19,7 @@ from shopdesk.payments.breakdown import (
 from shopdesk.payments.enums import PaymentState, RefundLineKind, VerificationStatus
 from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
+from shopdesk.promotions.models import PriceAdjustment
 
 CARD_BRANDS = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express"}
 
@@ -36,7 +37,9 @@ def payment_method_label(payment: Payment | None) -> str:
     return method.name if method else payment.method.replace("_", " ")
 
 
-def line_part(line: OrderLine, units: int) -> LinePart:
+def line_part(line: OrderLine, units: int, *, adjustment: PriceAdjustment | None = None) -> LinePart:
+    """`units` of the line going back; `adjustment`: the line's price adjustment, when it had one (what it
+    paid back comes off those units, see `LinePart`)."""
     return LinePart(
         line_id=line.pk,
         name=line.product_name,
@@ -46,6 +49,8 @@ def line_part(line: OrderLine, units: int) -> LinePart:
         tax=line.tax_amount,
         units=units,
         units_before=line.quantity_cancelled + line.quantity_returned + line.quantity_refunded,
+        adjusted=adjustment.amount if adjustment is not None else Decimal(0),
+        adjusted_units=adjustment.quantity if adjustment is not None else 0,
     )
 
 

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 
 from shopdesk.core.calendar import business_days_add
 from shopdesk.orders.models import Order
 from shopdesk.payments.breakdown_rows import payment_method_label
-from shopdesk.payments.enums import RefundStatus
+from shopdesk.payments.enums import RefundLineKind, RefundStatus
 from shopdesk.payments.models import Refund, RefundLine
 from shopdesk.policy import get_policy
 
@@ -85,3 +85,19 @@ def refunds_for_order(*, order: Order) -> list[RefundView]:
             )
         )
     return views
+
+
+def units_refunded_by_line(*, order_id: int) -> dict[int, int]:
+    """Units of each order line the order's refunds paid back, from the item lines the refund breakdown
+    records on every refund (cancels, returns, agents' item refunds, the store's own): one query. A
+    refund the provider refused counts again once it is sent again; lines with none are left out."""
+    rows = (
+        RefundLine.objects.filter(
+            refund__order_id=order_id, kind=RefundLineKind.ITEM, order_line_id__isnull=False, quantity__gt=0
+        )
+        .exclude(refund__status=RefundStatus.FAILED)
+        .values("order_line_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    return {row["order_line_id"]: int(row["units"]) for row in rows}

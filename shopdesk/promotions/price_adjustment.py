@@ -78,7 +78,9 @@ class LineAdjustment:
     price_now: PriceNow | None
     units: int  # units kept: bought, less cancelled and returned
     difference: Decimal  # per unit (0 unless the price dropped)
-    amount: Decimal  # difference × units, in the currency's exponent
+    # difference × units, in the currency's exponent; never more than those units cost after their
+    # coupon share (a deep coupon and a deep price drop together would pay back more than was paid)
+    amount: Decimal
     window_ends: dt.datetime | None
 
     @property
@@ -113,6 +115,16 @@ def _window_ends(facts: OrderAdjustmentFacts, policy: Policy) -> dt.datetime | N
     return start + dt.timedelta(days=rule.window_days) if start is not None else None
 
 
+def _kept_units_paid(line: OrderLine, units: int, currency: str) -> Decimal:
+    """What the kept units cost before tax: their price less their share of the line's coupon (the
+    units gone before took theirs, as the refund breakdown counts it)."""
+    if units <= 0 or line.quantity <= 0:
+        return ZERO
+    gone = line.quantity - units
+    coupon = line.discount_amount - quantize(line.discount_amount * gone / line.quantity, currency)
+    return max(quantize(line.unit_price * units, currency) - coupon, ZERO)
+
+
 def line_price_adjustment(
     *,
     line: OrderLine,
@@ -131,7 +143,7 @@ def line_price_adjustment(
     units = max(line.quantity_active - line.quantity_returned - line.quantity_refunded, 0)
     paid = line.unit_price
     difference = max(paid - price_now.price, ZERO) if price_now is not None else ZERO
-    amount = quantize(difference * units, currency)
+    amount = min(quantize(difference * units, currency), _kept_units_paid(line, units, currency))
     ends = _window_ends(facts, policy)
 
     def money(value: Decimal) -> str:
@@ -202,7 +214,11 @@ def line_price_adjustment(
     if ends is not None and not closed:
         last = format_date(local_date(ends - dt.timedelta(microseconds=1), policy), "MMMM d", locale=locale)
         until = f" You can ask until {last}."
-    each = f" ({money(difference)} each)" if units > 1 else ""
+    each = (
+        f" ({money(difference)} each)"
+        if units > 1 and amount == quantize(difference * units, currency)
+        else ""
+    )
     where = (
         f"add {money(amount)}{each} to your store credit"
         if rule.paid_as == "store_credit"
@@ -249,3 +265,8 @@ def order_adjusted_lines(*, order_id: int) -> frozenset[int]:
     return frozenset(
         PriceAdjustment.objects.filter(order_id=order_id).values_list("order_line_id", flat=True)
     )
+
+
+def order_adjustments_by_line(*, order_id: int) -> dict[int, PriceAdjustment]:
+    """The price adjustments of an order, by order line (one query; one per line at most)."""
+    return {row.order_line_id: row for row in PriceAdjustment.objects.filter(order_id=order_id)}

@@ -12,13 +12,14 @@ from decimal import Decimal
 
 from shopdesk.core.money import quantize
 from shopdesk.orders.models import Order, OrderLine
-from shopdesk.payments.breakdown import Charge, RefundBreakdown, exchange_breakdown
+from shopdesk.payments.breakdown import Charge, LinePart, RefundBreakdown, exchange_breakdown
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.payments.refund_plan import CREDIT_STORE_CREDIT_PAYMENTS, RefundPlan, refund_plan
 from shopdesk.payments.store_credit import store_credit_plan
 from shopdesk.policy import get_policy
+from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.returns.enums import ReturnMethod, ReturnResolution
 
 
@@ -104,13 +105,19 @@ def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits],
         i.reason for i in going if i.resolution in (ReturnResolution.REFUND, ReturnResolution.STORE_CREDIT)
     ]
     fee = label_fee_charge(method=method, reasons=travelling) if travelling else None
+    # A line whose price was adjusted gives back what is still paid for it: the difference already paid
+    # back comes off its units (docs/decisions/0037), whatever the resolution.
+    adjustments = order_adjustments_by_line(order_id=order.pk) if going else {}
+
+    def part(item: ReturnedUnits) -> LinePart:
+        return line_part(item.line, item.units, adjustment=adjustments.get(item.line.pk))
 
     exchange = None
     refund_charges = _deductions(refunded)
     if exchanged:
         exchange = exchange_breakdown(
             currency=order.currency,
-            parts=tuple(line_part(item.line, item.units) for item in exchanged),
+            parts=tuple(part(item) for item in exchanged),
             replacements=(
                 *_deductions(exchanged),
                 *(
@@ -130,7 +137,7 @@ def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits],
             refund_charges.append(
                 Charge(RefundLineKind.EXCHANGE, exchange.total, f"Price difference of the exchange ({names})")
             )
-    refund_parts = [line_part(item.line, item.units) for item in refunded]
+    refund_parts = [part(item) for item in refunded]
     if fee is not None and refunded:
         refund_charges.append(fee)
     # What was paid with store credit goes back to it, settled at once when the inspection refunds.
@@ -150,7 +157,7 @@ def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits],
         credit = store_credit_plan(
             order=order,
             facts=facts,
-            parts=[line_part(item.line, item.units) for item in credited],
+            parts=[part(item) for item in credited],
             charges=credit_charges,
         )
     return ReturnPlans(refund=refund, credit=credit, exchange=exchange)

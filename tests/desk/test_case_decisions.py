@@ -91,7 +91,7 @@ def test_a_payment_check_under_review_opens_one_ticket() -> None:
 def test_an_agent_approves_the_return_from_its_ticket(agent) -> None:  # type: ignore[no-untyped-def]
     returned = pending_return()
     ticket = _ticket_of(returned.rma)
-    message = ticket_case_decide(ticket=ticket, user=agent, approve=True)
+    message = ticket_case_decide(ticket=ticket, user=agent, approve=True).message
     returned.refresh_from_db()
     assert returned.status == ReturnStatus.APPROVED and "approved" in message
     last = returned.events.last()

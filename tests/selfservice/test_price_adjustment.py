@@ -17,6 +17,7 @@ from shopdesk.payments.models import Payment, Refund, RefundLine, StoreCreditEnt
 from shopdesk.payments.store_credit import store_credit_balance
 from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.selfservice.registry import action_get
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.price_adjustment import (
     order_price_adjustments,
     price_adjustment_eligibility,
@@ -232,3 +233,28 @@ def test_a_policy_paying_store_credit_credits_the_whole_difference():
     # The card gave that money back as credit: it can't be refunded to the card a second time.
     assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
     assert PriceAdjustment.objects.get(order_line=line).paid_as == "store_credit"
+
+
+def test_the_difference_never_pays_back_more_than_the_units_cost_after_their_coupon():
+    """The shirt's 2 × $49.00 cost $88.00 after its $10.00 coupon share; at $2.00 today the difference is
+    $94.00, but $88.00 is all that can come back for those units."""
+    order = paid_order_of_shirt_and_scarf()
+    price_set(shirt_line(order), "2.00")
+    answer = _answer(order, shirt_line(order))
+    assert answer.eligibility.allowed and answer.amount == Decimal("88.00")
+    assert "we can refund $88.00 to your original payment method" in answer.eligibility.message
+    assert "each" not in answer.eligibility.message
+    done = price_adjustment_request(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER)
+    assert done.data["amount"] == "88.00" and done.data["refund_amount"] == "88.00"
+
+
+def test_cancelling_an_adjusted_item_gives_back_what_is_still_paid_for_it():
+    """The shirt's $20.00 difference went back; cancelling both shirts gives back $88.00 less that."""
+    order = order_with_cheaper_shirt()
+    shirt = shirt_line(order)
+    price_adjustment_request(order=order, line_id=shirt.pk, actor=CUSTOMER)
+    done = order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt.pk])
+    refund = Refund.objects.filter(order=order).order_by("pk").last()
+    assert refund.amount == Decimal("68.00"), done.message
+    shirt_money = RefundLine.objects.filter(order_line_id=shirt.pk).values_list("amount", flat=True)
+    assert sum(shirt_money, Decimal(0)) == Decimal("88.00")

@@ -198,12 +198,31 @@ def test_a_price_adjustment_after_a_refund_covers_only_the_units_kept() -> None:
     done = price_adjustment_request(order=order, line_id=shirt.pk, actor=CUSTOMER)
     assert done.data["amount"] == "10.00"
     order_refund_lines(order=order, actor=AGENT, lines=[(scarf_line(order).pk, 1)], reason="Lost")
-    # The shirt's price difference went back already: a full refund of it would pay that twice.
-    with pytest.raises(NotEligible) as refused:
-        order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 1)], reason="Lost")
-    assert refused.value.code == "line_not_refundable"
+    # The shirt's $10.00 price difference went back already: its last unit gives back $44.00 less that.
+    done = order_refund_lines(order=order, actor=AGENT, lines=[(shirt.pk, 1)], reason="Lost")
+    assert done.data["refund_amount"] == "34.00"
     total = sum(Refund.objects.filter(order=order).values_list("amount", flat=True))
-    assert total == Decimal("44.00") + Decimal("10.00") + Decimal("30.00")
+    assert total == Decimal("44.00") + Decimal("10.00") + Decimal("30.00") + Decimal("34.00")
+    assert total == Decimal("88.00") + Decimal("30.00")  # what the two lines cost, not a cent more
+
+
+def test_a_price_adjusted_line_is_refunded_for_what_is_still_paid_for_it() -> None:
+    """Shirt 2 × $49.00 less a $10.00 coupon share ($88.00), $20.00 adjusted back: $68.00 is still paid
+    for it, $34.00 a unit, and the refund's lines say where the difference went."""
+    order = _shipped(order_with_cheaper_shirt())
+    shirt = shirt_line(order)
+    assert price_adjustment_request(order=order, line_id=shirt.pk, actor=CUSTOMER).data["amount"] == "20.00"
+    preview = ACTION.preview(order=order, actor=AGENT, params=_params((shirt, 2)))
+    assert preview.data["refund_amount"] == "68.00"
+    done = ACTION.perform(order=order, actor=AGENT, params=_params((shirt, 2)), idempotency_key="adj-1")
+    assert done.data["refund_amount"] == "68.00"
+    refund = Refund.objects.get(pk=done.data["refund_id"])
+    paid_back = refund.lines.get(kind=RefundLineKind.PRICE_ADJUSTMENT)
+    assert (paid_back.amount, paid_back.order_line_id) == (Decimal("-20.00"), shirt.pk)
+    assert "already paid back" in paid_back.description
+    shirt_money = Refund.objects.filter(order=order).values_list("lines__amount", "lines__order_line_id")
+    assert sum(amount for amount, line_id in shirt_money if line_id == shirt.pk) == Decimal("88.00")
+    assert OrderLine.objects.get(pk=shirt.pk).quantity_refunded == 2
 
 
 def test_refunding_every_unit_gives_back_the_lines_exactly() -> None:

@@ -2,7 +2,8 @@
 
 Two things send an action here, both decided from the registry's own answers: the action's eligibility
 for the agent says a person decides (`needs_approval`), or its preview refunds more than the policy's
-`desk.agent_refund_limit`. Leads and admins act at once; an agent's request waits (one pending request
+`desk.agent_refund_limit` (`refund_limit_reason`, which a payment check's rejection asks too: see
+case_decisions.py). Leads and admins act at once; an agent's request waits (one pending request
 per order and action), and a lead approves it (the action runs with the lead as actor, under its rules
 at that moment) or rejects it with a reason.
 """
@@ -49,21 +50,30 @@ def approval_reason(
         return None  # the action refuses (or replays an earlier request) on its own
     if answer.needs_approval:
         return answer.message or "A lead decides this action."
-    limit = get_policy().desk.agent_refund_limit
-    if limit is None or not action.moves_money:
+    if get_policy().desk.agent_refund_limit is None or not action.moves_money:
         return None
     shown = action.preview(order=order, actor=actor, params=params, **overridden)
     try:
         refund = Decimal(str(shown.data.get("refund_amount", "0")))
     except InvalidOperation:
         return None
-    if refund > limit:
-        locale = get_policy().store.locale
-        return (
-            f"This refunds {format_money(refund, order.currency, locale)}, more than the "
-            f"{format_money(limit, order.currency, locale)} an agent may refund alone: a lead must approve it."
-        )
-    return None
+    return refund_limit_reason(order=order, actor=actor, refund=refund)
+
+
+def refund_limit_reason(*, order: Order, actor: Actor, refund: Decimal) -> str | None:
+    """The desk's money limit, for every agent refund (registry actions, a payment check rejected): why a
+    lead must approve a refund of `refund`, or None when this actor may go ahead (a lead or an admin, no
+    limit in the policy, or an amount within it)."""
+    if not actor.is_agent or actor.has_role(AgentRole.LEAD):
+        return None
+    limit = get_policy().desk.agent_refund_limit
+    if limit is None or refund <= limit:
+        return None
+    locale = get_policy().store.locale
+    return (
+        f"This refunds {format_money(refund, order.currency, locale)}, more than the "
+        f"{format_money(limit, order.currency, locale)} an agent may refund alone: a lead must approve it."
+    )
 
 
 def approval_request(
@@ -146,25 +156,30 @@ def approval_reject(*, approval: ActionApproval, lead: User, note: str) -> Actio
 def approval_approve(*, approval: ActionApproval, lead: User, note: str = "") -> ActionApproval:
     """Perform the action as the lead. If the order changed meanwhile and the action refuses, the
     request is marked failed with that refusal, and nothing was done."""
+    from shopdesk.desk.services.case_decisions import CASE_REJECTION, case_rejection_approved
     from shopdesk.desk.services.order_actions import order_action_perform
 
     require_role(lead, AgentRole.LEAD)
     actor = agent_actor(lead)
     _decide(approval, status=ApprovalStatus.APPROVED, lead=lead, note=note)
     try:
-        result = order_action_perform(
-            order=approval.order,
-            action_id=approval.action_id,
-            actor=actor,
-            params=approval.params,
-            idempotency_key=f"approval:{approval.pk}",
-            ticket=approval.ticket,
-            override_reason=(
-                f"{approval.override_reason} (asked by {approval.requested_by})"[:500]
-                if approval.override_reason
-                else None
-            ),
-        )
+        if approval.action_id == CASE_REJECTION:
+            # A payment check an agent rejected above the limit: the lead rejects it, with the agent's note.
+            result = case_rejection_approved(approval=approval, lead=lead)
+        else:
+            result = order_action_perform(
+                order=approval.order,
+                action_id=approval.action_id,
+                actor=actor,
+                params=approval.params,
+                idempotency_key=f"approval:{approval.pk}",
+                ticket=approval.ticket,
+                override_reason=(
+                    f"{approval.override_reason} (asked by {approval.requested_by})"[:500]
+                    if approval.override_reason
+                    else None
+                ),
+            )
     except DomainError as refused:
         ActionApproval.objects.filter(pk=approval.pk).update(
             status=ApprovalStatus.FAILED, result_message=refused.message

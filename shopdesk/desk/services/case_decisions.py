@@ -9,25 +9,31 @@ transaction. The customer already got an email from each of them, so no acknowle
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shopdesk.core.actors import Actor, AgentRole
-from shopdesk.core.errors import InvalidInput, NotFound
+from shopdesk.core.errors import DomainError, InvalidInput, NotFound
 from shopdesk.desk import events
 from shopdesk.desk.enums import TicketChannel, TicketPriority, TicketTopic
-from shopdesk.desk.models import Ticket, TicketTag
+from shopdesk.desk.models import ActionApproval, ApprovalStatus, Ticket, TicketTag
 from shopdesk.desk.roles import agent_actor, require_role
+from shopdesk.desk.services.approvals import refund_limit_reason
 from shopdesk.desk.services.tickets import ticket_create
 from shopdesk.orders.enums import OrderEventKind
-from shopdesk.orders.models import OrderEvent
-from shopdesk.payments.enums import VerificationCaseStatus
+from shopdesk.orders.models import Order, OrderEvent
+from shopdesk.orders.services.idempotency import order_lock
+from shopdesk.payments.enums import OPEN_VERIFICATION, VerificationCaseStatus
 from shopdesk.payments.models import PaymentVerification
 from shopdesk.payments.services.verification import verification_decide
 from shopdesk.returns.enums import ReturnStatus
 from shopdesk.returns.models import ReturnEvent, ReturnRequest
 from shopdesk.returns.services import return_decide
+from shopdesk.selfservice.registry import ActionResult
+from shopdesk.selfservice.services.cancel import cancel_preview
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -35,6 +41,9 @@ if TYPE_CHECKING:
 RETURN_TAG = "return-approval"
 VERIFICATION_TAG = "payment-verification"
 VERIFICATION_PREFIX = "VER-"  # a payment check has no reference of its own: the desk names it by id
+# The approval request of a payment check an agent rejected above the refund limit (not a registry id:
+# approving it rejects the check as the lead, see approvals.approval_approve).
+CASE_REJECTION = "payment_check_reject"
 
 
 def _ticket_open(
@@ -154,12 +163,64 @@ def ticket_case(ticket: Ticket) -> TicketCase | None:
     return None
 
 
-def ticket_case_decide(*, ticket: Ticket, user: User, approve: bool, note: str = "") -> str:
+@dataclass(frozen=True, slots=True)
+class CaseDecision:
+    """What deciding a case did: the sentence to show, and whether it waits for a lead instead."""
+
+    message: str
+    approval_pending: bool = False
+
+
+def _rejection_refund(order: Order) -> Decimal:
+    """What rejecting a payment check refunds: the order is cancelled whole, so the cancel's own plan
+    (captured money going back; a hold that is released takes no money from the store)."""
+    try:
+        return cancel_preview(order=order).plan.refunded
+    except DomainError:
+        return Decimal(0)  # the cancel refuses (a package left meanwhile): the rejection refunds nothing
+
+
+def _rejection_for_a_lead(
+    *, ticket: Ticket, verification: PaymentVerification, actor: Actor, note: str
+) -> CaseDecision | None:
+    """Above the desk's refund limit an agent's rejection waits for a lead, like every agent refund
+    (approvals.refund_limit_reason). Asked under the order's lock, so the amount can't change between
+    the check and the decision; a second request while one waits gets that one."""
+    order = order_lock(order_id=verification.order_id)
+    fresh = PaymentVerification.objects.get(pk=verification.pk)
+    if fresh.status not in OPEN_VERIFICATION:
+        return None  # decided meanwhile: verification_decide refuses it with its own sentence
+    why = refund_limit_reason(order=order, actor=actor, refund=_rejection_refund(order))
+    if why is None:
+        return None
+    done = ActionApproval.objects.filter(
+        order=order, action_id=CASE_REJECTION, status=ApprovalStatus.PENDING
+    ).first()
+    if done is not None:
+        return CaseDecision("This rejection is already waiting for a lead's approval.", approval_pending=True)
+    ActionApproval.objects.create(
+        order=order,
+        ticket=ticket,
+        action_id=CASE_REJECTION,
+        params={"decision": "reject", "note": note, "case": f"{VERIFICATION_PREFIX}{verification.pk}"},
+        why_needed=why[:300],
+        preview=f"Reject the payment check of order {order.number}: the order is cancelled and refunded.",
+        requested_by=actor.label,
+        requested_at=timezone.now(),
+    )
+    events.event_approval(
+        ticket=ticket, actor=actor, action_id=CASE_REJECTION, status="requested", message=why
+    )
+    return CaseDecision(f"{why} The request is waiting for a lead.", approval_pending=True)
+
+
+def ticket_case_decide(*, ticket: Ticket, user: User, approve: bool, note: str = "") -> CaseDecision:
     """Approve or reject the ticket's return or payment check as the agent; the sentence to show.
 
     Agents, leads and admins may; the returns and payments services re-check the state under their
     locks (a case decided meanwhile is refused and nothing changes). A rejection needs a note: the
-    customer is told why."""
+    customer is told why. Rejecting a payment check cancels the order with its refund, so above the
+    desk's refund limit an agent's rejection becomes a request a lead approves (nothing is decided yet)."""
     require_role(user, AgentRole.AGENT)
     actor = agent_actor(user)
     note = " ".join(note.split())[:200]
@@ -171,7 +232,14 @@ def ticket_case_decide(*, ticket: Ticket, user: User, approve: bool, note: str =
         return_decide(return_request=return_request, actor=actor, approve=approve, note=note)
         case, message = return_request.rma, f"Return {return_request.rma} {decision}."
     elif verification is not None:
-        decided = verification_decide(verification=verification, approve=approve, actor=actor, note=note)
+        with transaction.atomic():
+            if not approve and (
+                waiting := _rejection_for_a_lead(
+                    ticket=ticket, verification=verification, actor=actor, note=note
+                )
+            ):
+                return waiting
+            decided = verification_decide(verification=verification, approve=approve, actor=actor, note=note)
         case = f"{VERIFICATION_PREFIX}{verification.pk}"
         message = f"Payment check {decision}. {decided.outcome}".strip()
     else:
@@ -180,4 +248,14 @@ def ticket_case_decide(*, ticket: Ticket, user: User, approve: bool, note: str =
         events.event_case_decided(
             ticket=ticket, actor=actor, case=case, decision=decision, message=f"{message} {note}".strip()
         )
-    return message
+    return CaseDecision(message)
+
+
+def case_rejection_approved(*, approval: ActionApproval, lead: User) -> ActionResult:
+    """A lead approves an agent's rejection of a payment check: rejected now, as the lead, with the
+    agent's note (the customer reads it). A check decided meanwhile is refused and nothing changes."""
+    if approval.ticket is None:
+        raise NotFound("This request has no ticket to decide.", code="case_not_found")
+    note = str(approval.params.get("note", "")) or "Rejected after review."
+    done = ticket_case_decide(ticket=approval.ticket, user=lead, approve=False, note=note)
+    return ActionResult(done.message, {"case": str(approval.params.get("case", ""))})

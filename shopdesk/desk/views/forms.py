@@ -185,7 +185,7 @@ def case_decision(request: HttpRequest, reference: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, done)
+        messages.success(request, done.message)
     return _back(ticket)
 
 

@@ -31,6 +31,7 @@ from shopdesk.payments.refund_plan import (
     refund_plan_perform,
 )
 from shopdesk.policy import get_policy
+from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
 
 MAX_REASON_LENGTH = 200
@@ -94,7 +95,11 @@ def _preview(order: Order, facts: OrderFacts, line_ids: list[int] | None) -> Can
     remaining = sum(line.quantity_active for line in facts.active_lines) - sum(units.values())
     whole_order = remaining == 0 and not facts.any_shipped
     by_id = {line.pk: line for line in facts.lines}
-    parts = [line_part(by_id[line_id], n) for line_id, n in units.items()]
+    # A line whose price was adjusted gives back what is still paid for it (docs/decisions/0037).
+    adjustments = order_adjustments_by_line(order_id=order.pk) if units else {}
+    parts = [
+        line_part(by_id[line_id], n, adjustment=adjustments.get(line_id)) for line_id, n in units.items()
+    ]
     # What was paid with store credit goes back to it, settled at once, like a price adjustment.
     plan = refund_plan(
         order=order, facts=facts, parts=parts, whole_order=whole_order, credit=CREDIT_STORE_CREDIT_PAYMENTS

@@ -10,6 +10,8 @@ Only units that left the warehouse count (unshipped ones are cancelled instead),
 returned, refunded this way, or in a return that is still open. The refunded units are recorded on the
 line (`quantity_refunded`), so a later return, price adjustment or refund of the same lines sees them
 gone, and the refund breakdown counts them as units before (so the last unit takes the rounding).
+A line whose price was adjusted is refunded for what is still paid for it: the share of the difference
+already paid back comes off its units (docs/decisions/0037).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from shopdesk.payments.refund_plan import (
     refund_plan_perform,
 )
 from shopdesk.policy import get_policy
-from shopdesk.promotions.price_adjustment import order_adjusted_lines
+from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.returns.eligibility import units_in_open_returns
 
 MAX_REASON_LENGTH = 200
@@ -121,16 +123,8 @@ def _units_chosen(order: Order, facts: OrderFacts, wanted: Sequence[tuple[int, i
             )
         chosen[line_id] = quantity
     refundable = refund_lines_units(facts=facts, open_returns=units_in_open_returns(order))
-    adjusted = order_adjusted_lines(order_id=order.pk)
     for line_id, quantity in chosen.items():
         line = by_id[line_id]
-        if line_id in adjusted:
-            # Its price difference went back already: a full refund of the unit would pay it twice.
-            raise _refused(
-                line,
-                "line_not_refundable",
-                f"The {line.product_name} had a price adjustment: refund it through a return instead.",
-            )
         left = refundable.get(line_id, 0)
         if left == 0:
             raise _refused(
@@ -152,7 +146,12 @@ def _preview(order: Order, facts: OrderFacts, wanted: Sequence[tuple[int, int]])
     refund_lines_eligibility(order=order, facts=facts).require()
     units = _units_chosen(order, facts, wanted)
     by_id = {line.pk: line for line in facts.lines}
-    parts = [line_part(by_id[line_id], n) for line_id, n in units.items()]
+    # A line whose price was adjusted gives back what is still paid for it: the difference already
+    # paid back comes off its units (the breakdown's `LinePart.adjusted`), so it never moves twice.
+    adjustments = order_adjustments_by_line(order_id=order.pk)
+    parts = [
+        line_part(by_id[line_id], n, adjustment=adjustments.get(line_id)) for line_id, n in units.items()
+    ]
     # What was paid with store credit goes back to it, settled at once, like a cancel.
     plan = refund_plan(
         order=order, facts=facts, parts=parts, whole_order=False, credit=CREDIT_STORE_CREDIT_PAYMENTS
