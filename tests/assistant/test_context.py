@@ -70,3 +70,20 @@ def test_long_messages_and_chit_chat_contexts_are_read_alone() -> None:
     )
     assert context_lead("return_item") and context_lead("out_of_scope") is None and context_lead(None) is None
     assert context_lead("no_such_intent") is None
+
+
+@pytest.mark.parametrize(
+    ("context", "message", "intent"),
+    [
+        # Asked right after a declined payment: whether the declined attempt took money.
+        ("payment_declined", "was I charged?", "payment_declined"),
+        # A partial delivery: the contract's intent for an order that arrived in part is split_shipment
+        # (its self-service lists the order's packages and what is in each).
+        ("track_order", "only got half", "split_shipment"),
+        ("package_not_received", "only got half", "split_shipment"),
+    ],
+)
+def test_a_follow_up_is_read_as_what_the_shopper_means(
+    intent_model: IntentModel, context: str, message: str, intent: str
+) -> None:
+    assert understand(message, context=context).intent == intent

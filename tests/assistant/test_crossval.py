@@ -46,6 +46,35 @@ def test_each_example_is_predicted_by_a_model_that_never_saw_it(monkeypatch: pyt
     assert best in (0.2, 0.5)
 
 
+def test_noisy_scores_a_typod_copy_of_each_held_out_example_with_the_same_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    trainings: list[int] = []
+
+    def counting_train(examples: list[Example], encoder: object) -> object:
+        trainings.append(len(examples))
+        return train(examples, encoder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crossval, "train", counting_train)
+    examples = small_set()
+    result = crossval.cross_validate(get_encoder(), 3, examples=examples, noisy=True)
+    assert len(trainings) == 3  # no extra training for the noisy copies
+    assert result.noisy_lines is not None and result.noisy_probabilities is not None
+    assert result.noisy_probabilities.shape == result.probabilities.shape
+    pairs = list(zip(result.lines, result.noisy_lines, strict=True))
+    assert all(n.accept == line.accept and n.group == line.group for line, n in pairs)
+    assert sum(n.text != line.text for line, n in pairs) > len(pairs) // 2  # most have a long word to slip
+    assert result.noisy_report(0.35).total == len(pairs)
+    plain = crossval.cross_validate(get_encoder(), 3, examples=examples)
+    with pytest.raises(ValueError):
+        plain.noisy_report(0.35)
+
+
+def test_noisy_needs_cross_validation() -> None:
+    with pytest.raises(CommandError):
+        call_command("nlu", "eval", "--noisy")
+
+
 @pytest.mark.parametrize("folds", ["1", "21"])
 def test_eval_refuses_a_fold_count_out_of_range(folds: str) -> None:
     with pytest.raises(CommandError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shopdesk.assistant.nlu import understand
-from shopdesk.assistant.nlu.augment import augmented, noisy_copy, slip
+from shopdesk.assistant.nlu.augment import augmented, noisy_copy, slip, typo_copy
 from shopdesk.assistant.nlu.classifier import IntentModel
 from shopdesk.assistant.nlu.examples import Example
 from shopdesk.assistant.nlu.features import expand_shorthand
@@ -67,6 +67,16 @@ def test_noisy_copies_are_stable_and_one_slip_per_word() -> None:
     rng = random.Random(1)
     for _ in range(50):
         assert edit_distance(slip("package", rng), "package", 1) <= 1
+
+
+def test_a_typo_copy_always_slips_one_or_two_long_words_and_is_stable() -> None:
+    texts = [f"please cancel my order number {n} today" for n in range(40)]
+    for text in texts:
+        copy = typo_copy(text)
+        assert copy == typo_copy(text) and copy != text
+        changed = [a for a, b in zip(text.split(), copy.split(), strict=True) if a != b]
+        assert 1 <= len(changed) <= 2 and all(len(word) >= 4 for word in changed)
+    assert typo_copy("ok so") == "ok so"  # no word long enough to slip
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,18 @@ def test_plain_requests(intent_model: IntentModel, text: str, intent: str) -> No
     assert understand(text).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can I change the size of my shirt?", "change_order"),
+        ("was I charged?", "payment_declined"),
+        ("only got half", "split_shipment"),
+    ],
+)
+def test_wording_once_misread(intent_model: IntentModel, text: str, intent: str) -> None:
+    assert understand(text).intent == intent
+
+
 def test_the_result_is_a_frozen_dataclass_with_entities_and_alternatives(intent_model: IntentModel) -> None:
     now = datetime.datetime(2025, 6, 11)
     result = understand("I returned order KW10023456 3 weeks ago, where's my refund?", now=now)

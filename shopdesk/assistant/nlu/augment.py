@@ -50,6 +50,20 @@ def noisy_copy(text: str) -> str | None:
     return text
 
 
+def typo_copy(text: str) -> str:
+    """``text`` with one slip in one or two of its words of four letters or more, always (the text
+    itself when it has none): a held-out message as typed in a hurry, to measure typo robustness.
+    Seeded apart from ``noisy_copy``, so it is not the training copy of the same text."""
+    rng = random.Random(zlib.crc32(("typo:" + text).encode("utf-8")))
+    spans = [m.span() for m in _WORD.finditer(text)]
+    if not spans:
+        return text
+    chosen = sorted(rng.sample(spans, k=min(len(spans), rng.choice((1, 2)))), reverse=True)
+    for start, end in chosen:
+        text = text[:start] + slip(text[start:end], rng) + text[end:]
+    return text
+
+
 def augmented(examples: list[Example]) -> list[Example]:
     """The noisy copies of the hand-written ``examples`` (not of generated framings)."""
     seen = {e.text for e in examples}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
+from .augment import typo_copy
 from .classifier import IntentModel, train
 from .encoder import SentenceEncoder
 from .evaluation import LabelledLine, Report, score
@@ -29,12 +30,20 @@ class CrossValidation:
     classes: list[str]
     probabilities: np.ndarray  # out-of-fold, one row per line
     seconds: float
+    noisy_lines: list[LabelledLine] | None = None  # the typo'd copies, when asked for
+    noisy_probabilities: np.ndarray | None = None
 
     def predictions(self, threshold: float) -> list[str]:
         return [decide(self.classes, row, threshold) for row in self.probabilities]
 
     def report(self, threshold: float) -> Report:
         return score(self.lines, self.predictions(threshold))
+
+    def noisy_report(self, threshold: float) -> Report:
+        if self.noisy_lines is None or self.noisy_probabilities is None:
+            raise ValueError("cross-validated without noisy copies")
+        predictions = [decide(self.classes, row, threshold) for row in self.noisy_probabilities]
+        return score(self.noisy_lines, predictions)
 
 
 def decide(classes: Sequence[str], probabilities: np.ndarray, threshold: float) -> str:
@@ -54,8 +63,9 @@ def cross_validate(
     *,
     examples: list[Example] | None = None,
     seed: int = 0,
+    noisy: bool = False,
 ) -> CrossValidation:
-    """Out-of-fold class probabilities for every hand-written example."""
+    """Out-of-fold class probabilities for every hand-written example (and its typo'd copy)."""
     from .pipeline import classification_text  # the pipeline imports the classifier, not the reverse
 
     started = time.perf_counter()
@@ -65,6 +75,8 @@ def cross_validate(
     labels = np.array([e.intent for e in written])
     classes = sorted({e.intent for e in examples})
     probabilities = np.zeros((len(written), len(classes)), dtype=np.float32)
+    typed = [typo_copy(e.text) for e in written] if noisy else []
+    noisy_probabilities = np.zeros_like(probabilities) if noisy else None
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fit_rows, test_rows in splitter.split(np.zeros(len(written)), labels):
         model: IntentModel = train(generated + [written[i] for i in fit_rows], encoder)
@@ -73,8 +85,25 @@ def cross_validate(
         probabilities[test_rows] = model.probabilities(
             [classification_text(written[i].text) for i in test_rows]
         )
+        if noisy_probabilities is not None:
+            noisy_probabilities[test_rows] = model.probabilities(
+                [classification_text(typed[i]) for i in test_rows]
+            )
     lines = [LabelledLine(e.text, accept(e.intent), e.intent) for e in written]
-    return CrossValidation(folds, lines, classes, probabilities, time.perf_counter() - started)
+    noisy_lines = (
+        [LabelledLine(t, accept(e.intent), e.intent) for t, e in zip(typed, written, strict=True)]
+        if noisy
+        else None
+    )
+    return CrossValidation(
+        folds,
+        lines,
+        classes,
+        probabilities,
+        time.perf_counter() - started,
+        noisy_lines,
+        noisy_probabilities,
+    )
 
 
 def best_threshold(cv: CrossValidation, thresholds: Sequence[float]) -> tuple[float, Report]:

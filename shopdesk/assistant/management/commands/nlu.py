@@ -4,6 +4,7 @@ shopdesk nlu predict < messages.txt        one JSON object per input line
 shopdesk nlu eval FILE.jsonl [...]         accuracy, out-of-scope recall, false rejects
 shopdesk nlu eval --own                    the same on our held-out 15% of examples
 shopdesk nlu eval --cv 5 [--sweep]         k-fold cross-validation on our own written examples
+shopdesk nlu eval --cv 5 --noisy           ... and on a typo'd copy of each held-out example
 shopdesk nlu train                         retrain now instead of at first use
 """
 
@@ -63,6 +64,11 @@ class Command(BaseCommand):
         evaluate.add_argument(
             "--sweep", action="store_true", help="also show the scores at other out-of-scope thresholds"
         )
+        evaluate.add_argument(
+            "--noisy",
+            action="store_true",
+            help="with --cv: also score a typo'd copy of each held-out example (same models)",
+        )
         train = actions.add_parser("train", help="retrain the model now and cache it")
         train.add_argument(
             "--holdout", action="store_true", help="train the model that leaves out 15%% of examples"
@@ -76,7 +82,13 @@ class Command(BaseCommand):
         if action == "predict":
             self._predict(options.get("now"))
         elif action == "eval":
-            self._eval(options["files"], own=options["own"], sweep=options["sweep"], folds=options["cv"])
+            self._eval(
+                options["files"],
+                own=options["own"],
+                sweep=options["sweep"],
+                folds=options["cv"],
+                noisy=options["noisy"],
+            )
         elif action == "train":
             self._train(holdout=options["holdout"])
 
@@ -89,9 +101,13 @@ class Command(BaseCommand):
             for understanding in understand_many(batch, now=now):
                 self.stdout.write(json.dumps(understanding.to_dict(), ensure_ascii=False))
 
-    def _eval(self, files: list[Path], *, own: bool, sweep: bool, folds: int | None = None) -> None:
+    def _eval(
+        self, files: list[Path], *, own: bool, sweep: bool, folds: int | None = None, noisy: bool = False
+    ) -> None:
         if not files and not own and not folds:
             raise CommandError("give one or more JSONL files, --own or --cv K")
+        if noisy and not folds:
+            raise CommandError("--noisy goes with --cv K")
         if folds is not None and not 2 <= folds <= 20:
             raise CommandError("--cv takes a number of folds from 2 to 20")
         for path in files:
@@ -114,11 +130,11 @@ class Command(BaseCommand):
         if own:
             self._eval_own(sweep)
         if folds:
-            self._eval_cv(folds, sweep)
+            self._eval_cv(folds, sweep, noisy)
 
-    def _eval_cv(self, folds: int, sweep: bool) -> None:
+    def _eval_cv(self, folds: int, sweep: bool, noisy: bool = False) -> None:
         encoder = get_encoder()
-        cv = crossval.cross_validate(encoder, folds)
+        cv = crossval.cross_validate(encoder, folds, noisy=noisy)
         threshold = classifier.OOS_THRESHOLD
         self.stdout.write(
             evaluation.format_report(
@@ -127,6 +143,13 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"({cv.seconds:.0f}s for {folds} trainings)\n")
+        if noisy:
+            self.stdout.write(
+                evaluation.format_report(
+                    f"the same, on a typo'd copy of each held-out example (threshold {threshold:.2f})",
+                    cv.noisy_report(threshold),
+                )
+            )
         if sweep:
             self.stdout.write("threshold  in-scope-acc  oos-recall  false-reject")
             for candidate in SWEEP:
