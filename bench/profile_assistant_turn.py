@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=12, help="turns measured per kind")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
+    parser.add_argument(
+        "--sort", default="cumulative", help="profile order: cumulative (default) or tottime (own time)"
+    )
     parser.add_argument("--sql", action="store_true", help="print the queries of one turn of each kind")
     args = parser.parse_args()
 
@@ -228,7 +231,7 @@ def run(args: argparse.Namespace) -> None:
         )
         if args.profile:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
             print(out.getvalue())
     requests_alone(args)
 

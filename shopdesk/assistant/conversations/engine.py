@@ -222,7 +222,7 @@ def conversation_message(
         raise InvalidInput(f"A message is 1 to {MESSAGE_CHARS} characters long.", code="message_invalid")
     if button is not None and len(button) > BUTTON_CHARS:
         raise InvalidInput("That button is not offered.", code="button_unknown")
-    seen = conversation_get(conversation_id=conversation_id)  # 404 before counting anything
+    seen = _conversation_seen(conversation_id)  # 404 before counting anything
     # Both limits in one statement; a message refused by either counts against neither.
     rate_limits_take((MESSAGES_PER_CLIENT, client_ip), (MESSAGES_PER_CONVERSATION, conversation_id))
     # The model runs before the row lock is taken (on SQLite, the database's one write lock), so
@@ -331,6 +331,25 @@ _TURN_COLUMNS = (
     "actions",
     "created_at",
 )
+
+
+def _conversation_seen(conversation_id: str) -> Conversation:
+    """What the early reading needs of the conversation (its topic and step) in one light read, as an
+    unsaved copy; NotFound when there is no such conversation. The turn reads the row again under its lock."""
+    row = None
+    if conversation_id:
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('last_intent')}, {quote('step')} FROM {quote(Conversation._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('id')} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [conversation_id[:64]])
+            row = cursor.fetchone()
+    if row is None:
+        raise NotFound("There is no such conversation.", code="conversation_not_found")
+    step = Conversation._meta.get_field("step").from_db_value(row[1], None, connection)  # type: ignore[arg-type]
+    return Conversation(id=conversation_id, last_intent=row[0], step=step or {})
 
 
 def _understand_early(conversation: Conversation, text: str | None) -> Early | None:
