@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from shopdesk.access.errors import RateLimited
@@ -133,3 +133,48 @@ def rate_limit_take(*, limit: Limit, subject: str) -> None:
             return
     rate_limit_check(limit=limit, subject=subject)
     rate_limit_hit(limit=limit, subject=subject)
+
+
+def rate_limits_take(*taken: tuple[Limit, str]) -> None:
+    """`rate_limit_take` for several (limit, subject) of one request, counted in one statement while all
+    are under their limit (a chat message: per client and per conversation).
+
+    An attempt refused by any of them is counted by none: the counts this call made are given back
+    before `RateLimited` is raised. Limits are checked in the order given; the first refusal is the
+    one raised."""
+    if counts_in_cache() or len(taken) < 2:
+        for limit, subject in taken:
+            rate_limit_take(limit=limit, subject=subject)
+        return
+    now = time.time()
+    keys = [(_key(limit, subject, now), limit) for limit, subject in taken]
+    table, key_, count = (connection.ops.quote_name(n) for n in (RateCounter._meta.db_table, "key", "count"))
+    where = " OR ".join([f"({key_} = %s AND {count} < %s)"] * len(keys))
+    params: list[str | int] = [value for (key, _), limit in keys for value in (key, limit.count)]
+    with connection.cursor() as cursor:
+        # Atomic per row, as the single UPDATE: a row is counted only while under its limit.
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE {where} RETURNING {key_}",  # noqa: S608 - our names
+            params,
+        )
+        counted = {row[0] for row in cursor.fetchall()}
+    if len(counted) == len(keys):
+        return
+    mine = set(counted)
+    try:
+        for (key, retry_after), limit in keys:
+            if key in counted:
+                continue
+            # No row yet is the window's first attempt: create it counted. A row that exists is at the
+            # limit (or was created a moment ago by another request): the check decides.
+            if limit.count > 0 and _counter_insert(key, retry_after):
+                mine.add(key)
+                continue
+            if _count(key) >= limit.count:
+                raise RateLimited(retry_after=retry_after, hint=limit.hint)
+            _increment(key, retry_after)
+            mine.add(key)
+    except RateLimited:
+        if mine:
+            RateCounter.objects.filter(key__in=sorted(mine)).update(count=F("count") - 1)
+        raise

@@ -3,9 +3,16 @@ and payments. It sits with payments, the lowest layer that sees all four."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
 
 from shopdesk.orders.models import Order, OrderLine
@@ -51,8 +58,51 @@ class OrderFacts:
         return sum((p.amount_captured for p in self.live_payments), Decimal(0))
 
 
+# Facts already read in this block (`order_facts_kept`), per order id; None outside such a block.
+_kept: ContextVar[dict[int, OrderFacts] | None] = ContextVar("order_facts_kept", default=None)
+_LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.I)
+
+
+def _plain_read(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT" and not _LOCKING_READ.search(sql)
+
+
+@contextmanager
+def order_facts_kept() -> Iterator[None]:
+    """Within the block, an order's facts are read once while the connection only reads: a write, a
+    savepoint, a transaction or a locking read forgets them all, so whatever acts re-reads what it acts on.
+
+    For one request that asks the same rules several times (a chat turn's preview checks an action's
+    eligibility, then its preview checks it again); never kept across requests."""
+    kept: dict[int, OrderFacts] = {}
+    token = _kept.set(kept)
+
+    def forget_on_write(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if kept and not _plain_read(sql):
+            kept.clear()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(forget_on_write):
+            yield
+    finally:
+        _kept.reset(token)
+
+
 def order_facts(order: Order) -> OrderFacts:
-    """Read the facts in four queries (lines, shipped units, packages, payments with their checks)."""
+    """Read the facts in four queries (lines, shipped units, packages, payments with their checks); once
+    per order inside `order_facts_kept` while nothing is written."""
+    kept = _kept.get()
+    if kept is not None and order.pk in kept:
+        facts = kept[order.pk]
+        return facts if facts.order is order else dataclasses.replace(facts, order=order)
+    facts = _order_facts_read(order)
+    if kept is not None:
+        kept[order.pk] = facts
+    return facts
+
+
+def _order_facts_read(order: Order) -> OrderFacts:
     lines = list(order.lines.all())
     shipped_rows = (
         ShipmentLine.objects.filter(order_line__order=order)

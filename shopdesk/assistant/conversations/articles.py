@@ -7,12 +7,17 @@ that part. The text always comes from the article, so the assistant can't say wh
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
 
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.helpcenter.content import load_content
 from shopdesk.helpcenter.models import Article
-from shopdesk.helpcenter.rendering import render_article, render_source
+from shopdesk.helpcenter.rendering import RENDERER_VERSION, render_article, render_source
+from shopdesk.helpcenter.templating import policy_context, registry_fingerprint
 from shopdesk.policy import get_policy
 
 INTENT_ARTICLES: dict[str, str] = {
@@ -79,9 +84,47 @@ class ArticleText:
         return f"/help/articles/{self.slug}/"
 
 
+# Article texts rendered in this process, per published revision of the article and per policy: a turn
+# reads the article's small revision row, not its body, and renders nothing it rendered before.
+_texts: dict[tuple[Any, ...], ArticleText] = {}
+_texts_lock = threading.Lock()
+TEXTS_KEPT = 256
+
+
+def _published_revision(slug: str) -> tuple[Any, ...] | None:
+    """(id, title, revision, updated_at) of the published article `slug`, or None: one indexed read."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('id')}, {quote('title')}, {quote('revision')}, {quote('updated_at')} "  # noqa: S608
+        f"FROM {quote(Article._meta.db_table)} WHERE {quote('slug')} = %s AND {quote('is_published')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, True])
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
 def article_text(slug: str) -> ArticleText:
-    """The published article (the store may have edited it); the packaged one when it isn't in the database."""
-    article = Article.objects.filter(slug=slug, is_published=True).first()
+    """The published article (the store may have edited it); the packaged one when it isn't in the database.
+
+    The text is rendered once per revision of the article (its id, revision and time of last change), the
+    policy and the actions that exist."""
+    revision = _published_revision(slug)
+    _, policy_fingerprint = policy_context(get_policy())
+    key = (slug, revision, policy_fingerprint, registry_fingerprint(), RENDERER_VERSION)
+    with _texts_lock:
+        found = _texts.get(key)
+    if found is None:
+        found = _article_text_rendered(slug, published=revision is not None)
+        with _texts_lock:
+            if len(_texts) >= TEXTS_KEPT:
+                _texts.clear()
+            _texts[key] = found
+    return found
+
+
+def _article_text_rendered(slug: str, *, published: bool) -> ArticleText:
+    article = Article.objects.filter(slug=slug, is_published=True).first() if published else None
     if article is not None:
         return ArticleText(slug, article.title, render_article(article).text)
     source = next(a for a in load_content()[1] if a.slug == slug)

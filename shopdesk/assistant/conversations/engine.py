@@ -11,14 +11,16 @@ conversation's own messages; order data only after the portal's lookup verified 
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.utils import timezone
 
-from shopdesk.access.rate_limits import Limit, rate_limit_take
+from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -68,6 +70,7 @@ from shopdesk.assistant.conversations.models import Conversation, HandoffReason,
 from shopdesk.assistant.conversations.models import Turn as TurnRow
 from shopdesk.assistant.conversations.replies import NO, YES, Answer, Reply
 from shopdesk.assistant.conversations.slots import (
+    Verification,
     access_adopt,
     access_get,
     magic_link_send,
@@ -79,6 +82,7 @@ from shopdesk.assistant.conversations.slots import (
 )
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.orders.models import Order
+from shopdesk.payments.order_facts import order_facts_kept
 
 if TYPE_CHECKING:
     from shopdesk.assistant.nlu import Understanding
@@ -180,7 +184,10 @@ def conversation_start(*, client_ip: str) -> Conversation:
 
 
 def conversation_get(*, conversation_id: str) -> Conversation:
-    conversation = Conversation.objects.filter(pk=conversation_id[:64]).first() if conversation_id else None
+    conversation = None
+    if conversation_id:
+        with contextlib.suppress(Conversation.DoesNotExist):
+            conversation = Conversation.objects.get(pk=conversation_id[:64])  # no ordering, no LIMIT 1
     if conversation is None:
         raise NotFound("There is no such conversation.", code="conversation_not_found")
     return conversation
@@ -215,9 +222,9 @@ def conversation_message(
         raise InvalidInput(f"A message is 1 to {MESSAGE_CHARS} characters long.", code="message_invalid")
     if button is not None and len(button) > BUTTON_CHARS:
         raise InvalidInput("That button is not offered.", code="button_unknown")
-    seen = conversation_get(conversation_id=conversation_id)  # 404 before counting anything
-    rate_limit_take(limit=MESSAGES_PER_CLIENT, subject=client_ip)
-    rate_limit_take(limit=MESSAGES_PER_CONVERSATION, subject=conversation_id)
+    seen = _conversation_seen(conversation_id)  # 404 before counting anything
+    # Both limits in one statement; a message refused by either counts against neither.
+    rate_limits_take((MESSAGES_PER_CLIENT, client_ip), (MESSAGES_PER_CONVERSATION, conversation_id))
     # The model runs before the row lock is taken (on SQLite, the database's one write lock), so
     # other conversations' turns aren't kept waiting while it thinks.
     early = _understand_early(seen, text)
@@ -226,21 +233,18 @@ def conversation_message(
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
         if button is not None and button not in conversation.offered:
             raise InvalidInput("That button is not offered any more.", code="button_unknown")
+        loaded = _saved_fields(conversation)
         access_adopt(conversation, access)
-        position = (conversation.turns.aggregate(last=Max("position"))["last"] or 0) + 1
         # Written now: a hand-off during this turn sends the transcript with this message in it.
-        TurnRow.objects.create(
-            conversation=conversation,
-            position=position,
-            speaker=Speaker.CUSTOMER,
-            text=text or "",
-            button=button or "",
-        )
+        position = _customer_turn_insert(conversation, text or "", button or "")
         turn = Turn(conversation, text or "", None, Answer(OUT_OF_SCOPE), client_ip)
-        if button is not None:
-            _answer_button(turn, button)
-        else:
-            _answer_text(turn, early)
+        # The rules a turn asks about an order more than once (an action's eligibility, then its
+        # preview) read the order's facts once while the turn only reads.
+        with order_facts_kept():
+            if button is not None:
+                _answer_button(turn, button)
+            else:
+                _answer_text(turn, early)
         conversation.offered = [b.payload for b in turn.answer.actions]
         # One statement: the message gets the intent it was answered as, and the answer is added.
         TurnRow.objects.bulk_create(
@@ -264,8 +268,88 @@ def conversation_message(
             unique_fields=["conversation", "position"],
             update_fields=["intent"],
         )
-        conversation.save()
+        # The columns this turn changed (the JSON ones are encoded only then), and the time.
+        conversation.save(update_fields=[*_changed(conversation, loaded), "updated_at"])
     return turn.answer
+
+
+# What a turn may change on its conversation (not its id or creation time).
+_SAVED = [
+    field.attname
+    for field in Conversation._meta.concrete_fields
+    if not field.primary_key and field.attname not in ("created_at", "updated_at")
+]
+
+
+def _saved_fields(conversation: Conversation) -> dict[str, Any]:
+    """The conversation's values as read, deep-copied: flows may change a step's dict in place."""
+    return {name: copy.deepcopy(getattr(conversation, name)) for name in _SAVED}
+
+
+def _changed(conversation: Conversation, loaded: dict[str, Any]) -> list[str]:
+    return [name for name in _SAVED if getattr(conversation, name) != loaded[name]]
+
+
+def _customer_turn_insert(conversation: Conversation, text: str, button: str) -> int:
+    """Add the customer's message after the transcript's last turn, in one statement; its position.
+
+    Run under the conversation's row lock: every other writer of its turns holds the same lock, so the
+    statement (which starts after the lock was granted) sees their turns."""
+    fields = {f.attname: f for f in TurnRow._meta.concrete_fields}
+    values = [
+        fields["speaker"].get_db_prep_save(Speaker.CUSTOMER.value, connection),
+        fields["text"].get_db_prep_save(text, connection),
+        fields["button"].get_db_prep_save(button, connection),
+        fields["intent"].get_db_prep_save("", connection),
+        fields["replies"].get_db_prep_save([], connection),
+        fields["actions"].get_db_prep_save([], connection),
+        fields["created_at"].get_db_prep_save(timezone.now(), connection),
+    ]
+    quote = connection.ops.quote_name
+    table = quote(TurnRow._meta.db_table)
+    columns = ", ".join(quote(str(fields[name].column)) for name in _TURN_COLUMNS)
+    position, conversation_column = quote("position"), quote("conversation_id")
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 - our table and columns; values are bound
+        f"SELECT %s, COALESCE(MAX({position}), 0) + 1, %s, %s, %s, %s, %s, %s, %s "
+        f"FROM {table} WHERE {conversation_column} = %s RETURNING {position}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [conversation.pk, *values, conversation.pk])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+_TURN_COLUMNS = (
+    "conversation_id",
+    "position",
+    "speaker",
+    "text",
+    "button",
+    "intent",
+    "replies",
+    "actions",
+    "created_at",
+)
+
+
+def _conversation_seen(conversation_id: str) -> Conversation:
+    """What the early reading needs of the conversation (its topic and step) in one light read, as an
+    unsaved copy; NotFound when there is no such conversation. The turn reads the row again under its lock."""
+    row = None
+    if conversation_id:
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('last_intent')}, {quote('step')} FROM {quote(Conversation._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('id')} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [conversation_id[:64]])
+            row = cursor.fetchone()
+    if row is None:
+        raise NotFound("There is no such conversation.", code="conversation_not_found")
+    step = Conversation._meta.get_field("step").from_db_value(row[1], None, connection)  # type: ignore[arg-type]
+    return Conversation(id=conversation_id, last_intent=row[0], step=step or {})
 
 
 def _understand_early(conversation: Conversation, text: str | None) -> Early | None:
@@ -499,8 +583,10 @@ def _order_or_ask(turn: Turn, intent: str) -> Order | None:
     """The verified order; otherwise the article, what is missing and a sign-in link offer (no order data)."""
     conversation = turn.conversation
     first_ask = conversation.step.get("awaiting") != intent
-    was_verified = access_get(conversation) is not None
-    verification = verify(conversation, client_ip=turn.client_ip)
+    live = access_get(conversation)
+    was_verified = live is not None
+    # `verify` would look the live session up again: with one, it is the verification.
+    verification = Verification(live) if live is not None else verify(conversation, client_ip=turn.client_ip)
     if verification.access is not None and not conversation.order_number:
         # Signed in for every order of the email: the one order, or the customer picks one.
         number = order_chosen_or_listed(turn, verification.access, intent)

@@ -147,7 +147,8 @@ def verify(conversation: Conversation, *, client_ip: str) -> Verification:
 
 
 def verified_order(conversation: Conversation, access: CustomerAccess) -> Order:
-    return order_for_access(access=access, number=conversation.order_number)
+    # Most turns never read the addresses: the address flows load them when they do.
+    return order_for_access(access=access, number=conversation.order_number, addresses=False)
 
 
 def magic_link_send(conversation: Conversation, *, client_ip: str) -> str:
