@@ -16,7 +16,7 @@
   var OPEN_KEY = "shopdesk.chat.open";
   var POLL_MS = 10000;
 
-  var state = { id: stored(ID_KEY), seen: 0, busy: false, handedOver: false, loaded: false, timer: null };
+  var state = { id: stored(ID_KEY), seen: 0, busy: false, handedOver: false, loaded: false, timer: null, offered: [] };
 
   // --- storage (a browser may refuse it: the chat still works for this page) -------------------
   function stored(key) {
@@ -121,6 +121,12 @@
   form.appendChild(input);
   form.appendChild(send);
 
+  var hint = el("p", "chat-hint");
+  hint.id = "chat-hint";
+  hint.setAttribute("aria-live", "polite");
+  hint.hidden = true;
+  input.setAttribute("aria-describedby", "chat-hint");
+
   var foot = el("p", "chat-foot");
   foot.appendChild(document.createTextNode("Prefer email? "));
   foot.appendChild(link(contactUrl, "Write to us"));
@@ -129,6 +135,7 @@
   panel.appendChild(log);
   panel.appendChild(actions);
   panel.appendChild(form);
+  panel.appendChild(hint);
   panel.appendChild(foot);
 
   if (fallback) { root.replaceChild(launcher, fallback); } else { root.appendChild(launcher); }
@@ -278,8 +285,10 @@
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
   function addCustomer(text) {
-    log.appendChild(bubble("customer", el("p", null, text)));
+    var item = bubble("customer", el("p", null, text));
+    log.appendChild(item);
     scrollDown();
+    return item;
   }
 
   function addReplies(speaker, replies) {
@@ -307,6 +316,7 @@
   }
 
   function setActions(buttons) {
+    state.offered = buttons || [];
     actions.textContent = "";
     (buttons || []).forEach(function (button) {
       var b = el("button", "secondary chat-action", button.label);
@@ -315,6 +325,7 @@
       actions.appendChild(b);
     });
     actions.hidden = !actions.childNodes.length;
+    scrollDown(); // the buttons take room from the log: keep its last message in view
   }
 
   // --- the API --------------------------------------------------------------------------------
@@ -333,8 +344,13 @@
 
   function problem(result) {
     var error = (result.data && result.data.error) || {};
+    if (!result.status) { return "I couldn't reach our server. Check your connection and try again: your message is still in the box."; }
     if (result.status === 429) {
       return "That's a lot of messages at once: please wait " + (result.retryAfter || "a few") + " seconds and try again.";
+    }
+    if (result.status === 422 && error.code === "invalid_input") {
+      // The schema's own wording names fields: say it in the shopper's terms.
+      return "I couldn't take that message: a message is 1 to " + input.maxLength.toLocaleString("en") + " characters.";
     }
     if (result.status === 422) { return error.message || "I couldn't read that message: try again in fewer words."; }
     return "Something went wrong on our side. Try again, or write to us with the contact form.";
@@ -367,23 +383,41 @@
     });
   }
 
+  // A message that didn't get through: its bubble goes, the text goes back in the box and the buttons
+  // come back, so the shopper sends it again without typing it again.
+  function unsent(body, echoed, offered, result) {
+    if (echoed.parentNode) { echoed.parentNode.removeChild(echoed); }
+    if (body.text !== undefined && !input.value) { input.value = body.text; }
+    var error = (result.data && result.data.error) || {};
+    if (result.status === 422 && error.code === "button_unknown") {
+      // Answered meanwhile (another tab, a double click): show the conversation as it now stands.
+      log.textContent = "";
+      state.seen = 0;
+      return load(false).then(function () { addNotice(error.message || "That button is not offered any more."); });
+    }
+    setActions(offered);
+    addNotice(problem(result));
+    return Promise.resolve();
+  }
+
   function submit(body, echo) {
     if (state.busy) { return; }
     state.busy = true;
     form.setAttribute("aria-busy", "true");
     send.disabled = true;
-    addCustomer(echo);
+    var echoed = addCustomer(echo);
+    var offered = state.offered;
     setActions([]);
     post(body).then(function (result) {
       if (result.status === 200) {
         addReplies("assistant", result.data.replies);
         setActions(result.data.actions);
         if (state.handedOver) { startPolling(); }
-      } else {
-        addNotice(problem(result));
+        return null;
       }
+      return unsent(body, echoed, offered, result);
     }).catch(function (result) {
-      addNotice(problem(result && result.status ? result : { status: 0, data: {} }));
+      return unsent(body, echoed, offered, result && result.status ? result : { status: 0, data: {} });
     }).then(function () {
       state.busy = false;
       form.removeAttribute("aria-busy");
@@ -473,11 +507,19 @@
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" || event.key === "Esc") { event.preventDefault(); shut(); }
   });
+  input.addEventListener("input", function () {
+    var full = input.value.length >= input.maxLength;
+    if (full !== !hint.hidden) {
+      hint.hidden = !full;
+      hint.textContent = full ? "A message is up to " + input.maxLength.toLocaleString("en") + " characters: what you typed or pasted beyond that was cut." : "";
+    }
+  });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
     if (!text || state.busy) { return; }
     input.value = "";
+    hint.hidden = true;
     submit({ text: text }, text);
     input.focus();
   });
