@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from shopdesk.assistant.conversations.models import Conversation, HandoffReason
+from shopdesk.assistant.conversations.models import Conversation, HandoffReason, Speaker
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.desk.services.handoffs import HandoffTurn, ticket_from_chat
 from shopdesk.policy import get_policy
@@ -24,6 +24,21 @@ def handoff_expectation() -> dict[str, Any]:
         "support_hours": store.support_hours,
         "support_email": store.support_email,
     }
+
+
+def handoff_transcript(conversation: Conversation) -> list[HandoffTurn]:
+    """What each side said, as the shopper saw it: the assistant's replies, and a button by its label."""
+    turns: list[HandoffTurn] = []
+    offered: dict[str, str] = {}
+    for turn in conversation.turns.order_by("position"):
+        if turn.speaker == Speaker.CUSTOMER:
+            said = turn.text or (f"[{offered.get(turn.button, turn.button)}]" if turn.button else "")
+            turns.append(HandoffTurn(turn.speaker, said))
+            continue
+        replies = " ".join(str(reply.get("text", "")) for reply in turn.replies or [])
+        turns.append(HandoffTurn(turn.speaker, " ".join(part for part in (turn.text, replies) if part)))
+        offered = {str(b.get("payload")): str(b.get("label")) for b in turn.actions or []}
+    return turns
 
 
 def handoff_request(conversation: Conversation, *, reason: str = HandoffReason.REQUESTED) -> Reply:
@@ -55,9 +70,7 @@ def handoff_request(conversation: Conversation, *, reason: str = HandoffReason.R
             intent=conversation.handoff["intent"],
             order_number=conversation.handoff["order_number"],
             tried=list(conversation.tried),
-            transcript=[
-                HandoffTurn(turn.speaker, turn.text) for turn in conversation.turns.order_by("position")
-            ],
+            transcript=handoff_transcript(conversation),
         ).reference
         conversation.handoff = {**conversation.handoff, "ticket": ticket_reference}
         conversation.save(update_fields=["handoff", "updated_at"])
