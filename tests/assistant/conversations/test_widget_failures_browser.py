@@ -10,8 +10,9 @@ import pytest
 from shopdesk.assistant.nlu.classifier import IntentModel
 from shopdesk.desk.models import Ticket
 from shopdesk.orders.models import Order
+from shopdesk.shipping.enums import TrackingStatus
 from tests.assistant.conversations.test_widget_browser import SHOTS, csp_watch, say
-from tests.situations import order_with_lines
+from tests.situations import order_with_lines, ship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def test_failures_keep_the_message_and_a_stale_button_changes_nothing(
     # The number and email alone: the order and what can be done with it, not a hand-off.
     say(page, f"{order.number} {order.email}")
     assert page.locator(".chat-order").count() == 1 and page.locator(".chat-handoff").count() == 0
-    assert not Ticket.objects.exists()
+    assert not Ticket.objects.filter(customer_email=order.email).exists()
     before = page.locator(".chat-msg-assistant").count()
     page.get_by_role("group", name="Suggested answers").get_by_role("button", name="Cancel items").click()
     page.locator(".chat-msg-assistant").nth(before).wait_for()
@@ -115,3 +116,19 @@ def test_failures_keep_the_message_and_a_stale_button_changes_nothing(
     box.fill("")
     page.screenshot(path=SHOTS / "assistant-widget-failures.png")
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_the_returns_card_says_each_item_once(page, intent_model: IntentModel) -> None:  # type: ignore[no-untyped-def]
+    order = order_with_lines(2, placed_days_ago=8)
+    ship(order, status=TrackingStatus.DELIVERED, shipped_days_ago=6)
+    page.set_default_timeout(30_000)
+    page.goto("/help/")
+    page.get_by_role("button", name="Chat with us").click()
+    say(page, f"I want to return an item {order.number} {order.email}")
+    card = page.locator(".chat-returns").first
+    card.wait_for()
+    text = card.inner_text()
+    assert f"What can be returned from order {order.number}" in text
+    for line in order.lines.all():
+        listed = card.locator("li", has_text=line.product_name).inner_text()
+        assert text.count(line.product_name) == listed.count(line.product_name) >= 1, text

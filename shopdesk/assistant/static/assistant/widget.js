@@ -227,8 +227,12 @@
   function drawReturns(reply) {
     var d = reply.data || {};
     var card = el("div", "chat-card chat-returns");
-    card.appendChild(el("p", null, reply.text));
     var items = d.items || [];
+    // With the items listed, their sentences are in the list: the text (for text-only channels) would say
+    // each of them twice.
+    card.appendChild(items.length
+      ? el("p", "chat-card-title", "What can be returned" + (d.number ? " from order " + d.number : ""))
+      : el("p", null, reply.text));
     if (items.length) {
       var list = el("ul", "chat-eligibility");
       items.forEach(function (item) {
