@@ -14,9 +14,11 @@ from django.utils import timezone
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, preview_action
 from shopdesk.assistant.conversations.replies import Reply
-from shopdesk.orders.models import Order
+from shopdesk.catalog.models import Variant
+from shopdesk.orders.models import Order, OrderLine
 from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import LineReturnability, order_returnability
+from shopdesk.returns.resolutions import ExchangeOption, exchange_options
 from shopdesk.selfservice.registry import action_get
 
 RETURN_INTENTS = ("return_item", "non_returnable")
@@ -31,6 +33,17 @@ _REASON_WORDS: tuple[tuple[str, str], ...] = (
     ("not_as_pictured", r"\b(not as (pictured|shown|described)|looks different|colou?r is off)\b"),
     ("changed_mind", r"\b(changed? my mind|don'?t (want|need|like) it|no longer (want|need))\b"),
 )
+_EXCHANGE = re.compile(
+    r"\b(exchange\w*|swap\w*)\b|\b(another|different|other|bigger|smaller|larger) (size|colou?r)\b"
+    r"|\bsize (up|down)\b|\b(in|for) (a )?(bigger|smaller|larger)\b",
+    re.I,
+)
+_COLOUR = re.compile(r"\bcolou?rs?\b", re.I)
+EXCHANGE_CHOICES = 8
+_SIZE_WANTED = (
+    ("too_small", r"\b(bigger|larger) (size|one)\b|\bsize up\b|\bone size up\b"),
+    ("too_big", r"\bsmaller (size|one)\b|\bsize down\b|\bone size down\b"),
+)
 _WRONG_SIZE = re.compile(r"\bwrong size\b|\bdoesn'?t fit\b|\bdon'?t fit\b|\bsize\b", re.I)
 
 
@@ -38,6 +51,10 @@ def reason_from_text(text: str) -> str | None:
     """The policy's reason code a message names, or None ("wrong size" alone is either way: ask)."""
     policy = get_policy().returns
     lowered = text.lower()
+    # "A bigger size" is what a shopper wants when the item is too small (and the other way round).
+    for code, pattern in _SIZE_WANTED:
+        if policy.reason(code) is not None and re.search(pattern, lowered):
+            return code
     for reason in policy.reasons:
         if reason.label.lower() in lowered:
             return str(reason.code)
@@ -45,6 +62,19 @@ def reason_from_text(text: str) -> str | None:
         if policy.reason(code) is not None and re.search(pattern, lowered):
             return code
     return None
+
+
+def return_wishes_remember(turn: Turn) -> None:
+    """What the first message of a return already says (the reason, an exchange), kept while the order is
+    verified."""
+    text = turn.text or ""
+    step = dict(turn.conversation.step)
+    reason = reason_from_text(text)
+    if reason:
+        step["reason"] = reason
+    if _EXCHANGE.search(text):
+        step["exchange"] = True
+    turn.conversation.step = step
 
 
 def _returns_reply(order: Order, answers: list[LineReturnability], text: str) -> Reply:
@@ -95,6 +125,7 @@ def returns_flow(turn: Turn, order: Order, intent: str) -> None:
         "package": turn.conversation.step.get("package"),
         "orders": turn.conversation.step.get("orders") or [],
         "flow": "return",
+        "exchange": bool(turn.conversation.step.get("exchange") or _EXCHANGE.search(turn.text or "")),
     }
     named = _named_line(turn.text, allowed)
     if named is None and len(allowed) == 1:
@@ -140,11 +171,90 @@ def _reason_or_preview(turn: Turn, order: Order, line_id: int, reason: str | Non
     units = answers[line_id].units if line_id in answers else 1
     step = {**turn.conversation.step, "line": line_id, "awaiting_reason": False, "reason": reason}
     turn.conversation.step = step
+    if step.get("exchange") and line_id in answers and _exchange_offered(turn, answers[line_id]):
+        return
+    _preview_return(turn, order, line_id, max(units, 1), reason, {})
+
+
+def _exchange_offered(turn: Turn, answer: LineReturnability) -> bool:
+    """The sizes and colours in stock to exchange the item for (buttons); False when there is none."""
+    options = _exchange_choices(answer.line, turn.conversation.step.get("reason"), turn.text or "")
+    name = answer.line.product_name
+    if not options:
+        turn.answer.say(f"No other size or colour of the {name} is in stock now, so I can only refund it.")
+        turn.conversation.step = {**turn.conversation.step, "exchange": False}
+        return False
+    turn.answer.add(
+        Reply(
+            "choices",
+            f"Which {_what_changes(turn)} of the {name} would you like instead?",
+            {"choices": [{**option.as_dict(), "payload": f"exch:{option.sku}"} for option in options]},
+        )
+    )
+    for option in options:
+        turn.answer.offer(option.label, f"exch:{option.sku}")
+    turn.answer.offer("A refund instead", "exch:refund")
+    turn.conversation.step = {**turn.conversation.step, "exchange_skus": [o.sku for o in options]}
+    turn.choices_remember([(f"exch:{o.sku}", o.label.replace("/", " ")) for o in options])
+    turn.tried(f"return_item: offered {len(options)} sizes or colours to exchange the {name} for")
+    return True
+
+
+def _what_changes(turn: Turn) -> str:
+    if turn.conversation.step.get("reason") in ("too_small", "too_big"):
+        return "size"
+    return "colour" if _COLOUR.search(turn.text or "") else "size or colour"
+
+
+def _exchange_choices(line: OrderLine, reason: str | None, text: str) -> list[ExchangeOption]:
+    """The variants in stock to offer: for a size, the same colour (bigger ones when it was too small,
+    smaller when too big); for a colour, the same size; a few at most."""
+    options = [option for option in exchange_options(line) if option.stock > 0]
+    rows = {v.sku: v for v in Variant.objects.filter(sku__in=[o.sku for o in options])}
+    if reason in ("too_small", "too_big") and line.colour:
+        same = [o for o in options if rows[o.sku].colour == line.colour]
+        wanted = [o for o in same if (rows[o.sku].pk > (line.variant_id or 0)) == (reason == "too_small")]
+        options = wanted or same or options
+    elif _COLOUR.search(text) and line.size:
+        options = [o for o in options if rows[o.sku].size == line.size] or options
+    return options[:EXCHANGE_CHOICES]
+
+
+def return_exchange_chosen(turn: Turn, order: Order, value: str) -> None:
+    """The size or colour chosen for the exchange (or a refund instead): the return's preview."""
+    step = turn.conversation.step
+    line_id, reason = step.get("line"), step.get("reason")
+    if not line_id or not reason:
+        turn.answer.say("Ask me again to return the item: I lost track of which one it was.")
+        return
+    answers = {a.line.pk: a for a in order_returnability(order=order, now=timezone.now())}
+    answer = answers.get(int(line_id))
+    if answer is None or not answer.eligibility.allowed:
+        turn.answer.say("That item can't be returned any more. Ask me again to see what still can.")
+        return
+    units = max(answer.units, 1)
+    if value == "refund":
+        turn.conversation.step = {**step, "exchange": False}
+        _preview_return(turn, order, answer.line.pk, units, reason, {})
+        return
+    option = next((o for o in exchange_options(answer.line) if o.sku == value and o.stock > 0), None)
+    if option is None or value not in (step.get("exchange_skus") or []):
+        turn.answer.say("That size or colour isn't available any more: please choose another one.")
+        return
+    turn.answer.say(f"You send back the {answer.line.product_name} and get it in {option.label} instead.")
+    _preview_return(
+        turn, order, answer.line.pk, units, reason, {"resolution": "exchange", "exchange_sku": option.sku}
+    )
+
+
+def _preview_return(
+    turn: Turn, order: Order, line_id: int, units: int, reason: str, resolution: dict[str, str]
+) -> None:
     preview_action(
         turn,
         order,
         "return_start",
-        {"lines": [{"line_id": line_id, "quantity": max(units, 1), "reason": reason}]},
+        {"lines": [{"line_id": line_id, "quantity": units, "reason": reason, **resolution}]},
     )
     pending = turn.conversation.pending_action
     estimate = next((r.data.get("refund_estimate") for r in turn.answer.replies if r.type == "confirm"), None)
