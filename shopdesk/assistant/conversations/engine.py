@@ -26,6 +26,9 @@ from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, ad
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.dispatch import (
     CHOICE_BUTTONS,
+    DETAILS_FIRST,
+    DETAILS_ONLY,
+    FOLLOW_UPS,
     INTENT_FLOWS,
     INTENT_GATES,
     ORDER_BUTTONS,
@@ -39,7 +42,7 @@ from shopdesk.assistant.conversations.flows.general import (
     greeting,
     out_of_scope,
 )
-from shopdesk.assistant.conversations.flows.my_orders import order_chosen_or_listed
+from shopdesk.assistant.conversations.flows.my_orders import order_chosen_or_listed, other_one_is_an_order
 from shopdesk.assistant.conversations.flows.orders import (
     ORDER_FLOWS,
     cancel_lines_chosen,
@@ -58,11 +61,11 @@ from shopdesk.assistant.conversations.flows.promotions import (
 from shopdesk.assistant.conversations.flows.returns import (
     RETURN_INTENTS,
     RETURN_STATUS_INTENTS,
-    reason_from_text,
     return_line_chosen,
     return_reason_answer,
     return_reason_chosen,
     return_status_flow,
+    return_wishes_remember,
     returns_flow,
 )
 from shopdesk.assistant.conversations.handoff import handoff_request
@@ -160,6 +163,7 @@ _CHOICE_STOPWORDS = frozenset(
     ]
 )
 CORRECTION_WORDS = 8
+_NEVER = re.compile(r"(?!)")
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
 
 
@@ -388,7 +392,12 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
         turn.answer.say("Let's start over: I've forgotten the order and email of this conversation.")
         greeting(turn)
         return
-    if _OTHER_ORDER.search(text) and conversation.email and len(text.split()) <= CORRECTION_WORDS:
+    other_one = other_one_is_an_order(conversation, text, conversation.last_intent in _PACKAGE_INTENTS)
+    if (
+        (_OTHER_ORDER.search(text) or other_one)
+        and conversation.email
+        and len(text.split()) <= CORRECTION_WORDS
+    ):
         turn.answer.intent = conversation.last_intent or "track_order"
         _other_order(turn)
         return
@@ -442,10 +451,23 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent
     awaiting = conversation.step.get("awaiting")
-    if filled and awaiting in SELF_SERVICE and _only_details(text, understanding.entities):
+    details = filled and _only_details(text, understanding.entities)
+    if details and DETAILS_FIRST(conversation):
+        DETAILS_ONLY(turn)
+        return
+    if details and awaiting in SELF_SERVICE:
         # The answer to our question ("it's KW…, me@…"): carry on with what was asked, whatever the
         # classifier makes of a bare number and address.
         intent = str(awaiting)
+    elif details and intent not in SELF_SERVICE:
+        # Only a number and an email, no question of their own: the current topic with that order
+        # ("what about KW…?"), or, with no topic yet, the order and what can be done with it.
+        if conversation.last_intent not in SELF_SERVICE:
+            DETAILS_ONLY(turn)
+            return
+        intent = conversation.last_intent
+    elif intent != conversation.last_intent and FOLLOW_UPS.get(conversation.last_intent, _NEVER).search(text):
+        intent = conversation.last_intent  # "was I charged?" right after the decline was explained
     elif conversation.step.get("awaiting_codes") and _only_codes(text, understanding.entities):
         intent = conversation.last_intent
     elif intent == OUT_OF_SCOPE or _OTHER_PACKAGE.search(text):
@@ -519,9 +541,9 @@ def _run_intent(turn: Turn, intent: str) -> None:
         return
     if intent in INTENT_GATES and not INTENT_GATES[intent](turn, intent):
         return
-    if intent in RETURN_INTENTS and reason_from_text(turn.text or ""):
-        # "I want to return it, too small": the reason waits while the order is verified.
-        conversation.step = {**conversation.step, "reason": reason_from_text(turn.text or "")}
+    if intent in RETURN_INTENTS:
+        # "I want to exchange it, too small": the reason and the wish wait while the order is verified.
+        return_wishes_remember(turn)
     order = _order_or_ask(turn, intent)
     if order is None:
         if intent in PROMOTION_INTENTS:

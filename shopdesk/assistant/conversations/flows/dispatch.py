@@ -6,6 +6,7 @@ The engine looks these tables up; each flow lives in its own module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from shopdesk.assistant.conversations.flows.changes import (
@@ -15,7 +16,8 @@ from shopdesk.assistant.conversations.flows.changes import (
     change_flow,
 )
 from shopdesk.assistant.conversations.flows.context import Turn
-from shopdesk.assistant.conversations.flows.payments import PAYMENT_INTENTS, payment_flow
+from shopdesk.assistant.conversations.flows.identify import details_only, handoff_awaits_email
+from shopdesk.assistant.conversations.flows.payments import CHARGED_QUESTION, PAYMENT_INTENTS, payment_flow
 from shopdesk.assistant.conversations.flows.price_adjustment import (
     PRICE_ADJUSTMENT_INTENTS,
     price_adjustment_button,
@@ -32,6 +34,8 @@ from shopdesk.assistant.conversations.flows.requests import (
     wholesale_answer,
     wholesale_gate,
 )
+from shopdesk.assistant.conversations.flows.returns import return_exchange_chosen
+from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.orders.models import Order
 
 IntentFlow = Callable[[Turn, Order, str], None]
@@ -62,6 +66,7 @@ ORDER_BUTTONS: dict[str, Callable[[Turn, Order, str], None]] = {
     "chg": change_button,
     "rfd": refund_button,
     "pa": price_adjustment_button,
+    "exch": return_exchange_chosen,
 }
 
 # Buttons that choose before any order is looked up: they return the intent to carry on with.
@@ -71,3 +76,12 @@ CHOICE_BUTTONS: dict[str, Callable[[Turn, str], str | None]] = {
 
 # Previews that become a desk ticket on the yes (not a registry action).
 PENDING_REQUESTS: dict[str, Callable[[Turn], None]] = dict.fromkeys(TICKET_REQUESTS, ticket_request_confirmed)
+
+# A message that is only an order number and/or email, with no topic yet: verify, show the order, offer.
+# (A hand-off still waiting for the email to answer to goes first: it gets its ticket.)
+DETAILS_ONLY: Callable[[Turn], None] = details_only
+DETAILS_FIRST: Callable[[Conversation], bool] = handoff_awaits_email
+
+# Short questions that stay in the topic just answered, whatever they would mean alone ("was I charged?"
+# after a declined payment is about that payment, not the shipping fees).
+FOLLOW_UPS: dict[str, re.Pattern[str]] = dict.fromkeys(PAYMENT_INTENTS, CHARGED_QUESTION)

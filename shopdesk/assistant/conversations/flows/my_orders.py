@@ -3,15 +3,34 @@ the order the conversation is about; follow-ups then apply to that one."""
 
 from __future__ import annotations
 
+import re
+
 from shopdesk.access.selectors import orders_for_access
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import order_url
+from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.core.money import format_money
 from shopdesk.orderview.diagnoses.types import format_date
+from shopdesk.shipping.models import Shipment
 
 ORDERS_LISTED = 10
+_OTHER_ONE = re.compile(
+    r"^\W*((no|nope|sorry|actually|wait)\W+)*((i meant|i mean|rather)\s+)?(the|that)?\s*other one\W*$"
+    r"|^\W*(no\W+)?not (this|that) one\W*$",
+    re.I,
+)
+
+
+def other_one_is_an_order(conversation: Conversation, text: str, package_topic: bool) -> bool:
+    """ "No, the other one" after two orders were looked at here: the other order, unless the topic is a
+    package and this order has several (then it is the other package)."""
+    if not _OTHER_ONE.search(text) or len(conversation.step.get("orders") or []) < 2:
+        return False
+    if not package_topic:
+        return True
+    return Shipment.objects.filter(order__number=conversation.order_number).count() <= 1
 
 
 def order_chosen_or_listed(turn: Turn, access: CustomerAccess, intent: str) -> str | None:

@@ -32,6 +32,7 @@ from shopdesk.selfservice.registry import action_get
 # Actions a diagnosis may offer that the chat can preview as they are (no field to ask for).
 _DIRECT_ACTIONS = {"open_case", "resend_confirmation", "resend_shipping"}
 _ALL_UNSHIPPED = re.compile(r"\b(unshipped|not shipped|rest|remaining|other items?|everything left)\b", re.I)
+_OTHER_PACKAGE = re.compile(r"\b(other|second|another|next)\s+(package|parcel|box|shipment)\b", re.I)
 TIMELINE_EVENTS = 6
 
 
@@ -43,7 +44,7 @@ def actor_for(turn: Turn) -> Actor:
     return Actor.assistant(turn.conversation.email)
 
 
-def _order_card(page: OrderPage) -> Reply:
+def order_card(page: OrderPage) -> Reply:
     summary = where_things_stand(page=page, today=page.today)
     return Reply(
         "order",
@@ -117,15 +118,28 @@ def _offer_packages(turn: Turn, page: OrderPage) -> None:
 
 
 def track_order(turn: Turn, order: Order, page: OrderPage) -> None:
-    turn.answer.add(_order_card(page))
+    if len(page.packages) <= 1 and _OTHER_PACKAGE.search(turn.text or ""):
+        _no_other_package(turn, page)
+    turn.answer.add(order_card(page))
     for package in _focused(turn, page):
         turn.answer.add(_timeline(package, len(page.packages)))
     _offer_packages(turn, page)
     turn.tried(f"track_order: showed order {page.number} ({len(page.packages)} package(s))")
 
 
+def _no_other_package(turn: Turn, page: OrderPage) -> None:
+    """ "And the other package?" when there is none (yet): say so, and what is still in the warehouse."""
+    waiting = [line.product_name for line in page.lines if line.quantity_unshipped]
+    sent = "no package yet" if not page.packages else "one package so far" if waiting else "only one package"
+    text = f"Order {page.number} has {sent}."
+    if waiting:
+        text += f" Not shipped yet: {', '.join(waiting)}"
+        text += f"; it leaves our warehouse by {format_date(page.ship_by)}." if page.ship_by else "."
+    turn.answer.say(text)
+
+
 def shipping_time(turn: Turn, order: Order, page: OrderPage) -> None:
-    turn.answer.add(_order_card(page))
+    turn.answer.add(order_card(page))
     if page.ship_by and any(line.quantity_unshipped for line in page.lines):
         text = f"What hasn't shipped yet leaves our warehouse by {format_date(page.ship_by)}"
         if page.expected:

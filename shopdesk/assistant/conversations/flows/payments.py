@@ -7,6 +7,8 @@ action's eligibility message; card details are never asked for here: the form on
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -19,6 +21,12 @@ PAYMENT_INTENTS = ("payment_declined", "payment_verification")
 NO_CARD_DETAILS = (
     "For your safety, please don't type card numbers or digits here: the secure form on your order "
     "page takes them."
+)
+# "Was I charged?", "is the money taken?": ten words at most, asking whether money left the account.
+CHARGED_QUESTION = re.compile(
+    r"^(?=\W*(?:\S+\s+){0,9}\S*\W*$).*\b(charged?|billed|debited|deducted|taken|withdrawn|pending"
+    r"|on hold|held|double[- ]?charged?|money (left|gone|out)|paid twice)\b",
+    re.I | re.S,
 )
 
 
@@ -38,6 +46,11 @@ def _declined(turn: Turn, order: Order) -> None:
         # Nothing declined is left unpaid: the pay-again rule says why (paid, or the order is cancelled).
         turn.answer.say(pay_again.message, code=pay_again.code)
         turn.tried(f"payment_declined: nothing to explain on {order.number} ({pay_again.code})")
+        return
+    if CHARGED_QUESTION.search(turn.text or ""):
+        # Only whether money left the account: the reason was given already, or wasn't asked.
+        turn.answer.say(declined.money_message, charged=declined.charged, hold=str(declined.hold))
+        turn.tried(f"payment_declined: said whether the declined payment of {order.number} was charged")
         return
     turn.answer.say(
         f"Why the payment for order {order.number} was declined: {declined.reason}.",
