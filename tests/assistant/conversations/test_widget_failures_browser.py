@@ -132,3 +132,22 @@ def test_the_returns_card_says_each_item_once(page, intent_model: IntentModel) -
     for line in order.lines.all():
         listed = card.locator("li", has_text=line.product_name).inner_text()
         assert text.count(line.product_name) == listed.count(line.product_name) >= 1, text
+
+
+def test_an_answer_taller_than_the_log_is_shown_from_its_start(page, intent_model: IntentModel) -> None:  # type: ignore[no-untyped-def]
+    order = order_with_lines(3, placed_days_ago=4)
+    for line in order.lines.all():
+        ship(order, lines=[line], shipped_days_ago=2)
+    page.set_viewport_size({"width": 390, "height": 560})
+    page.set_default_timeout(30_000)
+    page.goto("/help/")
+    page.get_by_role("button", name="Chat with us").click()
+    say(page, f"where is my order {order.number} {order.email}")
+    page.locator(".chat-timeline").nth(2).wait_for()
+    answer = page.locator(".chat-msg-assistant").last
+    log = page.locator("#chat-log")
+    answer_box, log_box = answer.bounding_box(), log.bounding_box()
+    assert answer_box is not None and log_box is not None
+    assert answer_box["height"] > log_box["height"]  # the three packages don't fit
+    assert log_box["y"] <= answer_box["y"] <= log_box["y"] + 20  # its first line is at the top of the log
+    page.screenshot(path=SHOTS / "assistant-widget-tall-answer.png")

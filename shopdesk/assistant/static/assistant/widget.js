@@ -286,7 +286,17 @@
     }
   }
 
-  function scrollDown() { log.scrollTop = log.scrollHeight; }
+  // The end of the log in view; but an answer taller than the log is shown from its start (the order card
+  // before the third package), and the shopper scrolls on.
+  function scrollDown() {
+    var last = log.lastElementChild;
+    var tall = last && last.classList.contains("chat-msg-assistant") && last.offsetHeight > log.clientHeight;
+    if (tall) {
+      log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
+  }
 
   function addCustomer(text) {
     var item = bubble("customer", el("p", null, text));
