@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.assistant.nlu.classifier import IntentModel
 from shopdesk.desk.models import Ticket
 from shopdesk.orders.models import Order
@@ -151,3 +152,30 @@ def test_an_answer_taller_than_the_log_is_shown_from_its_start(page, intent_mode
     assert answer_box["height"] > log_box["height"]  # the three packages don't fit
     assert log_box["y"] <= answer_box["y"] <= log_box["y"] + 20  # its first line is at the top of the log
     page.screenshot(path=SHOTS / "assistant-widget-tall-answer.png")
+
+
+def test_a_conversation_that_is_gone_starts_a_new_one_and_says_so(page, intent_model: IntentModel) -> None:  # type: ignore[no-untyped-def]
+    page.set_default_timeout(30_000)
+    page.goto("/help/")
+    page.get_by_role("button", name="Chat with us").click()
+    say(page, "hello")
+    first = page.evaluate("sessionStorage.getItem('shopdesk.chat.id')")
+    Conversation.objects.filter(pk=first).delete()  # gone on the server while the page is open
+
+    # A button of the old conversation isn't sent to a new one.
+    page.get_by_role("group", name="Suggested answers").get_by_role("button", name="Talk to a person").click()
+    page.locator(".chat-notice", has_text="has ended").wait_for()
+    assert not Conversation.objects.exists()
+
+    # The next message starts a new conversation (said once already).
+    say(page, "where is my order")
+    assert page.locator(".chat-notice", has_text="has ended").count() == 1
+    second = page.evaluate("sessionStorage.getItem('shopdesk.chat.id')")
+    assert second and second != first and Conversation.objects.filter(pk=second).exists()
+
+    # Gone again: a message is sent to a new conversation, with a word about it.
+    Conversation.objects.filter(pk=second).delete()
+    say(page, "where is my order")
+    assert page.locator(".chat-notice", has_text="has ended").count() == 2
+    third = page.evaluate("sessionStorage.getItem('shopdesk.chat.id')")
+    assert third not in (first, second) and Conversation.objects.filter(pk=third).exists()

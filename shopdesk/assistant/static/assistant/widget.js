@@ -15,6 +15,7 @@
   var ID_KEY = "shopdesk.chat.id";
   var OPEN_KEY = "shopdesk.chat.open";
   var POLL_MS = 10000;
+  var RESTARTED = "Our earlier conversation has ended, so this is a new one.";
 
   var state = { id: stored(ID_KEY), seen: 0, busy: false, handedOver: false, loaded: false, timer: null, offered: [] };
 
@@ -359,6 +360,7 @@
   function problem(result) {
     var error = (result.data && result.data.error) || {};
     if (!result.status) { return "I couldn't reach our server. Check your connection and try again: your message is still in the box."; }
+    if (result.status === 404) { return RESTARTED + " Type your question to go on."; }
     if (result.status === 429) {
       return "That's a lot of messages at once: please wait " + (result.retryAfter || "a few") + " seconds and try again.";
     }
@@ -388,10 +390,12 @@
       return call("POST", "/" + encodeURIComponent(id) + "/messages", body);
     }).then(function (result) {
       if (result.status === 404 && !retried) {
-        // The conversation is gone (the id is from an old session): start a new one and send again.
+        // The conversation is gone (the id is from an old session): a message starts a new one and is
+        // sent again; a button belonged to the old one, so it isn't.
         state.id = null;
         store(ID_KEY, null);
-        return post(body, true);
+        if (body.button !== undefined) { return result; }
+        return post(body, true).then(function (again) { again.restarted = true; return again; });
       }
       return result;
     });
@@ -424,6 +428,7 @@
     setActions([]);
     post(body).then(function (result) {
       if (result.status === 200) {
+        if (result.restarted) { addNotice(RESTARTED); }
         addReplies("assistant", result.data.replies);
         setActions(result.data.actions);
         if (state.handedOver) { startPolling(); }
