@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from shopdesk.assistant.conversations.models import Conversation
+from shopdesk.core.actors import Actor
 from shopdesk.desk.enums import TicketChannel
 from shopdesk.desk.models import Ticket
 from shopdesk.orders.models import Order
+from shopdesk.selfservice.registry import action_get
 from tests.assistant.conversations.conftest import Chat, demo_orders
 from tests.situations import order_with_lines, ship
 
@@ -139,3 +141,23 @@ def test_the_email_given_after_a_hand_off_mid_flow_opens_the_ticket(chat: Chat) 
     chat.say("shopper@example.com")
     ticket = Ticket.objects.get(channel=TicketChannel.CHAT, customer_email="shopper@example.com")
     assert ticket.reference in chat.reply("handoff")["text"]
+
+
+def test_too_late_to_change_offers_a_return_when_the_order_can_go_back(
+    chat: Chat, demo_store: list[dict[str, Any]]
+) -> None:
+    order = next(
+        (
+            o
+            for o in demo_orders(demo_store, "return_window_open")
+            if action_get("return_start").eligibility(order=o, actor=Actor.assistant(o.email)).allowed
+        ),
+        None,
+    )
+    if order is None:
+        pytest.skip("no delivered demo order that can go back")
+    chat.say(f"can i cahnge the colour {order.number} {order.email}")
+    assert chat.last["intent"] == "change_order" and "confirm" not in chat.types()
+    assert "intent:return_item" in chat.payloads()
+    chat.press("intent:return_item")
+    assert chat.last["intent"] == "return_item" and "returns" in chat.types()

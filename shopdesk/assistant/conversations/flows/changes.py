@@ -63,6 +63,12 @@ def change_flow(turn: Turn, order: Order, intent: str) -> None:
     eligibility = action.eligibility(order=order, actor=actor)
     if not eligibility.allowed or eligibility.needs_approval:
         preview_action(turn, order, ACTION, {})  # says why not (code and message), or hands over
+        if (
+            not eligibility.needs_approval
+            and action_get("return_start").eligibility(order=order, actor=actor).allowed
+        ):
+            # Too late to change it, but it can go back (for another size or colour, too).
+            turn.answer.offer("Start a return", "intent:return_item")
         return
     lines = [
         line
