@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_nlu_parts.py                      # 400 messages, 3 rounds
     .venv/bin/python bench/bench_nlu_parts.py --messages 300 --rounds 5 --profile 25
     .venv/bin/python bench/bench_nlu_parts.py --source ../other-checkout   # the same, on other code
+    .venv/bin/python bench/bench_nlu_parts.py --cold 3 [--source ...]      # new processes' first answer
 
 The messages are every k-th written example of every intent (shopdesk/assistant/nlu/data/intents),
 each also with a slip of the fingers and in capitals, so typos and the spelling pass are exercised.
@@ -29,7 +30,9 @@ import cProfile
 import io
 import os
 import pstats
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -74,6 +77,24 @@ def cpu_ms(call: Callable[[], object]) -> float:
     return (time.process_time() - started) * 1000
 
 
+def cold(source: Path, runs: int) -> None:
+    """CPU time and peak memory of new processes that import the code and answer one message."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(source.resolve())!r}); "
+        "from shopdesk.assistant.nlu import understand; understand('where is my order')"
+    )
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(
+            f"new process, first answer: CPU {cpu:.2f} s, wall {time.perf_counter() - started:.2f} s, "
+            f"peak RSS of the processes so far {after.ru_maxrss / 1024:.0f} MB, load {os.getloadavg()[0]:.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -82,7 +103,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--source", type=Path, help="import shopdesk from this checkout instead")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--cold", type=int, default=0, help="only time N new processes' first answer")
     args = parser.parse_args()
+    if args.cold:
+        cold(args.source or ROOT, args.cold)
+        return
     os.environ.setdefault("SHOPDESK_NLU_THREADS", "1")
     sys.path.insert(0, str((args.source or ROOT).resolve()))
 

@@ -57,7 +57,7 @@ class _Block:
     """One fitted vectorizer's vocabulary and idf, and where its columns start in the weights."""
 
     def __init__(self, vocabulary: Mapping[str, int], idf: np.ndarray, offset: int, weight: float) -> None:
-        self.vocabulary = dict(vocabulary)
+        self.vocabulary = vocabulary  # shared with the model, not copied
         self.idf = np.asarray(idf, dtype=np.float32)
         self.offset = offset
         self.weight = np.float32(weight)
