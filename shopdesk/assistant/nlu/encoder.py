@@ -31,11 +31,6 @@ BACKENDS = ("onnx", "onnx-int8", "numpy")
 # The model was trained on sequences of at most 256 word pieces (sentence_bert_config.json).
 MAX_TOKENS = 256
 EMBEDDING_DIM = 384
-# Texts encoded together (after sorting by length): a batch is padded to its longest text, so a mixed
-# batch of 64 chat messages spends much of its time on padding. Batches of 16 cost about 40 % less CPU
-# per message there (bench/bench_nlu_parts.py, "batch of 64"), and 10 % less over 640 training texts
-# (one thread); the vectors move by 3e-8 at most.
-BATCH_SIZE = 16
 # Bump when bert_onnx builds a different graph, so cached graphs are rebuilt.
 GRAPH_VERSION = "1"
 
@@ -75,7 +70,7 @@ class SentenceEncoder:
             write_atomically(quantised, lambda tmp: bert_onnx.quantize(fp32, tmp))
         return quantised
 
-    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One L2-normalised float32 vector per text, in order."""
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         if not texts:
