@@ -166,7 +166,12 @@ def main() -> int:
             "load average (1 min)",
             f"{os.getloadavg()[0]:.1f}  (wall-clock tails grow with it; CPU time doesn't)",
         ),
-        ("ranking", "lexical (BM25F)" if args.lexical else "hybrid (BM25F + MiniLM, fp32 ONNX)"),
+        (
+            "ranking",
+            "lexical (BM25F)"
+            if args.lexical
+            else f"hybrid (BM25F + MiniLM, {os.environ.get('SHOPDESK_NLU_BACKEND', 'onnx')})",
+        ),
         ("articles indexed", f"{len(documents)} ({len(real)} real)"),
         ("vocabulary terms", str(len(index.postings))),
         ("index build (+ article embeddings)", f"{build_ms:.1f} ms"),

@@ -12,10 +12,9 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from .augment import augmented
 from .cache import cache_dir, write_atomically
@@ -23,6 +22,9 @@ from .embedding_cache import embed
 from .encoder import SentenceEncoder
 from .examples import OUT_OF_SCOPE, Example, examples_digest, load_examples
 from .features import FeatureBuilder
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,20 @@ class IntentModel:
     threshold: float = OOS_THRESHOLD
 
     def probabilities(self, texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-        """Calibrated class probabilities, one row per text (columns follow ``classes``)."""
+        """Calibrated class probabilities, one row per text (columns follow ``classes``);
+        ``embeddings``, when given, must be those of ``features.prepare(text)``."""
+        return self.prepared_probabilities([self.features.prepare(t) for t in texts], embeddings)
+
+    def prepared_probabilities(self, prepared: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """``probabilities`` of texts already through ``features.prepare`` (the spelling pass runs once)."""
+        if embeddings is None:
+            embeddings = self.features.encoder.encode(prepared)
+        logits = self.features.logits(prepared, embeddings, self.weights) + self.intercept
+        return softmax(logits / np.float32(self.temperature))
+
+    def reference_probabilities(self, texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """``probabilities`` through scikit-learn's vectorizers and a sparse product, as training
+        computes the features: the reference ``prepared_probabilities`` is checked against."""
         logits = np.asarray(self.features.transform(texts, embeddings) @ self.weights) + self.intercept
         return softmax(logits / np.float32(self.temperature))
 
@@ -90,6 +105,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def train(examples: list[Example], encoder: SentenceEncoder) -> IntentModel:
     """Fit features and classifier on ``examples`` and their noisy copies; calibrate on held-out predictions."""
+    from sklearn.model_selection import StratifiedKFold
+
     started = time.perf_counter()
     vocabulary = [e.text for e in examples]
     examples = examples + augmented(examples)
@@ -126,6 +143,8 @@ def train(examples: list[Example], encoder: SentenceEncoder) -> IntentModel:
 
 
 def _fit(matrix: object, targets: np.ndarray, tol: float) -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, tol=tol)
     model.fit(matrix, targets)
     return model

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .encoder import SentenceEncoder
+from .encoder import EMBEDDING_DIM, SentenceEncoder
+from .ngrams import NgramScorer
 from .spelling import Speller, wordpiece_words
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 # Relative weights of the three blocks (each block is L2-normalised to length 1 first).
 EMBEDDING_WEIGHT = 1.0
@@ -111,21 +114,37 @@ def normalise_for_ngrams(text: str) -> str:
     return _NUMBERS.sub("0", text.lower())
 
 
+class _Fitted:
+    """A fitted vectorizer's state as inference needs it: its vocabulary and idf weights."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray) -> None:
+        self.vocabulary_ = vocabulary
+        self.idf_ = idf
+
+
 class FeatureBuilder:
+    """Fits the n-gram vocabularies with scikit-learn (``fit``, ``transform``: training); answers
+    messages with ``logits``, which computes the same features without it."""
+
     def __init__(self, encoder: SentenceEncoder) -> None:
         self.encoder = encoder
-        self.word = TfidfVectorizer(**_WORD_PARAMS)
-        self.char = TfidfVectorizer(**_CHAR_PARAMS)
+        # TfidfVectorizer when fitted here; the vocabulary and idf alone when loaded from the cache.
+        self.word: Any = None
+        self.char: Any = None
         self.speller = Speller({}, ())
+        self._scorer: NgramScorer | None = None
 
     def fit(self, texts: Sequence[str], vocabulary: Sequence[str] | None = None) -> None:
         """Learn the spelling vocabulary (from ``vocabulary``, default ``texts``: noisy copies of
         examples must not teach it their typos), then the n-gram vocabularies of the prepared texts."""
         vocabulary = texts if vocabulary is None else vocabulary
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.speller = Speller.from_texts([expand_shorthand(t) for t in vocabulary], self._known_words())
         folded = [normalise_for_ngrams(self.prepare(t)) for t in texts]
-        self.word.fit(folded)
-        self.char.fit(folded)
+        self.word = TfidfVectorizer(**_WORD_PARAMS).fit(folded)
+        self.char = TfidfVectorizer(**_CHAR_PARAMS).fit(folded)
+        self._scorer = None
 
     def _known_words(self) -> frozenset[str]:
         return wordpiece_words(self.encoder.tokenizer.get_vocab())
@@ -135,17 +154,48 @@ class FeatureBuilder:
         return self.speller.correct(expand_shorthand(text))
 
     def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> sp.csr_matrix:
-        """Feature rows for ``texts``; ``embeddings``, when given, must be those of ``prepare(text)``."""
+        """Feature rows for ``texts`` with scikit-learn (training); ``embeddings``, when given, must be
+        those of ``prepare(text)``."""
+        import scipy.sparse as sp
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts = [self.prepare(t) for t in texts]
         if embeddings is None:
             embeddings = self.encoder.encode(texts)
         folded = [normalise_for_ngrams(t) for t in texts]
-        blocks = [
-            sp.csr_matrix(embeddings * np.float32(EMBEDDING_WEIGHT)),
-            self.word.transform(folded) * np.float32(WORD_WEIGHT),
-            self.char.transform(folded) * np.float32(CHAR_WEIGHT),
-        ]
+        blocks = [sp.csr_matrix(embeddings * np.float32(EMBEDDING_WEIGHT))]
+        for fitted, params, weight in (
+            (self.word, _WORD_PARAMS, WORD_WEIGHT),
+            (self.char, _CHAR_PARAMS, CHAR_WEIGHT),
+        ):
+            if not isinstance(fitted, TfidfVectorizer):  # loaded from the cache: rebuild the vectorizer
+                vectorizer = TfidfVectorizer(**params)
+                vectorizer.vocabulary_, vectorizer.idf_ = fitted.vocabulary_, fitted.idf_
+                fitted = vectorizer
+            blocks.append(fitted.transform(folded) * np.float32(weight))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    def scorer(self) -> NgramScorer:
+        """The n-gram features without scikit-learn, built once per fitted or loaded model."""
+        if self._scorer is None:
+            self._scorer = NgramScorer(
+                (self.word.vocabulary_, self.word.idf_, WORD_WEIGHT),
+                (self.char.vocabulary_, self.char.idf_, CHAR_WEIGHT),
+                offset=EMBEDDING_DIM,
+                token_pattern=str(_WORD_PARAMS["token_pattern"]),
+                word_range=_WORD_PARAMS["ngram_range"],  # type: ignore[arg-type]
+                char_range=_CHAR_PARAMS["ngram_range"],  # type: ignore[arg-type]
+            )
+        return self._scorer
+
+    def logits(self, prepared: Sequence[str], embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``transform(texts, embeddings) @ weights`` for already prepared texts (``prepare``),
+        computed without scikit-learn or sparse matrices: the embedding block times its rows of the
+        weights, plus the rows of the n-grams present."""
+        embedded = (np.asarray(embeddings, dtype=np.float32) * np.float32(EMBEDDING_WEIGHT)) @ weights[
+            :EMBEDDING_DIM
+        ]
+        return embedded + self.scorer().logits([normalise_for_ngrams(t) for t in prepared], weights)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -163,8 +213,9 @@ class FeatureBuilder:
     @classmethod
     def from_arrays(cls, encoder: SentenceEncoder, arrays: dict[str, np.ndarray]) -> FeatureBuilder:
         builder = cls(encoder)
-        for name, vectorizer in (("word", builder.word), ("char", builder.char)):
-            vectorizer.vocabulary_ = json.loads(str(arrays[f"{name}_vocabulary"]))
-            vectorizer.idf_ = arrays[f"{name}_idf"]
+        builder.word, builder.char = (
+            _Fitted(json.loads(str(arrays[f"{name}_vocabulary"])), arrays[f"{name}_idf"])
+            for name in ("word", "char")
+        )
         builder.speller = Speller.from_json(str(arrays["speller_counts"]), builder._known_words())
         return builder

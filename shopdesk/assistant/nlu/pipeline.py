@@ -107,8 +107,16 @@ def as_text(message: object) -> str:
     return message
 
 
+# The control characters of ASCII but tab and newline, each to a space (what ``clean`` does to them).
+_ASCII_CONTROLS = {c: " " for c in (*range(0x20), 0x7F) if chr(c) not in "\n\t"}
+
+
 def clean(text: str) -> str:
     """Control characters become spaces (same length, so entity offsets survive)."""
+    if text.isprintable():  # no Cc, Cs or Co character at all: the usual message, as it is
+        return text
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS)
     return "".join(
         " " if unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" else c for c in text
     )
@@ -127,10 +135,13 @@ def is_understandable(text: str) -> bool:
     The assistant (and its model) works in English; a message in Cyrillic or Han script is out of
     scope rather than something to guess at.
     """
+    head = text[:2000]
+    if head.isascii():  # every ASCII letter is Latin
+        return sum(map(str.isalnum, head)) >= 2
     latin = other = 0
-    for char in text[:2000]:
+    for char in head:
         if char.isalpha():
-            if "LATIN" in unicodedata.name(char, ""):
+            if char.isascii() or "LATIN" in unicodedata.name(char, ""):
                 latin += 1
             else:
                 other += 1
@@ -220,8 +231,9 @@ def _understand_many(
     model = get_model()
     classified = [classification_text(texts[i]) for i in readable]
     # Encoded once: a fragment's closeness to the topic below reuses the same vectors.
-    vectors = model.features.encoder.encode([model.features.prepare(t) for t in classified])
-    probabilities = model.probabilities(classified, vectors)
+    prepared = [model.features.prepare(t) for t in classified]
+    vectors = model.features.encoder.encode(prepared)
+    probabilities = model.prepared_probabilities(prepared, vectors)
     lead = context_lead(context)
     if lead is not None and context is not None:
         # Read alone as out of scope, a greeting or a goodbye ("still nothing" reads like "nothing else").
