@@ -15,6 +15,7 @@ from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.change import line_change_preview, order_line_change
 from shopdesk.selfservice.services.price_adjustment import price_adjustment_request
@@ -191,6 +192,7 @@ def test_a_cheaper_variant_of_an_adjusted_item_refunds_only_what_is_left_of_the_
     assert refund.amount == Decimal("8.00"), result.message  # 2 × ($49 − $35) less the $20 already back
     assert result.data["refund_amount"] == "8.00"
     assert shirt_line(order).unit_price == Decimal("35.00")
+    assert PriceAdjustment.objects.get(order_line=shirt_line(order)).settled_at is not None
     # The adjustment is settled: the shirts now go back at $35.00 each, with nothing more taken off.
     order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
     assert Refund.objects.filter(order=order).order_by("pk").last().amount == Decimal("60.00")
@@ -217,6 +219,8 @@ def test_a_variant_at_the_adjusted_price_moves_no_money():
     assert list(Refund.objects.filter(order=order).values_list("pk", flat=True)) == before
     assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
     assert shirt_line(order).size == "S"
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
+    assert _shirt_money(order) == Decimal("88.00")  # $20.00 back, then the two shirts at $39.00 less $10
 
 
 @pytest.mark.parametrize("price", ["45.00", "49.00"])
@@ -233,5 +237,6 @@ def test_a_variant_costing_more_than_what_is_left_paid_needs_an_agent(price):
         and "$20.00 price difference already paid back" in error.value.message
     )
     assert shirt_line(order).size == "M" and Refund.objects.filter(order=order).count() == refunds
+    assert PriceAdjustment.objects.get(order_line=shirt_line(order)).settled_at is None
     with pytest.raises(NotEligible):
         line_change_preview(order=order, line_id=shirt_line(order).pk, size="S")

@@ -39,6 +39,7 @@ from shopdesk.payments.refund_plan import (
     refund_plan_perform,
 )
 from shopdesk.policy import get_policy
+from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
 
@@ -308,6 +309,10 @@ def _apply(
         unit_price=change.new_price,
         quantity_cancelled=line.quantity_cancelled + change.old_quantity - change.new_quantity,
     )
+    if change.target.pk != old_variant_id:
+        # The kept units' price difference took the line's adjustment off: it is settled, and later
+        # refunds of the line (at its new price) take nothing more off.
+        PriceAdjustment.objects.filter(order_line_id=line.pk, settled_at__isnull=True).update(settled_at=now)
     plan = change.refund
     refund_amount = Decimal(0)
     if plan is not None:
