@@ -191,6 +191,32 @@ def _adjustment_paid_back(part: LinePart, currency: str) -> Decimal:
     return _cumulative(part.adjusted, since, units, part.adjusted_units, currency)
 
 
+def repriced_units(part: LinePart, new_price: Decimal, description: str, currency: str) -> tuple[Charge, ...]:
+    """`part.units` units of a line that stay but move to `new_price` (another variant before dispatch):
+    the difference per unit × those units, less the share of the line's price adjustment they already got
+    back (counted like units leaving after `part.units_before`). Their sum is what goes back: below zero,
+    the change costs more than was paid for them. The line is at the new price from then on, so its
+    adjustment is settled and no later refund takes it off again (`breakdown_rows.line_part`)."""
+    difference = quantize((part.unit_price - new_price) * part.units, currency)
+    adjusted = _adjustment_paid_back(part, currency)
+    charges = []
+    if difference:
+        charges.append(
+            Charge(RefundLineKind.PRICE_ADJUSTMENT, difference, description, part.line_id, part.units)
+        )
+    if adjusted:
+        charges.append(
+            Charge(
+                RefundLineKind.PRICE_ADJUSTMENT,
+                -adjusted,
+                f"Price adjustment already paid back on {part.name}",
+                part.line_id,
+                part.units,
+            )
+        )
+    return tuple(charges)
+
+
 def _points_value_of(points: PointsPaid, count: int, currency: str) -> Decimal:
     return _share(points.value, count, points.used, currency)
 

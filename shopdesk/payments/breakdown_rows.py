@@ -39,7 +39,11 @@ def payment_method_label(payment: Payment | None) -> str:
 
 def line_part(line: OrderLine, units: int, *, adjustment: PriceAdjustment | None = None) -> LinePart:
     """`units` of the line going back; `adjustment`: the line's price adjustment, when it had one (what it
-    paid back comes off those units, see `LinePart`)."""
+    paid back comes off those units, see `LinePart`). A settled adjustment is left out: the line moved to
+    another variant since, and that change took it off the difference (`breakdown.repriced_units`), so its
+    units go back at the new price with nothing more to take off."""
+    if adjustment is not None and adjustment.settled_at is not None:
+        adjustment = None
     return LinePart(
         line_id=line.pk,
         name=line.product_name,

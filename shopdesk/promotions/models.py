@@ -101,6 +101,12 @@ class PriceAdjustment(models.Model):
     paid_as = models.CharField(max_length=20)
     actor_label = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField()
+    settled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the line moved to another variant and its price difference took this off: later "
+        "refunds of the line take nothing more off.",
+    )
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]

@@ -13,8 +13,10 @@ import pytest
 
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
-from shopdesk.payments.models import Payment, Refund, StoreCreditEntry
+from shopdesk.payments.models import Payment, Refund, RefundLine, StoreCreditEntry
 from shopdesk.promotions.models import PriceAdjustment
+from shopdesk.selfservice.services.cancel import order_cancel
+from shopdesk.selfservice.services.change import LineChangeResult, order_line_change
 from shopdesk.selfservice.services.price_adjustment import PriceAdjustmentResult, price_adjustment_request
 from tests.orders.test_services_states import shirt_line
 from tests.races.conftest import postgres_only, race, server_errors
@@ -86,3 +88,27 @@ def test_twenty_concurrent_price_adjustments_issue_store_credit_once(paid_as: st
     assert entries.count() == (1 if paid_as == "original_payment" else 2)
     assert Refund.objects.filter(order=order).count() == 2
     assert sum((e.amount for e in entries), Decimal(0)) == expected_credit
+
+
+def test_price_adjustments_racing_fewer_pieces_of_the_line_pay_the_difference_once() -> None:
+    """Five requests for the shirt's difference and five for one shirt fewer, at the same instant. In
+    either order the shirts give back $54.00: $20.00 + ($49.00 − $5.00 − $10.00) when the adjustment comes
+    first, $44.00 + $10.00 (one shirt kept) when the change does; and cancelling the last shirt then
+    brings the line to exactly its $88.00."""
+    order = order_with_cheaper_shirt()
+    line_id = shirt_line(order).pk
+    writes = [
+        partial(price_adjustment_request, order=order, line_id=line_id, actor=CUSTOMER) for _ in range(5)
+    ] + [
+        partial(order_line_change, order=order, line_id=line_id, actor=CUSTOMER, quantity=1) for _ in range(5)
+    ]
+    results = race(writes)
+    assert not server_errors(results)
+    assert len([r for r in results if isinstance(r, PriceAdjustmentResult)]) == 1
+    assert all(r.code == "already_adjusted" for r in results if isinstance(r, NotEligible))
+    changes = [r for r in results if isinstance(r, LineChangeResult)]
+    assert len([r for r in changes if r.data["changed"]]) == 1
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("54.00")
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[line_id])
+    shirt_money = RefundLine.objects.filter(order_line_id=line_id).values_list("amount", flat=True)
+    assert sum(shirt_money, Decimal(0)) == Decimal("88.00")

@@ -14,10 +14,14 @@ from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.enums import OrderEventKind
 from shopdesk.payments.enums import RefundLineKind
-from shopdesk.payments.models import Payment, Refund
+from shopdesk.payments.models import Payment, Refund, RefundLine
+from shopdesk.promotions.models import PriceAdjustment
+from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.change import line_change_preview, order_line_change
+from shopdesk.selfservice.services.price_adjustment import price_adjustment_request
 from tests import factories
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, ship, shirt_line
+from tests.selfservice.price_adjustment_fixtures import order_with_cheaper_shirt
 
 pytestmark = pytest.mark.django_db
 CUSTOMER = Actor.customer("shopper@example.com")
@@ -153,3 +157,86 @@ def test_the_preview_writes_nothing():
     )
     assert "$44.00 goes back" in plan.sentence()
     assert shirt_line(order).quantity_active == 2 and not Refund.objects.exists()
+
+
+# A line whose price was adjusted: the difference already paid back never goes back twice
+# (docs/decisions/0037). The shirt (2 × $49.00, $10.00 coupon) costs $39.00 today: $20.00 came back.
+
+
+def _adjusted_shirt():
+    order = order_with_cheaper_shirt()
+    price_adjustment_request(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER)
+    return order
+
+
+def _shirt_money(order) -> Decimal:
+    amounts = RefundLine.objects.filter(order_line_id=shirt_line(order).pk).values_list("amount", flat=True)
+    return sum(amounts, Decimal(0))
+
+
+def test_fewer_pieces_of_an_adjusted_item_take_off_their_share_of_the_difference():
+    order = _adjusted_shirt()
+    result = order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, quantity=1)
+    refund = Refund.objects.filter(order=order).order_by("pk").last()
+    assert refund.amount == Decimal("34.00"), result.message  # $49 less $5 coupon less $10 already back
+    assert refund.lines.filter(kind=RefundLineKind.PRICE_ADJUSTMENT).get().amount == Decimal("-10.00")
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
+    assert _shirt_money(order) == Decimal("88.00")  # every unit gone: exactly what the shirts cost
+
+
+def test_a_cheaper_variant_of_an_adjusted_item_refunds_only_what_is_left_of_the_difference():
+    order = _adjusted_shirt()
+    Variant.objects.filter(pk=_variant(order, "S").pk).update(price=Decimal("35.00"))
+    result = order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, size="S")
+    refund = Refund.objects.filter(order=order).order_by("pk").last()
+    assert refund.amount == Decimal("8.00"), result.message  # 2 × ($49 − $35) less the $20 already back
+    assert result.data["refund_amount"] == "8.00"
+    assert shirt_line(order).unit_price == Decimal("35.00")
+    assert PriceAdjustment.objects.get(order_line=shirt_line(order)).settled_at is not None
+    # The adjustment is settled: the shirts now go back at $35.00 each, with nothing more taken off.
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
+    assert Refund.objects.filter(order=order).order_by("pk").last().amount == Decimal("60.00")
+    assert _shirt_money(order) == Decimal("88.00")
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")
+
+
+def test_fewer_pieces_in_a_cheaper_variant_of_an_adjusted_item():
+    order = _adjusted_shirt()
+    Variant.objects.filter(pk=_variant(order, "S").pk).update(price=Decimal("30.00"))
+    order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, size="S", quantity=1)
+    refund = Refund.objects.filter(order=order).order_by("pk").last()
+    # One shirt goes ($49 − $5 − $10) and the other moves to $30 ($19 less its $10 already back).
+    assert refund.amount == Decimal("43.00")
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
+    assert _shirt_money(order) == Decimal("88.00")
+
+
+def test_a_variant_at_the_adjusted_price_moves_no_money():
+    order = _adjusted_shirt()
+    Variant.objects.filter(pk=_variant(order, "S").pk).update(price=Decimal("39.00"))
+    before = list(Refund.objects.filter(order=order).values_list("pk", flat=True))
+    order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, size="S")
+    assert list(Refund.objects.filter(order=order).values_list("pk", flat=True)) == before
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("20.00")
+    assert shirt_line(order).size == "S"
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[shirt_line(order).pk])
+    assert _shirt_money(order) == Decimal("88.00")  # $20.00 back, then the two shirts at $39.00 less $10
+
+
+@pytest.mark.parametrize("price", ["45.00", "49.00"])
+def test_a_variant_costing_more_than_what_is_left_paid_needs_an_agent(price):
+    """Cheaper than the $49.00 paid, or the same, but dearer than the $39.00 left paid after the
+    adjustment: it would charge, so nothing changes and no money moves."""
+    order = _adjusted_shirt()
+    Variant.objects.filter(pk=_variant(order, "S").pk).update(price=Decimal(price))
+    refunds = Refund.objects.filter(order=order).count()
+    with pytest.raises(NotEligible) as error:
+        order_line_change(order=order, line_id=shirt_line(order).pk, actor=CUSTOMER, size="S")
+    assert (
+        error.value.code == "costs_more"
+        and "$20.00 price difference already paid back" in error.value.message
+    )
+    assert shirt_line(order).size == "M" and Refund.objects.filter(order=order).count() == refunds
+    assert PriceAdjustment.objects.get(order_line=shirt_line(order)).settled_at is None
+    with pytest.raises(NotEligible):
+        line_change_preview(order=order, line_id=shirt_line(order).pk, size="S")

@@ -3,10 +3,14 @@
 Price rule (docs/actions.md): a change that costs the same or less is done here, and the difference goes
 back as a refund (or lowers the card hold). A change that costs more is never done self-service:
 shopdesk cannot take a new payment, so the message sends the customer to an agent or a new order.
+A line whose price was adjusted counts as paid what is still paid for it (docs/decisions/0037): the
+units it cancels take their share of the difference already paid back off, and another variant is
+compared with what the kept units cost after it, which settles the adjustment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,14 +24,13 @@ from shopdesk.catalog.stock import stock_release, stock_reserve
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotEligible, NotFound
-from shopdesk.core.money import format_money, quantize
+from shopdesk.core.money import format_money
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
-from shopdesk.payments.breakdown import Charge, LinePart
+from shopdesk.payments.breakdown import Charge, LinePart, repriced_units
 from shopdesk.payments.breakdown_rows import line_part
-from shopdesk.payments.enums import RefundLineKind
 from shopdesk.payments.refund_plan import (
     CREDIT_STORE_CREDIT_PAYMENTS,
     RefundPlan,
@@ -36,6 +39,8 @@ from shopdesk.payments.refund_plan import (
     refund_plan_perform,
 )
 from shopdesk.policy import get_policy
+from shopdesk.promotions.models import PriceAdjustment
+from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
 
 
@@ -192,22 +197,33 @@ def _plan(
                 "change: they'll ask you to pay the difference.",
             )
         )
+    removed = old_quantity - new_quantity
+    # The difference already paid back on the line comes off the units it covered, whether they leave
+    # (fewer pieces) or move to another price (another variant): it never goes back twice.
+    adjustment = order_adjustments_by_line(order_id=order.pk).get(line.pk)
+    parts = [line_part(line, removed, adjustment=adjustment)] if removed else []
+    charges: list[Charge] = []
+    if target.pk != old_variant.pk:
+        kept = line_part(line, new_quantity, adjustment=adjustment)
+        charges += repriced_units(
+            dataclasses.replace(kept, units_before=kept.units_before + removed),
+            new_price,
+            f"Price difference: {before} → {after}",
+            order.currency,
+        )
+        if sum((c.amount for c in charges), Decimal(0)) < 0:
+            back = -sum((c.amount for c in charges if c.amount < 0), Decimal(0))
+            raise NotEligible(
+                Eligibility.no(
+                    "costs_more",
+                    f"The {what} costs {format_money(new_price, order.currency, locale)}: with the "
+                    f"{format_money(back, order.currency, locale)} price difference already paid back on "
+                    "this item, you paid less than that, so an agent needs to make this change: they'll "
+                    "ask you to pay the difference.",
+                )
+            )
     if target.pk != old_variant.pk and target.stock < new_quantity:
         raise NotEligible(Eligibility.no("out_of_stock", f"Sorry, the {what} is sold out."))
-    removed = old_quantity - new_quantity
-    parts = [line_part(line, removed)] if removed else []
-    charges: list[Charge] = []
-    difference = quantize((line.unit_price - new_price) * new_quantity, order.currency)
-    if difference:
-        charges.append(
-            Charge(
-                RefundLineKind.PRICE_ADJUSTMENT,
-                difference,
-                f"Price difference: {before} → {after}",
-                line.pk,
-                new_quantity,
-            )
-        )
     plan = (
         refund_plan(
             order=order,
@@ -293,6 +309,10 @@ def _apply(
         unit_price=change.new_price,
         quantity_cancelled=line.quantity_cancelled + change.old_quantity - change.new_quantity,
     )
+    if change.target.pk != old_variant_id:
+        # The kept units' price difference took the line's adjustment off: it is settled, and later
+        # refunds of the line (at its new price) take nothing more off.
+        PriceAdjustment.objects.filter(order_line_id=line.pk, settled_at__isnull=True).update(settled_at=now)
     plan = change.refund
     refund_amount = Decimal(0)
     if plan is not None:
