@@ -137,6 +137,11 @@ class OrderLine(models.Model):
     price_kind = models.CharField(max_length=20, default="regular")
     discount_amount = MoneyField(help_text="This line's share of the order's coupons.")
     tax_amount = MoneyField()
+    # The part of the coupon share above the price of the units kept when they moved to a cheaper
+    # variant: those units never cost less than nothing, so the units leaving later take their share of
+    # it back off their coupon share (`payments.breakdown.LinePart`). Ours, never written by the store.
+    coupon_capped = MoneyField(help_text="Coupon share above the kept units' new price, not taken off.")
+    coupon_capped_units = models.PositiveIntegerField(default=0)
     # Flags as they were at purchase: what the customer bought under.
     return_flags = models.JSONField(default=list, blank=True)
 

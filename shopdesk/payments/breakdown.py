@@ -47,6 +47,11 @@ class LinePart:
     # gives back more than it cost, however its units and the adjustment are split.
     adjusted: Decimal = Decimal(0)
     adjusted_units: int = 0
+    # The coupon share above the price of the units kept when they moved to a cheaper variant, over those
+    # units (the line's last ones): they cost nothing, never less, so the change took only what they cost
+    # after their coupon, and each of them leaving later takes its share of this back off its coupon.
+    coupon_capped: Decimal = Decimal(0)
+    coupon_capped_units: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,7 @@ def line_parts(part: LinePart, currency: str) -> list[BreakdownLine]:
         )
     ]
     coupon = _cumulative(part.discount, part.units_before, part.units, part.quantity, currency)
+    coupon -= _coupon_capped_share(part, currency)
     if coupon:
         lines.append(
             BreakdownLine(
@@ -185,24 +191,72 @@ def _adjustment_paid_back(part: LinePart, currency: str) -> Decimal:
     none; every unit leaving after it is one it covered."""
     if part.adjusted <= 0 or part.adjusted_units <= 0:
         return ZERO
-    gone_before = part.quantity - part.adjusted_units
-    since = min(max(part.units_before - gone_before, 0), part.adjusted_units)
-    units = min(part.units, part.adjusted_units - since)
+    since, units = _units_since(part, part.adjusted_units)
     return _cumulative(part.adjusted, since, units, part.adjusted_units, currency)
+
+
+def _units_since(part: LinePart, covered: int) -> tuple[int, int]:
+    """Of the line's last `covered` units, how many left before this step and how many leave in it."""
+    gone_before = part.quantity - covered
+    since = min(max(part.units_before - gone_before, 0), covered)
+    return since, min(part.units, covered - since)
+
+
+def _coupon_capped_share(part: LinePart, currency: str) -> Decimal:
+    """The share of the line's capped coupon (`LinePart.coupon_capped`) these units don't take off."""
+    if part.coupon_capped <= 0 or part.coupon_capped_units <= 0:
+        return ZERO
+    since, units = _units_since(part, part.coupon_capped_units)
+    return _cumulative(part.coupon_capped, since, units, part.coupon_capped_units, currency)
+
+
+@dataclass(frozen=True, slots=True)
+class CouponCap:
+    """The coupon share of units moving to a cheaper variant, capped at their new price."""
+
+    share: Decimal  # their coupon share still on them (the part already capped left out)
+    over: Decimal  # what of it is above their new price: not taken from what goes back
+    capped: Decimal  # the line's `coupon_capped` from then on, over the units kept
+    capped_units: int
+
+
+def coupon_cap(part: LinePart, new_price: Decimal, currency: str) -> CouponCap:
+    """`part.units` units (the line's last ones, after `part.units_before`) moving to `new_price`: their
+    coupon share never makes them cost less than nothing. The part above the new price is not taken off
+    what goes back now, and joins what the units leaving later don't take off either."""
+    gross = _cumulative(part.discount, part.units_before, part.units, part.quantity, currency)
+    already = _coupon_capped_share(part, currency)
+    share = gross - already
+    over = max(share - quantize(new_price * part.units, currency), ZERO)
+    return CouponCap(share=share, over=over, capped=already + over, capped_units=part.units)
 
 
 def repriced_units(part: LinePart, new_price: Decimal, description: str, currency: str) -> tuple[Charge, ...]:
     """`part.units` units of a line that stay but move to `new_price` (another variant before dispatch):
     the difference per unit × those units, less the share of the line's price adjustment they already got
-    back (counted like units leaving after `part.units_before`). Their sum is what goes back: below zero,
-    the change costs more than was paid for them. The line is at the new price from then on, so its
-    adjustment is settled and no later refund takes it off again (`breakdown_rows.line_part`)."""
+    back (counted like units leaving after `part.units_before`), less the part of their coupon share above
+    the new price (`coupon_cap`: they then cost nothing, never less). Their sum is what goes back: below
+    zero, the change costs more than was paid for them. The line is at the new price from then on, so its
+    adjustment is settled and no later refund takes it off again (`breakdown_rows.line_part`), and its
+    capped coupon is stored (`LinePart.coupon_capped`) so the units leaving later give back exactly what
+    they still cost."""
     difference = quantize((part.unit_price - new_price) * part.units, currency)
     adjusted = _adjustment_paid_back(part, currency)
+    over = coupon_cap(part, new_price, currency).over
     charges = []
     if difference:
         charges.append(
             Charge(RefundLineKind.PRICE_ADJUSTMENT, difference, description, part.line_id, part.units)
+        )
+    if over:
+        charges.append(
+            Charge(
+                RefundLineKind.COUPON_SHARE,
+                -over,
+                f"Coupon discount on {part.name} above its new price",
+                part.line_id,
+                part.units,
+            )
         )
     if adjusted:
         charges.append(

@@ -55,6 +55,8 @@ def line_part(line: OrderLine, units: int, *, adjustment: PriceAdjustment | None
         units_before=line.quantity_cancelled + line.quantity_returned + line.quantity_refunded,
         adjusted=adjustment.amount if adjustment is not None else Decimal(0),
         adjusted_units=adjustment.quantity if adjustment is not None else 0,
+        coupon_capped=line.coupon_capped,
+        coupon_capped_units=line.coupon_capped_units,
     )
 
 

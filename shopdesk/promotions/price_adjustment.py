@@ -122,6 +122,11 @@ def _kept_units_paid(line: OrderLine, units: int, currency: str) -> Decimal:
         return ZERO
     gone = line.quantity - units
     coupon = line.discount_amount - quantize(line.discount_amount * gone / line.quantity, currency)
+    if line.coupon_capped > 0 and line.coupon_capped_units > 0:
+        # Units moved to a cheaper variant: the coupon share above their new price is not on them.
+        covered = line.coupon_capped_units
+        left = min(units, covered)
+        coupon -= line.coupon_capped - quantize(line.coupon_capped * (covered - left) / covered, currency)
     return max(quantize(line.unit_price * units, currency) - coupon, ZERO)
 
 

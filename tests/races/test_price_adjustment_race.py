@@ -11,6 +11,7 @@ from functools import partial
 
 import pytest
 
+from shopdesk.catalog.models import Variant
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import NotEligible
 from shopdesk.payments.models import Payment, Refund, RefundLine, StoreCreditEntry
@@ -112,3 +113,26 @@ def test_price_adjustments_racing_fewer_pieces_of_the_line_pay_the_difference_on
     order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[line_id])
     shirt_money = RefundLine.objects.filter(order_line_id=line_id).values_list("amount", flat=True)
     assert sum(shirt_money, Decimal(0)) == Decimal("88.00")
+
+
+def test_price_adjustments_racing_a_variant_below_the_coupon_pay_the_shirts_once() -> None:
+    """Five requests for the shirt's difference and five moves to a $3.00 size, below the shirts' $10.00
+    coupon share, at the same instant. In either order the shirts give back what they cost, $88.00, never
+    more: $20.00 then $68.00 (the coupon above the $6.00 they now cost is not paid back), or $88.00 at once
+    and no difference left to pay; cancelling them then gives back nothing more."""
+    order = order_with_cheaper_shirt()
+    line_id = shirt_line(order).pk
+    Variant.objects.filter(product=shirt_line(order).variant.product, size="S").update(price=Decimal("3.00"))
+    writes = [
+        partial(price_adjustment_request, order=order, line_id=line_id, actor=CUSTOMER) for _ in range(5)
+    ] + [partial(order_line_change, order=order, line_id=line_id, actor=CUSTOMER, size="S") for _ in range(5)]
+    results = race(writes)
+    assert not server_errors(results)
+    assert len([r for r in results if isinstance(r, PriceAdjustmentResult)]) <= 1
+    changes = [r for r in results if isinstance(r, LineChangeResult)]
+    assert len([r for r in changes if r.data["changed"]]) == 1
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")
+    order_cancel(order=order, actor=CUSTOMER, reason="Changed my mind", line_ids=[line_id])
+    shirt_money = RefundLine.objects.filter(order_line_id=line_id).values_list("amount", flat=True)
+    assert sum(shirt_money, Decimal(0)) == Decimal("88.00")
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("88.00")

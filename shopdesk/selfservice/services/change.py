@@ -29,7 +29,7 @@ from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders import events
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.services.idempotency import action_keys, action_replay, action_store, order_lock
-from shopdesk.payments.breakdown import Charge, LinePart, repriced_units
+from shopdesk.payments.breakdown import Charge, CouponCap, LinePart, coupon_cap, repriced_units
 from shopdesk.payments.breakdown_rows import line_part
 from shopdesk.payments.refund_plan import (
     CREDIT_STORE_CREDIT_PAYMENTS,
@@ -148,6 +148,8 @@ class LineChangePlan:
     parts: list[LinePart]
     charges: list[Charge]
     refund: RefundPlan | None
+    # Another variant: the kept units' coupon share capped at their new price, stored on the line.
+    coupon: CouponCap | None = None
 
     @property
     def changed(self) -> bool:
@@ -203,14 +205,12 @@ def _plan(
     adjustment = order_adjustments_by_line(order_id=order.pk).get(line.pk)
     parts = [line_part(line, removed, adjustment=adjustment)] if removed else []
     charges: list[Charge] = []
+    coupon = None
     if target.pk != old_variant.pk:
         kept = line_part(line, new_quantity, adjustment=adjustment)
-        charges += repriced_units(
-            dataclasses.replace(kept, units_before=kept.units_before + removed),
-            new_price,
-            f"Price difference: {before} → {after}",
-            order.currency,
-        )
+        kept = dataclasses.replace(kept, units_before=kept.units_before + removed)
+        coupon = coupon_cap(kept, new_price, order.currency)
+        charges += repriced_units(kept, new_price, f"Price difference: {before} → {after}", order.currency)
         if sum((c.amount for c in charges), Decimal(0)) < 0:
             back = -sum((c.amount for c in charges if c.amount < 0), Decimal(0))
             raise NotEligible(
@@ -247,6 +247,7 @@ def _plan(
         parts=parts,
         charges=charges,
         refund=plan,
+        coupon=coupon,
     )
 
 
@@ -309,6 +310,12 @@ def _apply(
         unit_price=change.new_price,
         quantity_cancelled=line.quantity_cancelled + change.old_quantity - change.new_quantity,
     )
+    if change.coupon is not None:
+        # The kept units' coupon share above their new price was not taken off the difference: the units
+        # leaving later don't take it off either (`breakdown.coupon_cap`).
+        OrderLine.objects.filter(pk=line.pk).update(
+            coupon_capped=change.coupon.capped, coupon_capped_units=change.coupon.capped_units
+        )
     if change.target.pk != old_variant_id:
         # The kept units' price difference took the line's adjustment off: it is settled, and later
         # refunds of the line (at its new price) take nothing more off.
