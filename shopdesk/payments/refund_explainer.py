@@ -18,6 +18,7 @@ from shopdesk.core.money import format_money
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.payments.enums import RefundDestination, RefundLineKind, RefundStatus
 from shopdesk.payments.selectors import RefundView
+from shopdesk.policy.money import money_locale, money_text
 
 MAX_ITEMS_NAMED = 4
 
@@ -28,7 +29,7 @@ def _lower_first(text: str) -> str:
 
 def order_paid_sentence(order: Order, lines: Sequence[OrderLine]) -> str:
     """ "$54.80 paid: $49.80 dress, $5.00 shipping" — the order's own totals."""
-    money = lambda amount: format_money(amount, order.currency, order.locale)  # noqa: E731
+    money = lambda amount: money_text(amount, order.currency)  # noqa: E731
     parts = [
         f"{money(line.unit_price * line.quantity)} {line.product_name}" for line in lines[:MAX_ITEMS_NAMED]
     ]
@@ -89,7 +90,7 @@ def refund_explanation(
     *, order: Order, lines: Sequence[OrderLine], refund: RefundView, notes: Sequence[str] = ()
 ) -> str:
     """The whole answer to "why didn't I get my full refund?" for one refund."""
-    text = f"{order_paid_sentence(order, lines)}. {refund_lines_sentence(refund, locale=order.locale)}"
+    text = f"{order_paid_sentence(order, lines)}. {refund_lines_sentence(refund, locale=money_locale())}"
     has = {line.kind for line in refund.lines}
     extra = list(notes)
     if (
@@ -102,5 +103,5 @@ def refund_explanation(
         extra.append(f"{refund.points} points back to your account")
     if extra:
         text += "; " + "; ".join(extra)
-    status = refund_status_sentence(refund, locale=order.locale)
+    status = refund_status_sentence(refund, locale=money_locale())
     return text + "." + (f" {status}" if status else "")

@@ -30,6 +30,7 @@ from shopdesk.payments.order_facts import order_facts
 from shopdesk.payments.refund_plan import order_facts_locked, refund_plan_perform
 from shopdesk.payments.store_credit import store_credit_issue
 from shopdesk.policy import get_policy
+from shopdesk.policy.money import money_locale
 from shopdesk.returns import events, notices
 from shopdesk.returns.closing import return_close_if_settled
 from shopdesk.returns.enums import InspectionOutcome, ReturnEventKind, ReturnResolution, ReturnStatus
@@ -350,7 +351,7 @@ def _inspect_locked(
             **{key: value for key, value in estimate.items() if key not in ("store_credit", "exchange")},
             "refund_ids": refund_ids,
             "refunded": str(plan.refunded),
-            "sentence": plan.sentence(locale=order.locale) if plan.refunded > 0 else "",
+            "sentence": plan.sentence(locale=money_locale()) if plan.refunded > 0 else "",
             "destinations": plan.destinations(),
             "expected_by": expected.date().isoformat() if (expected := plan.expected_by(now)) else None,
         },

@@ -286,3 +286,13 @@ def test_the_store_hears_of_the_refund_not_of_a_line_change(monkeypatch) -> None
     order_refund_lines(order=order, actor=AGENT, lines=[(scarf_line(order).pk, 1)], reason="Lost")
     sent = [event.payload["type"] for event in WebhookEvent.objects.all()]
     assert sent == ["refund.created"]
+
+
+def test_a_french_order_s_item_refund_writes_money_in_the_store_s_format_before_and_after() -> None:
+    order = _shipped(paid_order_of_shirt_and_scarf(locale="fr_CA"))
+    params = _params((shirt_line(order), 1))
+    preview = ACTION.preview(order=order, actor=AGENT, params=params)
+    done = ACTION.perform(order=order, actor=AGENT, params=params, idempotency_key="rl-fr")
+    for message in (preview.message, done.message):
+        assert "$44.00 goes back to your Visa ending 4242" in message
+        assert "44,00" not in message and "US" not in message

@@ -210,3 +210,18 @@ def test_a_hold_beside_a_captured_payment_is_worded_without_nothing_was_charged(
     assert "$50.00 is added to your store credit straight away." in result.message
     assert "Nothing was charged" not in result.message
     assert Payment.objects.get(pk=authorised_only_card.pk).state == PaymentState.VOIDED
+
+
+@pytest.mark.parametrize("locale", ["fr_FR", "fr_CA"])
+def test_a_french_order_s_cancel_preview_and_result_write_the_refund_the_same_way(locale):
+    """The registry's preview and its result use the store's format, whatever the order's locale."""
+    from shopdesk.selfservice.registry import action_get
+
+    order = paid_order_of_shirt_and_scarf(locale=locale)
+    action = action_get("cancel")
+    actor = Actor.customer(order.email)
+    preview = action.preview(order=order, actor=actor, params={})
+    result = action.perform(order=order, actor=actor, params={})
+    for message in (preview.message, result.message):
+        assert "$123.95 goes back to your Visa ending 4242" in message
+        assert "123,95" not in message and "US" not in message

@@ -229,3 +229,16 @@ def test_refund_amounts_match_the_payment(client):
     review = client.post(f"/orders/{order.number}/cancel/", {})
     client.post(f"/orders/{order.number}/cancel/", {**_hidden(review.content.decode()), "confirm": "1"})
     assert order.payments.get().amount_refunded == Decimal("123.95")
+
+
+def test_a_french_order_s_cancel_preview_writes_money_like_the_result_and_the_email(client):
+    order = paid_order_of_shirt_and_scarf(locale="fr_FR")
+    sign_in(client, order)
+    review = client.post(f"/orders/{order.number}/cancel/", {})
+    html = review.content.decode()
+    assert "You&#x27;re about to cancel this order; $123.95 goes back" in html
+    assert "123,95" not in html and "$US" not in html and "US$" not in html
+    done = client.post(f"/orders/{order.number}/cancel/", {**_hidden(html), "confirm": "1"})
+    assert done.status_code == 302
+    email = OutboxMessage.objects.get(template="cancelled").body_text
+    assert "$123.95 goes back" in email and "123,95" not in email

@@ -11,6 +11,7 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
+from shopdesk.policy.money import money_locale
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
@@ -63,7 +64,7 @@ class CancelAction(OrderAction):
         self.eligibility(order=order, actor=actor).require()
         preview = cancel_preview(order=order, line_ids=parsed.line_ids)
         return ActionPreview(
-            message=preview.sentence(locale=order.locale),
+            message=preview.sentence(locale=money_locale()),
             data={
                 "whole_order": preview.whole_order,
                 "items": preview.items,

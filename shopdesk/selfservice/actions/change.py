@@ -13,6 +13,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.policy.money import money_locale
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
@@ -84,7 +85,7 @@ class ChangeItemsAction(OrderAction):
             colour=parsed.colour,
             quantity=parsed.quantity,
         )
-        sentence = plan.sentence(locale=order.locale)
+        sentence = plan.sentence(locale=money_locale())
         if not plan.changed:
             raise InvalidInput(sentence, code="nothing_to_change")
         data: dict[str, Any] = {"line_id": parsed.line_id, "before": plan.before, "after": plan.after}

@@ -15,6 +15,7 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order
 from shopdesk.payments.order_facts import OrderFacts
+from shopdesk.policy.money import money_locale
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 from shopdesk.selfservice.services.refund_lines import (
@@ -67,7 +68,7 @@ class RefundLinesAction(OrderAction):
         parsed = params_parse(RefundLinesParams, params)
         preview = refund_lines_preview(order=order, lines=_pairs(parsed))
         return ActionPreview(
-            message=preview.sentence(locale=order.locale),
+            message=preview.sentence(locale=money_locale()),
             data={
                 "items": preview.items,
                 "refund_amount": str(preview.plan.refunded),

@@ -30,7 +30,7 @@ from shopdesk.payments.refund_plan import (
     refund_plan,
     refund_plan_perform,
 )
-from shopdesk.policy import get_policy
+from shopdesk.policy.money import money_locale
 from shopdesk.promotions.price_adjustment import order_adjustments_by_line
 from shopdesk.selfservice.eligibility import OrderFacts, cancel_eligibility, order_facts
 
@@ -211,7 +211,7 @@ def _apply(
 
 
 def _done_sentence(preview: CancelPreview, order: Order) -> str:
-    locale = get_policy().store.locale  # the page's language, not the destination's
+    locale = money_locale()  # the page's language, not the destination's
     count = preview.unit_count
     what = (
         "Your order is cancelled."

@@ -223,3 +223,22 @@ def test_start_over_forgets_the_order(chat: Chat, order_in_transit: Order) -> No
     chat.say("where is my order?")
     assert "timeline" not in chat.types()
     assert "order number" in chat.text
+
+
+@pytest.mark.parametrize("locale", ["fr_FR", "fr_CA"])
+def test_cancel_on_a_french_order_previews_and_confirms_the_same_amount(chat: Chat, locale: str) -> None:
+    """The preview and the result write the refund the same way: the store's format, not the order's locale."""
+    from shopdesk.policy.money import money_text
+    from tests.situations import order_with_lines
+
+    order = order_with_lines(2, locale=locale)
+    amount = money_text(order.total, order.currency)
+    assert amount == "$98.00"  # the store writes US dollars in English
+    chat.say(f"I want to cancel my order {order.number} {order.email}")
+    preview = chat.reply("confirm")
+    assert amount in preview["text"] and amount in preview["data"]["preview"]
+    chat.press("yes")
+    assert order.lines.filter(quantity_cancelled=0).count() == 0
+    assert amount in chat.text
+    for written in (preview["text"], chat.text):
+        assert "US" not in written and "98,00" not in written

@@ -94,6 +94,38 @@ def test_payment_declined_fragment_in_context_and_a_paid_order(
     assert any(r["data"].get("code") == answer.code for r in other.last["replies"])
 
 
+@pytest.mark.parametrize("pay_link", [True, False])
+def test_the_card_of_a_declined_order_is_followed_by_what_to_do(
+    chat: Chat, demo_store: list[dict[str, Any]], pay_link: bool
+) -> None:
+    """The card's sentence says "see below what to do": in the chat, the steps come right after it."""
+    order = _declined(demo_store, pay_link=pay_link)
+    track(chat, order)
+    explained = decline_explain(order=order, payments=list(order.payments.order_by("id")), now=timezone.now())
+    assert explained is not None
+    replies = chat.last["replies"]
+    card = next(i for i, r in enumerate(replies) if r["type"] == "order")
+    assert "see below what to do" in replies[card]["text"]
+    after = [r["text"] for r in replies[card + 1 :]]
+    assert any(f"{explained.reason}." in text for text in after)
+    assert explained.money_message in after
+    assert any(explained.next_step in text for text in after)
+    links = [r["data"].get("pay_again_url") for r in replies[card + 1 :] if r["data"].get("pay_again_url")]
+    assert links == ([f"/orders/{order.number}/pay-again/"] if pay_link else [])
+    if pay_link:  # the widget links the path its text names
+        step = next(r for r in replies[card + 1 :] if r["data"].get("pay_again_url"))
+        assert step["data"]["url"] == links[0] and links[0] in step["text"]
+    else:
+        assert order.number in explained.next_step  # contact us, naming the order
+        assert "handoff" in chat.payloads()  # and a person is one press away
+
+    other = Chat(chat.client.__class__())
+    identify(other, order)  # the card shown when the order is found has the steps under it too
+    kinds = other.types()
+    assert kinds.index("order") < len(kinds) - 1
+    assert explained.money_message in texts(other)
+
+
 # --- payment verification ------------------------------------------------------------------------------
 
 

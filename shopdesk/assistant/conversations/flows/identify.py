@@ -10,7 +10,7 @@ from __future__ import annotations
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.general import HANDOFF_BUTTON
 from shopdesk.assistant.conversations.flows.my_orders import order_chosen_or_listed
-from shopdesk.assistant.conversations.flows.orders import actor_for, order_card
+from shopdesk.assistant.conversations.flows.orders import actor_for, order_shown
 from shopdesk.assistant.conversations.handoff import handoff_request
 from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.assistant.conversations.slots import missing_identity_question, verified_order, verify
@@ -65,7 +65,7 @@ def details_only(turn: Turn) -> None:
     orders = [n for n in conversation.step.get("orders") or [] if n != order.number]
     conversation.step = {"orders": [*orders, order.number][-10:]}
     turn.answer.say(f"Thank you, I found order {order.number}. What would you like to do with it?")
-    turn.answer.add(order_card(page))
+    order_shown(turn, order, page)
     turn.answer.offer("Where is it?", f"intent:{DETAILS_INTENT}")
     for action, label, intent in ORDER_OFFERS:
         eligibility = page.actions.get(action)

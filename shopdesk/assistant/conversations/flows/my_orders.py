@@ -11,8 +11,8 @@ from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import order_url
 from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.assistant.conversations.replies import Reply
-from shopdesk.core.money import format_money
 from shopdesk.orderview.diagnoses.types import format_date
+from shopdesk.policy.money import money_text
 from shopdesk.shipping.models import Shipment
 
 ORDERS_LISTED = 10
@@ -49,7 +49,7 @@ def order_chosen_or_listed(turn: Turn, access: CustomerAccess, intent: str) -> s
         items = sum(line.quantity for line in order.lines.all())
         label = (
             f"Order {order.number}, {format_date(order.placed_at.date())}, "
-            f"{format_money(order.total, order.currency, order.locale)}, {items} item{'s' if items != 1 else ''}"
+            f"{money_text(order.total, order.currency)}, {items} item{'s' if items != 1 else ''}"
         )
         choices.append({"order": order.number, "label": label, "url": order_url(order.number)})
         turn.answer.offer(f"Order {order.number}", f"order:{order.number}")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.flows.general import HANDOFF_BUTTON
 from shopdesk.assistant.conversations.handoff import handoff_request
 from shopdesk.assistant.conversations.models import HandoffReason
 from shopdesk.assistant.conversations.replies import Reply, confirm_reply
@@ -61,6 +62,41 @@ def order_card(page: OrderPage) -> Reply:
             "url": order_url(page.number),
         },
     )
+
+
+def order_shown(turn: Turn, order: Order, page: OrderPage) -> None:
+    """The order card, then what its sentence points to on the order page.
+
+    A declined payment's card says "see below what to do": the page has those steps under it, and so
+    does the chat (why, whether money was taken, what next and the pay-again link).
+    """
+    turn.answer.add(order_card(page))
+    if page.declined is not None:
+        declined_steps(turn, order, page)
+
+
+def declined_steps(turn: Turn, order: Order, page: OrderPage) -> None:
+    """Why the payment was declined, whether money left the account, and what to do: the order page's words."""
+    declined = page.declined
+    if declined is None:
+        return
+    actor = actor_for(turn)
+    pay_again = page.actions.get("pay_again") or action_get("pay_again").eligibility(order=order, actor=actor)
+    turn.answer.say(
+        f"Why the payment for order {order.number} was declined: {declined.reason}.",
+        decline_code=declined.code,
+        attempts=declined.attempts,
+    )
+    turn.answer.say(declined.money_message, charged=declined.charged, hold=str(declined.hold))
+    data: dict[str, object] = {"next_step": True}
+    if pay_again.allowed:
+        url = reverse("portal:pay_again", args=[order.number])
+        data["pay_again_url"] = url
+        # `url` makes the widget draw it as a link (it links a path the text names).
+        turn.answer.say(f"{declined.next_step} Pay again here: {url}", url=url, **data)
+    else:
+        turn.answer.say(declined.next_step, code=pay_again.code, **data)
+        turn.answer.offer(*HANDOFF_BUTTON)  # "contact us": a person, from the chat itself
 
 
 def _timeline(package: PackageView, count: int) -> Reply:
@@ -120,7 +156,7 @@ def _offer_packages(turn: Turn, page: OrderPage) -> None:
 def track_order(turn: Turn, order: Order, page: OrderPage) -> None:
     if len(page.packages) <= 1 and _OTHER_PACKAGE.search(turn.text or ""):
         _no_other_package(turn, page)
-    turn.answer.add(order_card(page))
+    order_shown(turn, order, page)
     for package in _focused(turn, page):
         turn.answer.add(_timeline(package, len(page.packages)))
     _offer_packages(turn, page)
@@ -139,7 +175,7 @@ def _no_other_package(turn: Turn, page: OrderPage) -> None:
 
 
 def shipping_time(turn: Turn, order: Order, page: OrderPage) -> None:
-    turn.answer.add(order_card(page))
+    order_shown(turn, order, page)
     if page.ship_by and any(line.quantity_unshipped for line in page.lines):
         text = f"What hasn't shipped yet leaves our warehouse by {format_date(page.ship_by)}"
         if page.expected:

@@ -12,7 +12,7 @@ import re
 from django.urls import reverse
 
 from shopdesk.assistant.conversations.flows.context import Turn
-from shopdesk.assistant.conversations.flows.orders import actor_for, order_url
+from shopdesk.assistant.conversations.flows.orders import actor_for, declined_steps, order_url
 from shopdesk.orders.models import Order
 from shopdesk.orderview.cached import order_page_cached
 from shopdesk.selfservice.registry import action_get
@@ -52,19 +52,7 @@ def _declined(turn: Turn, order: Order) -> None:
         turn.answer.say(declined.money_message, charged=declined.charged, hold=str(declined.hold))
         turn.tried(f"payment_declined: said whether the declined payment of {order.number} was charged")
         return
-    turn.answer.say(
-        f"Why the payment for order {order.number} was declined: {declined.reason}.",
-        decline_code=declined.code,
-        attempts=declined.attempts,
-    )
-    turn.answer.say(declined.money_message, charged=declined.charged, hold=str(declined.hold))
-    data: dict[str, object] = {"next_step": True}
-    if pay_again.allowed:
-        url = reverse("portal:pay_again", args=[order.number])
-        data["pay_again_url"] = url
-        turn.answer.say(f"{declined.next_step} Pay again here: {url}", **data)
-    else:
-        turn.answer.say(declined.next_step, code=pay_again.code, **data)
+    declined_steps(turn, order, page)
     turn.tried(f"payment_declined: explained the decline of {order.number} ({declined.code})")
 
 

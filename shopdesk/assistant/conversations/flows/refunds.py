@@ -12,8 +12,8 @@ from typing import Any
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, preview_action
 from shopdesk.assistant.conversations.replies import Reply
-from shopdesk.core.money import format_money
 from shopdesk.orders.models import Order
+from shopdesk.policy.money import money_text
 from shopdesk.returns.refund_explanations import refunds_explained
 from shopdesk.selfservice.registry import action_get
 
@@ -23,7 +23,7 @@ DISPUTE = "refund_dispute"
 
 def refund_reply(order: Order, refund: dict[str, Any]) -> Reply:
     """One refund as a table: each line with its amount, the total, and the sentence that explains it."""
-    money = lambda amount: format_money(amount, refund["currency"], order.locale)  # noqa: E731
+    money = lambda amount: money_text(amount, refund["currency"])  # noqa: E731
     return Reply(
         "refund",
         refund["explanation"],
