@@ -6,11 +6,11 @@ one, a private code's refusal reads as `not_found`, so private codes can't be pr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StringConstraints
 
 from shopdesk.access.selectors import access_for_token
 from shopdesk.access.types import CustomerAccess
@@ -31,7 +31,11 @@ class StrictIn(Schema):
 
 
 class CartLineIn(StrictIn):
-    sku: str = Field(min_length=1, max_length=64, examples=["KW-TEE-NAVY-M"])
+    # Not stripped by the schema: a blank SKU is documented as valid (it is no catalogue item), and the
+    # check strips it.
+    sku: Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=64)] = Field(
+        examples=["KW-TEE-NAVY-M"]
+    )
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
 
 
@@ -111,7 +115,7 @@ def check(request: HttpRequest, payload: PromoCheckIn) -> Any:
     access = _optional_customer(request)
     checked = promo_check(
         codes=payload.codes,
-        items=[(line.sku, line.quantity) for line in payload.cart.lines],
+        items=[(line.sku.strip(), line.quantity) for line in payload.cart.lines],
         country=payload.country,
         email=payload.email,
         access=access,

@@ -129,7 +129,8 @@ LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 def _sane_time(value: dt.datetime) -> dt.datetime:
     if not EARLIEST <= value < LATEST:
         raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
-    return value
+    # Kept in UTC: the same instant, and PostgreSQL takes no zone offset beyond ±15:59.
+    return value.astimezone(dt.UTC)
 
 
 # A time without a zone is ambiguous across the store's warehouses. The published schema says which
@@ -158,8 +159,9 @@ def _country(code: str) -> str:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-# The same rule in the published schema, without the control characters that no text takes.
-EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+$"
+# The same rule in the published schema, without the control characters that no text takes. U+0085 (next
+# line) is whitespace to Python's `\s` but not to a JSON Schema (ECMA) one, so it is named.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f\x85]+@[^@\s\x00-\x1f\x7f\x85]+\.[^@\s.\x00-\x1f\x7f\x85]+$"
 
 
 def _email(value: str) -> str:
