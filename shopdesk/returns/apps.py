@@ -14,7 +14,7 @@ class ReturnsConfig(AppConfig):
 
         shipment_shipped_listener_set(return_exchange_package_shipped)
         # And payments calls this when a refund succeeds: a refunded return whose refunds have all gone
-        # through closes (docs/decisions/0036).
+        # through closes (docs/decisions/0034).
         from shopdesk.payments.services.status import refund_succeeded_listener_set
         from shopdesk.returns.closing import return_close_on_refund_succeeded
 

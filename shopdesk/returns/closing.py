@@ -1,4 +1,4 @@
-"""A refunded return closes once every refund it recorded has gone through (docs/decisions/0036).
+"""A refunded return closes once every refund it recorded has gone through (docs/decisions/0034).
 
 return_close_if_settled(return_request=..., now=...)   after the inspection: its refunds may be settled already
 return_close_on_refund_succeeded(refund, now)          the payments layer's listener: one of them just succeeded

@@ -106,7 +106,7 @@ def return_plans(*, order: Order, facts: OrderFacts, units: list[ReturnedUnits],
     ]
     fee = label_fee_charge(method=method, reasons=travelling) if travelling else None
     # A line whose price was adjusted gives back what is still paid for it: the difference already paid
-    # back comes off its units (docs/decisions/0037), whatever the resolution.
+    # back comes off its units (docs/decisions/0035), whatever the resolution.
     adjustments = order_adjustments_by_line(order_id=order.pk) if going else {}
 
     def part(item: ReturnedUnits) -> LinePart:

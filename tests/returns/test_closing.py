@@ -1,4 +1,4 @@
-"""A refunded return closes when every refund it recorded has succeeded (docs/decisions/0036): on the
+"""A refunded return closes when every refund it recorded has succeeded (docs/decisions/0034): on the
 provider's `succeeded` event for its last refund, or at once when it was paid back as store credit; the
 close goes through the return's one status change (its event row, a verified `return.closed` on the
 loopback receiver), once, however often the success is replayed."""

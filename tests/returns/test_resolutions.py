@@ -63,7 +63,7 @@ def test_store_credit_gives_the_bonus_and_is_issued_once(delivered_order):
     assert StoreCreditEntry.objects.filter(customer=order.customer).count() == 1
     assert store_credit_balance(customer=order.customer) == Decimal("26.05")
     assert Payment.objects.get(order=order).amount_refunded == 0  # the card keeps the money
-    # Credit is the customer's at once: nothing left to wait for, so the return closes (decision 0036).
+    # Credit is the customer's at once: nothing left to wait for, so the return closes (decision 0034).
     assert ReturnRequest.objects.get(rma=rma).status == ReturnStatus.CLOSED
 
 

@@ -1,4 +1,4 @@
-"""A variant cheaper than the kept units' coupon share (docs/decisions/0037): the units cost nothing, never
+"""A variant cheaper than the kept units' coupon share (docs/decisions/0035): the units cost nothing, never
 less, so the change gives back what was paid for them and no more, and a later cancel or refund of the same
 units gives back exactly what is left paid (their tax)."""
 

@@ -141,7 +141,7 @@ def test_adjustments_and_item_refunds_never_pay_a_line_or_a_payment_twice(
 # Items changed before dispatch (fewer pieces, another size at another price) among the adjustments and
 # refunds: a line starts unshipped, `ship` sends what is left of it, and only then can it be refunded.
 # Other sizes cost from a twentieth of the price (far below a coupon of up to 40 %: the kept units'
-# coupon share is then capped at their new price, docs/decisions/0037) to a fifth more.
+# coupon share is then capped at their new price, docs/decisions/0035) to a fifth more.
 size_prices = st.tuples(st.integers(min_value=5, max_value=120), st.integers(min_value=5, max_value=120))
 steps_with_changes = st.lists(
     st.one_of(

@@ -160,7 +160,7 @@ def test_the_preview_writes_nothing():
 
 
 # A line whose price was adjusted: the difference already paid back never goes back twice
-# (docs/decisions/0037). The shirt (2 × $49.00, $10.00 coupon) costs $39.00 today: $20.00 came back.
+# (docs/decisions/0035). The shirt (2 × $49.00, $10.00 coupon) costs $39.00 today: $20.00 came back.
 
 
 def _adjusted_shirt():

@@ -95,7 +95,7 @@ def _preview(order: Order, facts: OrderFacts, line_ids: list[int] | None) -> Can
     remaining = sum(line.quantity_active for line in facts.active_lines) - sum(units.values())
     whole_order = remaining == 0 and not facts.any_shipped
     by_id = {line.pk: line for line in facts.lines}
-    # A line whose price was adjusted gives back what is still paid for it (docs/decisions/0037).
+    # A line whose price was adjusted gives back what is still paid for it (docs/decisions/0035).
     adjustments = order_adjustments_by_line(order_id=order.pk) if units else {}
     parts = [
         line_part(by_id[line_id], n, adjustment=adjustments.get(line_id)) for line_id, n in units.items()

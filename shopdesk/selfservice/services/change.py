@@ -3,7 +3,7 @@
 Price rule (docs/actions.md): a change that costs the same or less is done here, and the difference goes
 back as a refund (or lowers the card hold). A change that costs more is never done self-service:
 shopdesk cannot take a new payment, so the message sends the customer to an agent or a new order.
-A line whose price was adjusted counts as paid what is still paid for it (docs/decisions/0037): the
+A line whose price was adjusted counts as paid what is still paid for it (docs/decisions/0035): the
 units it cancels take their share of the difference already paid back off, and another variant is
 compared with what the kept units cost after it, which settles the adjustment.
 """

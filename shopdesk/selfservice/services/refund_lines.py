@@ -11,7 +11,7 @@ returned, refunded this way, or in a return that is still open. The refunded uni
 line (`quantity_refunded`), so a later return, price adjustment or refund of the same lines sees them
 gone, and the refund breakdown counts them as units before (so the last unit takes the rounding).
 A line whose price was adjusted is refunded for what is still paid for it: the share of the difference
-already paid back comes off its units (docs/decisions/0037).
+already paid back comes off its units (docs/decisions/0035).
 """
 
 from __future__ import annotations
