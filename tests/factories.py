@@ -157,3 +157,17 @@ class TrackingEventFactory(factory.django.DjangoModelFactory):
     status = TrackingStatus.IN_TRANSIT
     location = "Edison, NJ"
     description = "Departed facility"
+
+
+def pay_rest_with_store_credit(order: Order, on_card: Decimal) -> Order:
+    """`on_card` stays on the order's card payment; the rest of its total is paid with store credit."""
+    order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
+    PaymentFactory(
+        order=order,
+        method="store_credit",
+        provider="shopdesk",
+        card_brand="",
+        card_last4="",
+        amount=order.total - on_card,
+    )
+    return order

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from shopdesk.core.errors import InvalidInput
-from shopdesk.core.money import format_money
 from shopdesk.policy import Policy, get_policy
+from shopdesk.policy.money import money_text
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}")
 # Anything that looks like template syntax but is not a plain placeholder is refused, not ignored.
@@ -142,7 +142,7 @@ def macro_values(*, ticket: Any = None, order: Any = None, agent: Any = None) ->
         values["order.number"] = order.number
         values["order.email"] = order.email
         values["order.placed_on"] = format_date(order.placed_at, format="long", locale=policy.store.locale)
-        values["order.total"] = format_money(order.total, order.currency, policy.store.locale)
+        values["order.total"] = money_text(order.total, order.currency)
         values["order.url"] = absolute_url(reverse("portal:order", args=[order.number]))
         package = order.shipments.exclude(tracking_number="").order_by("-shipped_at", "-id").first()
         if package is not None:

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from shopdesk.core.calendar import local_date
-from shopdesk.core.money import format_money
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
+from shopdesk.policy.money import money_text
 from shopdesk.returns.enums import InspectionOutcome, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest
 from shopdesk.returns.progress import return_received_answer
@@ -37,7 +37,7 @@ def _day(value: dt.date) -> str:
 
 
 def _money(amount: str | Decimal, currency: str) -> str:
-    return format_money(Decimal(amount), currency, get_policy().store.locale)
+    return money_text(Decimal(amount), currency)
 
 
 def _common(return_request: ReturnRequest) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from shopdesk.loyalty.ledger import ledger_write
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
 from shopdesk.loyalty.services import points_adjust
 from shopdesk.orders.models import Customer, Order
+from shopdesk.webhooks.catalogue import EVENT_TYPES
 from shopdesk.webhooks.models import WebhookEvent
 from tests.integration import fixtures
 from tests.integration.payloads import StoreClient, order_payload
@@ -28,15 +29,7 @@ store_with_product = fixtures.store_with_product
 __all__ = ["allow_private", "endpoint_for", "receiver"]  # the loopback receiver's fixtures, used below
 
 NOW = dt.datetime(2027, 3, 10, 15, 0, tzinfo=dt.UTC)
-POINTS_TYPES = (
-    "points.earned",
-    "points.available",
-    "points.spent",
-    "points.returned",
-    "points.revoked",
-    "points.expired",
-    "points.adjusted",
-)
+POINTS_TYPES = tuple(name for name in EVENT_TYPES if name.startswith("points."))
 NUMBER = "KW00004242"
 
 

@@ -27,18 +27,7 @@ def delivered_shirt_and_scarf(*, delivered_days_ago: float = 3, **order_fields: 
 
 def delivered_paid_by_card_and_store_credit(card: str) -> Order:
     """The delivered shirt-and-scarf order ($123.95): `card` on the Visa 4242, the rest with store credit."""
-    order = delivered_shirt_and_scarf()
-    on_card = Decimal(card)
-    order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
-    factories.PaymentFactory(
-        order=order,
-        method="store_credit",
-        provider="shopdesk",
-        card_brand="",
-        card_last4="",
-        amount=order.total - on_card,
-    )
-    return order
+    return factories.pay_rest_with_store_credit(delivered_shirt_and_scarf(), Decimal(card))
 
 
 @pytest.fixture

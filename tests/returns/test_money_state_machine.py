@@ -39,15 +39,7 @@ class ReturnMoney(RuleBasedStateMachine):
         """By card alone (None), or `on_card` on the card and the rest of the $123.95 with store credit."""
         if on_card is None:
             return
-        self.order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
-        factories.PaymentFactory(
-            order=self.order,
-            method="store_credit",
-            provider="shopdesk",
-            card_brand="",
-            card_last4="",
-            amount=self.order.total - on_card,
-        )
+        factories.pay_rest_with_store_credit(self.order, on_card)
 
     def _rmas(self) -> list[str]:
         return list(

@@ -63,17 +63,9 @@ def _line_refunded(line_id: int) -> Decimal:
     return sum(amounts, Decimal(0))
 
 
-@pytest.mark.django_db
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    shapes=st.lists(line_shapes, min_size=2, max_size=2),
-    points_share=st.integers(min_value=0, max_value=50),
-    credit_share=st.integers(min_value=0, max_value=100),
-    plan=steps,
-)
-def test_adjustments_and_item_refunds_never_pay_a_line_or_a_payment_twice(
-    shapes, points_share, credit_share, plan
-):
+def _order_of(shapes, points_share: int, credit_share: int):  # type: ignore[no-untyped-def]
+    """An order of the drawn lines (coupon, tax, today's lower price), paid by points, store credit and card
+    in the drawn shares, and what each line cost."""
     lines_cost = []
     for price, quantity, coupon_percent, tax_percent, _ in shapes:
         gross = price * quantity
@@ -109,9 +101,32 @@ def test_adjustments_and_item_refunds_never_pay_a_line_or_a_payment_twice(
     for method, amount in (("card", card), ("store_credit", credit)):
         if amount > 0:
             factories.PaymentFactory(order=order, method=method, amount=amount)
+    line_paid = {line.pk: cost[0] - cost[1] + cost[2] for line, cost in zip(lines, lines_cost, strict=True)}
+    return order, lines, line_paid
+
+
+def _assert_nothing_paid_twice(order, lines, line_paid) -> None:  # type: ignore[no-untyped-def]
+    for payment in Payment.objects.filter(order=order):
+        assert 0 <= payment.amount_refunded <= payment.amount_captured
+        assert payment.amount_refunded == sum(payment.refunds.values_list("amount", flat=True), Decimal(0))
+    for each in lines:
+        assert _line_refunded(each.pk) <= line_paid[each.pk]
+
+
+@pytest.mark.django_db
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    shapes=st.lists(line_shapes, min_size=2, max_size=2),
+    points_share=st.integers(min_value=0, max_value=50),
+    credit_share=st.integers(min_value=0, max_value=100),
+    plan=steps,
+)
+def test_adjustments_and_item_refunds_never_pay_a_line_or_a_payment_twice(
+    shapes, points_share, credit_share, plan
+):
+    order, lines, line_paid = _order_of(shapes, points_share, credit_share)
     ship(order, *lines)
     Shipment.objects.filter(order=order).update(delivered_at=timezone.now())
-    line_paid = {line.pk: cost[0] - cost[1] + cost[2] for line, cost in zip(lines, lines_cost, strict=True)}
 
     for kind, index, units in plan:
         line = lines[index]
@@ -124,13 +139,7 @@ def test_adjustments_and_item_refunds_never_pay_a_line_or_a_payment_twice(
         except NotEligible as refused:
             assert refused.code in ERROR_CODES
             assert Refund.objects.filter(order=order).count() == refunds_before  # a refusal moves nothing
-        for payment in Payment.objects.filter(order=order):
-            assert 0 <= payment.amount_refunded <= payment.amount_captured
-            assert payment.amount_refunded == sum(
-                payment.refunds.values_list("amount", flat=True), Decimal(0)
-            )
-        for each in lines:
-            assert _line_refunded(each.pk) <= line_paid[each.pk]
+        _assert_nothing_paid_twice(order, lines, line_paid)
 
     for line in OrderLine.objects.filter(order=order):
         if line.quantity_refunded == line.quantity:
@@ -178,48 +187,12 @@ CHANGE_ERROR_CODES = ERROR_CODES | {"costs_more", "line_dispatched", "line_cance
 def test_adjustments_item_changes_and_refunds_never_pay_a_line_or_a_payment_twice(
     shapes, sizes, points_share, credit_share, plan
 ):
-    lines_cost = []
-    for price, quantity, coupon_percent, tax_percent, _ in shapes:
-        gross = price * quantity
-        lines_cost.append((gross, _cent(gross * coupon_percent / 100), _cent(gross * tax_percent / 100)))
-    subtotal = sum((gross for gross, _, _ in lines_cost), Decimal(0))
-    discount = sum((coupon for _, coupon, _ in lines_cost), Decimal(0))
-    tax = sum((t for _, _, t in lines_cost), Decimal(0))
-    total = subtotal - discount + tax
-    points_value = _cent(total * points_share / 100)
-    money = total - points_value
-    credit = _cent(money * credit_share / 100)
-    card = money - credit
-    order = factories.OrderFactory(
-        subtotal=subtotal,
-        discount_total=discount,
-        tax_total=tax,
-        shipping_total=Decimal(0),
-        total=total,
-        points_used=int(points_value * 100),
-        points_value=points_value,
-    )
-    lines = []
-    for (price, quantity, _, _, drop_percent), (_, coupon, line_tax), (small, large) in zip(
-        shapes, lines_cost, sizes, strict=True
-    ):
-        line = factories.OrderLineFactory(
-            order=order,
-            quantity=quantity,
-            unit_price=price,
-            discount_amount=coupon,
-            tax_amount=line_tax,
-        )
-        price_set(line, str(_cent(price * (100 - drop_percent) / 100)))
+    order, lines, line_paid = _order_of(shapes, points_share, credit_share)
+    for line, (price, *_), (small, large) in zip(lines, shapes, sizes, strict=True):
         for size, percent in (("S", small), ("L", large)):
             factories.VariantFactory(
                 product=line.variant.product, size=size, price=_cent(price * percent / 100)
             )
-        lines.append(line)
-    for method, amount in (("card", card), ("store_credit", credit)):
-        if amount > 0:
-            factories.PaymentFactory(order=order, method=method, amount=amount)
-    line_paid = {line.pk: cost[0] - cost[1] + cost[2] for line, cost in zip(lines, lines_cost, strict=True)}
 
     for kind, index, units, size in plan:
         line = OrderLine.objects.get(pk=lines[index].pk)
@@ -238,13 +211,7 @@ def test_adjustments_item_changes_and_refunds_never_pay_a_line_or_a_payment_twic
         except NotEligible as refused:
             assert refused.code in CHANGE_ERROR_CODES, refused.message
             assert Refund.objects.filter(order=order).count() == refunds_before  # a refusal moves nothing
-        for payment in Payment.objects.filter(order=order):
-            assert 0 <= payment.amount_refunded <= payment.amount_captured
-            assert payment.amount_refunded == sum(
-                payment.refunds.values_list("amount", flat=True), Decimal(0)
-            )
-        for each in lines:
-            assert _line_refunded(each.pk) <= line_paid[each.pk]
+        _assert_nothing_paid_twice(order, lines, line_paid)
 
     for line in OrderLine.objects.filter(order=order):
         if line.quantity_cancelled + line.quantity_refunded == line.quantity:

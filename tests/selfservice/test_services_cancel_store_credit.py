@@ -23,18 +23,7 @@ CUSTOMER = Actor.customer("shopper@example.com")
 
 def paid_by_card_and_store_credit(card: str) -> Order:
     """The shirt-and-scarf order ($123.95): `card` on the Visa 4242, the rest with store credit."""
-    order = paid_order_of_shirt_and_scarf()
-    on_card = Decimal(card)
-    order.payments.update(amount=on_card, amount_authorised=on_card, amount_captured=on_card)
-    factories.PaymentFactory(
-        order=order,
-        method="store_credit",
-        provider="shopdesk",
-        card_brand="",
-        card_last4="",
-        amount=order.total - on_card,
-    )
-    return order
+    return factories.pay_rest_with_store_credit(paid_order_of_shirt_and_scarf(), Decimal(card))
 
 
 def _paid_back(order: Order) -> dict[str, Decimal]:

@@ -21,6 +21,7 @@ from shopdesk.loyalty.services import (
     points_return_for_refund,
     points_revoke_for_return,
 )
+from shopdesk.webhooks.catalogue import EVENT_TYPES
 from shopdesk.webhooks.models import WebhookDelivery, WebhookEvent
 from tests import factories
 from tests.integration.payloads import StoreClient
@@ -28,15 +29,7 @@ from tests.webhooks.conftest import Receiver, delivered
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2027, 3, 10, 15, 0, tzinfo=dt.UTC)
-POINTS_TYPES = (
-    "points.earned",
-    "points.available",
-    "points.spent",
-    "points.returned",
-    "points.revoked",
-    "points.expired",
-    "points.adjusted",
-)
+POINTS_TYPES = tuple(name for name in EVENT_TYPES if name.startswith("points."))
 
 
 def test_a_customer_s_points_life_sends_one_event_per_entry(receiver: Receiver, endpoint_for) -> None:

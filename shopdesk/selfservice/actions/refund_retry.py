@@ -13,13 +13,12 @@ from pydantic import Field
 from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
-from shopdesk.core.money import format_money
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import RefundStatus
 from shopdesk.payments.models import Refund
 from shopdesk.payments.order_facts import OrderFacts
 from shopdesk.payments.services.refund_retry import refund_retry, refund_retry_rule
-from shopdesk.policy import get_policy
+from shopdesk.policy.money import money_text
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 
@@ -73,7 +72,7 @@ class RefundRetryAction(OrderAction):
         self.agents_gate(actor)
         refund = _refund_chosen(order, parsed.refund_id)
         refund_retry_rule(refund=refund, actor=actor).require()
-        amount = format_money(refund.amount, refund.currency, get_policy().store.locale)
+        amount = money_text(refund.amount, refund.currency)
         return ActionPreview(
             message=f"The refund of {amount} goes back to the payment provider"
             + (f" (it failed: {refund.failure_reason})." if refund.failure_reason else "."),
@@ -93,7 +92,7 @@ class RefundRetryAction(OrderAction):
         self.agents_gate(actor)
         refund = _refund_chosen(order, parsed.refund_id)
         done = refund_retry(refund_id=refund.pk, actor=actor, note=parsed.note)
-        amount = format_money(done.refund.amount, done.refund.currency, get_policy().store.locale)
+        amount = money_text(done.refund.amount, done.refund.currency)
         message = (
             f"The refund of {amount} is already on its way to the payment provider."
             if done.replayed
