@@ -26,6 +26,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 
 
+def demo_database(env: dict[str, str], orders: int, *, quiet: bool = False) -> None:
+    """`migrate` and `shopdesk demo --orders N` into the database of `env`, run in its SHOPDESK_DATA_DIR."""
+    cwd = env["SHOPDESK_DATA_DIR"]
+    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=cwd)
+    subprocess.run(
+        [str(BIN / "shopdesk"), "demo", "--orders", str(orders), *(["--quiet"] if quiet else [])],
+        env=env,
+        check=True,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

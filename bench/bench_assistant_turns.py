@@ -57,7 +57,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _server import BIN, gunicorn
+from _server import BIN, demo_database, gunicorn
 
 LUA = Path(__file__).resolve().parent / "assistant_turns.lua"
 TARGET_P99_MS = 60.0
@@ -198,14 +198,7 @@ def demo_orders(env: dict[str, str]) -> list[tuple[str, str]]:
 
 def prepare(env: dict[str, str], orders: int) -> list[tuple[str, str]]:
     workdir = env["SHOPDESK_DATA_DIR"]
-    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=workdir)
-    subprocess.run(
-        [str(BIN / "shopdesk"), "demo", "--orders", str(orders)],
-        env=env,
-        check=True,
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-    )
+    demo_database(env, orders)
     # The model is trained once into the cache (SHOPDESK_CACHE_DIR, else ~/.cache/shopdesk), untimed.
     subprocess.run(
         [

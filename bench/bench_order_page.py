@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _server import BIN, gunicorn
+from _server import BIN, demo_database, gunicorn
 
 WRK = "wrk"
 TARGET_RATIO = {"order API (bearer)": 0.6}
@@ -57,16 +57,7 @@ def prepare_database(env: dict[str, str], orders: int, db_path: Path) -> None:
         print(f"Reusing {db_path}")
         return
     started = time.perf_counter()
-    subprocess.run(
-        [str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=env["SHOPDESK_DATA_DIR"]
-    )
-    subprocess.run(
-        [str(BIN / "shopdesk"), "demo", "--orders", str(orders)],
-        env=env,
-        check=True,
-        cwd=env["SHOPDESK_DATA_DIR"],
-        stdout=subprocess.DEVNULL,
-    )
+    demo_database(env, orders)
     print(f"Built {orders:,} demo orders in {time.perf_counter() - started:.0f} s")
 
 

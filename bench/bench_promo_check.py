@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _server import BIN, gunicorn
+from _server import BIN, demo_database, gunicorn
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -100,14 +100,7 @@ print(Coupon.objects.count(), *skus)
 def prepare(env: dict[str, str], orders: int, codes: int) -> tuple[int, list[str]]:
     cwd = env["SHOPDESK_DATA_DIR"]
     started = time.perf_counter()
-    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=cwd)
-    subprocess.run(
-        [str(BIN / "shopdesk"), "demo", "--orders", str(orders), "--quiet"],
-        env=env,
-        check=True,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-    )
+    demo_database(env, orders, quiet=True)
     done = subprocess.run(
         [str(BIN / "python"), "-c", PREPARE, str(codes)],
         env={**env, "DJANGO_SETTINGS_MODULE": "shopdesk.settings"},

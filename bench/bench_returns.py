@@ -19,12 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from _server import demo_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -37,14 +38,7 @@ def prepare(db_path: Path, orders: int, data_dir: str) -> None:
         print(f"Reusing {db_path}")
         return
     started = time.perf_counter()
-    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=data_dir)
-    subprocess.run(
-        [str(BIN / "shopdesk"), "demo", "--orders", str(orders), "--quiet"],
-        env=env,
-        check=True,
-        cwd=data_dir,
-        stdout=subprocess.DEVNULL,
-    )
+    demo_database(env, orders, quiet=True)
     print(f"Built {orders:,} demo orders in {time.perf_counter() - started:.0f} s")
 
 

@@ -22,13 +22,14 @@ import json
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _server import demo_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -37,14 +38,7 @@ BASE = "/api/v1/assistant/conversations"
 
 def prepare(data_dir: Path, orders: int) -> None:
     env = {**os.environ, "SHOPDESK_DATA_DIR": str(data_dir)}
-    subprocess.run([str(BIN / "shopdesk"), "migrate", "-v0"], env=env, check=True, cwd=data_dir)
-    subprocess.run(
-        [str(BIN / "shopdesk"), "demo", "--orders", str(orders)],
-        env=env,
-        check=True,
-        cwd=data_dir,
-        stdout=subprocess.DEVNULL,
-    )
+    demo_database(env, orders)
 
 
 def main() -> None:

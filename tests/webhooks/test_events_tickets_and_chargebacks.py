@@ -22,9 +22,8 @@ from tests.webhooks.conftest import Receiver, delivered
 pytestmark = pytest.mark.django_db
 
 
-def test_a_ticket_opened_answered_and_solved_sends_its_events(receiver: Receiver, endpoint_for) -> None:
-    endpoint = endpoint_for("ticket.created", "ticket.status_changed", "ticket.replied")
-    only_replies = endpoint_for("ticket.replied")
+def _parcel_ticket():  # type: ignore[no-untyped-def]
+    """A customer's contact-form ticket about the parcel of their paid order, and an agent to answer it."""
     order = paid_order_of_shirt_and_scarf()
     ticket = ticket_create(
         subject="Where is my parcel?",
@@ -37,6 +36,13 @@ def test_a_ticket_opened_answered_and_solved_sends_its_events(receiver: Receiver
         order=order,
     )
     agent = agent_add(email="ana@desk.example", role="agent", name="Ana Agent").user
+    return order, ticket, agent
+
+
+def test_a_ticket_opened_answered_and_solved_sends_its_events(receiver: Receiver, endpoint_for) -> None:
+    endpoint = endpoint_for("ticket.created", "ticket.status_changed", "ticket.replied")
+    only_replies = endpoint_for("ticket.replied")
+    order, ticket, agent = _parcel_ticket()
     message = ticket_reply(ticket=ticket, author=agent, body="It is on its way.")
     ticket_status_change(ticket=ticket, status=TicketStatus.SOLVED, actor=Actor.agent(agent.get_username()))
 
@@ -76,18 +82,7 @@ def test_the_customer_s_message_goes_out_as_a_reply_and_an_internal_note_does_no
     receiver: Receiver, endpoint_for
 ) -> None:
     endpoint = endpoint_for("ticket.replied")
-    order = paid_order_of_shirt_and_scarf()
-    ticket = ticket_create(
-        subject="Where is my parcel?",
-        customer_email=order.email,
-        customer_name="Kim Shopper",
-        channel=TicketChannel.CONTACT_FORM,
-        body="It has not arrived.",
-        topic=TicketTopic.SHIPPING,
-        actor=Actor.customer(order.email),
-        order=order,
-    )
-    agent = agent_add(email="ana@desk.example", role="agent", name="Ana Agent").user
+    order, ticket, agent = _parcel_ticket()
     ticket_note(ticket=ticket, author=agent, body="Carrier says Tuesday <internal>.")
     ticket_reply(ticket=ticket, author=agent, body="It left on Monday: <b>tracking</b> in your email.")
     message = ticket_customer_message(ticket=ticket, body="Thanks & see you <soon>!", channel="email")
