@@ -60,3 +60,26 @@ def test_weights_with_the_wrong_hash_are_refused(tmp_path: Path) -> None:
 def test_missing_weights_are_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelFileError, match="missing"):
         locate_model_files(model_dir=tmp_path)
+
+
+def _build_int8(cache: str) -> str:
+    import os
+
+    os.environ["SHOPDESK_CACHE_DIR"] = cache
+    encoder = SentenceEncoder("numpy")  # the weights only; the graphs are built below
+    return str(encoder.onnx_path(int8=True))
+
+
+def test_two_processes_building_the_int8_graph_at_once_both_get_it(tmp_path: Path) -> None:
+    """Quantisation writes a shape-inferred copy of the fp32 graph: never where another process's is."""
+    import multiprocessing
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    _build_int8(str(cache))  # the fp32 graph first (itself written atomically); then only int8 races
+    for built in cache.glob("*-int8.onnx"):
+        built.unlink()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        paths = pool.map(_build_int8, [str(cache)] * 2)
+    assert paths[0] == paths[1] and Path(paths[0]).is_file()
+    assert sorted(p.name.rsplit("-", 1)[-1] for p in cache.iterdir()) == ["fp32.onnx", "int8.onnx"]

@@ -160,11 +160,19 @@ def build_model(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
 
 
 def quantize(fp32_path: Path, int8_path: Path) -> None:
-    """Dynamic int8 quantisation of the MatMul weights (per output channel keeps the cosine above 0.99)."""
+    """Dynamic int8 quantisation of the MatMul weights (per output channel keeps the cosine above 0.99).
+
+    The graph is handed over loaded: given a path, onnxruntime writes its shape-inferred copy next to
+    it under a fixed name, and two processes quantising at once (test workers, a server's first
+    requests) would remove each other's copy. Loaded, the copy goes to a temp directory of its own."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
-        fp32_path, int8_path, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+        onnx.load(str(fp32_path)),
+        int8_path,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
     )
 
 
