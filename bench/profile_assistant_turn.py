@@ -1,7 +1,8 @@
 """Where one assistant turn spends its time, in one process: queries per turn, wall time, and a profile.
 
 The common turns of a chat, each measured on its own conversations after a warm-up (model loaded):
-a general question, an order question after the order was verified, the preview of a cancellation
+a general question, an order question after the order was verified, the number and email given after
+an order question (verification and the order view), the preview of a cancellation
 and its confirmation ("yes"). Turns go through Django's test client (the whole request path: middleware,
 API view, engine, flows), so the figures are the server's time without the network.
 
@@ -121,6 +122,12 @@ def run(args: argparse.Namespace) -> None:
         chat.say(f"where is my order? {number} {email}")
         return chat, "where is my order?"
 
+    def verify() -> tuple[Chat, str]:
+        number, email = shipped[next(counter) % len(shipped)]
+        chat = Chat()
+        chat.say("where is my order?")
+        return chat, f"it's {number}, {email}"
+
     def follow_up() -> tuple[Chat, str]:
         number, email = shipped[next(counter) % len(shipped)]
         chat = Chat()
@@ -143,6 +150,7 @@ def run(args: argparse.Namespace) -> None:
     kinds: list[tuple[str, Callable[[], tuple[Chat, str]]]] = [
         ("general question", general),
         ("order question (verified)", order_question),
+        ("verify + order view", verify),
         ("follow-up (other package)", follow_up),
         ("cancel preview", cancel_preview),
         ("confirm (yes)", confirm),
@@ -152,7 +160,7 @@ def run(args: argparse.Namespace) -> None:
 
     # Warm-up: the model, the encoder, the policy and the article renderings load here, untimed.
     for _ in range(2):
-        for _name, setup in kinds[:3]:
+        for _name, setup in kinds[:4]:
             chat, message = setup()
             chat.say(message)
 

@@ -153,3 +153,41 @@ def test_fuzz_never_crashes(intent_model: IntentModel, message: str | bytes) -> 
     assert 0.0 <= result.confidence <= 1.0
     for entity in result.entities:
         assert 0 <= entity.start < entity.end
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "KW10023456",
+        "jo.smith@example.com",
+        "it's KW10023456, jo.smith@example.com",
+        "It’s KW10023456 and my e-mail is jo.smith@example.com",
+        "order number: #KW10023456 / email: jo.smith@example.com",
+    ],
+)
+def test_only_an_order_number_and_an_email_are_read_without_the_model(message: str) -> None:
+    from shopdesk.assistant.nlu import read_details
+
+    reading = read_details(message)
+    assert reading is not None and reading.details_only
+    assert reading.intent == "out_of_scope" and not reading.alternatives
+    assert {e.type for e in reading.entities} <= {"order_number", "email"}
+    assert reading.entities
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "cancel KW10023456 jo.smith@example.com",
+        "where is KW10023456?",
+        "KW10023456 never arrived",
+        "hello",
+        "my order",
+        "",
+        "KW10023456 " + "and " * 100,  # longer than a message of details
+    ],
+)
+def test_anything_more_than_details_is_left_to_the_model(message: str) -> None:
+    from shopdesk.assistant.nlu import read_details
+
+    assert read_details(message) is None

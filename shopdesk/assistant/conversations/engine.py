@@ -363,10 +363,8 @@ def _understand_early(conversation: Conversation, text: str | None) -> Early | N
         return None
     if conversation.step.get("next"):
         return None
-    from shopdesk.assistant.nlu import understand  # the model loads on first use, not at import
-
     context = conversation.last_intent or None
-    return Early(context, understand(text, context=context))
+    return Early(context, _read(text, context))
 
 
 def _understanding(turn: Turn, early: Early | None) -> Understanding:
@@ -375,9 +373,14 @@ def _understanding(turn: Turn, early: Early | None) -> Understanding:
     context = turn.conversation.last_intent or None
     if early is not None and early.context == context:
         return early.understanding
-    from shopdesk.assistant.nlu import understand
+    return _read(turn.text, context)
 
-    return understand(turn.text, context=context)
+
+def _read(text: str, context: str | None) -> Understanding:
+    """The model's reading of a message in a topic; only an order number and an email need no model."""
+    from shopdesk.assistant.nlu import read_details, understand  # the model loads on first use
+
+    return read_details(text) or understand(text, context=context)
 
 
 def _handoff(turn: Turn, reason: str) -> None:
@@ -451,7 +454,8 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent
     awaiting = conversation.step.get("awaiting")
-    details = filled and _only_details(text, understanding.entities)
+    # New details, or the same ones given again with nothing else (they still name the order).
+    details = (filled or understanding.details_only) and _only_details(text, understanding.entities)
     if details and DETAILS_FIRST(conversation):
         DETAILS_ONLY(turn)
         return

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .entities import Entity, extract_entities
-    from .pipeline import Alternative, Understanding, get_model, reload_model, understand, understand_many
+    from .pipeline import (
+        Alternative,
+        Understanding,
+        get_model,
+        read_details,
+        reload_model,
+        understand,
+        understand_many,
+    )
 
 _EXPORTS = {
     "Alternative": ".pipeline",
@@ -23,6 +31,7 @@ _EXPORTS = {
     "Understanding": ".pipeline",
     "extract_entities": ".entities",
     "get_model": ".pipeline",
+    "read_details": ".pipeline",
     "reload_model": ".pipeline",
     "understand": ".pipeline",
     "understand_many": ".pipeline",
@@ -33,6 +42,7 @@ __all__ = [
     "Understanding",
     "extract_entities",
     "get_model",
+    "read_details",
     "reload_model",
     "understand",
     "understand_many",

@@ -8,6 +8,7 @@ come back as ``out_of_scope`` instead of an exception.
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -41,6 +42,32 @@ CHIT_CHAT = frozenset({OUT_OF_SCOPE, "greeting", "goodbye"})
 # "Closer" with a head start for the topic: the conversation is about it (chosen on our own written
 # fragments and off-topic remarks, tests/assistant/test_context.py).
 TOPIC_MARGIN = 0.12
+# A message of only an order number and/or an email joined by these words ("it's KW…, and my email is
+# me@…") names an order and asks nothing: ``read_details`` reads it without the model.
+LINKING_WORDS = frozenset(
+    [
+        "it",
+        "it's",
+        "its",
+        "is",
+        "my",
+        "the",
+        "order",
+        "number",
+        "nr",
+        "no",
+        "email",
+        "e",
+        "mail",
+        "address",
+        "and",
+        "here",
+        "this",
+        "that",
+    ]
+)
+DETAILS_CHARS = 300
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,8 @@ class Understanding:
     confidence: float
     entities: list[Entity] = field(default_factory=list)
     alternatives: list[Alternative] = field(default_factory=list)
+    # Only an order number and/or an email (``read_details``): out of scope, no request of its own.
+    details_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +188,25 @@ def understand(
     then also read as a follow-up of that topic, so "to small" after a return question is a return.
     """
     return understand_many([message], now=now, context=context)[0]
+
+
+def read_details(message: str | bytes, *, now: datetime.datetime | None = None) -> Understanding | None:
+    """The reading of a message made only of an order number and/or an email and ``LINKING_WORDS``:
+    out of scope with those entities and ``details_only``, without the model (it would only guess
+    at a request the message doesn't make). None for any other message."""
+    text = clean(as_text(message))
+    if len(text) > DETAILS_CHARS:
+        return None
+    entities = extract_entities(text, now=now)
+    named = sorted((e for e in entities if e.type in ("order_number", "email")), key=lambda e: -e.start)
+    if not named:
+        return None
+    rest = text
+    for entity in named:
+        rest = rest[: entity.start] + " " + rest[entity.end :]
+    if any(word.replace("’", "'") not in LINKING_WORDS for word in _WORDS.findall(rest.lower())):
+        return None
+    return Understanding(OUT_OF_SCOPE, 1.0, entities, [], details_only=True)
 
 
 def context_lead(intent: str | None) -> str | None:

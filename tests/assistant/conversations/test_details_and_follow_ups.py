@@ -161,3 +161,33 @@ def test_too_late_to_change_offers_a_return_when_the_order_can_go_back(
     assert "intent:return_item" in chat.payloads()
     chat.press("intent:return_item")
     assert chat.last["intent"] == "return_item" and "returns" in chat.types()
+
+
+def test_number_and_email_after_a_question_are_read_without_the_model(
+    chat: Chat, order_in_transit: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shopdesk.assistant.nlu import pipeline
+
+    chat.say("where is my order?")
+    read: list[Any] = []
+    understand_many = pipeline.understand_many
+
+    def counted(messages: Any, **kwargs: Any) -> Any:
+        read.append(list(messages))
+        return understand_many(messages, **kwargs)
+
+    monkeypatch.setattr(pipeline, "understand_many", counted)
+    chat.say(f"it's {order_in_transit.number}, and my email is {order_in_transit.email}")
+    assert read == []  # nothing in it for the model to read
+    assert chat.last["intent"] == "track_order"
+    assert chat.reply("order")["data"]["number"] == order_in_transit.number
+
+    # The same details again, alone: they still name the order (not a message it can't understand).
+    chat.say(f"{order_in_transit.number} {order_in_transit.email}")
+    assert chat.last["intent"] == "track_order"
+    assert chat.reply("order")["data"]["number"] == order_in_transit.number
+    assert Conversation.objects.get().unsure_count == 0
+
+    # A request beside the details is read by the model.
+    chat.say(f"cancel {order_in_transit.number} {order_in_transit.email}")
+    assert read and chat.last["intent"] == "cancel_order"
