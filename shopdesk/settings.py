@@ -133,6 +133,8 @@ _database = dj_database_url.parse(
     DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")), conn_health_checks=True
 )
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers that wait for the write lock without oversleeping (shopdesk.core.sqlite).
+    _database["ENGINE"] = "shopdesk.core.sqlite"
     if not os.environ.get("DATABASE_URL"):
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two

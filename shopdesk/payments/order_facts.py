@@ -4,7 +4,6 @@ and payments. It sits with payments, the lowest layer that sees all four."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Sum
 
+from shopdesk.core.statements import is_plain_read
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
@@ -60,13 +60,6 @@ class OrderFacts:
 
 # Facts already read in this block (`order_facts_kept`), per order id; None outside such a block.
 _kept: ContextVar[dict[int, OrderFacts] | None] = ContextVar("order_facts_kept", default=None)
-_LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.I)
-
-
-def _plain_read(sql: str) -> bool:
-    return sql.lstrip()[:6].upper() == "SELECT" and not _LOCKING_READ.search(sql)
-
-
 @contextmanager
 def order_facts_kept() -> Iterator[None]:
     """Within the block, an order's facts are read once while the connection only reads: a write, a
@@ -78,7 +71,7 @@ def order_facts_kept() -> Iterator[None]:
     token = _kept.set(kept)
 
     def forget_on_write(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        if kept and not _plain_read(sql):
+        if kept and not is_plain_read(sql):
             kept.clear()
         return execute(sql, params, many, context)
 

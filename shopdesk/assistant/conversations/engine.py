@@ -84,6 +84,7 @@ from shopdesk.assistant.conversations.slots import (
     verify,
 )
 from shopdesk.core.errors import InvalidInput, NotFound
+from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
 from shopdesk.payments.order_facts import order_facts_kept
 
@@ -226,12 +227,21 @@ def conversation_message(
         raise InvalidInput(f"A message is 1 to {MESSAGE_CHARS} characters long.", code="message_invalid")
     if button is not None and len(button) > BUTTON_CHARS:
         raise InvalidInput("That button is not offered.", code="button_unknown")
-    seen = _conversation_seen(conversation_id)  # 404 before counting anything
+    # On a database with one write lock (SQLite) the turn is answered before the lock is taken (below):
+    # it reads the whole conversation now, instead of the two columns the early reading needs.
+    one_writer = connection.vendor == "sqlite"
+    seen = (  # 404 before counting anything
+        conversation_get(conversation_id=conversation_id) if one_writer else _conversation_seen(conversation_id)
+    )
     # Both limits in one statement; a message refused by either counts against neither.
     rate_limits_take((MESSAGES_PER_CLIENT, client_ip), (MESSAGES_PER_CONVERSATION, conversation_id))
     # The model runs before the row lock is taken (on SQLite, the database's one write lock), so
     # other conversations' turns aren't kept waiting while it thinks.
     early = _understand_early(seen, text)
+    if one_writer and not _confirms(seen, text, button):
+        answer = _answer_before_locking(seen, client_ip, text, button, access, early)
+        if answer is not None:
+            return answer
     with transaction.atomic():
         # The row lock serialises two messages of one conversation (a double click acts once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -242,39 +252,101 @@ def conversation_message(
         # Written now: a hand-off during this turn sends the transcript with this message in it.
         position = _customer_turn_insert(conversation, text or "", button or "")
         turn = Turn(conversation, text or "", None, Answer(OUT_OF_SCOPE), client_ip)
-        # The rules a turn asks about an order more than once (an action's eligibility, then its
-        # preview) read the order's facts once while the turn only reads.
-        with order_facts_kept():
-            if button is not None:
-                _answer_button(turn, button)
-            else:
-                _answer_text(turn, early)
+        _answer(turn, button, early)
         conversation.offered = [b.payload for b in turn.answer.actions]
-        # One statement: the message gets the intent it was answered as, and the answer is added.
-        TurnRow.objects.bulk_create(
-            [
-                TurnRow(
-                    conversation=conversation,
-                    position=position,
-                    speaker=Speaker.CUSTOMER,
-                    intent=turn.answer.intent,
-                ),
-                TurnRow(
-                    conversation=conversation,
-                    position=position + 1,
-                    speaker=Speaker.ASSISTANT,
-                    intent=turn.answer.intent,
-                    replies=[reply.as_dict() for reply in turn.answer.replies],
-                    actions=[b.as_dict() for b in turn.answer.actions],
-                ),
-            ],
-            update_conflicts=True,
-            unique_fields=["conversation", "position"],
-            update_fields=["intent"],
-        )
+        _turns_write(conversation, position, turn)
         # The columns this turn changed (the JSON ones are encoded only then), and the time.
         conversation.save(update_fields=[*_changed(conversation, loaded), "updated_at"])
     return turn.answer
+
+
+def _confirms(conversation: Conversation, text: str | None, button: str | None) -> bool:
+    """A yes to the preview waiting: the turn acts, so it is answered under the lock from the start."""
+    return bool(conversation.pending_action) and (button == YES or bool(text and _YES.search(text)))
+
+
+class _Changed(Exception):
+    """The conversation was saved by someone else since the turn read it."""
+
+
+def _answer_before_locking(
+    conversation: Conversation,
+    client_ip: str,
+    text: str | None,
+    button: str | None,
+    access: CustomerAccess | None,
+    early: Early | None,
+) -> Answer | None:
+    """The turn answered from plain reads, then written in a short transaction if the conversation is as
+    it was read; None when the turn must write more than its own rows (a verification, an action, a
+    hand-off) or the conversation changed meanwhile: the caller then answers it again under the lock.
+
+    On SQLite a transaction holds the database's one write lock from its start, so the usual turn (a
+    question, an order's status, a preview) would keep every other turn, start and transcript waiting
+    while it reads and renders. Here it holds the lock for two inserts and an update. A statement other
+    than a plain read raises before it runs (`reads_only`), so nothing of an abandoned answer was written."""
+    if button is not None and button not in conversation.offered:
+        return None  # the lock decides, on the conversation as it is then
+    version = conversation.updated_at
+    loaded = _saved_fields(conversation)
+    turn = Turn(conversation, text or "", None, Answer(OUT_OF_SCOPE), client_ip)
+    try:
+        with reads_only() as refused:
+            access_adopt(conversation, access)
+            _answer(turn, button, early)
+    except WouldWrite:
+        return None
+    if refused:  # refused, and the refusal caught on the way: the answer may assume a write that never was
+        return None
+    conversation.offered = [b.payload for b in turn.answer.actions]
+    values = {name: getattr(conversation, name) for name in _changed(conversation, loaded)}
+    try:
+        with transaction.atomic():
+            # Only if nobody saved the conversation since it was read (a turn, a reply from the desk).
+            saved = Conversation.objects.filter(pk=conversation.pk, updated_at=version)
+            if not saved.update(**values, updated_at=timezone.now()):
+                raise _Changed
+            position = _customer_turn_insert(conversation, text or "", button or "")
+            _turns_write(conversation, position, turn)
+    except _Changed:
+        return None
+    return turn.answer
+
+
+def _answer(turn: Turn, button: str | None, early: Early | None) -> None:
+    # The rules a turn asks about an order more than once (an action's eligibility, then its preview)
+    # read the order's facts once while the turn only reads.
+    with order_facts_kept():
+        if button is not None:
+            _answer_button(turn, button)
+        else:
+            _answer_text(turn, early)
+
+
+def _turns_write(conversation: Conversation, position: int, turn: Turn) -> None:
+    """One statement: the customer's message (at `position`) gets the intent it was answered as, and
+    the answer is added after it."""
+    TurnRow.objects.bulk_create(
+        [
+            TurnRow(
+                conversation=conversation,
+                position=position,
+                speaker=Speaker.CUSTOMER,
+                intent=turn.answer.intent,
+            ),
+            TurnRow(
+                conversation=conversation,
+                position=position + 1,
+                speaker=Speaker.ASSISTANT,
+                intent=turn.answer.intent,
+                replies=[reply.as_dict() for reply in turn.answer.replies],
+                actions=[b.as_dict() for b in turn.answer.actions],
+            ),
+        ],
+        update_conflicts=True,
+        unique_fields=["conversation", "position"],
+        update_fields=["intent"],
+    )
 
 
 # What a turn may change on its conversation (not its id or creation time).
