@@ -134,6 +134,7 @@ def test_the_approvals_page_and_api_by_role(who: str, request, agent, big_order)
         assert approval.status == ApprovalStatus.PENDING
     elif who == "agent":
         assert listing.status_code == 200 and str(big_order.number) in listing.content.decode()
+        assert "<strong>Cancel the order</strong>" in listing.content.decode()  # the action's label
         assert api_list.status_code == 200 and api_list.json()[0]["status"] == "pending"
         assert decided.status_code == 403 and approval.status == ApprovalStatus.PENDING
         api = Client().post(

@@ -171,4 +171,5 @@ def test_the_sidebar_says_the_rejection_waits_for_a_lead(agent) -> None:  # type
     assert response.status_code == 200 and "The request is waiting for a lead." in html
     assert _state(check) == (VerificationCaseStatus.UNDER_REVIEW, False, Decimal(0))
     approvals = client.get("/desk/approvals/").content.decode()
-    assert CASE_REJECTION in approvals and ticket.reference in approvals
+    assert "Reject a payment check" in approvals and ticket.reference in approvals
+    assert CASE_REJECTION not in approvals  # the request in words, not its id

@@ -26,7 +26,7 @@ from shopdesk.desk.models import ActionApproval, ApprovalStatus, Ticket
 from shopdesk.desk.roles import agent_actor, require_role
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
-from shopdesk.selfservice.registry import ActionResult, OrderAction
+from shopdesk.selfservice.registry import ActionResult, OrderAction, action_get, is_registered
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -117,6 +117,17 @@ def approval_request(
     return ActionResult(
         f"{why} The request is waiting for a lead.", {"approval": approval.pk, "approval_pending": True}
     )
+
+
+def approval_label(action_id: str) -> str:
+    """What an approval request asks for, in words: the action's label, not its id."""
+    from shopdesk.desk.services.case_decisions import CASE_REJECTION  # it imports this module
+
+    if is_registered(action_id):
+        return action_get(action_id).label
+    if action_id == CASE_REJECTION:
+        return "Reject a payment check"
+    return action_id.replace("_", " ").capitalize()
 
 
 def approval_get(*, pk: int) -> ActionApproval:

@@ -11,7 +11,7 @@ from shopdesk.core.actors import AgentRole
 from shopdesk.core.errors import DomainError, NotFound
 from shopdesk.desk.models import ActionApproval, ApprovalStatus
 from shopdesk.desk.roles import role_at_least
-from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_reject
+from shopdesk.desk.services.approvals import approval_approve, approval_get, approval_label, approval_reject
 from shopdesk.desk.views.access import desk_agent_required, request_agent
 
 
@@ -19,12 +19,16 @@ from shopdesk.desk.views.access import desk_agent_required, request_agent
 @desk_agent_required
 def approvals_page(request: HttpRequest) -> HttpResponse:
     rows = ActionApproval.objects.select_related("order", "ticket")
+    pending = list(rows.filter(status=ApprovalStatus.PENDING).order_by("requested_at"))
+    decided = list(rows.exclude(status=ApprovalStatus.PENDING).order_by("-decided_at")[:20])
+    for item in (*pending, *decided):
+        item.action_label = approval_label(item.action_id)  # type: ignore[attr-defined]
     return render(
         request,
         "desk/approvals.html",
         {
-            "pending": rows.filter(status=ApprovalStatus.PENDING).order_by("requested_at"),
-            "decided": rows.exclude(status=ApprovalStatus.PENDING).order_by("-decided_at")[:20],
+            "pending": pending,
+            "decided": decided,
             "may_decide": role_at_least(request_agent(request), AgentRole.LEAD),
         },
     )
