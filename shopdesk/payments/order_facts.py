@@ -60,6 +60,8 @@ class OrderFacts:
 
 # Facts already read in this block (`order_facts_kept`), per order id; None outside such a block.
 _kept: ContextVar[dict[int, OrderFacts] | None] = ContextVar("order_facts_kept", default=None)
+
+
 @contextmanager
 def order_facts_kept() -> Iterator[None]:
     """Within the block, an order's facts are read once while the connection only reads: a write, a

@@ -231,7 +231,9 @@ def conversation_message(
     # it reads the whole conversation now, instead of the two columns the early reading needs.
     one_writer = connection.vendor == "sqlite"
     seen = (  # 404 before counting anything
-        conversation_get(conversation_id=conversation_id) if one_writer else _conversation_seen(conversation_id)
+        conversation_get(conversation_id=conversation_id)
+        if one_writer
+        else _conversation_seen(conversation_id)
     )
     # Both limits in one statement; a message refused by either counts against neither.
     rate_limits_take((MESSAGES_PER_CLIENT, client_ip), (MESSAGES_PER_CONVERSATION, conversation_id))
