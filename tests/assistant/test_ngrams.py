@@ -74,7 +74,9 @@ def test_the_probabilities_are_those_of_the_scikit_learn_path(
     lean = intent_model.probabilities(messages, vectors)
     reference = intent_model.reference_probabilities(messages, vectors)
     assert lean.shape == reference.shape == (len(messages), len(intent_model.classes))
-    np.testing.assert_allclose(lean, reference, rtol=1e-5, atol=1e-6)
+    # float32 sums of a few hundred terms in another order: on one CPU they agreed to 1e-5, on another
+    # 2 of 264,868 probabilities differed by 1.7e-5 (relative); what decides must not differ at all.
+    np.testing.assert_allclose(lean, reference, rtol=5e-5, atol=1e-6)
     assert (lean.argmax(axis=1) == reference.argmax(axis=1)).all()
     threshold = intent_model.threshold
     assert [decide_intent(intent_model, row, threshold) for row in lean] == [
