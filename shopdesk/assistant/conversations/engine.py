@@ -83,6 +83,7 @@ from shopdesk.assistant.conversations.slots import (
     verified_order,
     verify,
 )
+from shopdesk.assistant.nlu.entities import without_order_details
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
@@ -255,7 +256,6 @@ def conversation_message(
         position = _customer_turn_insert(conversation, text or "", button or "")
         turn = Turn(conversation, text or "", None, Answer(OUT_OF_SCOPE), client_ip)
         _answer(turn, button, early)
-        conversation.offered = [b.payload for b in turn.answer.actions]
         _turns_write(conversation, position, turn)
         # The columns this turn changed (the JSON ones are encoded only then), and the time.
         conversation.save(update_fields=[*_changed(conversation, loaded), "updated_at"])
@@ -300,7 +300,6 @@ def _answer_before_locking(
         return None
     if refused:  # refused, and the refusal caught on the way: the answer may assume a write that never was
         return None
-    conversation.offered = [b.payload for b in turn.answer.actions]
     values = {name: getattr(conversation, name) for name in _changed(conversation, loaded)}
     try:
         with transaction.atomic():
@@ -316,6 +315,7 @@ def _answer_before_locking(
 
 
 def _answer(turn: Turn, button: str | None, early: Early | None) -> None:
+    """Answer the message or the button, and keep the buttons offered now (the only ones a press may be)."""
     # The rules a turn asks about an order more than once (an action's eligibility, then its preview)
     # read the order's facts once while the turn only reads.
     with order_facts_kept():
@@ -323,6 +323,7 @@ def _answer(turn: Turn, button: str | None, early: Early | None) -> None:
             _answer_button(turn, button)
         else:
             _answer_text(turn, early)
+    turn.conversation.offered = [b.payload for b in turn.answer.actions]
 
 
 def _turns_write(conversation: Conversation, position: int, turn: Turn) -> None:
@@ -571,11 +572,7 @@ def _only_codes(text: str, entities: list[Any]) -> bool:
 
 def _only_details(text: str, entities: list[Any]) -> bool:
     """True when, without its order number and email, the message is a few words at most."""
-    rest = text
-    for entity in sorted(entities, key=lambda e: -e.start):
-        if entity.type in ("order_number", "email"):
-            rest = rest[: entity.start] + " " + rest[entity.end :]
-    return len(re.findall(r"[^\W\d_]{2,}", rest)) <= 4
+    return len(re.findall(r"[^\W\d_]{2,}", without_order_details(text, entities))) <= 4
 
 
 def _in_context(turn: Turn, filled: bool) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 
 from .classifier import IntentModel, load_or_train
 from .encoder import EMBEDDING_DIM, SentenceEncoder, get_encoder
-from .entities import Entity, extract_entities
+from .entities import Entity, extract_entities, without_order_details
 from .examples import OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILY, intent_specs
 from .timing import model_timed
 
@@ -198,12 +198,9 @@ def read_details(message: str | bytes, *, now: datetime.datetime | None = None) 
     if len(text) > DETAILS_CHARS:
         return None
     entities = extract_entities(text, now=now)
-    named = sorted((e for e in entities if e.type in ("order_number", "email")), key=lambda e: -e.start)
-    if not named:
+    if not any(e.type in ("order_number", "email") for e in entities):
         return None
-    rest = text
-    for entity in named:
-        rest = rest[: entity.start] + " " + rest[entity.end :]
+    rest = without_order_details(text, entities)
     if any(word.replace("’", "'") not in LINKING_WORDS for word in _WORDS.findall(rest.lower())):
         return None
     return Understanding(OUT_OF_SCOPE, 1.0, entities, [], details_only=True)

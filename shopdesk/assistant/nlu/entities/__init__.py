@@ -1,7 +1,7 @@
 """Entity extraction: order numbers, emails, tracking numbers, countries, promo codes, amounts, dates,
 sizes and quantities, as typed dataclasses with their span in the message."""
 
-from .extract import extract_entities, store_order_format
+from .extract import extract_entities, store_order_format, without_order_details
 from .types import (
     Amount,
     Country,
@@ -30,4 +30,5 @@ __all__ = [
     "TrackingNumber",
     "extract_entities",
     "store_order_format",
+    "without_order_details",
 ]

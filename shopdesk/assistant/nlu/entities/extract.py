@@ -79,6 +79,15 @@ def extract_entities(
     return sorted(kept, key=lambda e: e.start)
 
 
+def without_order_details(text: str, entities: Iterable[Entity]) -> str:
+    """`text` with its order numbers and emails blanked out (each span one space; spans are offsets into it)."""
+    rest = text
+    for entity in sorted(entities, key=lambda e: -e.start):
+        if entity.type in ("order_number", "email"):
+            rest = rest[: entity.start] + " " + rest[entity.end :]
+    return rest
+
+
 def _candidates(text: str, now: datetime.datetime, prefix: str, digits: int) -> Iterator[Entity]:
     yield from _guarded("email", lambda: find_emails(text))
     yield from _guarded("order_number", lambda: find_store_order_numbers(text, prefix, digits))
