@@ -56,12 +56,37 @@ def variant_label(variant: Variant) -> str:
 
 def exchange_options(line: OrderLine) -> list[ExchangeOption]:
     """Other active sizes and colours of the line's product (the ones out of stock included, marked)."""
+    return [_option(v) for v in _exchange_variants(line)]
+
+
+def exchange_choices(
+    line: OrderLine, *, reason: str | None, colour: bool, limit: int
+) -> list[ExchangeOption]:
+    """The exchanges to suggest, in stock, `limit` at most: for a size (the item was too small or too big)
+    the same colour, the variants after the line's in the catalogue's order when it was too small and
+    before it when too big; for a colour (`colour`), the same size. Each falls back to the wider set when
+    nothing matches."""
+    variants = [v for v in _exchange_variants(line) if v.stock > 0]
+    if reason in ("too_small", "too_big") and line.colour:
+        same = [v for v in variants if v.colour == line.colour]
+        wanted = [v for v in same if (v.pk > (line.variant_id or 0)) == (reason == "too_small")]
+        variants = wanted or same or variants
+    elif colour and line.size:
+        variants = [v for v in variants if v.size == line.size] or variants
+    return [_option(v) for v in variants[:limit]]
+
+
+def _exchange_variants(line: OrderLine) -> list[Variant]:
     if line.variant_id is None or not get_policy().returns.exchanges:
         return []
     variants = Variant.objects.filter(product__variants__pk=line.variant_id, active=True).exclude(
         pk=line.variant_id
     )
-    return [ExchangeOption(v.sku, variant_label(v), v.price, v.stock) for v in variants.order_by("id")]
+    return list(variants.order_by("id"))
+
+
+def _option(variant: Variant) -> ExchangeOption:
+    return ExchangeOption(variant.sku, variant_label(variant), variant.price, variant.stock)
 
 
 def exchange_variant(line: OrderLine, sku: str, *, lock: bool = False) -> Variant | None:

@@ -14,11 +14,10 @@ from django.utils import timezone
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, preview_action
 from shopdesk.assistant.conversations.replies import Reply
-from shopdesk.catalog.models import Variant
-from shopdesk.orders.models import Order, OrderLine
+from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
 from shopdesk.returns.eligibility import LineReturnability, order_returnability
-from shopdesk.returns.resolutions import ExchangeOption, exchange_options
+from shopdesk.returns.resolutions import exchange_choices, exchange_options
 from shopdesk.selfservice.registry import action_get
 
 RETURN_INTENTS = ("return_item", "non_returnable")
@@ -178,7 +177,12 @@ def _reason_or_preview(turn: Turn, order: Order, line_id: int, reason: str | Non
 
 def _exchange_offered(turn: Turn, answer: LineReturnability) -> bool:
     """The sizes and colours in stock to exchange the item for (buttons); False when there is none."""
-    options = _exchange_choices(answer.line, turn.conversation.step.get("reason"), turn.text or "")
+    options = exchange_choices(
+        answer.line,
+        reason=turn.conversation.step.get("reason"),
+        colour=bool(_COLOUR.search(turn.text or "")),
+        limit=EXCHANGE_CHOICES,
+    )
     name = answer.line.product_name
     if not options:
         turn.answer.say(f"No other size or colour of the {name} is in stock now, so I can only refund it.")
@@ -204,20 +208,6 @@ def _what_changes(turn: Turn) -> str:
     if turn.conversation.step.get("reason") in ("too_small", "too_big"):
         return "size"
     return "colour" if _COLOUR.search(turn.text or "") else "size or colour"
-
-
-def _exchange_choices(line: OrderLine, reason: str | None, text: str) -> list[ExchangeOption]:
-    """The variants in stock to offer: for a size, the same colour (bigger ones when it was too small,
-    smaller when too big); for a colour, the same size; a few at most."""
-    options = [option for option in exchange_options(line) if option.stock > 0]
-    rows = {v.sku: v for v in Variant.objects.filter(sku__in=[o.sku for o in options])}
-    if reason in ("too_small", "too_big") and line.colour:
-        same = [o for o in options if rows[o.sku].colour == line.colour]
-        wanted = [o for o in same if (rows[o.sku].pk > (line.variant_id or 0)) == (reason == "too_small")]
-        options = wanted or same or options
-    elif _COLOUR.search(text) and line.size:
-        options = [o for o in options if rows[o.sku].size == line.size] or options
-    return options[:EXCHANGE_CHOICES]
 
 
 def return_exchange_chosen(turn: Turn, order: Order, value: str) -> None:
