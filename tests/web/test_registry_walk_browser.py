@@ -147,6 +147,8 @@ def walk_return_start(page) -> None:
     page.wait_for_url(f"**/orders/{order.number}/returns/RMA-*/")
     assert page.get_by_role("heading", name=re.compile(r"^Return RMA-")).is_visible()
     page.get_by_role("link", name="Print the return slip").click()
+    page.wait_for_url("**/slip/")
+    page.locator(".return-slip svg").first.wait_for()  # the slip page loaded, not only its address
     assert page.locator(".return-slip svg").count() == 1
 
 
