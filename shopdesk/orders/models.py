@@ -134,6 +134,11 @@ class OrderLine(models.Model):
     # gone for every later refund (cancel, return, price adjustment), like returned units.
     quantity_refunded = models.PositiveIntegerField(default=0)
     unit_price = MoneyField(help_text="Price paid per unit before coupons (the sale price if on sale).")
+    # The unit price the order was placed at, kept when a change to a cheaper variant moved `unit_price`
+    # (empty until then): the order's own figures add up at these prices. Ours, never written by the store.
+    unit_price_ordered = MoneyField(
+        null=True, blank=True, default=None, help_text="Unit price before a change of variant."
+    )
     price_kind = models.CharField(max_length=20, default="regular")
     discount_amount = MoneyField(help_text="This line's share of the order's coupons.")
     tax_amount = MoneyField()

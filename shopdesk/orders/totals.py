@@ -3,7 +3,9 @@
 Every row is a plain amount and the rows sum: items − discounts + shipping + tax + duties (+ adjustment) = total,
 and total − points = what is paid by money. Items are before tax and coupons, so a line's amount adds up to
 the items row. Cancelled units leave the figures with their own coupon share and tax (the same shares the
-refund breakdown gives back); a whole cancel also takes shipping and duties out.
+refund breakdown gives back); a whole cancel also takes shipping and duties out. Units moved to a cheaper
+variant count at their new price, and their coupon share never makes them cost less than nothing (the
+part above their price, `OrderLine.coupon_capped`, is off the discounts, as it was off the refund).
 """
 
 from __future__ import annotations
@@ -47,29 +49,46 @@ def _share(amount: Decimal, units: int, quantity: int, currency: str) -> Decimal
     return quantize(amount * units / quantity, currency) if quantity else Decimal(0)
 
 
+def _price_ordered(line: OrderLine) -> Decimal:
+    return line.unit_price if line.unit_price_ordered is None else line.unit_price_ordered
+
+
+def _coupon_left(line: OrderLine, cancelled: int, currency: str) -> Decimal:
+    """The line's coupon share still taken off its kept units: the cancelled units took theirs back, and
+    the units moved below their coupon share keep only what their price allows."""
+    coupon = line.discount_amount - _share(line.discount_amount, cancelled, line.quantity, currency)
+    covered = line.coupon_capped_units
+    if line.coupon_capped > 0 and covered > 0:
+        # The capped units are the line's last ones: those among the cancelled took their part of the cap.
+        gone = min(max(cancelled - (line.quantity - covered), 0), covered)
+        coupon -= line.coupon_capped - _share(line.coupon_capped, gone, covered, currency)
+    return max(coupon, Decimal(0))
+
+
 def order_totals(*, order: Order, lines: Iterable[OrderLine]) -> OrderTotals:
     """The breakdown of `order` as it stands, from the order's stored figures and its lines."""
     currency = order.currency
     lines = list(lines)
     whole = order.is_cancelled
     amounts: list[LineAmount] = []
-    cancelled_items = cancelled_discounts = cancelled_tax = Decimal(0)
+    ordered_items = discounts_gone = tax_gone = Decimal(0)
     for line in lines:
         cancelled = line.quantity if whole else line.quantity_cancelled
         kept = line.quantity - cancelled
         amounts.append(LineAmount(line.pk, kept, quantize(line.unit_price * kept, currency)))
-        cancelled_items += quantize(line.unit_price * cancelled, currency)
-        cancelled_discounts += _share(line.discount_amount, cancelled, line.quantity, currency)
-        cancelled_tax += _share(line.tax_amount, cancelled, line.quantity, currency)
-    ordered_items = sum((quantize(line.unit_price * line.quantity, currency) for line in lines), Decimal(0))
+        ordered_items += quantize(_price_ordered(line) * line.quantity, currency)
+        discounts_gone += line.discount_amount - _coupon_left(line, cancelled, currency)
+        tax_gone += _share(line.tax_amount, cancelled, line.quantity, currency)
     # A store may send an order whose own figures don't add up (an order-level fee, a rounding rule of its
     # own): the difference is one row of its own, so the breakdown still sums to what was charged.
     adjustment = order.total - (
         ordered_items - order.discount_total + order.shipping_total + order.tax_total + order.duties_total
     )
-    items = ordered_items - cancelled_items
-    discounts = max(order.discount_total - cancelled_discounts, Decimal(0))
-    tax = max(order.tax_total - cancelled_tax, Decimal(0))
+    # The kept units at their price now: cancelled units are gone, and units moved to a cheaper variant
+    # count at its price.
+    items = sum((amount.amount for amount in amounts), Decimal(0))
+    discounts = max(order.discount_total - discounts_gone, Decimal(0))
+    tax = max(order.tax_total - tax_gone, Decimal(0))
     shipping = Decimal(0) if whole else order.shipping_total
     duties = Decimal(0) if whole else order.duties_total
     if whole:

@@ -308,6 +308,7 @@ def _apply(
         size=change.target.size,
         colour=change.target.colour,
         unit_price=change.new_price,
+        unit_price_ordered=line.unit_price_ordered or line.unit_price,
         quantity_cancelled=line.quantity_cancelled + change.old_quantity - change.new_quantity,
     )
     if change.coupon is not None:
