@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
+from shopdesk.access.services import email_normalise
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -84,9 +85,12 @@ from shopdesk.assistant.conversations.slots import (
     verify,
 )
 from shopdesk.assistant.nlu.entities import without_order_details
+from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
+from shopdesk.orders.selectors import order_number_normalise
+from shopdesk.orderview.cached import order_page_cached
 from shopdesk.payments.order_facts import order_facts_kept
 
 if TYPE_CHECKING:
@@ -166,6 +170,7 @@ _CHOICE_STOPWORDS = frozenset(
 )
 CORRECTION_WORDS = 8
 _NEVER = re.compile(r"(?!)")
+_COPIED = re.compile(r"\S*[@\d]\S*")  # a word with a digit or an @: an email, a number, a code
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
 
 
@@ -178,8 +183,9 @@ class Early:
 
 
 def is_angry(text: str) -> bool:
-    """A small signal: shouting in capitals, an insult, or asking for a manager."""
-    letters = [c for c in text if c.isalpha()]
+    """A small signal: shouting in capitals, an insult, or asking for a manager. Emails, order numbers
+    and codes are copied as they are written, so their capitals are not counted."""
+    letters = [c for c in _COPIED.sub(" ", text) if c.isalpha()]
     shouting = len(letters) >= 10 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
     return shouting or bool(_ANGRY_WORDS.search(text))
 
@@ -245,6 +251,7 @@ def conversation_message(
         answer = _answer_before_locking(seen, client_ip, text, button, access, early)
         if answer is not None:
             return answer
+        _verified_page_warm(seen)
     with transaction.atomic():
         # The row lock serialises two messages of one conversation (a double click acts once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -312,6 +319,23 @@ def _answer_before_locking(
     except _Changed:
         return None
     return turn.answer
+
+
+def _verified_page_warm(conversation: Conversation) -> None:
+    """The order a turn is about to verify, its page built now from plain reads (SQLite).
+
+    A message giving an order's number and email is answered under the lock (the verification opens a
+    session) and shows the order's page: built here first, into the cache the locked answer reads it
+    from (`order_page_cached`, kept per version of the order), the lock is held for the session and the
+    turn's rows, not for the page's dozen reads. `conversation` is as the abandoned answer left it: with
+    the message's number and email and no session yet when it went as far as opening one. Nothing is
+    shown from here; a number and email that don't match read nothing."""
+    if conversation.access_session_id or not (conversation.order_number and conversation.email):
+        return
+    number = order_number_normalise(conversation.order_number)
+    order = Order.objects.filter(number=number).order_by("-placed_at").first() if number else None
+    if order is not None and email_normalise(order.email) == email_normalise(conversation.email):
+        order_page_cached(order=order, actor=Actor.assistant(conversation.email))
 
 
 def _answer(turn: Turn, button: str | None, early: Early | None) -> None:

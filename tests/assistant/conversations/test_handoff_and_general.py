@@ -116,6 +116,14 @@ def test_handoff_when_angry(chat: Chat, text: str) -> None:
     _handoff_checks(chat, HandoffReason.ANGRY)
 
 
+def test_an_email_and_a_number_in_capitals_are_not_shouting(chat: Chat, order_in_transit: Order) -> None:
+    chat.say(f"{order_in_transit.number} {order_in_transit.email.upper()}")
+    assert chat.last["intent"] == "track_order" and "handoff" not in chat.types()
+    assert chat.reply("order")["data"]["number"] == order_in_transit.number
+    chat.say(f"WHERE IS MY ORDER {order_in_transit.number}, I HAVE WAITED FOR WEEKS")  # still shouting
+    _handoff_checks(chat, HandoffReason.ANGRY)
+
+
 def test_handoff_when_an_agent_must_approve(
     chat: Chat, order_unfulfilled: Order, monkeypatch: pytest.MonkeyPatch
 ) -> None:

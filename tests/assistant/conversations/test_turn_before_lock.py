@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shopdesk.access.models import CustomerSession, RateCounter
@@ -82,6 +83,40 @@ def test_a_verification_falls_back_and_counts_a_failed_attempt_once(
     assert chat.reply("order")["data"]["number"] == order_in_transit.number
     assert CustomerSession.objects.count() == 1
     assert dict(RateCounter.objects.filter(key__contains=":lookup").values_list("key", "count")) == counted
+
+
+def test_a_verification_builds_the_order_page_before_it_takes_the_lock(
+    chat: Chat, order_in_transit: Order, before_locking: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat.say("where is my order?")
+    locked_at: list[int] = []  # the statements run when the locked answer wrote the customer's message
+    insert = engine._customer_turn_insert
+
+    def marked(*args: Any) -> Any:
+        locked_at.append(len(captured.captured_queries))
+        return insert(*args)
+
+    monkeypatch.setattr(engine, "_customer_turn_insert", marked)
+    with CaptureQueriesContext(connection) as captured:
+        chat.say(f"{order_in_transit.number} {order_in_transit.email.upper()}")
+    assert before_locking == [True, False] and len(locked_at) == 1
+    assert chat.reply("order")["data"]["number"] == order_in_transit.number
+    statements = [query["sql"] for query in captured.captured_queries]
+    lock = locked_at[0]
+    assert 'INSERT INTO "access_customersession"' in "".join(statements[lock:])  # verified under the lock
+    page_reads = [i for i, sql in enumerate(statements) if 'FROM "shipping_trackingevent"' in sql]
+    assert (
+        page_reads and max(page_reads) < lock
+    )  # the page was read before, and under the lock came from the cache
+
+
+def test_a_wrong_email_reads_no_order_page(
+    chat: Chat, order_in_transit: Order, before_locking: list[bool]
+) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        chat.say(f"{order_in_transit.number} someone.else@example.com")
+    assert before_locking == [False] and "order" not in chat.types()
+    assert not [query for query in captured.captured_queries if "shipping_trackingevent" in query["sql"]]
 
 
 def test_a_yes_to_a_preview_is_answered_under_the_lock_from_the_start(
