@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,11 @@ def test_the_model_is_saved_without_pickle(intent_model: IntentModel, tmp_path: 
     loaded = IntentModel.load(path, get_encoder())  # np.load(allow_pickle=False) inside
     texts = ["where is my order", "can I pay with PayPal"]
     assert (loaded.probabilities(texts) == intent_model.probabilities(texts)).all()
+
+
+def test_the_loaded_model_is_out_of_the_collectors_generations(intent_model: IntentModel) -> None:
+    # Frozen when it loads: a full collection in a server process then skips its objects.
+    assert gc.get_freeze_count() > 0
+    started = gc.get_freeze_count()
+    gc.collect()
+    assert gc.get_freeze_count() == started  # a collection leaves them where they are

@@ -8,6 +8,7 @@ come back as ``out_of_scope`` instead of an exception.
 from __future__ import annotations
 
 import datetime
+import gc
 import re
 import threading
 import unicodedata
@@ -107,6 +108,11 @@ class _Loaded:
         with self._lock:
             if self._model is None:
                 self._model = load_or_train(get_encoder())
+                # The model, the encoder and the app loaded so far live as long as the process: moved out
+                # of the cyclic collector's generations, a full collection no longer walks their objects
+                # (over 150,000 of them, 90 ms a time on a 2-vCPU server). Reference counting still frees
+                # them when they go.
+                gc.freeze()
             return self._model
 
     def replace(self, model: IntentModel | None) -> None:
