@@ -17,14 +17,13 @@ from shopdesk.orders.totals import order_totals
 from shopdesk.payments.models import Payment, Refund
 from shopdesk.selfservice.services.cancel import order_cancel
 from shopdesk.selfservice.services.change import order_line_change
-from tests import factories
 from tests.selfservice.test_refund_lines_adjusted_property import (
     CHANGE_ERROR_CODES,
     CUSTOMER,
-    _cent,
     _order_of,
     line_shapes,
     size_prices,
+    sizes_priced,
 )
 
 steps = st.lists(
@@ -60,11 +59,7 @@ def test_the_figures_add_up_to_what_is_still_paid_after_any_changes_and_cancels(
     shapes, sizes, credit_share, plan
 ):
     order, lines, _ = _order_of(shapes, 0, credit_share)
-    for line, (price, *_), (small, large) in zip(lines, shapes, sizes, strict=True):
-        for size, percent in (("S", small), ("L", large)):
-            factories.VariantFactory(
-                product=line.variant.product, size=size, price=_cent(price * percent / 100)
-            )
+    sizes_priced(lines, shapes, sizes)
 
     for kind, index, units, size in plan:
         line = OrderLine.objects.get(pk=lines[index].pk)

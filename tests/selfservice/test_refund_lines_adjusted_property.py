@@ -172,6 +172,17 @@ steps_with_changes = st.lists(
     min_size=1,
     max_size=10,
 )
+
+
+def sizes_priced(lines, shapes, sizes) -> None:  # type: ignore[no-untyped-def]
+    """Sizes S and L of each line's product, at the drawn percentages of the line's price."""
+    for line, (price, *_), (small, large) in zip(lines, shapes, sizes, strict=True):
+        for size, percent in (("S", small), ("L", large)):
+            factories.VariantFactory(
+                product=line.variant.product, size=size, price=_cent(price * percent / 100)
+            )
+
+
 CHANGE_ERROR_CODES = ERROR_CODES | {"costs_more", "line_dispatched", "line_cancelled", "no_price_drop"}
 
 
@@ -188,11 +199,7 @@ def test_adjustments_item_changes_and_refunds_never_pay_a_line_or_a_payment_twic
     shapes, sizes, points_share, credit_share, plan
 ):
     order, lines, line_paid = _order_of(shapes, points_share, credit_share)
-    for line, (price, *_), (small, large) in zip(lines, shapes, sizes, strict=True):
-        for size, percent in (("S", small), ("L", large)):
-            factories.VariantFactory(
-                product=line.variant.product, size=size, price=_cent(price * percent / 100)
-            )
+    sizes_priced(lines, shapes, sizes)
 
     for kind, index, units, size in plan:
         line = OrderLine.objects.get(pk=lines[index].pk)
