@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shopdesk.access.models import CustomerSession
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
 from shopdesk.access.services import email_normalise
 from shopdesk.access.types import CustomerAccess
@@ -251,7 +252,6 @@ def conversation_message(
         answer = _answer_before_locking(seen, client_ip, text, button, access, early)
         if answer is not None:
             return answer
-        _verified_page_warm(seen)
     with transaction.atomic():
         # The row lock serialises two messages of one conversation (a double click acts once).
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -272,6 +272,10 @@ def conversation_message(
 def _confirms(conversation: Conversation, text: str | None, button: str | None) -> bool:
     """A yes to the preview waiting: the turn acts, so it is answered under the lock from the start."""
     return bool(conversation.pending_action) and (button == YES or bool(text and _YES.search(text)))
+
+
+# The statement an early answer stops at when a lookup matched: the session it would open.
+_SESSION_INSERT = f'INSERT INTO "{CustomerSession._meta.db_table}"'
 
 
 class _Changed(Exception):
@@ -304,8 +308,10 @@ def _answer_before_locking(
             access_adopt(conversation, access)
             _answer(turn, button, early)
     except WouldWrite:
-        return None
+        pass
     if refused:  # refused, and the refusal caught on the way: the answer may assume a write that never was
+        if refused[0].startswith(_SESSION_INSERT):
+            _verified_page_warm(conversation)
         return None
     values = {name: getattr(conversation, name) for name in _changed(conversation, loaded)}
     try:
@@ -327,10 +333,11 @@ def _verified_page_warm(conversation: Conversation) -> None:
     A message giving an order's number and email is answered under the lock (the verification opens a
     session) and shows the order's page: built here first, into the cache the locked answer reads it
     from (`order_page_cached`, kept per version of the order), the lock is held for the session and the
-    turn's rows, not for the page's dozen reads. `conversation` is as the abandoned answer left it: with
-    the message's number and email and no session yet when it went as far as opening one. Nothing is
-    shown from here; a number and email that don't match read nothing."""
-    if conversation.access_session_id or not (conversation.order_number and conversation.email):
+    turn's rows, not for the page's dozen reads. Only called when the abandoned answer stopped at opening
+    the session, so the lookup's limits and its email check had passed: a page built for any other turn
+    (an email given for a hand-off) would make a right email answer slower than a wrong one. Nothing is
+    shown from here."""
+    if not (conversation.order_number and conversation.email):
         return
     number = order_number_normalise(conversation.order_number)
     order = Order.objects.filter(number=number).order_by("-placed_at").first() if number else None

@@ -119,6 +119,19 @@ def test_a_wrong_email_reads_no_order_page(
     assert not [query for query in captured.captured_queries if "shipping_trackingevent" in query["sql"]]
 
 
+def test_an_email_for_a_hand_off_reads_no_order_page(
+    chat: Chat, order_in_transit: Order, before_locking: list[bool]
+) -> None:
+    # The number was given, then a person asked for: the email now goes to the ticket, and the order is
+    # not verified. Building its page would make a right email answer slower than a wrong one.
+    chat.say(f"where is my order {order_in_transit.number}?")
+    chat.say("I want to talk to a person")
+    with CaptureQueriesContext(connection) as captured:
+        chat.say(order_in_transit.email)
+    assert before_locking[-1] is False and chat.reply("handoff")["data"]["ticket"]
+    assert not [query for query in captured.captured_queries if "shipping_trackingevent" in query["sql"]]
+
+
 def test_a_yes_to_a_preview_is_answered_under_the_lock_from_the_start(
     chat: Chat, order_unfulfilled: Order, before_locking: list[bool]
 ) -> None:
