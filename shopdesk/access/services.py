@@ -96,15 +96,21 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
     rate_limit_check(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
     rate_limit_check(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)
     rate_limit_check(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
-    stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
-    given = email_normalise(email)
-    matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
-    if not (stored and matches):
+    if not order_lookup_matches(number=number, email=email):
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
         raise LookupFailed()
-    return _session_create(email=given, order_number=number, origin=SessionOrigin.LOOKUP)
+    return _session_create(email=email_normalise(email), order_number=number, origin=SessionOrigin.LOOKUP)
+
+
+def order_lookup_matches(*, number: str, email: str) -> bool:
+    """Whether `email` is the email of order `number` (a normalised number): the lookup's own check, with
+    the same work whether the order exists or not. It counts nothing: callers apply the limits."""
+    stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
+    given = email_normalise(email)
+    matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
+    return bool(stored) and matches
 
 
 def magic_link_request(*, email: str, client_ip: str) -> None:

@@ -53,16 +53,19 @@ def _price_ordered(line: OrderLine) -> Decimal:
     return line.unit_price if line.unit_price_ordered is None else line.unit_price_ordered
 
 
-def _coupon_left(line: OrderLine, cancelled: int, currency: str) -> Decimal:
-    """The line's coupon share still taken off its kept units: the cancelled units took theirs back, and
-    the units moved below their coupon share keep only what their price allows."""
-    coupon = line.discount_amount - _share(line.discount_amount, cancelled, line.quantity, currency)
+def coupon_on_kept_units(line: OrderLine, kept: int, currency: str) -> Decimal:
+    """The line's coupon share still taken off its `kept` units. The units gone took their share back
+    (cumulatively, as the refund breakdown counts it); of the part capped when units moved to a cheaper
+    variant (`OrderLine.coupon_capped`, over the line's last `coupon_capped_units` units), the kept ones
+    among those don't take theirs off."""
+    coupon = line.discount_amount - _share(
+        line.discount_amount, line.quantity - kept, line.quantity, currency
+    )
     covered = line.coupon_capped_units
     if line.coupon_capped > 0 and covered > 0:
-        # The capped units are the line's last ones: those among the cancelled took their part of the cap.
-        gone = min(max(cancelled - (line.quantity - covered), 0), covered)
+        gone = covered - min(kept, covered)
         coupon -= line.coupon_capped - _share(line.coupon_capped, gone, covered, currency)
-    return max(coupon, Decimal(0))
+    return coupon
 
 
 def order_totals(*, order: Order, lines: Iterable[OrderLine]) -> OrderTotals:
@@ -77,7 +80,7 @@ def order_totals(*, order: Order, lines: Iterable[OrderLine]) -> OrderTotals:
         kept = line.quantity - cancelled
         amounts.append(LineAmount(line.pk, kept, quantize(line.unit_price * kept, currency)))
         ordered_items += quantize(_price_ordered(line) * line.quantity, currency)
-        discounts_gone += line.discount_amount - _coupon_left(line, cancelled, currency)
+        discounts_gone += line.discount_amount - max(coupon_on_kept_units(line, kept, currency), Decimal(0))
         tax_gone += _share(line.tax_amount, cancelled, line.quantity, currency)
     # A store may send an order whose own figures don't add up (an order-level fee, a rounding rule of its
     # own): the difference is one row of its own, so the breakdown still sums to what was charged.

@@ -42,6 +42,7 @@ from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.fields import MoneyField
 from shopdesk.core.money import format_money, quantize
 from shopdesk.orders.models import OrderLine
+from shopdesk.orders.totals import coupon_on_kept_units
 from shopdesk.policy.schema import Policy
 from shopdesk.promotions.models import PriceAdjustment
 
@@ -120,13 +121,7 @@ def _kept_units_paid(line: OrderLine, units: int, currency: str) -> Decimal:
     units gone before took theirs, as the refund breakdown counts it)."""
     if units <= 0 or line.quantity <= 0:
         return ZERO
-    gone = line.quantity - units
-    coupon = line.discount_amount - quantize(line.discount_amount * gone / line.quantity, currency)
-    if line.coupon_capped > 0 and line.coupon_capped_units > 0:
-        # Units moved to a cheaper variant: the coupon share above their new price is not on them.
-        covered = line.coupon_capped_units
-        left = min(units, covered)
-        coupon -= line.coupon_capped - quantize(line.coupon_capped * (covered - left) / covered, currency)
+    coupon = coupon_on_kept_units(line, units, currency)
     return max(quantize(line.unit_price * units, currency) - coupon, ZERO)
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from shopdesk.access.models import CustomerSession
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
-from shopdesk.access.services import email_normalise
+from shopdesk.access.services import order_lookup_matches
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -337,11 +337,10 @@ def _verified_page_warm(conversation: Conversation) -> None:
     the session, so the lookup's limits and its email check had passed: a page built for any other turn
     (an email given for a hand-off) would make a right email answer slower than a wrong one. Nothing is
     shown from here."""
-    if not (conversation.order_number and conversation.email):
-        return
-    number = order_number_normalise(conversation.order_number)
-    order = Order.objects.filter(number=number).order_by("-placed_at").first() if number else None
-    if order is not None and email_normalise(order.email) == email_normalise(conversation.email):
+    number = order_number_normalise(conversation.order_number or "")
+    if number and conversation.email and order_lookup_matches(number=number, email=conversation.email):
+        # The order as the locked answer reads it (`verified_order`: the number is unique, addresses later).
+        order = Order.objects.get(number=number)
         order_page_cached(order=order, actor=Actor.assistant(conversation.email))
 
 
