@@ -2,8 +2,8 @@
 
 The graph is written with the plain ``onnx.helper`` API (no torch export), mirrors ``bert_numpy``
 operation for operation, and ends with mean pooling and L2 normalisation, so it returns sentence
-embeddings directly. ``quantize`` turns it into a dynamic int8 graph (weights int8, activations
-quantised per batch), about three times faster on CPUs with VNNI at a small cosine cost.
+embeddings directly. ``quantize`` turns it into a blockwise int8 graph (weights and activations int8,
+one scale per block of 32), which follows fp32 to a cosine above 0.996 in about 60 % of its time.
 """
 
 from __future__ import annotations
@@ -159,21 +159,70 @@ def build_model(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
     return model
 
 
+# Weights that share one scale: a block of consecutive input rows of one output column. Smaller blocks
+# follow the weights more closely and cost a little speed (decision 0039: 32 keeps the cosine to fp32
+# above 0.996 on every written example, at about 60 % of fp32's time for a short message).
+INT8_BLOCK = 32
+
+
 def quantize(fp32_path: Path, int8_path: Path) -> None:
-    """Dynamic int8 quantisation of the MatMul weights (per output channel keeps the cosine above 0.99).
+    """Blockwise int8: every MatMul by a constant weight becomes onnxruntime's ``MatMulNBits``.
 
-    The graph is handed over loaded: given a path, onnxruntime writes its shape-inferred copy next to
-    it under a fixed name, and two processes quantising at once (test workers, a server's first
-    requests) would remove each other's copy. Loaded, the copy goes to a temp directory of its own."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    Each output column's weights are cut into blocks of ``INT8_BLOCK`` input rows with one scale per
+    block (symmetric: the largest weight of the block maps to 127), and the operator computes in int8
+    (``accuracy_level`` 4), quantising the message's activations per block as well. Per block, rather
+    than per tensor as dynamic quantisation does, an outlier dimension of MiniLM's hidden states no
+    longer costs the precision of every other one. The result depends only on the fp32 graph, so two
+    builds are byte-identical."""
+    model = onnx.load(str(fp32_path))
+    graph = model.graph
+    weights = {tensor.name: tensor for tensor in graph.initializer}
+    replaced: set[str] = set()
+    nodes: list[onnx.NodeProto] = []
+    for node in graph.node:
+        if node.op_type != "MatMul" or node.input[1] not in weights:
+            nodes.append(node)
+            continue
+        name = node.input[1]
+        packed, scales = _int8_blocks(numpy_helper.to_array(weights[name]))
+        graph.initializer.extend(
+            [numpy_helper.from_array(packed, name + ".q8"), numpy_helper.from_array(scales, name + ".scales")]
+        )
+        replaced.add(name)
+        k, n = weights[name].dims
+        nodes.append(
+            helper.make_node(
+                "MatMulNBits",
+                [node.input[0], name + ".q8", name + ".scales"],
+                list(node.output),
+                domain="com.microsoft",
+                K=k,
+                N=n,
+                bits=8,
+                block_size=INT8_BLOCK,
+                accuracy_level=4,
+            )
+        )
+    kept = [tensor for tensor in graph.initializer if tensor.name not in replaced]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    onnx.save(model, str(int8_path))
 
-    quantize_dynamic(
-        onnx.load(str(fp32_path)),
-        int8_path,
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul"],
-    )
+
+def _int8_blocks(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A (K, N) weight as ``MatMulNBits`` wants it: uint8 codes (N, K / INT8_BLOCK, INT8_BLOCK), stored
+    with the implied zero point 128, and one float32 scale per block (N, K / INT8_BLOCK)."""
+    k, n = weight.shape
+    if k % INT8_BLOCK:
+        raise ValueError(f"a weight of {k} input rows is not a whole number of {INT8_BLOCK}-row blocks")
+    blocks = np.ascontiguousarray(weight.T, dtype=np.float32).reshape(n, k // INT8_BLOCK, INT8_BLOCK)
+    largest = np.abs(blocks).max(axis=2)
+    scales = np.where(largest > 0, largest / 127.0, 1.0).astype(np.float32)
+    codes = np.clip(np.rint(blocks / scales[:, :, None]), -127, 127).astype(np.int16) + 128
+    return codes.astype(np.uint8), scales
 
 
 class OnnxBert:

@@ -19,7 +19,7 @@ import numpy as np
 from .augment import augmented
 from .cache import cache_dir, write_atomically
 from .embedding_cache import embed
-from .encoder import SentenceEncoder
+from .encoder import GRAPH_VERSION, SentenceEncoder
 from .examples import OUT_OF_SCOPE, Example, examples_digest, load_examples
 from .features import FeatureBuilder
 
@@ -158,7 +158,14 @@ def _best_temperature(logits: np.ndarray, targets: np.ndarray) -> float:
 
 
 def model_key(encoder: SentenceEncoder, holdout: bool) -> str:
-    parts = [examples_digest(), CODE_VERSION, encoder.files.weights_sha256, encoder.backend, str(holdout)]
+    parts = [
+        examples_digest(),
+        CODE_VERSION,
+        encoder.files.weights_sha256,
+        encoder.backend,
+        GRAPH_VERSION,
+        str(holdout),
+    ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
