@@ -69,6 +69,18 @@ CONSTANT_ADDRESS = "10.254.0.1"
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
+def encoder_backend() -> str:
+    """The encoder the workers run: $SHOPDESK_NLU_BACKEND, or the default of the code served."""
+    chosen = os.environ.get("SHOPDESK_NLU_BACKEND")
+    if chosen:
+        return chosen
+    try:
+        from shopdesk.assistant.nlu.encoder import default_backend
+    except ImportError:  # code from before the choice depended on the CPU
+        return "onnx"
+    return default_backend()
+
+
 # --- what wrk and the Lua script print ----------------------------------------------------------------
 @dataclass
 class Sample:
@@ -349,7 +361,8 @@ def report(
     print(
         f"assistant turns over HTTP: gunicorn {args.workers} sync workers, {args.concurrency} conversations "
         f"at once, load generator wrk -t{args.concurrency} -c{args.concurrency} with {LUA.name} "
-        f"(one conversation per connection), {os.cpu_count()} CPUs; workers warmed in {warm_rounds} runs"
+        f"(one conversation per connection), {os.cpu_count()} CPUs; workers warmed in {warm_rounds} runs; "
+        f"encoder {encoder_backend()}"
     )
     print("  load average: " + ", ".join(f"{name} {value}" for name, value in steps))
     base_requests = before.requests + after.requests

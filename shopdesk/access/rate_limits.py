@@ -66,9 +66,14 @@ def counts_in_cache() -> bool:
 
 
 def _count(key: str) -> int:
+    return _counts([key]).get(key, 0)
+
+
+def _counts(keys: list[str]) -> dict[str, int]:
+    """The current count of each key that has one (one read however many keys)."""
     if counts_in_cache():
-        return int(cache.get(key) or 0)
-    return RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
+        return {key: int(value or 0) for key, value in cache.get_many(keys).items()}
+    return dict(RateCounter.objects.filter(key__in=keys).values_list("key", "count"))
 
 
 def _increment(key: str, ttl: float) -> None:
@@ -109,9 +114,18 @@ def _counter_insert(key: str, ttl: float) -> bool:
 
 def rate_limit_check(*, limit: Limit, subject: str) -> None:
     """Raise RateLimited when `subject` used up its count in the current window."""
-    key, retry_after = _key(limit, subject, time.time())
-    if _count(key) >= limit.count:
-        raise RateLimited(retry_after=retry_after, hint=limit.hint)
+    rate_limits_check((limit, subject))
+
+
+def rate_limits_check(*checked: tuple[Limit, str]) -> None:
+    """`rate_limit_check` of several (limit, subject), read in one statement; the first of them (in the
+    order given) that is used up is the one raised."""
+    now = time.time()
+    keyed = [(limit, *_key(limit, subject, now)) for limit, subject in checked]
+    counts = _counts([key for _, key, _ in keyed])
+    for limit, key, retry_after in keyed:
+        if counts.get(key, 0) >= limit.count:
+            raise RateLimited(retry_after=retry_after, hint=limit.hint)
 
 
 def rate_limit_hit(*, limit: Limit, subject: str) -> None:

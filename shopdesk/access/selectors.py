@@ -14,6 +14,7 @@ from shopdesk.access.models import CustomerSession
 from shopdesk.access.tokens import token_hash
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.errors import NotFound
+from shopdesk.core.prepared import PreparedLookup
 from shopdesk.orders.models import Order
 
 ORDER_NOT_FOUND_MESSAGE = "We could not find that order among the orders you signed in for."
@@ -34,17 +35,25 @@ def order_for_access(*, access: CustomerAccess, number: str, addresses: bool = T
     addresses to load when read: a lighter query for callers that rarely need them."""
     if not access.allows(number=number):
         raise NotFound(ORDER_NOT_FOUND_MESSAGE)
-    orders = orders_for_access(access=access)
     if not addresses:
-        # The number is unique: no ordering, no joins.
-        try:
-            return orders.select_related(None).get(number=number)
-        except Order.DoesNotExist:
-            raise NotFound(ORDER_NOT_FOUND_MESSAGE) from None
-    order = orders.filter(number=number).first()
+        # The number is unique: no ordering, no joins, and the statement built once per process.
+        if access.order_numbers is None:
+            order = _ORDER_BY_NUMBER_AND_EMAIL.first(number, access.email)
+        else:
+            order = _ORDER_BY_NUMBER.first(number)
+        if order is None:
+            raise NotFound(ORDER_NOT_FOUND_MESSAGE)
+        return order
+    order = orders_for_access(access=access).filter(number=number).first()
     if order is None:
         raise NotFound(ORDER_NOT_FOUND_MESSAGE)
     return order
+
+
+_ORDER_BY_NUMBER = PreparedLookup(lambda number: Order.objects.filter(number=number))
+_ORDER_BY_NUMBER_AND_EMAIL = PreparedLookup(
+    lambda number, email: Order.objects.filter(number=number, email=email)
+)
 
 
 def order_id_for_access(*, access: CustomerAccess, number: str) -> int | None:

@@ -23,9 +23,9 @@ from shopdesk.access.rate_limits import (
     LOOKUP_FAILURES_PER_ORDER,
     MAGIC_LINK_PER_EMAIL,
     MAGIC_LINK_PER_IP,
-    rate_limit_check,
     rate_limit_hit,
     rate_limit_take,
+    rate_limits_check,
 )
 from shopdesk.access.selectors import access_forget
 from shopdesk.access.tokens import token_hash, token_new
@@ -93,9 +93,11 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
     # Every limit is checked before the credentials: a correct answer never bypasses a limit, or a 429
     # would mean "wrong" and guessing would go on at full speed. Each 429 points to the magic link.
     pair = f"{client_ip}|{number}"
-    rate_limit_check(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
-    rate_limit_check(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)
-    rate_limit_check(limit=LOOKUP_FAILURES_PER_ORDER, subject=number)
+    rate_limits_check(
+        (LOOKUP_FAILURES_PER_IP, client_ip),
+        (LOOKUP_FAILURES_PER_IP_AND_ORDER, pair),
+        (LOOKUP_FAILURES_PER_ORDER, number),
+    )
     if not order_lookup_matches(number=number, email=email):
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP, subject=client_ip)
         rate_limit_hit(limit=LOOKUP_FAILURES_PER_IP_AND_ORDER, subject=pair)

@@ -11,7 +11,6 @@ conversation's own messages; order data only after the portal's lookup verified 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
 from dataclasses import dataclass
@@ -88,6 +87,7 @@ from shopdesk.assistant.conversations.slots import (
 from shopdesk.assistant.nlu.entities import without_order_details
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotFound
+from shopdesk.core.prepared import PreparedLookup
 from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
@@ -196,14 +196,18 @@ def conversation_start(*, client_ip: str) -> Conversation:
     return Conversation.objects.create()
 
 
-def conversation_get(*, conversation_id: str) -> Conversation:
-    conversation = None
-    if conversation_id:
-        with contextlib.suppress(Conversation.DoesNotExist):
-            conversation = Conversation.objects.get(pk=conversation_id[:64])  # no ordering, no LIMIT 1
+def conversation_get(*, conversation_id: str, for_update: bool = False) -> Conversation:
+    """The conversation by id (with its row lock inside a transaction when `for_update`), or NotFound."""
+    lookup = _CONVERSATION_LOCKED if for_update else _CONVERSATION
+    conversation = lookup.first(conversation_id[:64]) if conversation_id else None
     if conversation is None:
         raise NotFound("There is no such conversation.", code="conversation_not_found")
     return conversation
+
+
+# Every message and transcript reads its conversation: the statement is built once (no ordering, no LIMIT).
+_CONVERSATION = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk))
+_CONVERSATION_LOCKED = PreparedLookup(lambda pk: Conversation.objects.select_for_update().filter(pk=pk))
 
 
 def conversation_transcript(*, conversation_id: str, after: int = 0) -> dict[str, Any]:
@@ -254,7 +258,7 @@ def conversation_message(
             return answer
     with transaction.atomic():
         # The row lock serialises two messages of one conversation (a double click acts once).
-        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        conversation = conversation_get(conversation_id=conversation_id, for_update=True)
         if button is not None and button not in conversation.offered:
             raise InvalidInput("That button is not offered any more.", code="button_unknown")
         loaded = _saved_fields(conversation)

@@ -1,0 +1,86 @@
+"""`PreparedLookup`: the same rows as the ORM's own lookup, its SQL built once, values always bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from shopdesk.assistant.models import Conversation
+from shopdesk.core.prepared import PreparedLookup
+from shopdesk.orders.models import Order
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return {field.attname: getattr(row, field.attname) for field in type(row)._meta.concrete_fields}
+
+
+def test_a_row_comes_back_as_the_orm_reads_it_with_json_and_dates_converted() -> None:
+    conversation = Conversation.objects.create(
+        order_number="KW10000001", step={"orders": ["KW10000001"], "package": None}, offered=["handoff"]
+    )
+    found = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk)).first(conversation.pk)
+    assert found is not None
+    assert _fields(found) == _fields(Conversation.objects.get(pk=conversation.pk))
+    assert found.step == {"orders": ["KW10000001"], "package": None} and found.created_at.tzinfo is not None
+
+
+def test_the_statement_is_built_once_and_each_lookup_is_one_query() -> None:
+    orders = [factories.OrderFactory() for _ in range(3)]
+    built: list[tuple[str, ...]] = []
+
+    def build(number: str, email: str) -> Any:
+        built.append((number, email))
+        return Order.objects.filter(number=number, email=email)
+
+    lookup = PreparedLookup(build)
+    for order in orders:
+        with CaptureQueriesContext(connection) as captured:
+            found = lookup.first(order.number, order.email)
+        assert found is not None and found.pk == order.pk
+        assert len(captured.captured_queries) == 1
+    assert len(built) == 1  # with markers, once; never again per lookup
+    assert lookup.first(orders[0].number, orders[1].email) is None  # each value bound where it belongs
+    assert lookup.first(orders[1].number, orders[1].email).pk == orders[1].pk  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", ["x' OR '1'='1", "100%s", "%(x)s", "\\", "\u0085\U0001f600", ""])
+def test_odd_values_are_bound_never_spliced_into_the_statement(value: str) -> None:
+    factories.OrderFactory()
+    lookup = PreparedLookup(lambda number: Order.objects.filter(number=number))
+    assert lookup.first(value) is None
+    matching = factories.OrderFactory(number=value[:32] or "KW-EMPTY")
+    assert lookup.first(matching.number).pk == matching.pk  # type: ignore[union-attr]
+
+
+def test_a_value_the_orm_would_rewrite_is_refused_when_the_lookup_is_built() -> None:
+    order = factories.OrderFactory(number="KW10000001")
+    escaped = PreparedLookup(lambda number: Order.objects.filter(number__iexact=number))
+    try:
+        found = escaped.first("kw10000001")
+    except ValueError:  # SQLite escapes the value of its LIKE: refused
+        assert connection.vendor == "sqlite"
+    else:  # PostgreSQL compares UPPER() of both sides: bound as given, and `_` stays a plain character
+        assert found is not None and found.pk == order.pk
+        assert escaped.first("KW1000000_") is None
+    wrapped = PreparedLookup(lambda number: Order.objects.filter(number__contains=number))
+    with pytest.raises(ValueError, match="not bound as given"):
+        wrapped.first("KW1")
+    converted = PreparedLookup(lambda placed: Order.objects.filter(placed_at__date=placed))
+    with pytest.raises(ValidationError):  # the ORM itself refuses a marker where it wants a date
+        converted.first("2026-11-30")
+
+
+def test_a_locking_lookup_runs_inside_its_transaction() -> None:
+    conversation = Conversation.objects.create()
+    lookup = PreparedLookup(lambda pk: Conversation.objects.select_for_update().filter(pk=pk))
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert lookup.first(conversation.pk).pk == conversation.pk  # type: ignore[union-attr]
+    locked = [q["sql"] for q in captured.captured_queries if "assistant_conversation" in q["sql"]]
+    assert locked and ("FOR UPDATE" in locked[0]) == connection.features.has_select_for_update
