@@ -28,18 +28,17 @@ only names it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.dates import format_date
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 
 from shopdesk.catalog.enums import PriceKind, ReturnFlag
-from shopdesk.catalog.models import PriceChange, Variant
+from shopdesk.catalog.models import PriceChange, Product, Variant
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
-from shopdesk.core.fields import MoneyField
 from shopdesk.core.money import format_money, quantize
 from shopdesk.orders.models import OrderLine
 from shopdesk.orders.totals import coupon_on_kept_units
@@ -235,29 +234,54 @@ def line_price_adjustment(
 
 def variant_prices_now(*, variant_ids: Sequence[int], now: dt.datetime) -> dict[int, PriceNow]:
     """The price of each variant in effect now, in one query: the latest of its price history that has
-    started, else its own price. Variants no longer sold are left out."""
-    ids = [variant_id for variant_id in variant_ids if variant_id is not None]
+    started, else its own price. Variants no longer sold are left out.
+
+    The statement is written here rather than built by the ORM: building its two correlated subqueries
+    took a hundred times as long as running them (1.7 ms against 0.02 ms), on every order page built."""
+    ids = sorted({variant_id for variant_id in variant_ids if variant_id is not None})
     if not ids:
         return {}
-    started = PriceChange.objects.filter(variant_id=OuterRef("pk"), starts_at__lte=now).order_by(
-        "-starts_at", "-id"
-    )
-    rows = (
-        Variant.objects.filter(pk__in=ids, active=True, product__active=True)
-        .annotate(
-            history_price=Subquery(started.values("price")[:1], output_field=MoneyField()),
-            history_kind=Subquery(started.values("kind")[:1]),
-        )
-        .values_list("pk", "price", "price_kind", "history_price", "history_kind")
-        .order_by()
-    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_prices_now_sql(len(ids)), [at, at, *ids])
+        rows = cursor.fetchall()
+    convert = _decimal_converters()
     found = {}
     for variant_id, price, kind, history_price, history_kind in rows:
         if history_price is not None:
-            found[variant_id] = PriceNow(Decimal(history_price), history_kind)
+            found[variant_id] = PriceNow(convert(history_price), history_kind)
         else:
-            found[variant_id] = PriceNow(price, kind)
+            found[variant_id] = PriceNow(convert(price), kind)
     return found
+
+
+def _prices_now_sql(count: int) -> str:
+    q = connection.ops.quote_name
+    variant, product, change = (q(m._meta.db_table) for m in (Variant, Product, PriceChange))
+    latest = (
+        f"FROM {change} c WHERE c.{q('variant_id')} = v.{q('id')} AND c.{q('starts_at')} <= %s "
+        f"ORDER BY c.{q('starts_at')} DESC, c.{q('id')} DESC LIMIT 1"
+    )
+    # Our table and column names; every value is bound.
+    return (
+        f"SELECT v.{q('id')}, v.{q('price')}, v.{q('price_kind')}, "  # noqa: S608
+        f"(SELECT c.{q('price')} {latest}), (SELECT c.{q('kind')} {latest}) "
+        f"FROM {variant} v JOIN {product} p ON p.{q('id')} = v.{q('product_id')} "
+        f"WHERE v.{q('id')} IN ({', '.join(['%s'] * count)}) AND v.{q('active')} AND p.{q('active')}"
+    )
+
+
+def _decimal_converters() -> Callable[[object], Decimal]:
+    """What the ORM does to a money column read from this database (SQLite hands back a float)."""
+    column = Variant._meta.get_field("price").get_col(Variant._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def convert(value: object) -> Decimal:
+        for converter in converters:
+            value = converter(value, column, connection)
+        return Decimal(value)  # type: ignore[arg-type]
+
+    return convert
 
 
 def order_adjusted_lines(*, order_id: int) -> frozenset[int]:
