@@ -10,14 +10,16 @@ through here:
 `build` receives one marker string per value and must return the queryset; its SQL is compiled the
 first time the lookup runs on a database, with the markers standing for the values. Only string values
 bound as they are (exact matches on text columns) can be markers: a value the ORM converts or escapes
-on the way (a date, a number, a pattern) would be bound unconverted, so building such a lookup raises. Rows come back through
-`QuerySet.raw`, with each field's converters (JSON, dates) as the ORM applies them.
+on the way (a date, a number, a pattern) would be bound unconverted, so building such a lookup raises.
+A row becomes a model instance as the ORM's own iterator makes it (each column through the field's
+converters: JSON, dates), so only lookups of whole rows of one model can be prepared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import connection, models
 
@@ -28,31 +30,58 @@ M = TypeVar("M", bound=models.Model)
 _MARKER = "\x00prepared-{}%_\\\x00"
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled(Generic[M]):
+    model: type[M]
+    sql: str
+    positions: list[int | None]  # per parameter: the index of the value bound there, None for a constant
+    constants: tuple[Any, ...]  # the parameters as compiled (the constants of the queryset itself)
+    attnames: list[str]  # the fields the row's columns fill, in order
+    converters: list[tuple[int, list[Any], Any]]  # (column, the ORM's converters, their expression)
+
+
 class PreparedLookup(Generic[M]):
     def __init__(self, build: Callable[..., models.QuerySet[M]]) -> None:
         self.build = build
-        # Per database: the SQL, then for each of its parameters the index of the value bound there,
-        # or None for a constant of the queryset itself (kept in the third item).
-        self._compiled: dict[str, tuple[str, list[int | None], tuple[object, ...]]] = {}
-        self._model: type[M] | None = None
+        self._compiled: dict[str, _Compiled[M]] = {}  # per database alias
 
     def first(self, *values: str) -> M | None:
         """The first row the queryset built for these values returns, or None."""
         compiled = self._compiled.get(connection.alias)
         if compiled is None:
             compiled = self._compiled[connection.alias] = self._compile(len(values))
-        sql, positions, constants = compiled
-        params = [constants[i] if at is None else values[at] for i, at in enumerate(positions)]
-        assert self._model is not None  # set by _compile
-        return next(iter(self._model._default_manager.raw(sql, params)), None)
+        params = [
+            compiled.constants[i] if at is None else values[at] for i, at in enumerate(compiled.positions)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if compiled.converters:
+            row = list(row)
+            for column, converters, expression in compiled.converters:
+                for converter in converters:
+                    row[column] = converter(row[column], expression, connection)
+        # What the ORM's own iterator does with a row of a plain model query.
+        return compiled.model.from_db(connection.alias, compiled.attnames, row)
 
-    def _compile(self, count: int) -> tuple[str, list[int | None], tuple[object, ...]]:
+    def _compile(self, count: int) -> _Compiled[M]:
         markers = [_MARKER.format(i) for i in range(count)]
         queryset = self.build(*markers)
-        self._model = queryset.model
-        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
         positions = [markers.index(p) if isinstance(p, str) and p in markers else None for p in params]
         missing = set(range(count)) - {at for at in positions if at is not None}
         if missing:  # a value the ORM converted, or one the queryset ignores: it can't be bound later
             raise ValueError(f"the lookup's values {sorted(missing)} are not bound as given")
-        return str(sql), positions, tuple(params)
+        columns = [expression for expression, _sql, _alias in compiler.select]
+        concrete = [field.attname for field in queryset.model._meta.concrete_fields]
+        attnames = [getattr(getattr(column, "target", None), "attname", None) for column in columns]
+        if attnames != concrete:  # annotations, deferred fields, related rows: not a plain row
+            raise ValueError("only a lookup of whole rows of one model can be prepared")
+        converters = [
+            (column, found, expression)
+            for column, (found, expression) in compiler.get_converters(columns).items()
+        ]
+        return _Compiled(queryset.model, str(sql), positions, tuple(params), concrete, converters)

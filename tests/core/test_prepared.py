@@ -84,3 +84,24 @@ def test_a_locking_lookup_runs_inside_its_transaction() -> None:
         assert lookup.first(conversation.pk).pk == conversation.pk  # type: ignore[union-attr]
     locked = [q["sql"] for q in captured.captured_queries if "assistant_conversation" in q["sql"]]
     assert locked and ("FOR UPDATE" in locked[0]) == connection.features.has_select_for_update
+
+
+def test_only_whole_rows_of_one_model_can_be_prepared() -> None:
+    conversation = Conversation.objects.create()
+    partial = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk).only("id", "step"))
+    with pytest.raises(ValueError, match="whole rows"):
+        partial.first(conversation.pk)
+    joined = PreparedLookup(
+        lambda number: Order.objects.select_related("shipping_address").filter(number=number)
+    )
+    with pytest.raises(ValueError, match="whole rows"):
+        joined.first("KW10000001")
+
+
+def test_a_prepared_row_is_a_saved_instance_whose_changes_save() -> None:
+    conversation = Conversation.objects.create(step={"orders": []})
+    found = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk)).first(conversation.pk)
+    assert found is not None and not found._state.adding and found._state.db == "default"
+    found.step = {"orders": ["KW10000002"]}
+    found.save(update_fields=["step"])
+    assert Conversation.objects.get(pk=conversation.pk).step == {"orders": ["KW10000002"]}
