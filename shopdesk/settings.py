@@ -176,7 +176,7 @@ else:
     # Shared by every gunicorn worker on the machine, so rate limits hold across workers.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "shopdesk.core.cache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
