@@ -13,6 +13,7 @@ within the minute the version carries. Rendered views are kept per (kind, order,
 process first (a dict lookup, no I/O), then in Django's cache, shared by every worker.
 
     order_page_cached(order=, actor=)  -> OrderPage    the built page per version and actor (the assistant)
+    order_page_warm(order=, actor=)                    the same page built into the cache, nothing returned
 
 The built page is kept pickled: every caller gets its own copy, so nothing one turn changes on it (or on
 its order) reaches the next.
@@ -142,17 +143,28 @@ def order_page_cached(*, order: Order, actor: Actor) -> OrderPage:
     """`order_page(order=order, actor=actor)`, built once per version of the order and actor (one query
     when it is kept). The page's clock (`now`, `today`) is the one it was built at, within the minute
     of its version, as for the pages above."""
+    data = _order_page_data(order=order, actor=actor)
+    if data is None:
+        return order_page(order=order, actor=actor)
+    return pickle.loads(data)  # noqa: S301 - written by _order_page_data's build()
+
+
+def order_page_warm(*, order: Order, actor: Actor) -> None:
+    """Build the page `order_page_cached` will return into the cache, without a copy for the caller."""
+    _order_page_data(order=order, actor=actor)
+
+
+def _order_page_data(*, order: Order, actor: Actor) -> bytes | None:
     found = order_view_version(order_id=order.pk)
     if found is None:
-        return order_page(order=order, actor=actor)
+        return None
     order_id, version = found
     who = hashlib.blake2b(f"{actor.kind}:{actor.role}:{actor.label}".encode(), digest_size=12).hexdigest()
 
     def build() -> bytes:
         return pickle.dumps(order_page(order=order, actor=actor), protocol=pickle.HIGHEST_PROTOCOL)
 
-    data = order_view_cached(order_id=order_id, version=version, kind=f"page:{who}", build=build)
-    return pickle.loads(data)  # noqa: S301 - written by build() above
+    return order_view_cached(order_id=order_id, version=version, kind=f"page:{who}", build=build)
 
 
 def order_view_forget() -> None:

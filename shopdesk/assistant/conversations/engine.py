@@ -91,7 +91,7 @@ from shopdesk.core.prepared import PreparedLookup
 from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
-from shopdesk.orderview.cached import order_page_cached
+from shopdesk.orderview.cached import order_page_warm
 from shopdesk.payments.order_facts import order_facts_kept
 
 if TYPE_CHECKING:
@@ -345,7 +345,7 @@ def _verified_page_warm(conversation: Conversation) -> None:
     if number and conversation.email and order_lookup_matches(number=number, email=conversation.email):
         # The order as the locked answer reads it (`verified_order`: the number is unique, addresses later).
         order = Order.objects.get(number=number)
-        order_page_cached(order=order, actor=Actor.assistant(conversation.email))
+        order_page_warm(order=order, actor=Actor.assistant(conversation.email))
 
 
 def _answer(turn: Turn, button: str | None, early: Early | None) -> None:

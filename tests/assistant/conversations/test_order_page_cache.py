@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from shopdesk.core.actors import Actor
 from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
-from shopdesk.orderview.cached import order_page_cached, order_view_forget
+from shopdesk.orderview.cached import order_page_cached, order_page_warm, order_view_forget
 from shopdesk.shipping.enums import TrackingStatus
 from tests import factories
 from tests.assistant.conversations.conftest import Chat
@@ -108,3 +108,15 @@ def test_each_caller_gets_its_own_copy_and_actors_their_own_page(order_unfulfill
     assert {k: (v.allowed, v.code) for k, v in theirs.actions.items()} == {
         k: (v.allowed, v.code) for k, v in fresh.actions.items()
     }
+
+
+def test_a_warmed_page_is_the_one_the_next_read_returns_without_building_it(order_in_transit: Order) -> None:
+    cache.clear()
+    order_view_forget()
+    actor = Actor.assistant(order_in_transit.email)
+    order_page_warm(order=order_in_transit, actor=actor)
+    with CaptureQueriesContext(connection) as queries:
+        page = order_page_cached(order=order_in_transit, actor=actor)
+    assert len(queries) == 1  # the version; the page came from the cache
+    assert page.summary == order_page(order=order_in_transit, actor=actor).summary
+    assert page is not order_page_cached(order=order_in_transit, actor=actor)  # each caller its own copy
