@@ -124,20 +124,22 @@ def test_the_int8_graph_follows_fp32_on_our_written_examples_and_builds_the_same
 
 
 @pytest.mark.parametrize(
-    ("machine", "flags", "expected"),
+    ("machine", "flags", "runtime", "expected"),
     [
-        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "onnx-int8"),
-        ("x86_64", "fpu sse2 avx", "onnx"),
-        ("aarch64", "fp asimd asimddp", "onnx"),
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.22.0", "onnx-int8"),
+        ("x86_64", "fpu sse2 avx", "1.22.0", "onnx"),
+        ("aarch64", "fp asimd asimddp", "1.22.0", "onnx"),
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.21.1", "onnx"),  # refuses 8-bit MatMulNBits
     ],
 )
 def test_the_default_encoder_is_int8_only_where_its_kernels_exist(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, machine: str, flags: str, expected: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, machine: str, flags: str, runtime: str, expected: str
 ) -> None:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
     monkeypatch.setattr(encoder_module.platform, "machine", lambda: machine)
     monkeypatch.setattr(encoder_module, "CPUINFO", cpuinfo)
+    monkeypatch.setattr(encoder_module.ort, "__version__", runtime)
     encoder_module._has_int8_kernels.cache_clear()
     try:
         assert default_backend() == expected

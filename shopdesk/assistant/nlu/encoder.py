@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 import onnx
+import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from . import bert_onnx
@@ -101,13 +103,16 @@ def default_backend() -> str:
 
     The kernels need AVX2 and FMA on x86-64 (every server CPU since about 2015). Without them
     onnxruntime computes the int8 graph in fp32 from its blocks, several times slower than the fp32
-    graph itself; other architectures are not measured, so they keep fp32 (decision 0039)."""
+    graph itself; other architectures are not measured, so they keep fp32 (decision 0039). onnxruntime
+    runs 8-bit `MatMulNBits` from 1.22 on (1.21 refuses the graph), the version pyproject.toml asks for."""
     return "onnx-int8" if _has_int8_kernels() else "onnx"
 
 
 @functools.cache
 def _has_int8_kernels() -> bool:
     if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    if _version_tuple(ort.__version__) < (1, 22):
         return False
     try:
         cpuinfo = CPUINFO.read_text()
@@ -117,6 +122,10 @@ def _has_int8_kernels() -> bool:
         if line.startswith("flags"):
             return {"avx2", "fma"} <= set(line.partition(":")[2].split())
     return False
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2])
 
 
 def encoder_threads() -> int:
