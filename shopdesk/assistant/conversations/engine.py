@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shopdesk.access.models import CustomerSession
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
+from shopdesk.access.selectors import order_by_number
 from shopdesk.access.services import order_lookup_matches
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
@@ -344,8 +345,9 @@ def _verified_page_warm(conversation: Conversation) -> None:
     number = order_number_normalise(conversation.order_number or "")
     if number and conversation.email and order_lookup_matches(number=number, email=conversation.email):
         # The order as the locked answer reads it (`verified_order`: the number is unique, addresses later).
-        order = Order.objects.get(number=number)
-        order_page_warm(order=order, actor=Actor.assistant(conversation.email))
+        order = order_by_number(number)
+        if order is not None:
+            order_page_warm(order=order, actor=Actor.assistant(conversation.email))
 
 
 def _answer(turn: Turn, button: str | None, early: Early | None) -> None:
