@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 
 @pytest.mark.django_db
@@ -45,6 +46,6 @@ def test_docs_render_their_operations_offline(page) -> None:  # type: ignore[no-
     # takes longer than the default wait, which is not what this test is about.
     page.locator(".opblock").first.wait_for(timeout=45_000)
     assert page.locator(".opblock").count() > 10
-    assert page.get_by_text("/api/v1/customer/session").first.is_visible()
+    expect(page.get_by_text("/api/v1/customer/session").first).to_be_visible()
     assert outside == [], outside
     assert blocked_by_csp == [], blocked_by_csp

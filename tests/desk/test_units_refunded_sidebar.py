@@ -4,6 +4,7 @@ headless Chromium, 390px wide)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.desk.conftest import open_ticket
 from tests.desk.test_desk_browser import sign_in as desk_sign_in
@@ -34,7 +35,7 @@ def test_the_desk_sidebar_says_which_units_were_refunded_on_a_phone(page, agent)
     side = page.locator(".ticket-side")
     line = side.locator("ul.lines").get_by_role("listitem").filter(has_text="Linen shirt")
     assert line.inner_text() == "2 × Linen shirt (Navy / M) 1 refunded"
-    assert line.get_by_text("1 refunded", exact=True).is_visible()
+    expect(line.get_by_text("1 refunded", exact=True)).to_be_visible()
     line.scroll_into_view_if_needed()
     keep_screenshot(page, "desk-sidebar-units-refunded-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDE)

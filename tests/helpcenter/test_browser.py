@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shopdesk.helpcenter.models import Article
 
@@ -17,7 +18,7 @@ def test_search_open_an_article_and_vote(page) -> None:  # type: ignore[no-untyp
     page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
 
     page.goto("/help/")
-    assert page.get_by_role("heading", name="Help center", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Help center", level=1)).to_be_visible()
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     assert icon and page.request.get(icon).ok
     page.get_by_label("Search the help center").fill("send back shoes that don't fit")
@@ -30,10 +31,10 @@ def test_search_open_an_article_and_vote(page) -> None:  # type: ignore[no-untyp
     results.first.click()
 
     page.wait_for_url("**/help/articles/**")
-    assert page.get_by_role("navigation", name="Breadcrumb").is_visible()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_visible()
     page.get_by_role("button", name="Yes").click()
 
-    assert page.get_by_role("heading", name="Thanks for your feedback!").is_visible()
+    expect(page.get_by_role("heading", name="Thanks for your feedback!")).to_be_visible()
     slug = page.url.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
     assert Article.objects.get(slug=slug).helpful_yes == 1
     assert not errors, errors

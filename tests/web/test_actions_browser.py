@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shopdesk.orders.models import Order
 from shopdesk.payments.models import Refund
@@ -26,7 +27,7 @@ def test_find_the_order_and_cancel_it(page):
     _find_order(page, order)
     page.get_by_role("link", name=re.compile("Cancel", re.I)).first.click()
     page.wait_for_url(f"**/orders/{order.number}/cancel/")
-    assert page.get_by_role("heading", name="Cancel your order").is_visible()
+    expect(page.get_by_role("heading", name="Cancel your order")).to_be_visible()
     page.get_by_label("Reason (optional)").fill("Bought it twice")
     page.get_by_role("button", name="Continue").click()
     sentence = page.locator(".action-sentence").inner_text()

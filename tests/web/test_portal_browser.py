@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shopdesk.orders.models import Order
 from tests.situations import *  # noqa: F403 (the situation fixtures, found by name)
@@ -19,10 +20,10 @@ def test_lookup_to_order_page_on_a_phone(page, order_with_split_shipment: Order)
     page.wait_for_url(f"**/orders/{order.number}/")
     assert page.get_by_role("heading", level=1).inner_text() == f"Order {order.number}"
     assert "packages are on the way" in page.locator("#summary").inner_text()
-    assert page.get_by_role("heading", name="Why your order comes in 2 packages").is_visible()
-    assert page.get_by_role("link", name=order.shipments.first().tracking_number).is_visible()
+    expect(page.get_by_role("heading", name="Why your order comes in 2 packages")).to_be_visible()
+    expect(page.get_by_role("link", name=order.shipments.first().tracking_number)).to_be_visible()
     # Nothing wider than the phone: no sideways scrolling of the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/orders/")
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()

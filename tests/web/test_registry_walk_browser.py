@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from playwright.sync_api import expect
 
 from shopdesk.orders.models import Order
 from shopdesk.selfservice.registry import actions_all
@@ -46,7 +47,7 @@ def walk_cancel(page) -> None:
     ship(order, shirt_line(order))
     _find_order(page, order)
     page.get_by_role("link", name="Cancel the order").click()
-    assert page.get_by_role("heading", name="Cancel items").is_visible()
+    expect(page.get_by_role("heading", name="Cancel items")).to_be_visible()
     page.get_by_label("1 × Wool scarf").check()
     page.get_by_role("button", name="Continue").click()
     assert page.locator(".action-sentence").inner_text().startswith("You're about to cancel 1 item")
@@ -117,7 +118,7 @@ def walk_change_email(page) -> None:
     page.get_by_role("button", name="Continue").click()
     assert "We'll send a link to fixed.address@example.com" in page.locator(".action-sentence").inner_text()
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
 
 def walk_open_case(page) -> None:
@@ -145,7 +146,7 @@ def walk_return_start(page) -> None:
     page.get_by_label("Why the Linen shirt goes back").select_option("too_small")
     page.get_by_role("button", name="Start the return").click()
     page.wait_for_url(f"**/orders/{order.number}/returns/RMA-*/")
-    assert page.get_by_role("heading", name=re.compile(r"^Return RMA-")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Return RMA-"))).to_be_visible()
     page.get_by_role("link", name="Print the return slip").click()
     page.wait_for_url("**/slip/")
     page.locator(".return-slip svg").first.wait_for()  # the slip page loaded, not only its address
@@ -184,7 +185,7 @@ def walk_pay_again(page) -> None:
     )
     panel.get_by_role("link", name="Pay again").click()
     page.wait_for_url(PAY_URL)
-    assert page.get_by_role("heading", name="Store payment page").is_visible()
+    expect(page.get_by_role("heading", name="Store payment page")).to_be_visible()
 
 
 def walk_verify_payment(page) -> None:
@@ -196,7 +197,7 @@ def walk_verify_payment(page) -> None:
     order = order_awaiting_verification()
     _find_order(page, order)
     page.locator("#payment-verification").get_by_role("link", name="Verify my payment").click()
-    assert page.get_by_role("heading", name="Why we check this payment").is_visible()
+    expect(page.get_by_role("heading", name="Why we check this payment")).to_be_visible()
     page.get_by_label("Last four digits of your card").fill("4242")
     page.get_by_label("Billing postcode").fill("SW1A 1AA")
     page.screenshot(path="/tmp/shopdesk-verification-form-390.png", full_page=True)

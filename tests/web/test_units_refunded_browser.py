@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.orderview.test_units_refunded import delivered_order_with_one_shirt_refunded
 
@@ -37,7 +38,7 @@ def test_the_order_page_says_which_units_were_refunded_on_a_phone(page) -> None:
     items = page.get_by_role("table", name="Items in this order")
     shirt = items.get_by_role("row").filter(has_text="Linen shirt")
     badge = shirt.get_by_text("1 refunded", exact=True)
-    assert badge.is_visible()
+    expect(badge).to_be_visible()
     # Read with its item: the badge sits in the item's own cell, not in a column of its own.
     assert "Linen shirt" in badge.locator("xpath=ancestor::td").inner_text()
     assert "refunded" not in items.get_by_role("row").filter(has_text="Wool scarf").inner_text()
