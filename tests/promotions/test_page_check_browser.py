@@ -27,6 +27,7 @@ def test_a_code_short_of_its_minimum_passes_with_a_bigger_cart(page, promo_shop:
 
     # A second item, added without script: the form comes back with what was typed.
     page.get_by_role("button", name="Add an item").click()
+    page.get_by_label("Item 2 SKU").wait_for()  # the page came back (the first still shows until then)
     assert page.get_by_label("Item 1 SKU").input_value() == "TEE-30"
     page.get_by_label("Item 2 SKU").fill("TEE-30")
     page.get_by_label("Quantity").nth(1).fill("2")

@@ -98,7 +98,10 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
 
     # The order page agrees (the shopper opens it from the chat's link and looks the order up).
     page.locator(".chat-msg-assistant").last.get_by_role("link", name=f"/orders/{order.number}/").click()
-    if page.get_by_role("button", name="Show my order").count():
+    # The next page is the lookup or the order itself: wait for one, the help page may still be showing.
+    lookup = page.get_by_role("button", name="Show my order")
+    lookup.or_(page.get_by_role("heading", name=f"Order {order.number}")).wait_for()
+    if lookup.count():
         page.get_by_role("textbox", name="Order number").fill(order.number)
         page.get_by_role("textbox", name=re.compile("^Email")).fill(order.email)
         page.get_by_role("button", name="Show my order").click()
