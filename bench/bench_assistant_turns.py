@@ -448,7 +448,10 @@ def _report_run(run: WrkRun, rate: float | None, c50: float, c99: float, base_rp
             f"{(sum(server) - sum(model)) / total:.0%}, outside the view (queueing, HTTP, framework) "
             f"{(total - sum(server)) / total:.0%}"
         )
-    print(f"    {'':22s} {'n':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'model p50':>10s}")
+    print(
+        f"    {'':22s} {'n':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'model p50':>10s}"
+        f" {'server p50':>11s} {'server p99':>11s}"
+    )
     print(_row("all turns", ms))
     for kind in ("start", "transcript GET"):
         values = [s.ms for s in run.samples if s.kind == kind]
@@ -458,7 +461,10 @@ def _report_run(run: WrkRun, rate: float | None, c50: float, c99: float, base_rp
     for kind in kinds:
         rows = [s for s in turns if s.kind == kind]
         model_values = [s.model_ms for s in rows if s.model_ms is not None]
-        extra = f" {statistics.median(model_values):8.1f}ms" if model_values else ""
+        server_values = [s.server_ms for s in rows if s.server_ms is not None]
+        extra = f" {statistics.median(model_values):8.1f}ms" if model_values else f" {'':10s}"
+        if server_values:
+            extra += f" {statistics.median(server_values):9.1f}ms {percentile(server_values, 0.99):9.1f}ms"
         print(_row(kind, [s.ms for s in rows], extra))
     return ok
 

@@ -2,7 +2,7 @@
 
 The common turns of a chat, each measured on its own conversations after a warm-up (model loaded):
 a general question, an order question after the order was verified, the number and email given after
-an order question (verification and the order view), the preview of a cancellation
+an order question (verification and the order view), another package, a return asked about, the preview of a cancellation
 and its confirmation ("yes"). Turns go through Django's test client (the whole request path: middleware,
 API view, engine, flows), so the figures are the server's time without the network.
 
@@ -134,6 +134,12 @@ def run(args: argparse.Namespace) -> None:
         chat.say(f"where is my order? {number} {email}")
         return chat, "and the other package?"
 
+    def returns() -> tuple[Chat, str]:
+        number, email = shipped[next(counter) % len(shipped)]
+        chat = Chat()
+        chat.say(f"where is my order? {number} {email}")
+        return chat, "can I return an item?"
+
     def cancel_preview() -> tuple[Chat, str]:
         number, email = cancellable.pop()
         chat = Chat()
@@ -152,6 +158,7 @@ def run(args: argparse.Namespace) -> None:
         ("order question (verified)", order_question),
         ("verify + order view", verify),
         ("follow-up (other package)", follow_up),
+        ("returns (verified)", returns),
         ("cancel preview", cancel_preview),
         ("confirm (yes)", confirm),
     ]
@@ -160,7 +167,7 @@ def run(args: argparse.Namespace) -> None:
 
     # Warm-up: the model, the encoder, the policy and the article renderings load here, untimed.
     for _ in range(2):
-        for _name, setup in kinds[:4]:
+        for _name, setup in kinds[:5]:
             chat, message = setup()
             chat.say(message)
 

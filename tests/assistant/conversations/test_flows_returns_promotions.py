@@ -126,6 +126,24 @@ def test_non_returnable_says_per_item_why_and_offers_to_start(
     assert not ReturnRequest.objects.exists()
 
 
+def test_items_returnable_only_if_faulty_hand_over_to_a_person_who_decides(
+    chat: Chat, delivered_three_items: Order
+) -> None:
+    from shopdesk.assistant.conversations.models import Conversation, HandoffReason
+    from shopdesk.desk.models import Ticket
+
+    order = delivered_three_items
+    order.lines.update(return_flags=["hygiene"])  # the policy takes these back only when faulty
+    chat.say(f"can I return an item? {order.number} {order.email}")
+    assert chat.last["intent"] == "return_item"
+    assert set(items(chat).values()) == {False}
+    assert "only be returned if they arrived faulty" in chat.text
+    assert "handoff" in chat.types() and "confirm" not in chat.types()
+    assert Ticket.objects.get().order == order
+    assert Conversation.objects.get(pk=chat.id).handoff_reason == HandoffReason.NEEDS_APPROVAL
+    assert not ReturnRequest.objects.exists()
+
+
 def test_nothing_delivered_yet_no_return(chat: Chat, order_unfulfilled: Order) -> None:
     chat.say(f"return my order {order_unfulfilled.number} {order_unfulfilled.email}")
     assert chat.last["intent"] == "return_item"

@@ -16,7 +16,7 @@ from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, 
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
-from shopdesk.returns.eligibility import LineReturnability, order_returnability
+from shopdesk.returns.eligibility import LineReturnability, order_returnability, return_start_eligibility
 from shopdesk.returns.resolutions import exchange_choices, exchange_options
 from shopdesk.selfservice.registry import action_get
 
@@ -113,7 +113,9 @@ def returns_flow(turn: Turn, order: Order, intent: str) -> None:
     allowed = [a for a in answers if a.eligibility.allowed and a.units > 0]
     turn.tried(f"{intent}: showed which items of {order.number} can be returned")
     if not allowed:
-        eligibility = action_get("return_start").eligibility(order=order, actor=actor_for(turn))
+        # The action's eligibility from the items' answers just read (its rule reads them again).
+        whole = return_start_eligibility(order=order, answers=answers)
+        eligibility = action_get("return_start").for_actor(whole, actor=actor_for(turn))
         if eligibility.needs_approval:
             preview_action(turn, order, "return_start", {})  # hands over to a person who decides
         return
