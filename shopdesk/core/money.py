@@ -5,6 +5,7 @@ Never a float. Amounts are quantised to the currency's minor unit when created.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -27,8 +28,13 @@ def quantize(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
         value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     except InvalidOperation as exc:
         raise ValueError(f"{amount!r} is not an amount") from exc
-    places = get_currency_precision(currency)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(_minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+@functools.lru_cache(maxsize=256)
+def _minor_unit(currency: str) -> Decimal:
+    """The currency's smallest amount (0.01 for USD, 1 for JPY); Babel's table, looked up once."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
 def amount_places_validate(amount: Decimal, currency: str) -> Decimal:
@@ -99,17 +105,26 @@ class Money:
         return bool(self.amount)
 
     def format(self, locale: str = "en_US") -> str:
-        try:
-            return format_currency(self.amount, self.currency, locale=locale)
-        except (UnknownLocaleError, ValueError, TypeError):
-            # Stored data must never break a page: an unusable locale falls back to English.
-            return format_currency(self.amount, self.currency, locale="en_US")
+        # The text of the amount as written (-0.00 and 0.00 are equal Decimals, not the same text).
+        return _formatted(str(self.amount), self.currency, locale)
 
     def __str__(self) -> str:
         return self.format()
 
     def as_dict(self) -> dict[str, str]:
         return {"amount": str(self.amount), "currency": self.currency}
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(amount: str, currency: str, locale: str) -> str:
+    """The amount in the locale's way of writing money, formatted once per (amount, currency, locale):
+    Babel reads the locale's pattern and the currency's names on every call, several times the cost of
+    the page's other work per amount (an order page shows a few dozen)."""
+    try:
+        return format_currency(Decimal(amount), currency, locale=locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        # Stored data must never break a page: an unusable locale falls back to English.
+        return format_currency(Decimal(amount), currency, locale="en_US")
 
 
 def format_money(amount: Decimal, currency: str, locale: str = "en_US") -> str:

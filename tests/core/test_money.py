@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,3 +39,25 @@ def test_a_bad_amount_is_a_clear_error():
 def test_sum_is_exact(values):
     total = sum((Money(value, "USD") for value in values), Money.zero("USD"))
     assert total.amount == sum(values, Decimal(0))
+
+
+def test_an_unusable_locale_falls_back_to_english():
+    assert Money(Decimal("5"), "USD").format("xx_NOPE") == "$5.00"
+
+
+def test_amounts_equal_as_numbers_keep_their_own_text():
+    # Formatting is kept per amount: -0.00 == 0.00 as Decimals, yet each is written as Babel writes it.
+    zero, negative_zero = Money(Decimal("0.00"), "USD"), Money(Decimal("-0.00"), "USD")
+    assert zero.format() == format_currency(Decimal("0.00"), "USD", locale="en_US")
+    assert negative_zero.format() == format_currency(Decimal("-0.00"), "USD", locale="en_US")
+    assert Money(Decimal("3"), "JPY").format("ja_JP") == format_currency(Decimal("3"), "JPY", locale="ja_JP")
+
+
+@given(
+    st.decimals(min_value=-100_000, max_value=100_000, places=3, allow_nan=False),
+    st.sampled_from(["USD", "EUR", "JPY", "KWD", "GBP"]),
+    st.sampled_from(["en_US", "de_DE", "fr_FR", "ja_JP", "ar_KW"]),
+)
+def test_format_is_babels_whatever_was_formatted_before(value, currency, locale):
+    money = Money(value, currency)
+    assert money.format(locale) == format_currency(money.amount, currency, locale=locale)
