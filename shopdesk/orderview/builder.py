@@ -48,6 +48,7 @@ from shopdesk.policy import Policy, get_policy
 from shopdesk.policy.schema import ShippingMethod
 from shopdesk.promotions.models import CouponKind
 from shopdesk.selfservice.cases import FactsWithOffers
+from shopdesk.selfservice.eligibility import resends_in_last_hour
 from shopdesk.selfservice.registry import order_actions
 from shopdesk.selfservice.services.price_adjustment import order_price_adjustments
 from shopdesk.shipping.enums import TrackingStatus
@@ -78,6 +79,7 @@ def _order_actions(
         payments=facts.payments,
         case_offers=case_offers_from(page.diagnoses),
         price_adjustments=tuple(page.price_adjustments),
+        resent=resends_in_last_hour(order, now),  # one read for both emails' resend limits
     )
     return order_actions(order, actor, now=now, facts=shared)
 

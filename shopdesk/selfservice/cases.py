@@ -56,6 +56,8 @@ class FactsWithOffers(OrderFacts):
     case_offers: tuple[CaseOffer, ...] = ()
     # The price-adjustment answers of every line, when the page computed them for its diagnosis.
     price_adjustments: tuple[LineAdjustment, ...] | None = None
+    # The emails resent in the last hour, (when, template), oldest first (`resends_in_last_hour`).
+    resent: tuple[tuple[dt.datetime, str], ...] | None = None
 
 
 CaseOffersReader = Callable[[Order, dt.datetime], Sequence[CaseOffer]]

@@ -209,9 +209,11 @@ def billing_address_change_eligibility(
     return Eligibility.yes(f"You can update the billing address{suffix} until your order ships.")
 
 
-def _resends_in_last_hour(order: Order, template: str, now: dt.datetime) -> list[dt.datetime]:
-    # The hour's resends are a handful at most: the template is picked here, not by a JSON lookup in
-    # SQL, whose statement took the ORM longer to build than the database to run.
+def resends_in_last_hour(order: Order, now: dt.datetime) -> tuple[tuple[dt.datetime, str], ...]:
+    """The order's emails resent in the hour before `now`, oldest first: (when, template), one read.
+
+    The hour's resends are a handful at most: the template is picked in Python, not by a JSON lookup in
+    SQL, whose statement took the ORM longer to build than the database to run."""
     resent = (
         OrderEvent.objects.filter(
             order=order, kind=OrderEventKind.EMAIL_RESENT, created_at__gt=now - dt.timedelta(hours=1)
@@ -219,7 +221,17 @@ def _resends_in_last_hour(order: Order, template: str, now: dt.datetime) -> list
         .order_by("created_at")
         .values_list("created_at", "after")
     )
-    return [at for at, after in resent if isinstance(after, dict) and after.get("template") == template]
+    return tuple((at, str(after.get("template"))) for at, after in resent if isinstance(after, dict))
+
+
+def _resends_in_last_hour(
+    order: Order, template: str, now: dt.datetime, facts: OrderFacts | None
+) -> list[dt.datetime]:
+    # The order page reads the hour's resends once for both emails (`FactsWithOffers.resent`).
+    resent = getattr(facts, "resent", None)
+    if resent is None:
+        resent = resends_in_last_hour(order, now)
+    return [at for at, sent in resent if sent == template]
 
 
 def resend_email_eligibility(
@@ -238,7 +250,7 @@ def resend_email_eligibility(
             "Your order hasn't shipped yet, so there's no shipping email to resend. We'll send it when it leaves "
             "our warehouse.",
         )
-    recent = _resends_in_last_hour(order, template, now)
+    recent = _resends_in_last_hour(order, template, now, facts)
     if len(recent) >= get_policy().orders.resends_per_hour:
         again = recent[0] + dt.timedelta(hours=1)
         return Eligibility.no(

@@ -200,6 +200,31 @@ def test_the_confirmation_can_be_resent_three_times_an_hour():
     assert resend_email_eligibility(order=order, template="confirmation", now=now + dt.timedelta(minutes=11))
 
 
+def test_the_order_page_counts_each_emails_resends_from_one_read():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shopdesk.orderview.builder import order_page
+
+    order = paid_order_of_shirt_and_scarf()
+    ship(order, scarf_line(order))
+    now = timezone.now()
+    for minutes, template in (
+        (50, "confirmation"),
+        (40, "shipped"),
+        (30, "confirmation"),
+        (10, "confirmation"),
+    ):
+        event = order_email_resent(order=order, actor=Actor.system(), template=template, to=order.email)
+        order.events.filter(pk=event.pk).update(created_at=now - dt.timedelta(minutes=minutes))
+    with CaptureQueriesContext(connection) as queries:
+        page = order_page(order=order, actor=Actor.customer(order.email))
+    assert page.actions["resend_confirmation"].code == "resend_limit"
+    assert page.actions["resend_shipping"].allowed  # one shipping email this hour, of three allowed
+    resend_reads = [q["sql"] for q in queries.captured_queries if "orders_orderevent" in q["sql"]]
+    assert len([sql for sql in resend_reads if "created_at" in sql and "after" in sql]) == 1
+
+
 def test_the_shipping_email_needs_a_shipment():
     order = paid_order_of_shirt_and_scarf()
     assert resend_email_eligibility(order=order, template="shipped").code == "not_shipped_yet"
