@@ -27,7 +27,7 @@ from shopdesk.access.rate_limits import (
     rate_limit_take,
     rate_limits_check,
 )
-from shopdesk.access.selectors import access_forget
+from shopdesk.access.selectors import access_forget, order_by_number
 from shopdesk.access.tokens import token_hash, token_new
 from shopdesk.access.types import CustomerAccess
 from shopdesk.core.errors import InvalidInput
@@ -109,7 +109,8 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
 def order_lookup_matches(*, number: str, email: str) -> bool:
     """Whether `email` is the email of order `number` (a normalised number): the lookup's own check, with
     the same work whether the order exists or not. It counts nothing: callers apply the limits."""
-    stored = Order.objects.filter(number=number).values_list("email", flat=True).first()
+    order = order_by_number(number)  # one indexed read whose statement is built once per process
+    stored = order.email if order is not None else None
     given = email_normalise(email)
     matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
     return bool(stored) and matches
