@@ -42,7 +42,7 @@ from shopdesk.payments.models import Payment, Refund
 from shopdesk.returns.models import ReturnRequest
 from shopdesk.shipping.models import Case, Shipment, TrackingEvent
 
-# Eligibility windows and diagnoses move with the clock: the current minute is part of the version.
+# Eligibility windows and diagnoses move with the clock: the order's current minute is part of the version.
 VERSION_SECONDS = 60
 CACHE_SECONDS = 300
 LOCAL_ENTRIES = 512
@@ -112,7 +112,15 @@ def order_view_version(
     if row is None:
         return None
     digest = hashlib.blake2b(repr(row[1:]).encode(), digest_size=12).hexdigest()
-    return row[0], f"{digest}-{int(now.timestamp()) // VERSION_SECONDS}"
+    return row[0], f"{digest}-{version_minute(row[0], now)}"
+
+
+def version_minute(order_id: int, now: dt.datetime) -> int:
+    """The clock's part of an order's version: a new one every VERSION_SECONDS, each order's minute
+    starting at its own second (`order_id` modulo the minute). Were every order's minute to start at
+    once, every page read in the seconds after it would be built again together, a burst of builds
+    on every server at the turn of each minute; staggered, as many are built, spread over the minute."""
+    return (int(now.timestamp()) + order_id % VERSION_SECONDS) // VERSION_SECONDS
 
 
 _local: OrderedDict[str, bytes | str] = OrderedDict()

@@ -60,3 +60,21 @@ def test_the_fast_path_answers_like_the_api(client: Client):
     mine = client.get(url, **_bearer(order))
     assert mine.status_code == 200 and mine.json()["number"] == order.number
     assert client.post(url, **_bearer(order)).status_code == 405
+
+
+def test_each_orders_minute_starts_at_its_own_second():
+    """A version lasts VERSION_SECONDS for every order, but orders don't all get a new one at once."""
+    import datetime as dt
+    import itertools
+
+    from shopdesk.orderview.cached import VERSION_SECONDS, version_minute
+
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    seconds = [start + dt.timedelta(seconds=s) for s in range(3 * VERSION_SECONDS + 1)]
+    turns: dict[int, list[int]] = {}
+    for order_id in (1, 2, 59, 60, 61, 12345):
+        minutes = [version_minute(order_id, at) for at in seconds]
+        turns[order_id] = [s for s in range(1, len(seconds)) if minutes[s] != minutes[s - 1]]
+        assert [b - a for a, b in itertools.pairwise(turns[order_id])] == [VERSION_SECONDS] * 2
+    assert len({tuple(t) for t in turns.values()}) == 5  # 1 and 61 share a second; the others differ
+    assert turns[1] == turns[61]
