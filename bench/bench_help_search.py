@@ -24,6 +24,7 @@ import django
 
 django.setup()
 
+from shopdesk.assistant.nlu.encoder import backend_chosen  # noqa: E402
 from shopdesk.helpcenter.content import load_content  # noqa: E402
 from shopdesk.helpcenter.rendering import render_source  # noqa: E402
 from shopdesk.helpcenter.search.index import IndexedDocument, SearchIndex  # noqa: E402
@@ -168,9 +169,7 @@ def main() -> int:
         ),
         (
             "ranking",
-            "lexical (BM25F)"
-            if args.lexical
-            else f"hybrid (BM25F + MiniLM, {os.environ.get('SHOPDESK_NLU_BACKEND', 'onnx')})",
+            "lexical (BM25F)" if args.lexical else f"hybrid (BM25F + MiniLM, {backend_chosen()})",
         ),
         ("articles indexed", f"{len(documents)} ({len(real)} real)"),
         ("vocabulary terms", str(len(index.postings))),

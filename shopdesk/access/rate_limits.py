@@ -77,11 +77,17 @@ def _counts(keys: list[str]) -> dict[str, int]:
     # this statement than the database to run it.
     if not keys:
         return {}
-    table, key_, count = (connection.ops.quote_name(n) for n in (RateCounter._meta.db_table, "key", "count"))
+    table, key_, count = _counter_names()
     marks = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {key_}, {count} FROM {table} WHERE {key_} IN ({marks})", keys)  # noqa: S608
         return {key: int(value) for key, value in cursor.fetchall()}
+
+
+def _counter_names() -> tuple[str, str, str]:
+    """The counters' table and its key and count columns, quoted for the statements written out here."""
+    quote = connection.ops.quote_name
+    return quote(RateCounter._meta.db_table), quote("key"), quote("count")
 
 
 def _increment(key: str, ttl: float) -> None:
@@ -170,7 +176,7 @@ def rate_limits_take(*taken: tuple[Limit, str]) -> None:
         return
     now = time.time()
     keys = [(_key(limit, subject, now), limit) for limit, subject in taken]
-    table, key_, count = (connection.ops.quote_name(n) for n in (RateCounter._meta.db_table, "key", "count"))
+    table, key_, count = _counter_names()
     where = " OR ".join([f"({key_} = %s AND {count} < %s)"] * len(keys))
     params: list[str | int] = [value for (key, _), limit in keys for value in (key, limit.count)]
     with connection.cursor() as cursor:

@@ -109,11 +109,17 @@ def session_open_by_lookup(*, order_number: str, email: str, client_ip: str) -> 
 def order_lookup_matches(*, number: str, email: str) -> bool:
     """Whether `email` is the email of order `number` (a normalised number): the lookup's own check, with
     the same work whether the order exists or not. It counts nothing: callers apply the limits."""
+    return order_for_lookup(number=number, email=email) is not None
+
+
+def order_for_lookup(*, number: str, email: str) -> Order | None:
+    """The order `number` (normalised) when `email` is its email, else None: `order_lookup_matches`
+    with the order it read (without its addresses), for a caller that goes on to show it."""
     order = order_by_number(number)  # one indexed read whose statement is built once per process
     stored = order.email if order is not None else None
     given = email_normalise(email)
     matches = hmac.compare_digest((stored or _NO_SUCH_ORDER_EMAIL).lower().encode(), given.encode())
-    return bool(stored) and matches
+    return order if stored and matches else None
 
 
 def magic_link_request(*, email: str, client_ip: str) -> None:

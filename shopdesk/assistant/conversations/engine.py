@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from shopdesk.access.models import CustomerSession
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
-from shopdesk.access.selectors import order_by_number
-from shopdesk.access.services import order_lookup_matches
+from shopdesk.access.services import order_for_lookup
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -343,11 +342,12 @@ def _verified_page_warm(conversation: Conversation) -> None:
     (an email given for a hand-off) would make a right email answer slower than a wrong one. Nothing is
     shown from here."""
     number = order_number_normalise(conversation.order_number or "")
-    if number and conversation.email and order_lookup_matches(number=number, email=conversation.email):
-        # The order as the locked answer reads it (`verified_order`: the number is unique, addresses later).
-        order = order_by_number(number)
-        if order is not None:
-            order_page_warm(order=order, actor=Actor.assistant(conversation.email))
+    if not number or not conversation.email:
+        return
+    # The order as the locked answer reads it (`verified_order`: the number is unique, addresses later).
+    order = order_for_lookup(number=number, email=conversation.email)
+    if order is not None:
+        order_page_warm(order=order, actor=Actor.assistant(conversation.email))
 
 
 def _answer(turn: Turn, button: str | None, early: Early | None) -> None:

@@ -48,7 +48,7 @@ class _Forward(Protocol):
 
 class SentenceEncoder:
     def __init__(self, backend: str | None = None, files: ModelFiles | None = None) -> None:
-        backend = backend or os.environ.get(BACKEND_ENV) or default_backend()
+        backend = backend_chosen(backend)
         if backend not in BACKENDS:
             raise ValueError(f"Unknown NLU backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
         self.backend = backend
@@ -98,6 +98,11 @@ class SentenceEncoder:
         return out
 
 
+def backend_chosen(backend: str | None = None) -> str:
+    """`backend` if given, else ``$SHOPDESK_NLU_BACKEND``, else this machine's default."""
+    return backend or os.environ.get(BACKEND_ENV) or default_backend()
+
+
 def default_backend() -> str:
     """``onnx-int8`` where onnxruntime has int8 kernels for its blockwise graph, ``onnx`` elsewhere.
 
@@ -142,7 +147,7 @@ _lock = threading.Lock()
 
 def get_encoder(backend: str | None = None) -> SentenceEncoder:
     """The process-wide encoder for a backend (loading weights once per process)."""
-    key = backend or os.environ.get(BACKEND_ENV) or default_backend()
+    key = backend_chosen(backend)
     with _lock:
         if key not in _encoders:
             _encoders[key] = SentenceEncoder(key)

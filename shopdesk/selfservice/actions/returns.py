@@ -15,7 +15,7 @@ from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
 from shopdesk.policy.money import money_locale
-from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
+from shopdesk.returns.eligibility import LineReturnability, order_returnability, return_start_eligibility
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import exchange_variant
 from shopdesk.returns.services import ReturnLineRequest
@@ -94,6 +94,13 @@ class ReturnStartAction(OrderAction):
         lines = facts.lines if facts is not None else None
         answers = order_returnability(order=order, now=now, lines=lines)
         return return_start_eligibility(order=order, now=now, answers=answers)
+
+    def eligibility_of_items(
+        self, *, order: Order, actor: Actor, answers: list[LineReturnability]
+    ) -> Eligibility:
+        """`eligibility` from the items' answers the caller just read (`order_returnability`): the
+        assistant shows them, then asks whether the order can go back, without reading them again."""
+        return self.for_actor(return_start_eligibility(order=order, answers=answers), actor=actor)
 
     def preview(
         self,

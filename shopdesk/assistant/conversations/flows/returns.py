@@ -16,8 +16,9 @@ from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, 
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
-from shopdesk.returns.eligibility import LineReturnability, order_returnability, return_start_eligibility
+from shopdesk.returns.eligibility import LineReturnability, order_returnability
 from shopdesk.returns.resolutions import exchange_choices, exchange_options
+from shopdesk.selfservice.actions.returns import ReturnStartAction
 from shopdesk.selfservice.registry import action_get
 
 RETURN_INTENTS = ("return_item", "non_returnable")
@@ -113,9 +114,9 @@ def returns_flow(turn: Turn, order: Order, intent: str) -> None:
     allowed = [a for a in answers if a.eligibility.allowed and a.units > 0]
     turn.tried(f"{intent}: showed which items of {order.number} can be returned")
     if not allowed:
-        # The action's eligibility from the items' answers just read (its rule reads them again).
-        whole = return_start_eligibility(order=order, answers=answers)
-        eligibility = action_get("return_start").for_actor(whole, actor=actor_for(turn))
+        action = action_get("return_start")
+        assert isinstance(action, ReturnStartAction)
+        eligibility = action.eligibility_of_items(order=order, actor=actor_for(turn), answers=answers)
         if eligibility.needs_approval:
             preview_action(turn, order, "return_start", {})  # hands over to a person who decides
         return
