@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from shopdesk.assistant.nlu import bert_onnx
 from shopdesk.assistant.nlu import encoder as encoder_module
-from shopdesk.assistant.nlu.encoder import SentenceEncoder, default_backend
+from shopdesk.assistant.nlu.encoder import EncoderSpeed, SentenceEncoder, default_backend
 from shopdesk.assistant.nlu.examples import load_examples
 from shopdesk.assistant.nlu.model_files import ModelFileError, locate_model_files
 
@@ -123,25 +124,83 @@ def test_the_int8_graph_follows_fp32_on_our_written_examples_and_builds_the_same
     assert again.read_bytes() == fp32.onnx_path(int8=True).read_bytes()
 
 
+FAST_INT8 = EncoderSpeed(fp32_ms=5.3, int8_ms=2.8)
+SLOW_INT8 = EncoderSpeed(fp32_ms=7.7, int8_ms=15.1)  # as on a first-generation Zen EPYC
+CLOSE_INT8 = EncoderSpeed(fp32_ms=5.0, int8_ms=4.6)  # within the margin: fp32's exact vectors win
+
+
+def _cpuinfo(tmp_path: Path, flags: str, model: str = "Some CPU") -> Path:
+    cpuinfo = tmp_path / "cpuinfo"
+    block = f"processor\t: {{}}\nmodel name\t: {model}\nflags\t\t: {flags}\n"
+    cpuinfo.write_text("\n".join(block.format(n) for n in range(2)))
+    return cpuinfo
+
+
+@pytest.fixture
+def fresh_choice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """The machine checks and the measured speed forgotten before and after the test."""
+    monkeypatch.setenv("SHOPDESK_CACHE_DIR", str(tmp_path / "cache"))
+    encoder_module._has_int8_kernels.cache_clear()
+    encoder_module.measured_speed.cache_clear()
+    yield
+    encoder_module._has_int8_kernels.cache_clear()
+    encoder_module.measured_speed.cache_clear()
+
+
 @pytest.mark.parametrize(
-    ("machine", "flags", "runtime", "expected"),
+    ("machine", "flags", "runtime", "speed", "expected"),
     [
-        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.22.0", "onnx-int8"),
-        ("x86_64", "fpu sse2 avx", "1.22.0", "onnx"),
-        ("aarch64", "fp asimd asimddp", "1.22.0", "onnx"),
-        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.21.1", "onnx"),  # refuses 8-bit MatMulNBits
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.22.0", FAST_INT8, "onnx-int8"),
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.22.0", SLOW_INT8, "onnx"),
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.22.0", CLOSE_INT8, "onnx"),
+        ("x86_64", "fpu sse2 avx", "1.22.0", FAST_INT8, "onnx"),
+        ("aarch64", "fp asimd asimddp", "1.22.0", FAST_INT8, "onnx"),
+        ("x86_64", "fpu sse2 avx fma avx2 bmi2", "1.21.1", FAST_INT8, "onnx"),  # refuses 8-bit MatMulNBits
     ],
 )
-def test_the_default_encoder_is_int8_only_where_its_kernels_exist(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, machine: str, flags: str, runtime: str, expected: str
+def test_the_default_encoder_is_int8_only_where_its_kernels_exist_and_are_faster(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fresh_choice: None,
+    machine: str,
+    flags: str,
+    runtime: str,
+    speed: EncoderSpeed,
+    expected: str,
 ) -> None:
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
     monkeypatch.setattr(encoder_module.platform, "machine", lambda: machine)
-    monkeypatch.setattr(encoder_module, "CPUINFO", cpuinfo)
+    monkeypatch.setattr(encoder_module, "CPUINFO", _cpuinfo(tmp_path, flags))
     monkeypatch.setattr(encoder_module.ort, "__version__", runtime)
-    encoder_module._has_int8_kernels.cache_clear()
-    try:
-        assert default_backend() == expected
-    finally:
-        encoder_module._has_int8_kernels.cache_clear()
+    monkeypatch.setattr(encoder_module, "time_graphs", lambda: speed)
+    assert default_backend() == expected
+
+
+def test_the_graphs_are_timed_once_per_machine_and_the_figures_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_choice: None
+) -> None:
+    timings = [FAST_INT8, SLOW_INT8, FAST_INT8]
+    monkeypatch.setattr(encoder_module, "time_graphs", timings.pop)
+    flags = "fpu sse2 avx fma avx2 bmi2"
+    monkeypatch.setattr(encoder_module, "CPUINFO", _cpuinfo(tmp_path, flags, model="CPU one"))
+
+    assert encoder_module.measured_speed() == FAST_INT8
+    encoder_module.measured_speed.cache_clear()  # a worker started later reads the kept figures
+    assert encoder_module.measured_speed() == FAST_INT8
+    assert len(timings) == 2
+
+    monkeypatch.setattr(encoder_module, "CPUINFO", _cpuinfo(tmp_path, flags, model="CPU two"))
+    encoder_module.measured_speed.cache_clear()  # the cache moved to another machine: timed again
+    assert encoder_module.measured_speed() == SLOW_INT8
+    assert len(timings) == 1
+
+    (kept,) = [p for p in (tmp_path / "cache").glob("encoder-speed-*.json") if "7.7" in p.read_text()]
+    kept.write_text("{not json")  # a damaged file is measured again and replaced
+    encoder_module.measured_speed.cache_clear()
+    assert encoder_module.measured_speed() == FAST_INT8
+    assert json.loads(kept.read_text()) == {"fp32_ms": 5.3, "int8_ms": 2.8}
+
+
+def test_timing_the_graphs_runs_both_on_this_machine() -> None:
+    speed = encoder_module.time_graphs()
+    assert 0 < speed.fp32_ms < 1000
+    assert 0 < speed.int8_ms < 1000

@@ -1,8 +1,8 @@
 """Sentence embeddings of all-MiniLM-L6-v2: tokenisation, batching and the choice of backend.
 
 Backends (``SHOPDESK_NLU_BACKEND``):
-- ``onnx-int8`` (default on x86-64 with AVX2): the fp32 graph below with blockwise int8 weights and
-  int8 compute; cosine >= 0.996 to fp32 on every written example, in about 60 % of its time.
+- ``onnx-int8`` (default on x86-64 with AVX2 where it is measured faster): the fp32 graph below with
+  blockwise int8 weights and int8 compute; cosine >= 0.996 to fp32 on every written example.
 - ``onnx`` (default elsewhere): an fp32 ONNX graph built from the weights at first use and cached;
   identical to the NumPy path (cosine > 0.9999) and 3x faster.
 - ``numpy``: the plain NumPy forward pass, the reference; needs nothing but NumPy.
@@ -10,12 +10,19 @@ Backends (``SHOPDESK_NLU_BACKEND``):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
+import logging
 import os
 import platform
 import re
+import statistics
 import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +47,8 @@ EMBEDDING_DIM = 384
 # rebuilt.
 GRAPH_VERSION = "2"
 CPUINFO = Path("/proc/cpuinfo")
+
+logger = logging.getLogger(__name__)
 
 
 class _Forward(Protocol):
@@ -104,13 +113,18 @@ def backend_chosen(backend: str | None = None) -> str:
 
 
 def default_backend() -> str:
-    """``onnx-int8`` where onnxruntime has int8 kernels for its blockwise graph, ``onnx`` elsewhere.
+    """``onnx-int8`` where onnxruntime has int8 kernels for its blockwise graph and they are measured
+    faster than fp32 on this machine, ``onnx`` elsewhere (decisions 0039, 0040).
 
-    The kernels need AVX2 and FMA on x86-64 (every server CPU since about 2015). Without them
-    onnxruntime computes the int8 graph in fp32 from its blocks, several times slower than the fp32
-    graph itself; other architectures are not measured, so they keep fp32 (decision 0039). onnxruntime
-    runs 8-bit `MatMulNBits` from 1.22 on (1.21 refuses the graph), the version pyproject.toml asks for."""
-    return "onnx-int8" if _has_int8_kernels() else "onnx"
+    The kernels need AVX2 and FMA on x86-64; without them onnxruntime computes the int8 graph in fp32
+    from its blocks, several times slower than the fp32 graph itself. With them the int8 graph took 0.5
+    to 0.6 of fp32's time on some CPUs and twice fp32's time on others (an EPYC of the first Zen
+    generation), so where they exist the two graphs are timed once per machine (`measured_speed`).
+    Other architectures are not measured and keep fp32. onnxruntime runs 8-bit `MatMulNBits` from 1.22
+    on (1.21 refuses the graph), the version pyproject.toml asks for."""
+    if not _has_int8_kernels():
+        return "onnx"
+    return "onnx-int8" if measured_speed().int8_is_faster else "onnx"
 
 
 @functools.cache
@@ -119,14 +133,103 @@ def _has_int8_kernels() -> bool:
         return False
     if _version_tuple(ort.__version__) < (1, 22):
         return False
+    return {"avx2", "fma"} <= set(_cpuinfo_field("flags").split())
+
+
+def _cpuinfo_field(name: str) -> str:
+    """The value of the first ``name`` line of /proc/cpuinfo ("" where it can't be read)."""
     try:
         cpuinfo = CPUINFO.read_text()
     except OSError:
-        return False
+        return ""
     for line in cpuinfo.splitlines():
-        if line.startswith("flags"):
-            return {"avx2", "fma"} <= set(line.partition(":")[2].split())
-    return False
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return ""
+
+
+# int8 is chosen only when clearly faster: its vectors differ slightly from fp32's, so a tie keeps fp32.
+INT8_SPEED_MARGIN = 0.85
+# Short messages, as shoppers write them, for timing one message at a time as a server worker does.
+SPEED_SAMPLE = (
+    "hello",
+    "where is my parcel",
+    "I want to cancel the order I placed this morning",
+    "can I change the delivery address to my office",
+    "the tracking number you sent does not work at all",
+    "how long does a refund take to reach my card",
+    "do you ship to Canada and who pays the import duties",
+    "my package arrived but one of the two items is missing, what should I do now?",
+)
+SPEED_ROUNDS = 5
+
+
+@dataclass(frozen=True)
+class EncoderSpeed:
+    """One message at a time on this machine: median milliseconds per message of each graph."""
+
+    fp32_ms: float
+    int8_ms: float
+
+    @property
+    def int8_is_faster(self) -> bool:
+        return self.int8_ms <= self.fp32_ms * INT8_SPEED_MARGIN
+
+
+@functools.cache
+def measured_speed() -> EncoderSpeed:
+    """The two graphs timed on this machine, once: the result is cached per CPU, onnxruntime version,
+    graph version and thread count, so workers that start later (or again) read it back."""
+    identity = "|".join(
+        [
+            _cpuinfo_field("model name"),
+            _cpuinfo_field("flags"),
+            platform.machine(),
+            ort.__version__,
+            GRAPH_VERSION,
+            str(encoder_threads()),
+        ]
+    )
+    path = cache_dir() / f"encoder-speed-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.json"
+    known = _read_speed(path)
+    if known is not None:
+        return known
+    speed = time_graphs()
+    logger.info(
+        "Timed the encoder graphs on this machine: fp32 %.2f ms, int8 %.2f ms per message; using %s.",
+        speed.fp32_ms,
+        speed.int8_ms,
+        "int8" if speed.int8_is_faster else "fp32",
+    )
+    if _read_speed(path) is None:  # a worker that measured at the same time wrote first: all use its figures
+        write_atomically(path, lambda tmp: tmp.write_text(json.dumps(dataclasses.asdict(speed))))
+    return _read_speed(path) or speed
+
+
+def _read_speed(path: Path) -> EncoderSpeed | None:
+    try:
+        figures = json.loads(path.read_text())
+        return EncoderSpeed(fp32_ms=float(figures["fp32_ms"]), int8_ms=float(figures["int8_ms"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def time_graphs() -> EncoderSpeed:
+    """Encode the sample one message at a time with each graph, turn about, and keep each graph's
+    median per message over the rounds (the first round, which warms both, is left out)."""
+    encoders = {"onnx": SentenceEncoder("onnx"), "onnx-int8": SentenceEncoder("onnx-int8")}
+    rounds: dict[str, list[float]] = {name: [] for name in encoders}
+    for _ in range(SPEED_ROUNDS + 1):
+        for name, encoder in encoders.items():
+            started = time.perf_counter()
+            for text in SPEED_SAMPLE:
+                encoder.encode([text])
+            rounds[name].append((time.perf_counter() - started) * 1000 / len(SPEED_SAMPLE))
+    return EncoderSpeed(
+        fp32_ms=round(statistics.median(rounds["onnx"][1:]), 3),
+        int8_ms=round(statistics.median(rounds["onnx-int8"][1:]), 3),
+    )
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

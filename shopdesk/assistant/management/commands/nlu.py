@@ -202,7 +202,7 @@ class Command(BaseCommand):
             model = reload_model(retrain=True)
         self.stdout.write(
             f"trained {len(model.classes)} intents on {'85% of ' if holdout else ''}{len(load_examples())} examples "
-            f"in {time.perf_counter() - started:.1f}s (temperature {model.temperature:.2f}, threshold {model.threshold:.2f})"
+            f"in {time.perf_counter() - started:.1f}s (encoder {get_encoder().backend}, temperature {model.temperature:.2f}, threshold {model.threshold:.2f})"
         )
 
 
