@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from shopdesk.api.auth import token_create
 from shopdesk.orders.models import Order, OrderLine
@@ -56,7 +57,8 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
 
     page.goto(f"/orders/{order.number}/returns/new/")
     refusal = page.locator('.return-refusal[data-code="final_sale"]')
-    assert refusal.is_visible() and "Final Sale" in refusal.inner_text()
+    expect(refusal).to_be_visible()
+    expect(refusal).to_contain_text("Final Sale")
     assert page.locator(f'select[name="qty_{final.pk}"]').count() == 0
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SHOTS / "shopdesk-return-start-1280.png"), full_page=True)

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.assistant.nlu.classifier import IntentModel
@@ -70,8 +71,9 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
         "button.chat-launch"
     )  # on a phone the open dialog covers it (it has a close button)
     dialog = page.get_by_role("dialog", name="Chat with us")
-    assert dialog.is_visible() and launcher.get_attribute("aria-expanded") == "true"
-    assert page.evaluate("document.activeElement.id") == "chat-input"
+    expect(dialog).to_be_visible()
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#chat-input")).to_be_focused()
     assert page.get_by_role("log").get_attribute("aria-live") == "polite"
     no_sideways_scroll(page)
 
