@@ -203,8 +203,12 @@ def measured_speed() -> EncoderSpeed:
         "int8" if speed.int8_is_faster else "fp32",
     )
     if _read_speed(path) is None:  # a worker that measured at the same time wrote first: all use its figures
-        write_atomically(path, lambda tmp: tmp.write_text(json.dumps(dataclasses.asdict(speed))))
+        write_atomically(path, functools.partial(_write_speed, speed))
     return _read_speed(path) or speed
+
+
+def _write_speed(speed: EncoderSpeed, path: Path) -> None:
+    path.write_text(json.dumps(dataclasses.asdict(speed)))
 
 
 def _read_speed(path: Path) -> EncoderSpeed | None:
