@@ -3,10 +3,14 @@ fragment read in the conversation's context."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.policy.money import money_text
 from shopdesk.returns.models import ReturnRequest
+from shopdesk.returns.selectors import return_as_dict
 from shopdesk.shipping.enums import TrackingStatus
 from tests.assistant.conversations.conftest import Chat
 from tests.promotions.conftest import PromoShop
@@ -258,6 +262,21 @@ def test_return_status_after_starting_one(
     assert chat.last["intent"] in ("return_received", "refund_timing")
     status = chat.reply("returns")
     assert status["data"]["rma"] == rma and "Linen shirt" in status["text"]
+
+
+def test_refund_timing_gives_the_returns_estimate_as_money(
+    chat: Chat, delivered_shirt_and_final_sale_scarf: Order
+) -> None:
+    order = delivered_shirt_and_final_sale_scarf
+    chat.say(f"I want to return my shirt, too big {order.number} {order.email}")
+    chat.say("yes")
+    estimate = Decimal(return_as_dict(ReturnRequest.objects.get())["refund_estimate"]["total"])
+    assert estimate > 0
+    chat.say("when will I get the refund for my return?")
+    assert chat.last["intent"] == "refund_timing"
+    text = chat.reply("returns")["text"]
+    assert f"Its refund was estimated at {money_text(estimate, order.currency)} when it was created." in text
+    assert order.currency not in text  # "$45.00", not "45.00 USD"
 
 
 def test_return_status_without_a_return(chat: Chat, order_delivered: Order) -> None:

@@ -7,6 +7,7 @@ The eligibility and the refund estimate come from shopdesk/returns; nothing here
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -16,6 +17,7 @@ from shopdesk.assistant.conversations.flows.orders import actor_for, order_url, 
 from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.orders.models import Order
 from shopdesk.policy import get_policy
+from shopdesk.policy.money import money_text
 from shopdesk.returns.eligibility import LineReturnability, order_returnability
 from shopdesk.returns.resolutions import exchange_choices, exchange_options
 from shopdesk.selfservice.actions.returns import ReturnStartAction
@@ -326,7 +328,8 @@ def return_status_flow(turn: Turn, order: Order, intent: str) -> None:
             text += f" {last}"
         estimate = found.get("refund_estimate") or {}
         if estimate.get("total") and intent == "refund_timing":
-            text += f" The estimate when it was created: {estimate['total']} {estimate.get('currency', '')}."
+            amount = money_text(Decimal(estimate["total"]), estimate.get("currency") or order.currency)
+            text += f" Its refund was estimated at {amount} when it was created."
         turn.answer.add(
             Reply(
                 "returns",
