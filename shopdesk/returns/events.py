@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from shopdesk.core.actors import Actor
+from shopdesk.policy.money import money_text
 from shopdesk.returns.enums import ReturnEventKind, ReturnStatus
 from shopdesk.returns.models import ReturnEvent, ReturnRequest
 
@@ -60,6 +62,10 @@ def _exchange_shipped(return_request: ReturnRequest, after: str, facts: Mapping[
     return f"Your exchange items left the warehouse (order {facts['order_number']}{sent})."
 
 
+def _money(ret: ReturnRequest, amount: str) -> str:
+    return money_text(Decimal(amount), ret.order.currency)
+
+
 EVENT_SHAPES: dict[str, EventShape] = {
     ReturnEventKind.CREATED: EventShape(_created, status_after=ReturnStatus.REQUESTED),
     ReturnEventKind.STATUS_CHANGED: EventShape(_status_changed),
@@ -67,7 +73,8 @@ EVENT_SHAPES: dict[str, EventShape] = {
         lambda ret, after, facts: "Inspection recorded for every item.", data=("lines",)
     ),
     ReturnEventKind.REFUND_CREATED: EventShape(
-        lambda ret, after, facts: f"Refund of {facts['amount']} recorded.", data=("refund_ids", "amount")
+        lambda ret, after, facts: f"Refund of {_money(ret, facts['amount'])} recorded.",
+        data=("refund_ids", "amount"),
     ),
     ReturnEventKind.PHOTOS_ADDED: EventShape(
         lambda ret, after, facts: f"{_plural(len(facts['photos']), 'photo')} added.", data=("photos",)
@@ -77,7 +84,7 @@ EVENT_SHAPES: dict[str, EventShape] = {
         data=("carrier_name", "number"),
     ),
     ReturnEventKind.STORE_CREDIT_ISSUED: EventShape(
-        lambda ret, after, facts: f"Store credit of {facts['amount']} added to your balance.",
+        lambda ret, after, facts: f"Store credit of {_money(ret, facts['amount'])} added to your balance.",
         data=("refund_id", "amount"),
     ),
     ReturnEventKind.EXCHANGE_ORDER: EventShape(_exchange_order, data=("order_number", "created_here")),

@@ -152,7 +152,7 @@ def test_the_estimate_says_the_store_credit_share_goes_back_to_store_credit():
     )
 
     assert "$61.05 is added to your store credit straight away" in plans.refund.sentence()
-    assert "About 81.05 USD would come back after inspection." in preview.message
+    assert "About $81.05 would come back after inspection." in preview.message
     assert "$61.05 is added to your store credit" in preview.message
     assert "$20.00 goes back to your Visa ending 4242" in preview.message
     assert not Refund.objects.exists() and not StoreCreditEntry.objects.exists()

@@ -14,7 +14,7 @@ from shopdesk.core.actors import Actor, AgentRole
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.overrides import RuleOverride
 from shopdesk.orders.models import Order
-from shopdesk.policy.money import money_locale
+from shopdesk.policy.money import money_locale, money_text
 from shopdesk.returns.eligibility import LineReturnability, order_returnability, return_start_eligibility
 from shopdesk.returns.refund_estimate import ReturnedUnits, plans_as_dict, return_plans
 from shopdesk.returns.resolutions import exchange_variant
@@ -137,7 +137,7 @@ class ReturnStartAction(OrderAction):
         # Where it goes: the store-credit share back to store credit, the rest to each payment.
         where = f" {plans.refund.sentence(locale=money_locale())}" if plans.refund.refunded > 0 else ""
         return ActionPreview(
-            message=f"About {estimate['total']} {order.currency} would come back after inspection.{where}",
+            message=f"About {money_text(plans.refund.money, plans.refund.currency)} would come back after inspection.{where}",
             data={"refund_estimate": estimate},
         )
 

@@ -61,7 +61,10 @@ def test_return_item_shows_each_item_asks_the_reason_and_starts_the_return_on_ye
 
     chat.press("reason:too_small")
     assert chat.types()[-2:] == ["refund", "confirm"]
-    assert chat.reply("refund")["data"]["lines"]
+    refund = chat.reply("refund")["data"]
+    assert refund["lines"]
+    assert all(line["amount"].startswith(("$", "-$")) for line in refund["lines"])
+    assert refund["total"].startswith("$")  # the store's format, as every amount the shopper reads
     assert not ReturnRequest.objects.exists()  # nothing before the yes
 
     chat.say("yes")

@@ -254,20 +254,22 @@ def _preview_return(
     pending = turn.conversation.pending_action
     estimate = next((r.data.get("refund_estimate") for r in turn.answer.replies if r.type == "confirm"), None)
     if pending and estimate:
-        turn.answer.replies.insert(len(turn.answer.replies) - 1, _refund_reply(estimate))
+        turn.answer.replies.insert(len(turn.answer.replies) - 1, _refund_reply(estimate, order.currency))
 
 
-def _refund_reply(estimate: dict[str, Any]) -> Reply:
-    currency = estimate.get("currency", "")
+def _refund_reply(estimate: dict[str, Any], currency: str) -> Reply:
+    def money(amount: str) -> str:
+        return money_text(Decimal(amount), estimate.get("currency") or currency)
+
     return Reply(
         "refund",
         "What would come back after inspection:",
         {
             "lines": [
-                {"label": line["description"], "amount": f"{line['amount']} {currency}"}
+                {"label": line["description"], "amount": money(line["amount"])}
                 for line in estimate.get("lines", [])
             ],
-            "total": f"{estimate.get('total')} {currency}",
+            "total": money(estimate["total"]),
             "total_label": "Estimated refund",
             "caption": "Estimated refund of the return",
         },
