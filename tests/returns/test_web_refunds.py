@@ -3,6 +3,7 @@ offers store credit and the other sizes in stock; other customers and visitors s
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -40,6 +41,7 @@ def test_the_form_offers_store_credit_and_the_other_sizes_in_stock(client, deliv
     sign_in(client, order)
     page = client.get(f"/orders/{order.number}/returns/new/").content.decode()
     assert 'value="store_credit">Store credit (+10% bonus)' in page
+    assert re.search(r"Prepaid return label \(\$\d+\.\d\d taken off the refund", page)
     large = Variant.objects.get(product__variants__pk=shirt_line(order).variant_id, size="L")
     assert f'value="exchange:{large.sku}">Exchange for Navy / L<' in page
     assert "Navy / S — out of stock" in page
@@ -69,6 +71,11 @@ def test_the_return_page_explains_the_refund_and_takes_a_dispute(client, deliver
     page = client.get(f"/orders/{order.number}/returns/{found.rma}/").content.decode()
     assert "Refunded $32.15 to your Visa ending 4242" in page
     assert "shipping not refunded (changed my mind)" in page
+    # Every amount in the store's money format, as on the order page: the refund's total, the
+    # inspection's and the estimate's lines and totals, the label fee on the lines.
+    assert '<td class="amount">$32.15</td>' in page
+    assert '<td class="amount">-$4.90</td>' in page
+    assert " USD<" not in page and not re.search(r'class="amount">-?\d', page)
     assert "Report a problem with this refund" in page
 
     refund = Refund.objects.get(order=order)
