@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from shopdesk.api.auth import token_create
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.policy.money import money_text
 from shopdesk.returns.eligibility import order_returnability
 from shopdesk.returns.models import ReturnRequest
 from tests.demo.conftest import listed, run_demo
@@ -107,10 +108,11 @@ def test_a_return_of_a_delivered_demo_order_from_the_form_to_the_partial_refund(
     rows = page.locator("table.refund-lines").first.locator("tbody tr")  # the inspection's refund
     shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
     assert [(desc.strip(), amount.strip()) for desc, amount in shown] == [
-        (line["description"], line["amount"]) for line in refund["lines"]
+        (line["description"], money_text(Decimal(line["amount"]), order.currency)) for line in refund["lines"]
     ]
     assert any("Deduction on" in desc and "tags missing" in desc for desc, _ in shown)
-    assert refund["total"] in page.locator("table.refund-lines tfoot").first.inner_text()
+    total = money_text(Decimal(refund["total"]), order.currency)
+    assert page.locator("table.refund-lines tfoot").first.inner_text().split("\t")[-1].strip() == total
     assert page.locator('[data-step="refunded"]').get_attribute("class").endswith("return-step-done")  # type: ignore[union-attr]
     page.screenshot(path=str(SHOTS / "shopdesk-return-refund-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
