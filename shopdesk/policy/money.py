@@ -17,6 +17,7 @@ def money_locale() -> str:
     return get_policy().store.locale
 
 
-def money_text(amount: Decimal, currency: str) -> str:
-    """`amount` in `currency`, formatted in the store's locale (`$156.00`)."""
-    return format_money(amount, currency, money_locale())
+def money_text(amount: Decimal | str, currency: str) -> str:
+    """`amount` in `currency`, formatted in the store's locale (`$156.00`); an amount kept as text (the
+    JSON of an estimate, an event's facts) is read as a Decimal first."""
+    return format_money(Decimal(amount), currency, money_locale())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from shopdesk.core.actors import Actor
@@ -63,7 +62,7 @@ def _exchange_shipped(return_request: ReturnRequest, after: str, facts: Mapping[
 
 
 def _money(ret: ReturnRequest, amount: str) -> str:
-    return money_text(Decimal(amount), ret.order.currency)
+    return money_text(amount, ret.order.currency)
 
 
 EVENT_SHAPES: dict[str, EventShape] = {

@@ -36,10 +36,6 @@ def _day(value: dt.date) -> str:
     return format_date(value, "MMMM d, y", locale=get_policy().store.locale)
 
 
-def _money(amount: str | Decimal, currency: str) -> str:
-    return money_text(Decimal(amount), currency)
-
-
 def _common(return_request: ReturnRequest) -> dict[str, Any]:
     number, rma = return_request.order.number, return_request.rma
     return {
@@ -91,7 +87,7 @@ def _outcome_sentence(outcome: dict[str, Any], currency: str) -> str:
     if outcome["outcome"] == InspectionOutcome.ACCEPTED:
         return "accepted."
     if outcome["outcome"] == InspectionOutcome.DEDUCTED:
-        return f"accepted with a deduction of {_money(outcome['deduction'], currency)}{reason}."
+        return f"accepted with a deduction of {money_text(outcome['deduction'], currency)}{reason}."
     return f"not accepted{reason}; nothing is refunded for it."
 
 
@@ -114,7 +110,7 @@ def return_inspection_notice(*, return_request: ReturnRequest, result: dict[str,
                 }
                 for item in result.get("lines", [])
             ],
-            "refund_total": _money(total, currency) if total > 0 else "",
+            "refund_total": money_text(total, currency) if total > 0 else "",
         },
     )
     if total > 0 and refund.get("refund_ids"):
@@ -123,9 +119,9 @@ def return_inspection_notice(*, return_request: ReturnRequest, result: dict[str,
             return_request,
             "return_refunded",
             {
-                "refund_total": _money(total, currency),
+                "refund_total": money_text(total, currency),
                 "refund_lines": [
-                    {"description": line["description"], "amount": _money(line["amount"], currency)}
+                    {"description": line["description"], "amount": money_text(line["amount"], currency)}
                     for line in refund.get("lines", [])
                 ],
                 "refund_destinations": _destinations(refund, currency),
@@ -147,7 +143,7 @@ def _destinations(refund: dict[str, Any], currency: str) -> list[dict[str, str]]
     rows = [
         {
             "where": DESTINATION_SENTENCES[share["kind"]].format(label=share["label"]),
-            "amount": _money(share["amount"], currency),
+            "amount": money_text(share["amount"], currency),
         }
         for share in refund.get("destinations", [])
     ]

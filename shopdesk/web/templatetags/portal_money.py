@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django import template
 
@@ -17,7 +17,6 @@ def money(amount: object, currency: str) -> str:
     if amount is None or amount == "":
         return ""
     try:
-        value = Decimal(str(amount))
+        return money_text(str(amount), str(currency))
     except InvalidOperation:
         return str(amount)
-    return money_text(value, str(currency))

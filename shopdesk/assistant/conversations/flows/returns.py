@@ -7,7 +7,6 @@ The eligibility and the refund estimate come from shopdesk/returns; nothing here
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -257,9 +256,14 @@ def _preview_return(
         turn.answer.replies.insert(len(turn.answer.replies) - 1, _refund_reply(estimate, order.currency))
 
 
+def _estimate_money(estimate: dict[str, Any], amount: str, order_currency: str) -> str:
+    """An amount of a refund estimate (`plans_as_dict`) in the store's money format."""
+    return money_text(amount, estimate.get("currency") or order_currency)
+
+
 def _refund_reply(estimate: dict[str, Any], currency: str) -> Reply:
     def money(amount: str) -> str:
-        return money_text(Decimal(amount), estimate.get("currency") or currency)
+        return _estimate_money(estimate, amount, currency)
 
     return Reply(
         "refund",
@@ -330,7 +334,7 @@ def return_status_flow(turn: Turn, order: Order, intent: str) -> None:
             text += f" {last}"
         estimate = found.get("refund_estimate") or {}
         if estimate.get("total") and intent == "refund_timing":
-            amount = money_text(Decimal(estimate["total"]), estimate.get("currency") or order.currency)
+            amount = _estimate_money(estimate, estimate["total"], order.currency)
             text += f" Its refund was estimated at {amount} when it was created."
         turn.answer.add(
             Reply(
