@@ -1,33 +1,43 @@
-"""Lookups whose SQL the ORM builds once per process and database, then only binds with new values.
+"""Queries whose SQL the ORM builds once per process and database, then only binds with new values.
 
-For a one-row read on an indexed column, building the statement (the filters, the joins, the
-compiler's select list) costs the ORM more than running it. The reads every chat message repeats go
-through here:
+For a read on an indexed column, building the statement (the filters, the joins, the compiler's select
+list, its ordering) costs the ORM more than running it. The reads every chat message repeats, and the
+rows of an order's page, go through here:
 
     BY_ID = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk))
     conversation = BY_ID.first(conversation_id)        # None when no row matches
+    LINES = PreparedLookup(lambda order: OrderLine.objects.filter(order_id=order).order_by("id"))
+    lines = LINES.all(order.pk)                         # every row, in the queryset's order
 
-`build` receives one marker string per value and must return the queryset; its SQL is compiled the
-first time the lookup runs on a database, with the markers standing for the values. Only string values
-bound as they are (exact matches on text columns) can be markers: a value the ORM converts or escapes
-on the way (a date, a number, a pattern) would be bound unconverted, so building such a lookup raises.
-A row becomes a model instance as the ORM's own iterator makes it (each column through the field's
-converters: JSON, dates), so only lookups of whole rows of one model can be prepared.
+`build` receives one marker per value and must return the queryset; its SQL is compiled the first time
+the lookup runs on a database, with the markers standing for the values. A marker is a string for a
+string value and an integer for an integer one (an id), and a value can only be a marker where the ORM
+binds it as it is (an exact match, a comparison): a value the ORM converts or escapes on the way (a
+date, a pattern) would be bound unconverted, so building such a lookup raises. A row becomes model
+instances as the ORM's own iterator makes them (each column through the field's converters: JSON,
+dates; the rows `select_related` joins set on it), so only querysets of whole model rows can be
+prepared: no `values()`, no annotations, no deferred fields.
+
+`prefetched(instances, "lines", rows)` hands rows read that way to a reverse relation, as
+`prefetch_related` leaves them: `instance.lines.all()` answers from them and each row knows its instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connection, models
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
+from django.db.models.query import ModelIterable, get_related_populators
 
 M = TypeVar("M", bound=models.Model)
 
-# A value no real lookup carries, holding what the ORM escapes in the values of pattern lookups (`%`,
-# `_`, a backslash): a lookup that rewrites its value (iexact, contains…) then no longer finds it.
+# Values no real lookup carries. The string one holds what the ORM escapes in the values of pattern
+# lookups (`%`, `_`, a backslash): a lookup that rewrites its value (iexact, contains…) no longer finds it.
 _MARKER = "\x00prepared-{}%_\\\x00"
+_INT_MARKER = -(2**62) - 7919  # below any id; the i-th value's marker is this minus i
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,52 +46,137 @@ class _Compiled(Generic[M]):
     sql: str
     positions: list[int | None]  # per parameter: the index of the value bound there, None for a constant
     constants: tuple[Any, ...]  # the parameters as compiled (the constants of the queryset itself)
-    attnames: list[str]  # the fields the row's columns fill, in order
+    own: slice  # the row's columns that fill the model itself
+    attnames: list[str]  # the fields those columns fill, in order
     converters: list[tuple[int, list[Any], Any]]  # (column, the ORM's converters, their expression)
+    related: list[Any]  # the ORM's populators of the rows select_related joins
+
+
+def _marker(index: int, value: object) -> str | int:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"a prepared lookup's values are strings or integers, not {type(value).__name__}")
+    return _MARKER.format(index) if isinstance(value, str) else _INT_MARKER - index
 
 
 class PreparedLookup(Generic[M]):
     def __init__(self, build: Callable[..., models.QuerySet[M]]) -> None:
         self.build = build
-        self._compiled: dict[str, _Compiled[M]] = {}  # per database alias
+        self._compiled: dict[tuple[str, tuple[type, ...]], _Compiled[M]] = {}  # per database and value kinds
 
-    def first(self, *values: str) -> M | None:
+    def first(self, *values: str | int) -> M | None:
         """The first row the queryset built for these values returns, or None."""
-        compiled = self._compiled.get(connection.alias)
+        compiled, rows = self._rows(values, many=False)
+        return self._instance(compiled, rows[0]) if rows else None
+
+    def all(self, *values: str | int) -> list[M]:
+        """Every row the queryset built for these values returns, in its order."""
+        compiled, rows = self._rows(values, many=True)
+        return [self._instance(compiled, row) for row in rows]
+
+    def _rows(self, values: tuple[str | int, ...], *, many: bool) -> tuple[_Compiled[M], list[Any]]:
+        kinds = tuple(str if isinstance(value, str) else int for value in values)
+        key = (connection.alias, kinds)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[connection.alias] = self._compile(len(values))
+            compiled = self._compiled[key] = self._compile(values)
         params = [
             compiled.constants[i] if at is None else values[at] for i, at in enumerate(compiled.positions)
         ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
+            if many:
+                return compiled, cursor.fetchall()
             row = cursor.fetchone()
-        if row is None:
-            return None
+            return compiled, [] if row is None else [row]
+
+    @staticmethod
+    def _instance(compiled: _Compiled[M], row: Any) -> M:
+        # What the ORM's own iterator does with a row of a model query.
         if compiled.converters:
             row = list(row)
             for column, converters, expression in compiled.converters:
                 for converter in converters:
                     row[column] = converter(row[column], expression, connection)
-        # What the ORM's own iterator does with a row of a plain model query.
-        return compiled.model.from_db(connection.alias, compiled.attnames, row)
+        instance = compiled.model.from_db(connection.alias, compiled.attnames, row[compiled.own])
+        for populator in compiled.related:
+            populator.populate(row, instance)
+        return instance
 
-    def _compile(self, count: int) -> _Compiled[M]:
-        markers = [_MARKER.format(i) for i in range(count)]
+    def _compile(self, values: tuple[str | int, ...]) -> _Compiled[M]:
+        markers = [_marker(i, value) for i, value in enumerate(values)]
         queryset = self.build(*markers)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        positions = [markers.index(p) if isinstance(p, str) and p in markers else None for p in params]
-        missing = set(range(count)) - {at for at in positions if at is not None}
+        positions = [
+            next((at for at, marker in enumerate(markers) if type(p) is type(marker) and p == marker), None)
+            for p in params
+        ]
+        missing = set(range(len(markers))) - {at for at in positions if at is not None}
         if missing:  # a value the ORM converted, or one the queryset ignores: it can't be bound later
             raise ValueError(f"the lookup's values {sorted(missing)} are not bound as given")
-        columns = [expression for expression, _sql, _alias in compiler.select]
-        concrete = [field.attname for field in queryset.model._meta.concrete_fields]
-        attnames = [getattr(getattr(column, "target", None), "attname", None) for column in columns]
-        if attnames != concrete:  # annotations, deferred fields, related rows: not a plain row
+        klass_info = compiler.klass_info
+        plain = (
+            queryset._iterable_class is ModelIterable
+            and klass_info is not None
+            and not compiler.annotation_col_map
+            and not queryset._known_related_objects  # type: ignore[attr-defined]
+        )
+        if not plain or klass_info["model"] is not queryset.model:
             raise ValueError("only a lookup of whole rows of one model can be prepared")
+        select = compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        attnames = [
+            getattr(getattr(column, "target", None), "attname", None) for column, *_ in select[start:end]
+        ]
+        if attnames != [field.attname for field in queryset.model._meta.concrete_fields]:
+            raise ValueError("only a lookup of whole rows of one model can be prepared")  # deferred fields
+        columns = [expression for expression, _sql, _alias in select]
         converters = [
             (column, found, expression)
             for column, (found, expression) in compiler.get_converters(columns).items()
         ]
-        return _Compiled(queryset.model, str(sql), positions, tuple(params), concrete, converters)
+        return _Compiled(
+            model=queryset.model,
+            sql=str(sql),
+            positions=positions,
+            constants=tuple(params),
+            own=slice(start, end),
+            attnames=[str(name) for name in attnames],
+            converters=converters,
+            # Django 5.2's signature (the stubs follow 6.x, which adds a fetch mode).
+            related=get_related_populators(klass_info, select, connection.alias),  # type: ignore[call-arg]
+        )
+
+
+def prefetched(
+    instances: Sequence[models.Model],
+    relation: str,
+    rows: Iterable[models.Model],
+    queryset: models.QuerySet[Any] | None = None,
+) -> None:
+    """Give each instance its rows of a reverse many-to-one relation, as `prefetch_related(relation)`
+    leaves them: `instance.<relation>.all()` answers from them in the order given, without a query, and
+    each row's foreign key holds its instance. `rows` are every row of the relation for these instances
+    (rows of other instances are left out); `queryset`, the one they were read with, is what a later
+    `.filter()` on the relation starts from, as with a `Prefetch` of that queryset."""
+    if not instances:
+        return
+    descriptor = getattr(type(instances[0]), relation, None)
+    if not isinstance(descriptor, ReverseManyToOneDescriptor) or descriptor.rel.many_to_many:
+        raise ValueError(f"{relation!r} is not a reverse many-to-one relation")
+    field = descriptor.rel.field  # the foreign key on the rows
+    key = field.target_field.attname
+    by_instance: dict[Any, list[models.Model]] = {}
+    for row in rows:
+        by_instance.setdefault(getattr(row, field.attname), []).append(row)
+    for instance in instances:
+        found = by_instance.get(getattr(instance, key), [])
+        for row in found:
+            if not field.is_cached(row):
+                setattr(row, field.name, instance)
+        manager = getattr(instance, relation)
+        # The manager adds its filter to the queryset it is given (a copy: these are shared).
+        kept = manager._apply_rel_filters(queryset.all()) if queryset is not None else manager.get_queryset()
+        kept._result_cache = found
+        kept._prefetch_done = True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = kept

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shopdesk.core.actors import Actor
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.prepared import PreparedLookup, prefetched
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.orders.models import Order, OrderCoupon, OrderLine
 from shopdesk.orders.totals import OrderTotals, order_totals
@@ -54,6 +55,50 @@ from shopdesk.selfservice.services.price_adjustment import order_price_adjustmen
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.models import Case, CaseKind, CaseStatus, Shipment, ShipmentLine, TrackingEvent
 from shopdesk.shipping.schedule import delivery_window, ship_window, zone_and_method
+
+# The rows the page reads, each relation in its order. For one order, each is read through a statement
+# built once per process (`PreparedLookup`): building seven prefetch statements took the ORM about as
+# long as the rest of the page.
+_LINES = OrderLine.objects.order_by("id")
+_PACKAGES = Shipment.objects.order_by("id")
+_PACKAGE_LINES = ShipmentLine.objects.order_by("id")
+_SCANS = TrackingEvent.objects.order_by("-occurred_at", "-id")
+_PAYMENTS = Payment.objects.select_related("verification").order_by("created_at", "id")
+_CASES = Case.objects.order_by("opened_at", "id")
+_COUPONS = OrderCoupon.objects.select_related("coupon").order_by("id")
+_PREFETCHES = (
+    Prefetch("lines", queryset=_LINES),
+    Prefetch("shipments", queryset=_PACKAGES),
+    Prefetch("shipments__lines", queryset=_PACKAGE_LINES),
+    Prefetch("shipments__events", queryset=_SCANS),
+    Prefetch("payments", queryset=_PAYMENTS),
+    Prefetch("cases", queryset=_CASES),
+    Prefetch("coupons", queryset=_COUPONS),
+)
+_READ_LINES = PreparedLookup(lambda order: _LINES.filter(order_id=order))
+_READ_PACKAGES = PreparedLookup(lambda order: _PACKAGES.filter(order_id=order))
+_READ_PACKAGE_LINES = PreparedLookup(lambda order: _PACKAGE_LINES.filter(shipment__order_id=order))
+_READ_SCANS = PreparedLookup(lambda order: _SCANS.filter(shipment__order_id=order))
+_READ_PAYMENTS = PreparedLookup(lambda order: _PAYMENTS.filter(order_id=order))
+_READ_CASES = PreparedLookup(lambda order: _CASES.filter(order_id=order))
+_READ_COUPONS = PreparedLookup(lambda order: _COUPONS.filter(order_id=order))
+
+
+def _page_rows(order: Order) -> None:
+    """The order's lines, packages (with their lines and scans), payments, cases and coupons, left on it
+    as `prefetch_related(*_PREFETCHES)` leaves them: seven reads, five without a package."""
+    if getattr(order, "_prefetched_objects_cache", None):  # a caller's prefetches: the ORM merges them
+        prefetch_related_objects([order], *_PREFETCHES)
+        return
+    packages = _READ_PACKAGES.all(order.pk)
+    prefetched([order], "lines", _READ_LINES.all(order.pk), _LINES)
+    prefetched([order], "shipments", packages, _PACKAGES)
+    if packages:
+        prefetched(packages, "lines", _READ_PACKAGE_LINES.all(order.pk), _PACKAGE_LINES)
+        prefetched(packages, "events", _READ_SCANS.all(order.pk), _SCANS)
+    prefetched([order], "payments", _READ_PAYMENTS.all(order.pk), _PAYMENTS)
+    prefetched([order], "cases", _READ_CASES.all(order.pk), _CASES)
+    prefetched([order], "coupons", _READ_COUPONS.all(order.pk), _COUPONS)
 
 
 def _page_facts(order: Order, shipped: dict[int, int]) -> OrderFacts:
@@ -98,18 +143,7 @@ def order_page(
     The actions are answered for `actor`; by default for the order's customer, as the page shows them."""
     now = now or timezone.now()
     policy = get_policy()
-    prefetch_related_objects(
-        [order],
-        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
-        Prefetch("shipments", queryset=Shipment.objects.order_by("id")),
-        Prefetch("shipments__lines", queryset=ShipmentLine.objects.order_by("id")),
-        Prefetch("shipments__events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
-        Prefetch(
-            "payments", queryset=Payment.objects.select_related("verification").order_by("created_at", "id")
-        ),
-        Prefetch("cases", queryset=Case.objects.order_by("opened_at", "id")),
-        Prefetch("coupons", queryset=OrderCoupon.objects.select_related("coupon").order_by("id")),
-    )
+    _page_rows(order)
     # One money format per page: the page's language (the store's), not the shopper's destination.
     locale, currency = policy.store.locale, order.currency
     shipments = list(order.shipments.all())

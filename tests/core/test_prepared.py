@@ -7,11 +7,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Prefetch
 from django.test.utils import CaptureQueriesContext
 
 from shopdesk.assistant.models import Conversation
-from shopdesk.core.prepared import PreparedLookup
+from shopdesk.core.prepared import PreparedLookup, prefetched
 from shopdesk.orders.models import Order
+from shopdesk.payments.models import Payment
+from shopdesk.shipping.models import Shipment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +94,107 @@ def test_only_whole_rows_of_one_model_can_be_prepared() -> None:
     partial = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk).only("id", "step"))
     with pytest.raises(ValueError, match="whole rows"):
         partial.first(conversation.pk)
-    joined = PreparedLookup(
-        lambda number: Order.objects.select_related("shipping_address").filter(number=number)
-    )
+    annotated = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk).annotate(said=Count("turns")))
     with pytest.raises(ValueError, match="whole rows"):
-        joined.first("KW10000001")
+        annotated.first(conversation.pk)
+    values = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk).values("id"))
+    with pytest.raises(ValueError, match="whole rows"):
+        values.first(conversation.pk)
+
+
+def test_the_rows_select_related_joins_are_set_as_the_orm_sets_them() -> None:
+    order = factories.OrderFactory()
+    lookup = PreparedLookup(
+        lambda number: Order.objects.select_related("shipping_address", "customer").filter(number=number)
+    )
+    found = lookup.first(order.number)
+    assert found is not None
+    with CaptureQueriesContext(connection) as captured:
+        assert _fields(found.shipping_address) == _fields(order.shipping_address)
+        assert _fields(found.customer) == _fields(order.customer)
+    assert captured.captured_queries == []
+
+
+def test_every_row_comes_back_in_the_querysets_order_bound_to_an_integer() -> None:
+    orders = [factories.OrderFactory() for _ in range(2)]
+    for order in orders:
+        for _ in range(3):
+            factories.ShipmentFactory(order=order)
+    built: list[object] = []
+
+    def build(order_id: int) -> Any:
+        built.append(order_id)
+        return Shipment.objects.filter(order_id=order_id).order_by("-id")
+
+    lookup = PreparedLookup(build)
+    for order in orders:
+        with CaptureQueriesContext(connection) as captured:
+            rows = lookup.all(order.pk)
+        assert len(captured.captured_queries) == 1
+        assert [_fields(row) for row in rows] == [_fields(row) for row in build(order.pk)]
+        assert [row.pk for row in rows] == sorted((row.pk for row in rows), reverse=True)
+    assert lookup.all(-1) == [] and lookup.first(-1) is None
+    assert len(built) == 1 + len(orders)  # once with its marker, then only by this test's comparisons
+
+
+def test_a_reverse_one_to_one_joined_row_may_be_missing_as_with_the_orm() -> None:
+    payment = factories.PaymentFactory()
+    lookup = PreparedLookup(
+        lambda order: Payment.objects.select_related("verification").filter(order_id=order)
+    )
+    [found] = lookup.all(payment.order_id)
+    with (
+        CaptureQueriesContext(connection) as captured,
+        pytest.raises(Payment.verification.RelatedObjectDoesNotExist),
+    ):
+        found.verification  # noqa: B018 - the access is what is tested
+    assert captured.captured_queries == []
+
+
+def test_values_are_strings_or_integers() -> None:
+    lookup = PreparedLookup(lambda order: Shipment.objects.filter(order_id=order))
+    for odd in (True, 1.0, None, b"1"):
+        with pytest.raises(TypeError, match="strings or integers"):
+            lookup.all(odd)  # type: ignore[arg-type]
+    by_amount = PreparedLookup(lambda cents: Order.objects.filter(subtotal__gt=cents))
+    with pytest.raises(ValueError, match="not bound as given"):  # the ORM binds a Decimal there
+        by_amount.all(100)
+
+
+def test_prefetched_rows_answer_the_relation_as_prefetch_related_does() -> None:
+    orders = [factories.OrderFactory() for _ in range(3)]
+    for order in orders[:2]:
+        for _ in range(2):
+            factories.ShipmentFactory(order=order)
+    stray = factories.ShipmentFactory()  # another order's row, left out
+    ordering = Shipment.objects.order_by("-id")
+    expected = {
+        o.pk: [
+            _fields(s)
+            for s in Order.objects.prefetch_related(Prefetch("shipments", queryset=ordering))
+            .get(pk=o.pk)
+            .shipments.all()
+        ]
+        for o in orders
+    }
+    fresh = list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
+    prefetched(fresh, "shipments", [*ordering.filter(order__in=orders), stray], ordering)
+    with CaptureQueriesContext(connection) as captured:
+        for order in fresh:
+            assert [_fields(s) for s in order.shipments.all()] == expected[order.pk]
+            assert all(s.order is order for s in order.shipments.all())
+    assert captured.captured_queries == []
+    assert fresh[2].shipments.all()._result_cache == []  # type: ignore[attr-defined]
+    # A filter on the relation reads again, from the queryset given (its order) and this order's rows.
+    kept = list(fresh[0].shipments.filter(pk__gt=0))
+    assert [s.pk for s in kept] == [s["id"] for s in expected[fresh[0].pk]]
+
+
+def test_only_a_reverse_many_to_one_relation_can_be_prefetched() -> None:
+    order = factories.OrderFactory()
+    for relation in ("customer", "shipping_address", "number", "no_such_relation"):
+        with pytest.raises(ValueError, match="not a reverse many-to-one"):
+            prefetched([order], relation, [])
 
 
 def test_a_prepared_row_is_a_saved_instance_whose_changes_save() -> None:
