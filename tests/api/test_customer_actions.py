@@ -129,7 +129,7 @@ def test_a_cancel_check_previews_the_refund(client, owner_order):
     response = client.get(f"{BASE}/{owner_order.number}/cancel", **_bearer(owner_order))
     assert response.status_code == 200
     assert response.json()["preview"]["message"].startswith(
-        "You're about to cancel this order; $123.95 goes back"
+        "You're about to cancel this order. $123.95 goes back"
     )
 
 

@@ -179,7 +179,7 @@ def test_the_preview_says_what_will_happen():
     order = paid_order_of_shirt_and_scarf()
     preview = cancel_preview(order=order, line_ids=[shirt_line(order).pk])
     assert preview.sentence() == (
-        "You're about to cancel 2 items; $88.00 goes back to your Visa ending 4242 within 5–10 business days."
+        "You're about to cancel 2 items. $88.00 goes back to your Visa ending 4242 within 5–10 business days."
     )
     assert not Refund.objects.exists()
 

@@ -69,7 +69,7 @@ def test_cancel_shows_the_refund_before_it_happens_then_cancels(client):
     review = client.post(f"/orders/{order.number}/cancel/", {"reason": "Too late for the party"})
     html = review.content.decode()
     assert (
-        "You&#x27;re about to cancel this order; $123.95 goes back to your Visa ending 4242 within 5–10 business days."
+        "You&#x27;re about to cancel this order. $123.95 goes back to your Visa ending 4242 within 5–10 business days."
         in html
     )
     assert not Refund.objects.exists()
@@ -91,7 +91,7 @@ def test_a_partly_shipped_order_offers_the_unshipped_items(client):
     empty = client.post(f"/orders/{order.number}/cancel/", {})
     assert b"Choose at least one item to cancel." in empty.content
     review = client.post(f"/orders/{order.number}/cancel/", {"lines": [scarf_line(order).pk]})
-    assert "cancel 1 item; $30.00 goes back" in review.content.decode()
+    assert "cancel 1 item. $30.00 goes back" in review.content.decode()
 
 
 def test_a_shipped_order_shows_why_not(client):
@@ -236,7 +236,7 @@ def test_a_french_order_s_cancel_preview_writes_money_like_the_result_and_the_em
     sign_in(client, order)
     review = client.post(f"/orders/{order.number}/cancel/", {})
     html = review.content.decode()
-    assert "You&#x27;re about to cancel this order; $123.95 goes back" in html
+    assert "You&#x27;re about to cancel this order. $123.95 goes back" in html
     assert "123,95" not in html and "$US" not in html and "US$" not in html
     done = client.post(f"/orders/{order.number}/cancel/", {**_hidden(html), "confirm": "1"})
     assert done.status_code == 302

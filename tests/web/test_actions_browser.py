@@ -32,7 +32,7 @@ def test_find_the_order_and_cancel_it(page):
     page.get_by_role("button", name="Continue").click()
     sentence = page.locator(".action-sentence").inner_text()
     assert sentence == (
-        "You're about to cancel this order; $123.95 goes back to your Visa ending 4242 "
+        "You're about to cancel this order. $123.95 goes back to your Visa ending 4242 "
         "within 5–10 business days."
     )
     page.get_by_role("button", name="Yes, cancel my order").click()

@@ -51,7 +51,7 @@ class CancelPreview:
     def sentence(self, *, locale: str = "en_US") -> str:
         count = self.unit_count
         what = "this order" if self.whole_order else f"{count} item{'s' if count != 1 else ''}"
-        return f"You're about to cancel {what}; {self.plan.sentence(locale=locale)}"
+        return f"You're about to cancel {what}. {self.plan.sentence(locale=locale)}"
 
 
 @dataclass(frozen=True, slots=True)

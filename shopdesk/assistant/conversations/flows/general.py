@@ -27,7 +27,7 @@ def greeting(turn: Turn) -> None:
 
 
 def goodbye(turn: Turn) -> None:
-    turn.answer.say(f"Thank you, and goodbye! If anything else comes up: {CAN_HELP[0].lower()}{CAN_HELP[1:]}")
+    turn.answer.say(f"Thank you, and goodbye! If anything else comes up, {CAN_HELP}")
     turn.answer.offer(*HANDOFF_BUTTON)
 
 
