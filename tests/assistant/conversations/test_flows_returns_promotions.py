@@ -3,10 +3,12 @@ fragment read in the conversation's context."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.policy.money import money_text
 from shopdesk.returns.models import ReturnRequest
@@ -200,6 +202,15 @@ def test_coupon_stacking_gives_the_best_combination(chat: Chat, tee_order: Order
     assert "best combination" in chat.text
 
 
+def test_codes_named_without_the_word_code_are_checked_together(chat: Chat, tee_order: Order) -> None:
+    identify(chat, tee_order)
+    chat.say("can I combine save15 and FREESHIP on this order?")
+    assert chat.last["intent"] == "coupon_stacking"
+    assert "Which code" not in chat.text
+    assert Conversation.objects.get(pk=chat.id).step["codes"] == ["SAVE15", "FREESHIP"]
+    assert "best combination" in chat.text
+
+
 # --- points -----------------------------------------------------------------------------------------
 
 
@@ -218,6 +229,49 @@ def test_pay_with_points_gives_the_balance_once_verified(chat: Chat, order_unful
     assert "750" not in chat.text  # no account data before verification
     identify(chat, order_unfulfilled)
     assert "You have 750" in chat.text
+
+
+def _points_spent_and_earned(order: Order) -> None:
+    from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
+
+    for kind, points, available in (
+        (PointsEntryKind.SPENT, -1500, order.placed_at),
+        (PointsEntryKind.EARNED, 121, order.placed_at + dt.timedelta(days=40)),
+    ):
+        PointsEntry.objects.create(
+            customer=order.customer,
+            order=order,
+            kind=kind,
+            points=points,
+            available_at=available,
+            created_at=order.placed_at,
+        )
+
+
+def test_points_refund_timing_gives_the_rules_then_the_orders_entries(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    _points_spent_and_earned(order_unfulfilled)
+    chat.say("when do I get my points back?")
+    assert chat.last["intent"] == "points_refund_timing"
+    assert chat.types().count("article") == 1 and "1,500" not in chat.text  # nothing of the account yet
+    identify(chat, order_unfulfilled)
+    assert "article" not in chat.types()  # the rules were just given
+    lines = chat.text.splitlines()
+    spent = next(line for line in lines if "1,500 points" in line)
+    assert spent.startswith("Spent on an order: 1,500 points (") and "available" not in spent
+    assert any(line.startswith("Earned on an order: +121 points (available ") for line in lines)
+
+
+def test_points_refund_timing_asked_once_verified_gives_the_rules_with_the_entries(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    _points_spent_and_earned(order_unfulfilled)
+    identify(chat, order_unfulfilled)
+    chat.say("how long until my points come back if I cancel this?")
+    assert chat.last["intent"] == "points_refund_timing"
+    assert chat.types().count("article") == 1
+    assert "Spent on an order: 1,500 points" in chat.text
 
 
 # --- several orders, corrections -------------------------------------------------------------------

@@ -1,11 +1,18 @@
 """Points on the verified customer's account: the balance they can spend, and an order's points entries
-with the day each becomes available (read from shopdesk/loyalty; the rules' numbers from the policy)."""
+with the day each becomes available (read from shopdesk/loyalty; the rules' numbers from the policy).
+Asked when points come back, the answer also gives the article's rules (a cancellation, a return), unless
+the conversation showed them already."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils import timezone
 
 from shopdesk.assistant.conversations.flows.context import Turn
+from shopdesk.assistant.conversations.flows.general import article_answer
+from shopdesk.core.calendar import local_date
+from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import points_balance, points_entries_for_order
 from shopdesk.orders.models import Order
 from shopdesk.orderview.diagnoses.types import format_date
@@ -24,20 +31,33 @@ def points_flow(turn: Turn, order: Order, intent: str) -> None:
         balance=balance,
     )
     if intent == "points_refund_timing":
+        shown = f"{intent}: answered with the article"
+        if not any(note.startswith(shown) for note in turn.conversation.tried):
+            article_answer(turn, intent)
         entries = points_entries_for_order(order)
         if not entries:
             turn.answer.say(f"Order {order.number} has no points entries.")
         for entry in entries:
-            when = (
-                "available now"
-                if entry.available_at <= now
-                else f"available {format_date(entry.available_at.date())}"
-            )
-            sign = "+" if entry.points > 0 else ""
             turn.answer.say(
-                f"{entry.get_kind_display()}: {sign}{entry.points} points ({when}).",
+                _entry_sentence(entry, now),
                 kind=entry.kind,
                 points=entry.points,
                 available_at=entry.available_at.isoformat(),
             )
     turn.tried(f"{intent}: gave the points balance ({balance})")
+
+
+def _entry_sentence(entry: PointsEntry, now: dt.datetime) -> str:
+    """A line such as "Earned on an order: +121 points (available Tuesday 29 December)". Points taken
+    from the account (spent, taken back, expired) give the day they went, not a day they become
+    available. Days are the store's calendar days."""
+    policy = get_policy()
+    if entry.points < 0:
+        went = format_date(local_date(entry.created_at, policy))
+        return f"{entry.get_kind_display()}: {-entry.points:,} points ({went})."
+    when = (
+        "available now"
+        if entry.available_at <= now
+        else f"available {format_date(local_date(entry.available_at, policy))}"
+    )
+    return f"{entry.get_kind_display()}: +{entry.points:,} points ({when})."

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.slots import access_get
+from shopdesk.assistant.nlu.entities.promo_codes import NOT_CODES
 from shopdesk.core.errors import DomainError
 from shopdesk.orders.models import Order
 from shopdesk.promotions.selectors import promo_check
@@ -23,6 +24,11 @@ CODES_KEPT = 10
 # The answer to "which code?" may be the code alone, in any case ("summer30", "it's SAVE15").
 _BARE_CODE = re.compile(r"(?<![\w@.-])([A-Za-z]{2,}[0-9][A-Za-z0-9_-]{0,17}|[A-Z][A-Z0-9_-]{3,19})(?![\w@-])")
 REPLY_WORDS = 4
+# In a message already understood as about codes, a code needs no "code" word beside it ("can I combine
+# SPRING10 and FREESHIP?"), but it must look like one: letters then digits, or a word in capitals.
+_NAMED_CODE = re.compile(
+    r"(?<![\w@.#$€£-])([A-Za-z]{2,}[0-9][A-Za-z0-9_-]{0,17}|[A-Z][A-Z0-9_-]{3,19})(?![\w@-])"
+)
 
 
 def codes_in_reply(text: str) -> list[str]:
@@ -33,7 +39,9 @@ def codes_in_reply(text: str) -> list[str]:
 
 
 def codes_remember(turn: Turn) -> list[str]:
-    """The codes named in this message, added to those named earlier in the topic (typed order kept)."""
+    """The codes named in this message, added to those named earlier in the topic (typed order kept).
+
+    Called for a message understood as about promotion codes only."""
     known = list(turn.conversation.step.get("codes") or [])
     named = (
         [str(e.value) for e in turn.understanding.entities if e.type == "promo_code"]
@@ -42,6 +50,8 @@ def codes_remember(turn: Turn) -> list[str]:
     )
     if not named and turn.conversation.step.get("awaiting_codes"):
         named = codes_in_reply(turn.text or "")
+    if not named:
+        named = [m.upper() for m in _NAMED_CODE.findall(turn.text or "") if m.upper() not in NOT_CODES]
     # An order number is never a code (it is often typed right after one).
     entities = turn.understanding.entities if turn.understanding else []
     numbers = {str(e.text).upper() for e in entities if e.type in ("order_number", "email")}
