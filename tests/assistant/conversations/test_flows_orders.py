@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from shopdesk.assistant.conversations.flows.addresses import address_from_line
 from shopdesk.notifications.models import OutboxMessage
 from shopdesk.orders.models import Order
 from shopdesk.shipping.models import Case
@@ -129,6 +130,65 @@ def test_address_change_collects_fields_previews_and_changes_on_yes(
     order.refresh_from_db()
     assert getattr(order, f"{kind}_address").line1 == "500 Market Street"
     assert getattr(order, f"{kind}_address").city == "San Francisco"
+
+
+def test_an_address_typed_on_one_line_fills_every_field_and_goes_to_the_preview(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    order = order_unfulfilled
+    chat.say(f"I need to change my shipping address {order.number} {order.email}")
+    assert "street address" in chat.text
+    chat.say("500 Market Street, Suite 3, San Francisco, CA 94105, USA")
+    confirm = chat.reply("confirm")
+    assert "500 Market Street" in " ".join(confirm["data"]["details"])
+    chat.press("yes")
+    address = Order.objects.get(pk=order.pk).shipping_address
+    assert (
+        address.line1,
+        address.line2,
+        address.city,
+        address.region,
+        address.postcode,
+        address.country,
+    ) == (
+        "500 Market Street",
+        "Suite 3",
+        "San Francisco",
+        "CA",
+        "94105",
+        "US",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("12 Rue de Rivoli, 75001 Paris, France", ("12 Rue de Rivoli", "", "Paris", "", "75001", "FR")),
+        ("Damrak 1, 1012 LG Amsterdam, the Netherlands", ("Damrak 1", "", "Amsterdam", "", "1012 LG", "NL")),
+        ("10 Downing St, London SW1A 2AA, UK", ("10 Downing St", "", "London", "", "SW1A 2AA", "GB")),
+        ("350 5th Ave, New York NY 10118, US", ("350 5th Ave", "", "New York", "NY", "10118", "US")),
+        ("1 Main St, Dublin, Ireland", ("1 Main St", "", "Dublin", "", "", "IE")),
+    ],
+)
+def test_one_line_addresses_are_read_into_their_fields(line: str, fields: tuple[str, ...]) -> None:
+    found = address_from_line(line)
+    assert found is not None
+    assert (
+        tuple(found[name] for name in ("line1", "line2", "city", "region", "postcode", "country")) == fields
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "500 Market Street",  # one field: the street, as asked
+        "500 Market Street, San Francisco",  # no country at the end
+        "12 Rue de Rivoli, Paris, France",  # no postcode where the post uses them
+        "1 A St, Flat 2, Block C, Riverside, Springfield, 12345, US",  # parts left over
+    ],
+)
+def test_a_line_that_isnt_clearly_a_whole_address_is_the_street_alone(line: str) -> None:
+    assert address_from_line(line) is None
 
 
 def test_address_change_asks_again_for_a_field_that_fails_the_checks(
