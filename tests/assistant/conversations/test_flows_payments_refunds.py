@@ -13,6 +13,7 @@ from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
 from shopdesk.payments.declines import decline_explain
 from shopdesk.payments.models import Refund
+from shopdesk.policy.money import money_text
 from shopdesk.promotions.models import PriceAdjustment
 from shopdesk.returns.refund_explanations import refunds_explained
 from shopdesk.selfservice.registry import action_get
@@ -185,6 +186,24 @@ def test_partial_refund_shows_each_refund_line_by_line_with_its_explanation(
     ]
     assert f"rfd:{expected[0]['id']}" in chat.payloads()
     assert not Case.objects.filter(kind=CaseKind.REFUND_DISPUTE, order=order).exists()
+
+
+def test_each_refunds_dispute_button_names_its_amount(chat: Chat, demo_store: list[dict[str, Any]]) -> None:
+    order = next(
+        (o for o in demo_orders(demo_store, "refunded_partially") if len(refunds_explained(order=o)) > 1),
+        None,
+    )
+    if order is None:
+        pytest.skip("no demo order with two refunds")
+    identify(chat, order)
+    chat.say("why didn't I get my full refund?")
+    expected = refunds_explained(order=order)
+    amounts = [money_text(refund["amount"], refund["currency"]) for refund in expected]
+    assert len(set(amounts)) == len(amounts)
+    labels = {button["payload"]: button["label"] for button in chat.last["actions"]}
+    assert [labels[f"rfd:{refund['id']}"] for refund in expected] == [
+        f"Report the {amount} refund" for amount in amounts
+    ]
 
 
 def test_refund_wrong_offers_a_dispute_and_opens_it_only_on_yes(

@@ -61,8 +61,16 @@ def refund_flow(turn: Turn, order: Order, intent: str) -> None:
     if intent == "refund_wrong" and len(refunds) == 1:
         preview_action(turn, order, DISPUTE, {"refund_id": refunds[0]["id"]})
         return
-    for index, refund in enumerate(refunds, start=1):
-        label = "Report a problem with this refund" if len(refunds) == 1 else f"Report refund {index}"
+    amounts = [money_text(refund["amount"], refund["currency"]) for refund in refunds]
+    for index, (refund, amount) in enumerate(zip(refunds, amounts, strict=True), start=1):
+        # Each button names its refund by its amount, or by its place when two amounts are the same.
+        label = (
+            "Report a problem with this refund"
+            if len(refunds) == 1
+            else f"Report the {amount} refund"
+            if len(set(amounts)) == len(amounts)
+            else f"Report refund {index}"
+        )
         turn.answer.offer(label, f"rfd:{refund['id']}")
 
 
