@@ -20,6 +20,7 @@ from shopdesk.core.money import format_money, quantize
 from shopdesk.loyalty.models import PointsBalance, PointsEntry, PointsEntryKind
 from shopdesk.orders.models import Customer, Order
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text
 
 HISTORY_PAGE_SIZE = 20
 
@@ -206,9 +207,8 @@ class EntryState:
 
 
 def points_day(moment: dt.datetime) -> str:
-    """A date as the shopper reads it: the store's calendar day, e.g. '29 December 2026'."""
-    day = local_date(moment, get_policy())
-    return f"{day.day} {day:%B %Y}"
+    """A date as the shopper reads it: the store's calendar day, e.g. 'December 29, 2026'."""
+    return day_text(local_date(moment, get_policy()))
 
 
 def points_entry_state(entry: PointsEntry, now: dt.datetime) -> EntryState:

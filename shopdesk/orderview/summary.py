@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from shopdesk.orders.enums import FulfilmentStatus, PaymentStatus
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text
 from shopdesk.shipping.enums import TrackingStatus
 from shopdesk.shipping.rules import scan_age
 
@@ -23,7 +24,7 @@ def day_name(day: dt.date, today: dt.date) -> str:
         return "tomorrow"
     if 1 < delta < 7:
         return day.strftime("%A")
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
+    return day_text(day, weekday=True, year=False)
 
 
 def _items(count: int) -> str:
@@ -108,7 +109,7 @@ def where_things_stand(*, page: OrderPage, today: dt.date) -> str:
         return sentence + "."
     if fulfilment == FulfilmentStatus.DELIVERED:
         last = max((p.delivered_on for p in page.packages if p.delivered_on), default=None)
-        return f"Everything was delivered{' on ' + last.strftime('%A %-d %B') if last else ''}."
+        return f"Everything was delivered{' on ' + day_text(last, weekday=True, year=False) if last else ''}."
     parts: list[str] = []
     delivered = [p for p in page.packages if p.status == TrackingStatus.DELIVERED]
     moving = [p for p in page.packages if p.status != TrackingStatus.DELIVERED]

@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.dates import format_date
-
 from shopdesk.core.calendar import local_date
 from shopdesk.core.money import format_money
 from shopdesk.orders.models import Order
 from shopdesk.payments.enums import PaymentState
 from shopdesk.payments.models import Payment
 from shopdesk.policy import Policy, get_policy
+from shopdesk.policy.dates import day_text
 
 UNKNOWN_REASON = "your bank declined the payment without telling us why"
 UNKNOWN_ADVICE = "Try another card or payment method; if it happens again, contact us with your order number."
@@ -41,10 +40,6 @@ class DeclineExplanation:
 def awaiting_payment(payments: Sequence[Payment]) -> bool:
     """No attempt holds or took money: every one was declined (or none was made)."""
     return not any(p.state not in (PaymentState.DECLINED, PaymentState.VOIDED) for p in payments)
-
-
-def _day(day: dt.date, policy: Policy) -> str:
-    return format_date(day, format="EEEE d MMMM", locale=policy.store.locale)
 
 
 def decline_explain(
@@ -71,7 +66,7 @@ def decline_explain(
         money = (
             f"No money was taken. Your bank put a hold of {amount} on your account for this attempt; it is "
             f"not a charge, and it {'should have dropped off' if passed else 'drops off'} by "
-            f"{_day(released_by, policy)} at the latest."
+            f"{day_text(released_by, weekday=True, year=False)} at the latest."
         )
     else:
         money = (

@@ -18,6 +18,7 @@ from shopdesk.core.money import format_money
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.payments.enums import RefundDestination, RefundLineKind, RefundStatus
 from shopdesk.payments.selectors import RefundView
+from shopdesk.policy.dates import day_text
 from shopdesk.policy.money import money_locale, money_text
 
 MAX_ITEMS_NAMED = 4
@@ -82,7 +83,7 @@ def refund_status_sentence(refund: RefundView, *, locale: str = "en_US") -> str:
             "The payment provider refused this refund; we are sending it again, and our team follows it up."
         )
     if refund.expected_by:
-        return f"Expect it by {refund.expected_by.strftime('%-d %B %Y')}."
+        return f"Expect it by {day_text(refund.expected_by)}."
     return ""
 
 

@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.dates import format_date
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from shopdesk.core.eligibility import Eligibility
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.return_window import return_window_end
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text
 from shopdesk.returns.enums import OPEN_STATUSES
 from shopdesk.returns.models import ReturnLine
 from shopdesk.shipping.models import ShipmentLine
@@ -91,11 +91,7 @@ def units_in_open_returns(order: Order) -> dict[int, int]:
     return defaultdict(int, {row["order_line_id"]: int(row["units"] or 0) for row in rows})
 
 
-def _day(value: dt.date) -> str:
-    return format_date(value, "MMMM d, y", locale=get_policy().store.locale)
-
-
-def last_return_day(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
+def last_returnday_text(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
     """The window's last day in the store's calendar (orders/return_window.py, as the order page shows it)."""
     policy = get_policy()
     end = return_window_end(
@@ -134,7 +130,7 @@ def line_returnability(
     name = line.product_name
     warehouse = delivery.warehouse if delivery else ""
     delivered_at = delivery.delivered_at if delivery else None
-    last_day = last_return_day(order, delivered_at) if delivered_at else None
+    last_day = last_returnday_text(order, delivered_at) if delivered_at else None
 
     def refused(code: str, message: str, units: int = 0, faulty_only: bool = False) -> LineReturnability:
         return LineReturnability(line, Eligibility.no(code, message), units, last_day, warehouse, faulty_only)
@@ -153,7 +149,7 @@ def line_returnability(
     elif last_day is not None and local_date(now, policy) > last_day and "window_expired" not in waive:
         refusal = refused(
             "window_expired",
-            f"The return window for the {name} closed on {_day(last_day)} "
+            f"The return window for the {name} closed on {day_text(last_day)} "
             f"({policy.returns.window_days} days after delivery).",
         )
     else:
@@ -174,9 +170,9 @@ def line_returnability(
         return refused(flagged[0], f"The {name} can't be returned: {flagged[1]}{hint}", units, faulty)
     if refusal is not None:
         return refusal
-    until = f"You can return the {name} until {_day(last_day)}." if last_day else ""
+    until = f"You can return the {name} until {day_text(last_day)}." if last_day else ""
     if last_day is not None and local_date(now, policy) > last_day:  # only here when the window is waived
-        until = f"The return window for the {name} closed on {_day(last_day)}; our team set it aside."
+        until = f"The return window for the {name} closed on {day_text(last_day)}; our team set it aside."
     threshold = policy.returns.approval_above
     if threshold is not None and line.unit_price * units > Decimal(threshold):
         return LineReturnability(
@@ -232,7 +228,7 @@ def return_start_eligibility(
     if allowed:
         count = len(allowed)
         days = [a.last_day for a in allowed if a.last_day]
-        until = f" The earliest window closes on {_day(min(days))}." if days else ""
+        until = f" The earliest window closes on {day_text(min(days))}." if days else ""
         message = f"{count} item{'s' if count != 1 else ''} of this order can be returned.{until}"
         if any(a.eligibility.needs_approval for a in allowed):
             return Eligibility.approval("needs_approval", message)

@@ -14,7 +14,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
 from django.conf import settings
 from django.urls import reverse
 
@@ -22,6 +21,7 @@ from shopdesk.core.calendar import local_date
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.payments.models import Payment
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text
 from shopdesk.policy.money import money_text
 from shopdesk.returns.enums import InspectionOutcome, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest
@@ -30,10 +30,6 @@ from shopdesk.returns.progress import return_received_answer
 
 def _absolute(path: str) -> str:
     return settings.SHOPDESK_BASE_URL.rstrip("/") + path
-
-
-def _day(value: dt.date) -> str:
-    return format_date(value, "MMMM d, y", locale=get_policy().store.locale)
 
 
 def _common(return_request: ReturnRequest) -> dict[str, Any]:
@@ -78,7 +74,7 @@ def return_status_notice(*, return_request: ReturnRequest, after: str, now: dt.d
         _send(
             return_request,
             "return_received",
-            {"received_on": _day(local_date(received, get_policy())), "received_message": message},
+            {"received_on": day_text(local_date(received, get_policy())), "received_message": message},
         )
 
 
@@ -125,7 +121,7 @@ def return_inspection_notice(*, return_request: ReturnRequest, result: dict[str,
                     for line in refund.get("lines", [])
                 ],
                 "refund_destinations": _destinations(refund, currency),
-                "expected_by": _day(dt.date.fromisoformat(expected)) if expected else "",
+                "expected_by": day_text(dt.date.fromisoformat(expected)) if expected else "",
             },
         )
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
 from django.utils import timezone
 
 from shopdesk.core.calendar import business_days_add, local_date
@@ -23,6 +22,7 @@ from shopdesk.payments.breakdown import STORE_CREDIT_METHODS
 from shopdesk.payments.breakdown_rows import payment_method_label
 from shopdesk.payments.enums import PaymentState
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text
 from shopdesk.returns.enums import OPEN_STATUSES, ReturnEventKind, ReturnMethod, ReturnStatus
 from shopdesk.returns.models import ReturnRequest
 from shopdesk.returns.photos import MAX_PHOTOS, return_takes_photos
@@ -61,10 +61,6 @@ class RefundWindow:
     days_min: int
     days_max: int
     expected_by: dt.date | None
-
-
-def _day(value: dt.date) -> str:
-    return format_date(value, "MMMM d, y", locale=get_policy().store.locale)
 
 
 def _status_times(return_request: ReturnRequest) -> dict[str, dt.datetime]:
@@ -176,7 +172,7 @@ def return_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
 def _scan_sentence(scan: Any) -> str:
     label = TrackingStatus(scan.status).label if scan.status in TrackingStatus.values else scan.status
     where = f", {scan.location}" if scan.location else ""
-    return f"{label}{where} ({_day(local_date(scan.occurred_at, get_policy()))})."
+    return f"{label}{where} ({day_text(local_date(scan.occurred_at, get_policy()))})."
 
 
 def return_tracking(return_request: ReturnRequest) -> dict[str, Any] | None:
@@ -252,16 +248,16 @@ def return_received_answer(
         windows = refund_windows(
             payments=payments, start=local_date(return_request.inspected_at or now, policy)
         )
-        message = f"Yes: we received your return on {_day(received_on or today)} and refunded it"
-        message += f"; expect the money by {_day(expected)}." if expected else "."
+        message = f"Yes: we received your return on {day_text(received_on or today)} and refunded it"
+        message += f"; expect the money by {day_text(expected)}." if expected else "."
     elif status == ReturnStatus.CLOSED and ReturnStatus.REFUNDED in _status_times(return_request):
         message = (
-            f"Yes: we received your return on {_day(received_on or today)} and refunded it; every refund "
+            f"Yes: we received your return on {day_text(received_on or today)} and refunded it; every refund "
             "has gone through."
         )
     elif status == ReturnStatus.CLOSED:
         message = (
-            f"Yes: we received your return on {_day(received_on or today)}. After inspection there was "
+            f"Yes: we received your return on {day_text(received_on or today)}. After inspection there was "
             "nothing to refund."
         )
     elif received_on is not None:
@@ -274,10 +270,10 @@ def return_received_answer(
         windows = refund_windows(payments=payments, start=max(inspected_by, today))
         expected = max((w.expected_by for w in windows if w.expected_by), default=None)
         message = (
-            f"Yes: we received your return on {_day(received_on)}. We inspect returns within "
+            f"Yes: we received your return on {day_text(received_on)}. We inspect returns within "
             f"{inspection_days} business days"
         )
-        message += f", so expect your refund by {_day(expected)}." if expected else "."
+        message += f", so expect your refund by {day_text(expected)}." if expected else "."
     else:
         on_way = status == ReturnStatus.IN_TRANSIT or bool(return_request.scans.all())
         windows = refund_windows(payments=payments, start=None)

@@ -7,9 +7,7 @@ Services call the same functions again inside their transaction, with the order 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from django.utils import timezone
 
 from shopdesk.core.calendar import local_date
@@ -20,16 +18,14 @@ from shopdesk.orders.return_window import return_window_end
 from shopdesk.payments.enums import VerificationStatus
 from shopdesk.payments.order_facts import OrderFacts, order_facts
 from shopdesk.policy import get_policy
+from shopdesk.policy.dates import day_text, moment_text
 
 RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_shipping"}
 
 
 # --- wording ---------------------------------------------------------------------------------------
 def _when(moment: dt.datetime) -> str:
-    store = get_policy().store
-    return format_datetime(
-        moment, "MMM d 'at' h:mm a z", tzinfo=ZoneInfo(store.timezone), locale=store.locale
-    )
+    return moment_text(moment)
 
 
 def _item_names(lines: list[OrderLine]) -> str:
@@ -47,7 +43,7 @@ def _returns_hint(facts: OrderFacts | None = None, now: dt.datetime | None = Non
     if facts is not None and now is not None and delivered and len(delivered) == len(facts.shipments):
         end = return_window_end(placed_at=facts.order.placed_at, delivered_at=delivered, policy=policy)
         if end is not None:
-            day = format_date(local_date(end, policy), format="EEEE d MMMM", locale=policy.store.locale)
+            day = day_text(local_date(end, policy), weekday=True, year=False)
             if now >= end:
                 return f"The return window closed on {day}."
             return f"You can return items until {day}."

@@ -63,7 +63,7 @@ def test_a_hold_left_by_the_attempt_drops_off_by_a_date() -> None:
     assert found.hold == Decimal("98.00")
     assert found.hold_released_by == dt.date(2026, 3, 17)  # policy: authorisation_release_days = 7
     assert "a hold of $98.00" in found.money_message
-    assert "drops off by Tuesday 17 March at the latest" in found.money_message
+    assert "drops off by Tuesday, March 17 at the latest" in found.money_message
     assert found.can_pay_again and "pay again on our secure payment page" in found.next_step
 
 

@@ -102,7 +102,7 @@ def test_opening_says_why_until_when_and_emails() -> None:
     assert check.deadline == NOW + dt.timedelta(hours=72)
     email = OutboxMessage.objects.get(order=order, template="payment_verification")
     assert email.subject == f"Please verify the payment of your order {order.number}"
-    assert "Friday 13 March at 11:00 AM EDT" in email.body_text
+    assert "Friday, March 13 at 11:00\u202fAM EDT" in email.body_text
     assert "The billing address is in another country than the delivery address." in email.body_text
     assert OrderEvent.objects.filter(order=order, kind="payment_updated").exists()
     # Opening again (the store repeats its event) changes nothing.
@@ -228,7 +228,7 @@ def test_the_web_form_records_the_answer(client: Client) -> None:
     assert f'href="/orders/{order.number}/verification/"' in page.content.decode()
     form = client.get(f"/orders/{order.number}/verification/").content.decode()
     assert "The billing address is in another country than the delivery address." in form
-    assert "Friday 13 March at 11:00 AM EDT" in form
+    assert "Friday, March 13 at 11:00\u202fAM EDT" in form
     bad = client.post(f"/orders/{order.number}/verification/", {"card_last4": "12", "billing_postcode": "X1"})
     assert bad.status_code == 400 and "four digits" in bad.content.decode()
     done = client.post(

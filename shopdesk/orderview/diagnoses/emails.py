@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shopdesk.orderview.diagnoses.types import Diagnosis, DiagnosisAction, Severity
+from shopdesk.policy.dates import moment_text
 
 if TYPE_CHECKING:
     from shopdesk.orders.models import Order
@@ -53,7 +54,7 @@ def emails_diagnose(*, order: Order, topic: str = "confirmation_email_missing") 
         )
     listed = "; ".join(
         f"{_NAMES.get(e.template, e.template.replace('_', ' '))} to {e.to}, "
-        f"{(e.sent_at or e.created_at).strftime('%-d %B at %H:%M')} ({e.status})"
+        f"{moment_text(e.sent_at or e.created_at)} ({e.status})"
         for e in emails
     )
     if failed:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from shopdesk.policy.dates import day_text
+
 
 class Severity:
     OK = "ok"  # nothing to worry about
@@ -91,4 +93,4 @@ def jsonable(value: Any) -> Any:
 
 
 def format_date(day: dt.date) -> str:
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
+    return day_text(day, weekday=True, year=False)

@@ -18,9 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +41,7 @@ from shopdesk.payments.enums import (
 from shopdesk.payments.models import Payment, PaymentVerification
 from shopdesk.payments.services.refunds import payments_lock
 from shopdesk.policy import Policy, get_policy
+from shopdesk.policy.dates import moment_text
 
 # Called to cancel an order whose check failed or ran out: (order, actor, reason, key, now) -> a sentence.
 OrderCancel = Callable[[Order, Actor, str, str, dt.datetime], str]
@@ -62,11 +61,8 @@ def verification_cancel_set(cancel: OrderCancel | None) -> None:
 
 
 # --- wording ---------------------------------------------------------------------------------------
-def deadline_text(moment: dt.datetime, policy: Policy | None = None) -> str:
-    store = (policy or get_policy()).store
-    return format_datetime(
-        moment, "EEEE d MMMM 'at' h:mm a z", tzinfo=ZoneInfo(store.timezone), locale=store.locale
-    )
+def deadline_text(moment: dt.datetime) -> str:
+    return moment_text(moment, weekday=True)
 
 
 def reason_sentences(reasons: list[str], policy: Policy | None = None) -> list[str]:
@@ -183,7 +179,7 @@ def verification_open(
         actor=actor,
         before="",
         after=verification.status,
-        message=f"Payment check needed by {deadline_text(verification.deadline, policy)}.",
+        message=f"Payment check needed by {deadline_text(verification.deadline)}.",
     )
     _email(order=order, verification=verification, step="required", extra={})
     verification_id = verification.pk
