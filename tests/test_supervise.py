@@ -25,8 +25,16 @@ pids = [os.getpid()]
 if mode == "spawn":
     pids.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]).pid)
 if mode.startswith("exit"):
-    sys.exit(int(mode[4:]))
-open(os.path.join(folder, name), "w").write(" ".join(map(str, pids)))
+    # Exit only once the other child (named after the status) wrote its pid: on a busy machine the
+    # supervisor could otherwise stop it before it started, and the test would wait for its pid in vain.
+    status, other = mode[4:].split(":")
+    deadline = time.monotonic() + 20
+    while not os.path.exists(os.path.join(folder, other)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    sys.exit(int(status))
+with open(os.path.join(folder, name + ".part"), "w") as part:  # whole or not there
+    part.write(" ".join(map(str, pids)))
+os.replace(os.path.join(folder, name + ".part"), os.path.join(folder, name))
 time.sleep(60)
 """
 
@@ -88,7 +96,7 @@ def test_one_ctrl_c_stops_every_command_and_what_they_started(tmp_path: Path) ->
 
 
 def test_a_command_that_exits_stops_the_others_with_its_status(tmp_path: Path) -> None:
-    supervisor = _supervise(_command(tmp_path, "worker"), _command(tmp_path, "server", "exit3"))
+    supervisor = _supervise(_command(tmp_path, "worker"), _command(tmp_path, "server", "exit3:worker"))
     pids = _pids(tmp_path, ["worker"])
     _, errors = supervisor.communicate(timeout=20)
     assert supervisor.returncode == 3
