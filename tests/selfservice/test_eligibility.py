@@ -123,6 +123,19 @@ def test_a_shipped_item_cannot_be_changed_but_the_other_can():
     assert line_change_eligibility(order=order, line=scarf_line(order)).allowed
 
 
+def test_the_order_speaks_of_its_items_and_one_changeable_item_of_itself():
+    from shopdesk.selfservice.registry import action_get
+
+    order = paid_order_of_shirt_and_scarf()
+    action, actor = action_get("change_items"), Actor.customer(order.email)
+    both = action.eligibility(order=order, actor=actor)
+    assert both.allowed and both.message.startswith("You can change items of this order until ")
+    ship(order, shirt_line(order))
+    one = action.eligibility(order=order, actor=actor)
+    assert one.message == line_change_eligibility(order=order, line=scarf_line(order)).message
+    assert "of this item" in one.message
+
+
 def test_a_cancelled_item_or_order_cannot_be_changed():
     order = paid_order_of_shirt_and_scarf()
     line = scarf_line(order)

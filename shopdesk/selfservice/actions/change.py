@@ -13,9 +13,15 @@ from shopdesk.core.actors import Actor
 from shopdesk.core.eligibility import Eligibility
 from shopdesk.core.errors import InvalidInput, NotFound
 from shopdesk.orders.models import Order, OrderLine
+from shopdesk.policy.dates import moment_text
 from shopdesk.policy.money import money_locale
 from shopdesk.selfservice.actions.params import StrictParams, params_parse
-from shopdesk.selfservice.eligibility import OrderFacts, line_change_eligibility, order_facts
+from shopdesk.selfservice.eligibility import (
+    OrderFacts,
+    change_window_closes,
+    line_change_eligibility,
+    order_facts,
+)
 from shopdesk.selfservice.registry import ActionPreview, ActionResult, OrderAction, register
 from shopdesk.selfservice.services.change import line_change_preview, order_line_change, variant_options
 
@@ -61,8 +67,12 @@ class ChangeItemsAction(OrderAction):
         answers = [
             line_change_eligibility(order=order, line=line, now=now, facts=facts) for line in candidates
         ]
-        answer = next((a for a in answers if a.allowed), answers[0])
-        return answer
+        allowed = [answer for answer in answers if answer.allowed]
+        if len(allowed) > 1:  # each line's own sentence speaks of "this item"
+            return Eligibility.yes(
+                f"You can change items of this order until {moment_text(change_window_closes(order))}."
+            )
+        return allowed[0] if allowed else answers[0]
 
     def line_eligibility(
         self, *, order: Order, line: OrderLine, actor: Actor, facts: OrderFacts | None = None
