@@ -90,6 +90,9 @@ def test_track_cancel_the_unshipped_item_then_a_person_answers_in_the_chat(
     say(page, "cancel the unshipped item")
     confirm = page.locator(".chat-confirm").last
     assert unshipped.product_name in confirm.inner_text()
+    # The preview reads before the items it speaks of, the question after them.
+    expect(confirm.locator(".chat-confirm-preview")).to_contain_text("You're about to cancel 1 item.")
+    expect(confirm.locator(".chat-confirm-question")).to_have_text("Shall I go ahead?")
     unshipped.refresh_from_db()
     assert unshipped.quantity_cancelled == 0  # nothing changes before the yes
     page.screenshot(path=SHOTS / "assistant-widget-confirm.png")

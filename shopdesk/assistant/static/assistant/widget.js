@@ -267,12 +267,16 @@
         var box = el("div", "chat-card chat-confirm");
         box.appendChild(el("p", "chat-card-title", "Please confirm"));
         var details = Array.isArray(d.details) ? d.details : [];
+        var text = reply.text || "";
+        // The preview ("We'll deliver your order to:") reads before its details, the question after them.
+        var lead = typeof d.preview === "string" && d.preview && text.indexOf(d.preview) === 0 ? d.preview : "";
+        if (lead) box.appendChild(el("p", "chat-confirm-preview", lead));
         if (details.length) {
           var what = el("ul", "chat-items");
           details.forEach(function (detail) { what.appendChild(el("li", null, detail)); });
           box.appendChild(what);
         }
-        box.appendChild(el("p", null, reply.text));
+        box.appendChild(el("p", "chat-confirm-question", lead ? text.slice(lead.length).trim() : text));
         return box;
       }
       case "choices": return el("p", "chat-choices", reply.text);
