@@ -83,6 +83,7 @@ class ArticleText:
     title: str
     text: str  # the whole article, rendered with the policy, as plain text
     html: str  # the same, as the help center shows it (sanitised)
+    short: str  # the short answer (`_short_answer`), made once with the text
 
     @property
     def url(self) -> str:
@@ -131,11 +132,11 @@ def article_text(slug: str) -> ArticleText:
 def _article_text_rendered(slug: str, *, published: bool) -> ArticleText:
     article = Article.objects.filter(slug=slug, is_published=True).first() if published else None
     if article is not None:
-        rendered = render_article(article)
-        return ArticleText(slug, article.title, rendered.text, rendered.html)
-    source = next(a for a in load_content()[1] if a.slug == slug)
-    rendered = render_source(source.body, get_policy())
-    return ArticleText(slug, source.title, rendered.text, rendered.html)
+        title, rendered = article.title, render_article(article)
+    else:
+        source = next(a for a in load_content()[1] if a.slug == slug)
+        title, rendered = source.title, render_source(source.body, get_policy())
+    return ArticleText(slug, title, rendered.text, rendered.html, _short_answer(rendered.html))
 
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space: "5,95\xa0€" keeps its separator
@@ -345,7 +346,7 @@ def general_answer(intent: str, *, country: str | None = None) -> Reply | None:
         return None
     article = article_text(slug)
     part = _country_part(article.text, country) if country else None
-    text = part or _short_answer(article.html)
+    text = part or article.short
     return Reply(
         "article",
         text,
