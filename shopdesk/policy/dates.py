@@ -27,9 +27,14 @@ from shopdesk.policy.loader import get_policy
 @functools.cache
 def _pattern(locale: str, *, weekday: bool, year: bool) -> str:
     """The locale's pattern for a day written out ("MMMM d, y"), the weekday in full when asked for."""
-    skeletons = Locale.parse(locale).datetime_skeletons
+    parsed = Locale.parse(locale)
+    skeletons = parsed.datetime_skeletons
     wanted = ("y" if year else "") + "MMMM" + ("EEEE" if weekday else "") + "d"
-    pattern = str(skeletons[match_skeleton(wanted, skeletons.keys()) or wanted.replace("EEEE", "E")].pattern)
+    found = match_skeleton(wanted, skeletons.keys())
+    # A locale without a close skeleton writes the day in its long format (with the year).
+    pattern = str(
+        skeletons[found].pattern if found else parsed.date_formats["full" if weekday else "long"].pattern
+    )
     # Skeletons often give the weekday short ("Tue"): in a sentence it reads in full.
     return re.sub(r"(?<![E'])E{1,3}(?!E)", "EEEE", pattern) if weekday else pattern
 
