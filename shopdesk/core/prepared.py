@@ -52,10 +52,14 @@ class _Compiled(Generic[M]):
     related: list[Any]  # the ORM's populators of the rows select_related joins
 
 
-def _marker(index: int, value: object) -> str | int:
+def _kind(value: object) -> type:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise TypeError(f"a prepared lookup's values are strings or integers, not {type(value).__name__}")
-    return _MARKER.format(index) if isinstance(value, str) else _INT_MARKER - index
+    return str if isinstance(value, str) else int
+
+
+def _marker(index: int, kind: type) -> str | int:
+    return _MARKER.format(index) if kind is str else _INT_MARKER - index
 
 
 class PreparedLookup(Generic[M]):
@@ -74,11 +78,11 @@ class PreparedLookup(Generic[M]):
         return [self._instance(compiled, row) for row in rows]
 
     def _rows(self, values: tuple[str | int, ...], *, many: bool) -> tuple[_Compiled[M], list[Any]]:
-        kinds = tuple(str if isinstance(value, str) else int for value in values)
+        kinds = tuple(_kind(value) for value in values)
         key = (connection.alias, kinds)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(values)
+            compiled = self._compiled[key] = self._compile(kinds)
         params = [
             compiled.constants[i] if at is None else values[at] for i, at in enumerate(compiled.positions)
         ]
@@ -102,8 +106,8 @@ class PreparedLookup(Generic[M]):
             populator.populate(row, instance)
         return instance
 
-    def _compile(self, values: tuple[str | int, ...]) -> _Compiled[M]:
-        markers = [_marker(i, value) for i, value in enumerate(values)]
+    def _compile(self, kinds: tuple[type, ...]) -> _Compiled[M]:
+        markers = [_marker(i, kind) for i, kind in enumerate(kinds)]
         queryset = self.build(*markers)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
