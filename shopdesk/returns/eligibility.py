@@ -91,7 +91,7 @@ def units_in_open_returns(order: Order) -> dict[int, int]:
     return defaultdict(int, {row["order_line_id"]: int(row["units"] or 0) for row in rows})
 
 
-def last_returnday_text(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
+def last_return_day(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
     """The window's last day in the store's calendar (orders/return_window.py, as the order page shows it)."""
     policy = get_policy()
     end = return_window_end(
@@ -130,7 +130,7 @@ def line_returnability(
     name = line.product_name
     warehouse = delivery.warehouse if delivery else ""
     delivered_at = delivery.delivered_at if delivery else None
-    last_day = last_returnday_text(order, delivered_at) if delivered_at else None
+    last_day = last_return_day(order, delivered_at) if delivered_at else None
 
     def refused(code: str, message: str, units: int = 0, faulty_only: bool = False) -> LineReturnability:
         return LineReturnability(line, Eligibility.no(code, message), units, last_day, warehouse, faulty_only)

@@ -24,10 +24,6 @@ RESEND_TEMPLATES = {"confirmation": "resend_confirmation", "shipped": "resend_sh
 
 
 # --- wording ---------------------------------------------------------------------------------------
-def _when(moment: dt.datetime) -> str:
-    return moment_text(moment)
-
-
 def _item_names(lines: list[OrderLine]) -> str:
     names = [line.product_name for line in lines]
     if len(names) == 1:
@@ -63,7 +59,7 @@ def _window_closed(order: Order, now: dt.datetime) -> Eligibility | None:
     return Eligibility.no(
         "change_window_closed",
         f"Orders can be changed for {hours} hours after they're placed; the time for this one ended on "
-        f"{_when(closes)}. {_returns_hint()}",
+        f"{moment_text(closes)}. {_returns_hint()}",
     )
 
 
@@ -153,7 +149,7 @@ def line_change_eligibility(
     names = sorted(changeable, key=["size", "colour", "quantity"].index)
     what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]}"
     return Eligibility.yes(
-        f"You can change the {what} of this item until {_when(change_window_closes(order))}."
+        f"You can change the {what} of this item until {moment_text(change_window_closes(order))}."
     )
 
 
@@ -174,7 +170,7 @@ def shipping_address_change_eligibility(
     if (refusal := _window_closed(order, now)) is not None:
         return refusal
     return Eligibility.yes(
-        f"You can change the delivery address until {_when(change_window_closes(order))}, "
+        f"You can change the delivery address until {moment_text(change_window_closes(order))}, "
         "or until the order leaves our warehouse if that's sooner."
     )
 
@@ -252,7 +248,7 @@ def resend_email_eligibility(
         return Eligibility.no(
             "resend_limit",
             f"We've sent this email {len(recent)} times in the last hour. Please check your spam or junk folder; "
-            f"you can ask again after {_when(again)}.",
+            f"you can ask again after {moment_text(again)}.",
         )
     what = "order confirmation" if template == "confirmation" else "shipping email"
     return Eligibility.yes(f"We can send the {what} again to {order.email}.")

@@ -12,12 +12,21 @@ CAN_HELP = (
 )
 
 
+_ARTICLE_GIVEN = "{intent}: answered with the article"  # the note `tried` keeps, then the slug
+
+
+def article_given(turn: Turn, intent: str) -> bool:
+    """The conversation already gave the intent's article."""
+    given = _ARTICLE_GIVEN.format(intent=intent)
+    return any(note.startswith(given) for note in turn.conversation.tried)
+
+
 def article_answer(turn: Turn, intent: str) -> bool:
     reply = general_answer(intent, country=turn.entity("country"))
     if reply is None:
         return False
     turn.answer.add(reply)
-    turn.tried(f"{intent}: answered with the article {reply.data['slug']}")
+    turn.tried(f"{_ARTICLE_GIVEN.format(intent=intent)} {reply.data['slug']}")
     return True
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from shopdesk.assistant.conversations.flows.context import Turn
-from shopdesk.assistant.conversations.flows.general import article_answer
+from shopdesk.assistant.conversations.flows.general import article_answer, article_given
 from shopdesk.core.calendar import local_date
 from shopdesk.loyalty.models import PointsEntry
 from shopdesk.loyalty.selectors import points_balance, points_entries_for_order
@@ -31,8 +31,7 @@ def points_flow(turn: Turn, order: Order, intent: str) -> None:
         balance=balance,
     )
     if intent == "points_refund_timing":
-        shown = f"{intent}: answered with the article"
-        if not any(note.startswith(shown) for note in turn.conversation.tried):
+        if not article_given(turn, intent):
             article_answer(turn, intent)
         entries = points_entries_for_order(order)
         if not entries:

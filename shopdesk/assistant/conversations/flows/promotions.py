@@ -24,11 +24,6 @@ CODES_KEPT = 10
 # The answer to "which code?" may be the code alone, in any case ("summer30", "it's SAVE15").
 _BARE_CODE = re.compile(r"(?<![\w@.-])([A-Za-z]{2,}[0-9][A-Za-z0-9_-]{0,17}|[A-Z][A-Z0-9_-]{3,19})(?![\w@-])")
 REPLY_WORDS = 4
-# In a message already understood as about codes, a code needs no "code" word beside it ("can I combine
-# SPRING10 and FREESHIP?"), but it must look like one: letters then digits, or a word in capitals.
-_NAMED_CODE = re.compile(
-    r"(?<![\w@.#$€£-])([A-Za-z]{2,}[0-9][A-Za-z0-9_-]{0,17}|[A-Z][A-Z0-9_-]{3,19})(?![\w@-])"
-)
 
 
 def codes_in_reply(text: str) -> list[str]:
@@ -51,7 +46,9 @@ def codes_remember(turn: Turn) -> list[str]:
     if not named and turn.conversation.step.get("awaiting_codes"):
         named = codes_in_reply(turn.text or "")
     if not named:
-        named = [m.upper() for m in _NAMED_CODE.findall(turn.text or "") if m.upper() not in NOT_CODES]
+        # The message is about codes: a code needs no "code" word beside it ("can I combine SPRING10 and
+        # FREESHIP?"), but it must look like one (letters then digits, or a word in capitals).
+        named = [m.upper() for m in _BARE_CODE.findall(turn.text or "") if m.upper() not in NOT_CODES]
     # An order number is never a code (it is often typed right after one).
     entities = turn.understanding.entities if turn.understanding else []
     numbers = {str(e.text).upper() for e in entities if e.type in ("order_number", "email")}
