@@ -5,8 +5,10 @@ A missing order and another customer's order give the same NotFound, so nobody c
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -102,11 +104,37 @@ def _cached_access(key: str, lookup: dict[str, object]) -> CustomerAccess | None
     )
     if session is None:
         return None
-    expires = session.expires_at.timestamp()
+    _access_keep(key, session, now)
+    return session.access()
+
+
+def _access_keep(key: str, session: CustomerSession, now: dt.datetime) -> None:
+    _access_keep_values(key, session.email, session.order_number, session.pk, session.expires_at, now)
+
+
+def _access_keep_values(
+    key: str, email: str, number: str, session_id: int, expires_at: dt.datetime, now: dt.datetime
+) -> None:
+    expires = expires_at.timestamp()
     timeout = min(ACCESS_CACHE_SECONDS, int(expires - now.timestamp()))
     if timeout > 0:
-        cache.set(key, (session.email, session.order_number, session.pk, expires), timeout)
-    return session.access()
+        cache.set(key, (email, number, session_id, expires), timeout)
+
+
+def access_remember(*, access: CustomerAccess, expires_at: dt.datetime) -> None:
+    """Keep a session just opened where `access_for_session_id` looks first, once its transaction
+    commits (a session rolled back must not be found): its first use by id then reads no row. For a
+    caller that holds the session by its id (a chat), not by its token."""
+    numbers = sorted(access.order_numbers or ())
+    number = numbers[0] if len(numbers) == 1 else ""
+    if access.order_numbers is not None and not number:
+        return  # not a session of one order or of every order: left to the lookup
+
+    def keep() -> None:
+        key = _access_cache_key("session", access.session_id)
+        _access_keep_values(key, access.email, number, access.session_id, expires_at, timezone.now())
+
+    transaction.on_commit(keep)
 
 
 def access_for_token(*, token: str) -> CustomerAccess | None:

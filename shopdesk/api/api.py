@@ -72,6 +72,9 @@ def _register_routers() -> None:
     from shopdesk.api.webhooks import router as webhooks_router
     from shopdesk.desk.api import contact_router, desk_router, inbound_router
 
+    # First: Django tries the API's URL patterns in this order, and a chat message is the request made
+    # most often: with the other routers first, resolving its path tried some eighty patterns before it.
+    api.add_router("/assistant", assistant_router)
     api.add_router("/store", integration_router)
     api.add_router("/store", webhooks_router)
     api.add_router("/store", store_returns_router)
@@ -90,7 +93,6 @@ def _register_routers() -> None:
     api.add_router("/contact", contact_router)
     api.add_router("/inbound", inbound_router)
     api.add_router("/desk", desk_router)
-    api.add_router("/assistant", assistant_router)
     api.add_router("/connectors", connectors_router)
 
 

@@ -18,6 +18,14 @@ instances as the ORM's own iterator makes them (each column through the field's 
 dates; the rows `select_related` joins set on it), so only querysets of whole model rows can be
 prepared: no `values()`, no annotations, no deferred fields.
 
+`PreparedValues` does the same for a `values_list()` query (columns, sums per group): each row a tuple,
+each column through the ORM's converters, as the queryset itself returns them.
+
+    IN_RETURNS = PreparedValues(lambda order: ReturnLine.objects.filter(order_line__order=order)
+                                .values("order_line_id").annotate(units=Sum("quantity"))
+                                .values_list("order_line_id", "units"))
+    IN_RETURNS.all(order.pk)                            # [(line id, units), …]
+
 `prefetched(instances, "lines", rows)` hands rows read that way to a reverse relation, as
 `prefetch_related` leaves them: `instance.lines.all()` answers from them and each row knows its instance.
 """
@@ -30,7 +38,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection, models
 from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 M = TypeVar("M", bound=models.Model)
 
@@ -83,15 +91,7 @@ class PreparedLookup(Generic[M]):
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(kinds)
-        params = [
-            compiled.constants[i] if at is None else values[at] for i, at in enumerate(compiled.positions)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            if many:
-                return compiled, cursor.fetchall()
-            row = cursor.fetchone()
-            return compiled, [] if row is None else [row]
+        return compiled, _execute(compiled.sql, compiled.positions, compiled.constants, values, many=many)
 
     @staticmethod
     def _instance(compiled: _Compiled[M], row: Any) -> M:
@@ -107,17 +107,7 @@ class PreparedLookup(Generic[M]):
         return instance
 
     def _compile(self, kinds: tuple[type, ...]) -> _Compiled[M]:
-        markers = [_marker(i, kind) for i, kind in enumerate(kinds)]
-        queryset = self.build(*markers)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        positions = [
-            next((at for at, marker in enumerate(markers) if type(p) is type(marker) and p == marker), None)
-            for p in params
-        ]
-        missing = set(range(len(markers))) - {at for at in positions if at is not None}
-        if missing:  # a value the ORM converted, or one the queryset ignores: it can't be bound later
-            raise ValueError(f"the lookup's values {sorted(missing)} are not bound as given")
+        queryset, compiler, sql, params, positions = _statement(self.build, kinds)
         klass_info = compiler.klass_info
         plain = (
             queryset._iterable_class is ModelIterable
@@ -149,6 +139,96 @@ class PreparedLookup(Generic[M]):
             converters=converters,
             # Django 5.2's signature (the stubs follow 6.x, which adds a fetch mode).
             related=get_related_populators(klass_info, select, connection.alias),  # type: ignore[call-arg]
+        )
+
+
+def _statement(
+    build: Callable[..., models.QuerySet[Any]], kinds: tuple[type, ...]
+) -> tuple[models.QuerySet[Any], Any, str, tuple[Any, ...], list[int | None]]:
+    """The queryset built on markers, its compiler, SQL and parameters, and where each value is bound."""
+    markers = [_marker(i, kind) for i, kind in enumerate(kinds)]
+    queryset = build(*markers)
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    positions = [
+        next((at for at, marker in enumerate(markers) if type(p) is type(marker) and p == marker), None)
+        for p in params
+    ]
+    missing = set(range(len(markers))) - {at for at in positions if at is not None}
+    if missing:  # a value the ORM converted, or one the queryset ignores: it can't be bound later
+        raise ValueError(f"the lookup's values {sorted(missing)} are not bound as given")
+    return queryset, compiler, str(sql), tuple(params), positions
+
+
+def _execute(
+    sql: str,
+    positions: list[int | None],
+    constants: tuple[Any, ...],
+    values: tuple[str | int, ...],
+    *,
+    many: bool,
+) -> list[Any]:
+    params = [constants[i] if at is None else values[at] for i, at in enumerate(positions)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if many:
+            return cursor.fetchall()
+        row = cursor.fetchone()
+        return [] if row is None else [row]
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledValues:
+    sql: str
+    positions: list[int | None]
+    constants: tuple[Any, ...]
+    width: int  # the columns the queryset returns (the statement may select more, for its ordering)
+    converters: list[tuple[int, list[Any], Any]]
+
+
+class PreparedValues:
+    """A `values_list()` query prepared as `PreparedLookup` prepares a lookup of rows."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any]]) -> None:
+        self.build = build
+        self._compiled: dict[tuple[str, tuple[type, ...]], _CompiledValues] = {}
+
+    def all(self, *values: str | int) -> list[tuple[Any, ...]]:
+        """Every row the queryset built for these values returns, in its order, as tuples."""
+        kinds = tuple(_kind(value) for value in values)
+        key = (connection.alias, kinds)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(kinds)
+        rows = _execute(compiled.sql, compiled.positions, compiled.constants, values, many=True)
+        if not compiled.converters:
+            return [tuple(row[: compiled.width]) for row in rows]
+        converted = []
+        for row in rows:
+            row = list(row[: compiled.width])
+            for column, converters, expression in compiled.converters:
+                for converter in converters:
+                    row[column] = converter(row[column], expression, connection)
+            converted.append(tuple(row))
+        return converted
+
+    def _compile(self, kinds: tuple[type, ...]) -> _CompiledValues:
+        queryset, compiler, sql, params, positions = _statement(self.build, kinds)
+        if queryset._iterable_class is not ValuesListIterable:
+            raise ValueError("only a values_list() query (not flat, not named) can be prepared as values")
+        # What the compiler's own results_iter reads of a row: its first col_count columns.
+        columns = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("a composite primary key can't be prepared as values")
+        return _CompiledValues(
+            sql=sql,
+            positions=positions,
+            constants=params,
+            width=compiler.col_count,
+            converters=[
+                (column, found, expression)
+                for column, (found, expression) in compiler.get_converters(columns).items()
+            ],
         )
 
 

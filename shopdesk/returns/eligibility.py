@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from shopdesk.core.calendar import local_date
 from shopdesk.core.eligibility import Eligibility
+from shopdesk.core.prepared import PreparedLookup, PreparedValues
 from shopdesk.orders.models import Order, OrderLine
 from shopdesk.orders.return_window import return_window_end
 from shopdesk.policy import get_policy
@@ -69,10 +70,7 @@ class _Delivery:
 def _deliveries(order: Order) -> dict[int, _Delivery]:
     """Units delivered per line, the latest delivery of the line and its warehouse (one query)."""
     found: dict[int, _Delivery] = {}
-    rows = ShipmentLine.objects.filter(shipment__order=order).values_list(
-        "order_line_id", "quantity", "shipment__delivered_at", "shipment__origin_warehouse"
-    )
-    for line_id, quantity, delivered_at, warehouse in rows:
+    for line_id, quantity, delivered_at, warehouse in _READ_DELIVERIES.all(order.pk):
         before = found.get(line_id, _Delivery(0, None, warehouse))
         if delivered_at is None:
             found[line_id] = _Delivery(before.units, before.delivered_at, before.warehouse or warehouse)
@@ -83,12 +81,35 @@ def _deliveries(order: Order) -> dict[int, _Delivery]:
 
 
 def units_in_open_returns(order: Order) -> dict[int, int]:
-    rows = (
-        ReturnLine.objects.filter(order_line__order=order, return_request__status__in=OPEN_STATUSES)
+    return defaultdict(int, {line_id: int(units or 0) for line_id, units in _READ_OPEN_UNITS.all(order.pk)})
+
+
+# The three reads of an order's answers, each built once per process (`core.prepared`): the chat asks
+# for them on most return questions, and building them took the ORM longer than running them.
+_READ_LINES = PreparedLookup(lambda order: OrderLine.objects.filter(order_id=order))
+_READ_DELIVERIES = PreparedValues(
+    lambda order: ShipmentLine.objects.filter(shipment__order_id=order).values_list(
+        "order_line_id", "quantity", "shipment__delivered_at", "shipment__origin_warehouse"
+    )
+)
+_READ_OPEN_UNITS = PreparedValues(
+    lambda order: (
+        ReturnLine.objects.filter(order_line__order_id=order, return_request__status__in=OPEN_STATUSES)
         .values("order_line_id")
         .annotate(units=Sum("quantity"))
+        .values_list("order_line_id", "units")
     )
-    return defaultdict(int, {row["order_line_id"]: int(row["units"] or 0) for row in rows})
+)
+
+
+def _order_lines(order: Order) -> list[OrderLine]:
+    """`order.lines.all()`: the rows a caller prefetched, else one prepared read, each line knowing its order."""
+    if "lines" in getattr(order, "_prefetched_objects_cache", {}):
+        return list(order.lines.all())
+    lines = _READ_LINES.all(order.pk)
+    for line in lines:
+        OrderLine.order.field.set_cached_value(line, order)
+    return lines
 
 
 def last_return_day(order: Order, delivered_at: dt.datetime | None) -> dt.date | None:
@@ -200,7 +221,7 @@ def order_returnability(
 
     `waive` holds the refusal codes an agent set aside (only "window_expired" can be; see the action)."""
     now = now or timezone.now()
-    lines = lines if lines is not None else list(order.lines.all())
+    lines = lines if lines is not None else _order_lines(order)
     deliveries = _deliveries(order)
     open_units = units_in_open_returns(order)
     return [

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shopdesk.access.models import CustomerSession, MagicLink
+from shopdesk.access.selectors import access_for_session_id, access_remember
+from shopdesk.access.services import session_open_by_lookup, session_revoke
 from shopdesk.orders.models import Order
 from tests import factories
 
@@ -194,3 +199,36 @@ def test_magic_link_requests_are_rate_limited_per_email(unfulfilled_order: Order
         REMOTE_ADDR="10.2.0.9",
     )
     assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+
+
+def test_a_session_remembered_on_commit_is_found_by_id_without_a_read(
+    unfulfilled_order: Order, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = session_open_by_lookup(
+            order_number=unfulfilled_order.number, email=unfulfilled_order.email, client_ip="10.0.0.9"
+        )
+        access_remember(access=issued.access, expires_at=issued.expires_at)
+    with CaptureQueriesContext(connection) as captured:
+        found = access_for_session_id(session_id=issued.access.session_id)
+    assert captured.captured_queries == []
+    assert found == issued.access and found.allows(number=unfulfilled_order.number)
+    session_revoke(session_id=issued.access.session_id)
+    assert access_for_session_id(session_id=issued.access.session_id) is None  # revoking still forgets it
+
+
+def test_a_session_rolled_back_is_never_remembered(
+    unfulfilled_order: Order, django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        issued = session_open_by_lookup(
+            order_number=unfulfilled_order.number, email=unfulfilled_order.email, client_ip="10.0.0.9"
+        )
+        access_remember(access=issued.access, expires_at=issued.expires_at)
+        raise RuntimeError("the turn failed after the session was opened")
+    assert callbacks == []
+    assert access_for_session_id(session_id=issued.access.session_id) is None

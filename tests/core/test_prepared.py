@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Sum
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from shopdesk.assistant.models import Conversation
-from shopdesk.core.prepared import PreparedLookup, prefetched
+from shopdesk.core.prepared import PreparedLookup, PreparedValues, prefetched
 from shopdesk.orders.models import Order
 from shopdesk.payments.models import Payment
-from shopdesk.shipping.models import Shipment
+from shopdesk.shipping.models import Shipment, ShipmentLine
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +207,68 @@ def test_a_prepared_row_is_a_saved_instance_whose_changes_save() -> None:
     found.step = {"orders": ["KW10000002"]}
     found.save(update_fields=["step"])
     assert Conversation.objects.get(pk=conversation.pk).step == {"orders": ["KW10000002"]}
+
+
+def test_prepared_values_are_the_querysets_own_rows_with_dates_converted() -> None:
+    orders = [factories.OrderFactory() for _ in range(2)]
+    delivered = timezone.now() - dt.timedelta(days=3)
+    for order in orders:
+        first = factories.ShipmentFactory(order=order, delivered_at=delivered)
+        second = factories.ShipmentFactory(order=order)
+        for line in [factories.OrderLineFactory(order=order) for _ in range(2)]:
+            factories.ShipmentLineFactory(shipment=first, order_line=line, quantity=1)
+            factories.ShipmentLineFactory(shipment=second, order_line=line, quantity=2)
+    built: list[object] = []
+
+    def build(order_id: int) -> Any:
+        built.append(order_id)
+        return ShipmentLine.objects.filter(shipment__order_id=order_id).values_list(
+            "order_line_id", "quantity", "shipment__delivered_at", "shipment__origin_warehouse"
+        )
+
+    values = PreparedValues(build)
+    for order in orders:
+        with CaptureQueriesContext(connection) as captured:
+            rows = values.all(order.pk)
+        assert len(captured.captured_queries) == 1
+        assert rows and rows == list(build(order.pk))
+        assert {row[2] for row in rows} == {delivered, None}  # a datetime, aware, as the ORM gives it
+    assert values.all(-1) == []
+    assert len(built) == 1 + len(orders)  # once with its marker, then only by this test's comparisons
+
+
+def test_prepared_values_group_and_sum_as_the_queryset_does() -> None:
+    order = factories.OrderFactory()
+    lines = [factories.OrderLineFactory(order=order) for _ in range(3)]
+    first, second = factories.ShipmentFactory(order=order), factories.ShipmentFactory(order=order)
+    for quantity, line in enumerate(lines, start=2):
+        factories.ShipmentLineFactory(shipment=first, order_line=line, quantity=quantity)
+        factories.ShipmentLineFactory(shipment=second, order_line=line, quantity=1)
+
+    def build(order_id: int) -> Any:
+        return (
+            ShipmentLine.objects.filter(shipment__order_id=order_id, quantity__gte=1)
+            .values("order_line_id")
+            .annotate(units=Sum("quantity"))
+            .values_list("order_line_id", "units")
+            .order_by("order_line_id")
+        )
+
+    rows = PreparedValues(build).all(order.pk)
+    assert rows == list(build(order.pk))
+    assert rows == [(line.pk, quantity + 1) for quantity, line in enumerate(lines, start=2)]
+
+
+def test_only_values_list_rows_can_be_prepared_as_values() -> None:
+    conversation = Conversation.objects.create()
+    for build in (
+        lambda pk: Conversation.objects.filter(pk=pk),
+        lambda pk: Conversation.objects.filter(pk=pk).values("id"),
+        lambda pk: Conversation.objects.filter(pk=pk).values_list("id", flat=True),
+        lambda pk: Conversation.objects.filter(pk=pk).values_list("id", named=True),
+    ):
+        with pytest.raises(ValueError, match="values_list"):
+            PreparedValues(build).all(conversation.pk)
+    contains = PreparedValues(lambda number: Order.objects.filter(number__contains=number).values_list("id"))
+    with pytest.raises(ValueError, match="not bound as given"):
+        contains.all("KW1")

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shopdesk.core.actors import Actor
-from shopdesk.orders.models import OrderLine
+from shopdesk.orders.models import Order, OrderLine
 from shopdesk.returns.eligibility import order_returnability, return_start_eligibility
 from shopdesk.returns.services import ReturnLineRequest, return_create
 from tests.orders.test_services_states import paid_order_of_shirt_and_scarf, scarf_line, shirt_line
@@ -136,3 +138,27 @@ def test_a_hygiene_item_that_arrived_faulty_goes_back_after_approval():
         method="label",
     )
     assert done.data["status"] == ReturnStatus.PENDING_APPROVAL
+
+
+def test_the_answers_take_three_reads_and_each_line_holds_the_order():
+    order = delivered_shirt_and_scarf()
+    return_create(
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(line_id=scarf_line(order).pk, quantity=1, reason="too_big")],
+        method="label",
+    )
+    order = Order.objects.get(pk=order.pk)
+    with CaptureQueriesContext(connection) as captured:
+        answers = order_returnability(order=order)
+        assert all(answer.line.order is order for answer in answers)
+    assert len(captured.captured_queries) == 3  # lines, deliveries, units in open returns
+    codes = {answer.line.pk: answer.eligibility.code for answer in answers}
+    assert codes == {shirt_line(order).pk: "returnable", scarf_line(order).pk: "return_in_progress"}
+    prefetched = Order.objects.prefetch_related("lines").get(pk=order.pk)
+    with CaptureQueriesContext(connection) as captured:
+        again = order_returnability(order=prefetched)
+    assert len(captured.captured_queries) == 2  # the caller's lines are used as they are
+    assert [(a.line.pk, a.eligibility.code, a.units) for a in again] == [
+        (a.line.pk, a.eligibility.code, a.units) for a in answers
+    ]

@@ -321,14 +321,34 @@ def _answer_before_locking(
     try:
         with transaction.atomic():
             # Only if nobody saved the conversation since it was read (a turn, a reply from the desk).
-            saved = Conversation.objects.filter(pk=conversation.pk, updated_at=version)
-            if not saved.update(**values, updated_at=timezone.now()):
+            if not _conversation_update_unless_changed(conversation.pk, version, values):
                 raise _Changed
             position = _customer_turn_insert(conversation, text or "", button or "")
             _turns_write(conversation, position, turn)
     except _Changed:
         return None
     return turn.answer
+
+
+_CONVERSATION_FIELDS = {f.attname: f for f in Conversation._meta.concrete_fields}
+
+
+def _conversation_update_unless_changed(pk: str, version: Any, values: dict[str, Any]) -> bool:
+    """`Conversation.objects.filter(pk=pk, updated_at=version).update(**values, updated_at=now)` in a
+    statement written here (the ORM built it again on every turn); False when no row had that version."""
+    fields, quote = _CONVERSATION_FIELDS, connection.ops.quote_name
+    names = [*values, "updated_at"]
+    assigned = ", ".join(f"{quote(str(fields[name].column))} = %s" for name in names)
+    params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
+    params.append(fields["updated_at"].get_db_prep_save(timezone.now(), connection))
+    params += [pk, fields["updated_at"].get_db_prep_value(version, connection)]
+    sql = (
+        f"UPDATE {quote(Conversation._meta.db_table)} SET {assigned} "  # noqa: S608 - our columns; values bound
+        f"WHERE {quote('id')} = %s AND {quote('updated_at')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount)
 
 
 def _verified_page_warm(conversation: Conversation) -> None:
@@ -364,28 +384,47 @@ def _answer(turn: Turn, button: str | None, early: Early | None) -> None:
 
 def _turns_write(conversation: Conversation, position: int, turn: Turn) -> None:
     """One statement: the customer's message (at `position`) gets the intent it was answered as, and
-    the answer is added after it."""
-    TurnRow.objects.bulk_create(
-        [
-            TurnRow(
-                conversation=conversation,
-                position=position,
-                speaker=Speaker.CUSTOMER,
-                intent=turn.answer.intent,
-            ),
-            TurnRow(
-                conversation=conversation,
-                position=position + 1,
-                speaker=Speaker.ASSISTANT,
-                intent=turn.answer.intent,
-                replies=[reply.as_dict() for reply in turn.answer.replies],
-                actions=[b.as_dict() for b in turn.answer.actions],
-            ),
-        ],
-        update_conflicts=True,
-        unique_fields=["conversation", "position"],
-        update_fields=["intent"],
-    )
+    the answer is added after it. Written as `bulk_create(…, update_conflicts=True)` would write it,
+    from a statement made once (the ORM built the upsert again on every turn)."""
+    intent = turn.answer.intent
+    replies = [reply.as_dict() for reply in turn.answer.replies]
+    actions = [b.as_dict() for b in turn.answer.actions]
+    now = timezone.now()
+    params: list[Any] = []
+    for at, speaker, row_replies, row_actions in (
+        (position, Speaker.CUSTOMER, [], []),
+        (position + 1, Speaker.ASSISTANT, replies, actions),
+    ):
+        params += _turn_values(conversation.pk, at, speaker, "", "", intent, row_replies, row_actions, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_turns_upsert_sql(), params)
+
+
+def _turn_values(*values: Any) -> list[Any]:
+    """A turn row's values in `_TURN_COLUMNS` order, as the database takes them (JSON encoded, dates adapted)."""
+    return [
+        _TURN_FIELDS[name].get_db_prep_save(value, connection)
+        for name, value in zip(_TURN_COLUMNS, values, strict=True)
+    ]
+
+
+_TURNS_UPSERT: dict[str, str] = {}
+
+
+def _turns_upsert_sql() -> str:
+    """Two turn rows; a row already at its position (the customer's message) only takes the intent."""
+    sql = _TURNS_UPSERT.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(_TURN_FIELDS[name].column)) for name in _TURN_COLUMNS)
+        row = "(" + ", ".join(["%s"] * len(_TURN_COLUMNS)) + ")"
+        intent = quote("intent")
+        sql = _TURNS_UPSERT[connection.vendor] = (
+            f"INSERT INTO {quote(TurnRow._meta.db_table)} ({columns}) VALUES {row}, {row} "  # noqa: S608
+            f"ON CONFLICT ({quote('conversation_id')}, {quote('position')}) "
+            f"DO UPDATE SET {intent} = EXCLUDED.{intent}"
+        )
+    return sql
 
 
 # What a turn may change on its conversation (not its id or creation time).
@@ -410,7 +449,7 @@ def _customer_turn_insert(conversation: Conversation, text: str, button: str) ->
 
     Run under the conversation's row lock: every other writer of its turns holds the same lock, so the
     statement (which starts after the lock was granted) sees their turns."""
-    fields = {f.attname: f for f in TurnRow._meta.concrete_fields}
+    fields = _TURN_FIELDS
     values = [
         fields["speaker"].get_db_prep_save(Speaker.CUSTOMER.value, connection),
         fields["text"].get_db_prep_save(text, connection),
@@ -446,6 +485,7 @@ _TURN_COLUMNS = (
     "actions",
     "created_at",
 )
+_TURN_FIELDS = {f.attname: f for f in TurnRow._meta.concrete_fields}
 
 
 def _conversation_seen(conversation_id: str) -> Conversation:

@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopdesk.access.errors import LookupFailed, RateLimited
-from shopdesk.access.selectors import access_for_session_id, order_for_access, orders_for_access
+from shopdesk.access.selectors import (
+    access_for_session_id,
+    access_remember,
+    order_for_access,
+    orders_for_access,
+)
 from shopdesk.access.services import email_normalise, magic_link_request, session_open_by_lookup
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.models import Conversation
@@ -143,6 +148,7 @@ def verify(conversation: Conversation, *, client_ip: str) -> Verification:
         conversation.order_number = ""
         return Verification(None, error.message)
     conversation.access_session_id = issued.access.session_id
+    access_remember(access=issued.access, expires_at=issued.expires_at)
     return Verification(issued.access)
 
 
