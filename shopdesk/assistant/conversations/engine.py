@@ -87,12 +87,13 @@ from shopdesk.assistant.conversations.slots import (
 from shopdesk.assistant.nlu.entities import without_order_details
 from shopdesk.core.actors import Actor
 from shopdesk.core.errors import InvalidInput, NotFound
-from shopdesk.core.prepared import PreparedLookup
+from shopdesk.core.prepared import PreparedLookup, PreparedValues
 from shopdesk.core.statements import WouldWrite, reads_only
 from shopdesk.orders.models import Order
 from shopdesk.orders.selectors import order_number_normalise
 from shopdesk.orderview.cached import order_page_warm
 from shopdesk.payments.order_facts import order_facts_kept
+from shopdesk.shipping.models import Shipment
 
 if TYPE_CHECKING:
     from shopdesk.assistant.nlu import Understanding
@@ -208,16 +209,20 @@ def conversation_get(*, conversation_id: str, for_update: bool = False) -> Conve
 # Every message and transcript reads its conversation: the statement is built once (no ordering, no LIMIT).
 _CONVERSATION = PreparedLookup(lambda pk: Conversation.objects.filter(pk=pk))
 _CONVERSATION_LOCKED = PreparedLookup(lambda pk: Conversation.objects.select_for_update().filter(pk=pk))
+# The whole transcript (a poll for the turns after one is rarer and reads through the ORM: a position
+# marker below zero is a value a positive integer's `gt` lookup rewrites, so it can't be prepared).
+_TURNS = PreparedLookup(lambda pk: TurnRow.objects.filter(conversation_id=pk))
 
 
 def conversation_transcript(*, conversation_id: str, after: int = 0) -> dict[str, Any]:
     """Every turn, or those after position `after`; a person's reply from the desk is an `agent` turn."""
     conversation = conversation_get(conversation_id=conversation_id)
+    turns = conversation.turns.filter(position__gt=after) if after else _TURNS.all(conversation.pk)
     return {
         "id": conversation.id,
         "created_at": conversation.created_at.isoformat(),
         "handed_over": conversation.handed_over,
-        "turns": [turn.as_dict() for turn in conversation.turns.filter(position__gt=after)],
+        "turns": [turn.as_dict() for turn in turns],
     }
 
 
@@ -269,7 +274,7 @@ def conversation_message(
         _answer(turn, button, early)
         _turns_write(conversation, position, turn)
         # The columns this turn changed (the JSON ones are encoded only then), and the time.
-        conversation.save(update_fields=[*_changed(conversation, loaded), "updated_at"])
+        _conversation_write(conversation, _changed(conversation, loaded))
     return turn.answer
 
 
@@ -317,11 +322,11 @@ def _answer_before_locking(
         if refused[0].startswith(_SESSION_INSERT):
             _verified_page_warm(conversation)
         return None
-    values = {name: getattr(conversation, name) for name in _changed(conversation, loaded)}
+    changed = _changed(conversation, loaded)
     try:
         with transaction.atomic():
             # Only if nobody saved the conversation since it was read (a turn, a reply from the desk).
-            if not _conversation_update_unless_changed(conversation.pk, version, values):
+            if not _conversation_write(conversation, changed, version=version):
                 raise _Changed
             position = _customer_turn_insert(conversation, text or "", button or "")
             _turns_write(conversation, position, turn)
@@ -333,22 +338,27 @@ def _answer_before_locking(
 _CONVERSATION_FIELDS = {f.attname: f for f in Conversation._meta.concrete_fields}
 
 
-def _conversation_update_unless_changed(pk: str, version: Any, values: dict[str, Any]) -> bool:
-    """`Conversation.objects.filter(pk=pk, updated_at=version).update(**values, updated_at=now)` in a
-    statement written here (the ORM built it again on every turn); False when no row had that version."""
+def _conversation_write(conversation: Conversation, names: list[str], *, version: Any = None) -> bool:
+    """The conversation's `names` columns and a new `updated_at`, as `save(update_fields=…)` would write
+    them, in a statement written here (the ORM built it again on every turn); with `version`, only if
+    the row's `updated_at` is still that (`filter(updated_at=version).update(…)`). False when no row was
+    written."""
     fields, quote = _CONVERSATION_FIELDS, connection.ops.quote_name
-    names = [*values, "updated_at"]
-    assigned = ", ".join(f"{quote(str(fields[name].column))} = %s" for name in names)
-    params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
-    params.append(fields["updated_at"].get_db_prep_save(timezone.now(), connection))
-    params += [pk, fields["updated_at"].get_db_prep_value(version, connection)]
-    sql = (
-        f"UPDATE {quote(Conversation._meta.db_table)} SET {assigned} "  # noqa: S608 - our columns; values bound
-        f"WHERE {quote('id')} = %s AND {quote('updated_at')} = %s"
-    )
+    now = timezone.now()
+    assigned = ", ".join(f"{quote(str(fields[name].column))} = %s" for name in [*names, "updated_at"])
+    params = [fields[name].get_db_prep_save(getattr(conversation, name), connection) for name in names]
+    params += [fields["updated_at"].get_db_prep_save(now, connection), conversation.pk]
+    where = f"{quote('id')} = %s"
+    if version is not None:
+        where += f" AND {quote('updated_at')} = %s"
+        params.append(fields["updated_at"].get_db_prep_value(version, connection))
+    sql = f"UPDATE {quote(Conversation._meta.db_table)} SET {assigned} WHERE {where}"  # noqa: S608 - our columns
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return bool(cursor.rowcount)
+        written = bool(cursor.rowcount)
+    if written:
+        conversation.updated_at = now
+    return written
 
 
 def _verified_page_warm(conversation: Conversation) -> None:
@@ -741,11 +751,16 @@ def _answered_in_flow(turn: Turn) -> bool:
     return return_reason_answer(turn, verified_order(conversation, access))
 
 
+_PACKAGE_IDS = PreparedValues(
+    lambda order: Shipment.objects.filter(order_id=order).order_by("id").values_list("id")
+)
+
+
 def _resolve_other_package(turn: Turn, order: Order) -> None:
     step = turn.conversation.step
     if step.get("package") != "other":
         return
-    packages = list(order.shipments.order_by("id").values_list("id", flat=True))
+    packages = [package for (package,) in _PACKAGE_IDS.all(order.pk)]
     previous = step.get("previous_package") or (packages[0] if packages else None)
     others = [p for p in packages if p != previous] or packages
     step["package"] = others[0] if len(packages) > 1 else None
