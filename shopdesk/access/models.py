@@ -55,7 +55,7 @@ class MagicLink(models.Model):
 class RateCounter(models.Model):
     """One fixed-window rate-limit counter, when the cache cannot count atomically (no Redis).
 
-    Incremented with `F("count") + 1` in one UPDATE, so parallel failures are all counted.
+    Incremented with `count + 1` in one UPDATE, so parallel failures are all counted.
     """
 
     key = models.CharField(max_length=120, unique=True)

@@ -1,6 +1,6 @@
 """Fixed-window rate-limit counters: in Redis when the cache is Redis, else in the database.
 
-Both stores count atomically (Redis INCR; a database UPDATE with `F("count") + 1`), so 80 parallel
+Both stores count atomically (Redis INCR; a database UPDATE of `count + 1`), so 80 parallel
 failures against a limit of 20 are 80 counted failures. Django's file and local-memory caches
 increment by read-then-write and would lose counts between workers, so they are never used for this.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import F
 
 from shopdesk.access.errors import RateLimited
@@ -99,10 +99,24 @@ def _increment(key: str, ttl: float) -> None:
         except ValueError:  # expired between add() and incr()
             cache.set(key, 1, timeout=int(ttl) + 1)
         return
-    if RateCounter.objects.filter(key=key).update(count=F("count") + 1):
+    if _counter_add(key):
         return
     if not _counter_insert(key, ttl):  # another request created it first: count on it
-        RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+        _counter_add(key)
+
+
+def _counter_add(key: str, below: int | None = None) -> bool:
+    """One more on `key`'s row, in one statement (only while its count is below `below`, when given);
+    False when no row was counted."""
+    table, key_, count = _counter_names()
+    sql = f"UPDATE {table} SET {count} = {count} + 1 WHERE {key_} = %s"  # noqa: S608 - our names
+    params: list[str | int] = [key]
+    if below is not None:
+        sql += f" AND {count} < %s"
+        params.append(below)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount)
 
 
 # Old windows' rows match no key again (the window is part of the key): a sweep of them is housekeeping,
@@ -111,14 +125,23 @@ SWEEP_SECONDS = 60.0
 _last_sweep = [0.0]
 
 
+_EXPIRES_AT = RateCounter._meta.get_field("expires_at")
+
+
 def _counter_insert(key: str, ttl: float) -> bool:
     """The window's first count for `key` (count 1); False when another request created the row first."""
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl + 1)
-    try:
-        with transaction.atomic():
-            RateCounter.objects.create(key=key, count=1, expires_at=expires_at)
-    except IntegrityError:
-        return False
+    table, key_, count = _counter_names()
+    expires = connection.ops.quote_name("expires_at")
+    with connection.cursor() as cursor:
+        # A row another request inserted first is left as it is (no error, so no savepoint is needed).
+        cursor.execute(
+            f"INSERT INTO {table} ({key_}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 - our names
+            f"ON CONFLICT ({key_}) DO NOTHING",
+            [key, _EXPIRES_AT.get_db_prep_save(expires_at, connection)],
+        )
+        if not cursor.rowcount:
+            return False
     now = time.monotonic()
     if now - _last_sweep[0] >= SWEEP_SECONDS:
         _last_sweep[0] = now
@@ -153,7 +176,7 @@ def rate_limit_take(*, limit: Limit, subject: str) -> None:
         # One statement in the usual case: count the attempt only while under the limit. It is also
         # the check, atomically (two requests can't both take the last attempt of a window).
         key, retry_after = _key(limit, subject, time.time())
-        if RateCounter.objects.filter(key=key, count__lt=limit.count).update(count=F("count") + 1):
+        if _counter_add(key, below=limit.count):
             return
         # No row yet is the window's first attempt: create it counted. A row that exists is at the
         # limit (or was created a moment ago by another request): the check below decides.
