@@ -128,7 +128,7 @@ def points_expire_due(*, now: dt.datetime) -> JobRun:
                     kind=PointsEntryKind.EXPIRED,
                     points=-batch.remaining,
                     available_at=now,
-                    note=f"{batch.remaining} points from {batch.entry.available_at:%Y-%m-%d} expired.",
+                    note=f"{batch.remaining:,} points from {batch.entry.available_at:%Y-%m-%d} expired.",
                     key=f"points:expired:entry:{batch.entry.pk}",
                     now=now,
                     created_at=batch.expires_at,

@@ -138,8 +138,8 @@ def ledger_write(
             changed = rows.update(**{bucket: F(bucket) + points, "updated_at": now})
             if not changed:
                 raise InsufficientPoints(
-                    f"Only {balance_available(customer_id=customer_id)} points are available; "
-                    f"{-points} were asked for.",
+                    f"Only {balance_available(customer_id=customer_id):,} points are available; "
+                    f"{-points:,} were asked for.",
                     details={"requested": -points},
                 )
             if announce:

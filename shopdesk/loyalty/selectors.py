@@ -172,14 +172,14 @@ def points_redeem_quote(*, balance: int, cart_total: Decimal, currency: str) -> 
         reason, points = "cart_too_small", 0
         message = (
             f"Points can pay up to {rules.max_order_share_percent}% of an order, and at least "
-            f"{rules.min_redeem} points must be used: this cart allows {max_points}."
+            f"{rules.min_redeem:,} points must be used: this cart allows {max_points:,}."
         )
     elif points < rules.min_redeem:
         reason, points = "below_minimum", 0
-        message = f"You have {balance} {name}; at least {rules.min_redeem} are needed to pay with points."
+        message = f"You have {balance:,} {name}; at least {rules.min_redeem:,} are needed to pay with points."
     else:
         reason = "ok"
-        message = f"You can use {points} {name}, worth {format_money(policy.points_value(points), currency)}, on this cart."
+        message = f"You can use {points:,} {name}, worth {format_money(policy.points_value(points), currency)}, on this cart."
     value = policy.points_value(points)
     return RedeemQuote(
         cart_total=cart_total,

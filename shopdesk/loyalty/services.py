@@ -75,7 +75,7 @@ def points_spend(
         raise PointsInvalid("Points to spend must be a whole number above zero.")
     minimum = get_policy().points.min_redeem
     if points < minimum:
-        raise PointsInvalid(f"At least {minimum} points must be used at a time; {points} were asked for.")
+        raise PointsInvalid(f"At least {minimum:,} points must be used at a time; {points:,} were asked for.")
     with transaction.atomic():
         entry = ledger_write(
             customer_id=customer.pk,

@@ -107,7 +107,7 @@ def _totals_rows(totals: OrderTotals, locale: str) -> list[dict[str, Any]]:
     if totals.points_used:
         rows.append(
             {
-                "label": f"Paid with {totals.points_used} points",
+                "label": f"Paid with {totals.points_used:,} points",
                 "amount": money(totals.points_value, minus=True),
             }
         )

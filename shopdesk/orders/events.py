@@ -224,7 +224,7 @@ def order_points_returned(*, order: Order, actor: Actor, points: int) -> OrderEv
         kind=OrderEventKind.POINTS_RETURNED,
         actor=actor,
         after={"points": points},
-        message=f"{points} points given back.",
+        message=f"{points:,} points given back.",
     )
 
 
@@ -287,7 +287,7 @@ def order_points_adjusted(
     *, order: Order, actor: Actor, points: int, reason: str, balance: int
 ) -> OrderEvent:
     """An agent added or removed points of the order's customer (a note on the history, with the reason)."""
-    what = f"{points} points added" if points > 0 else f"{-points} points taken off"
+    what = f"{points:,} points added" if points > 0 else f"{-points:,} points taken off"
     return order_event_record(
         order=order,
         kind=OrderEventKind.NOTE,

@@ -326,7 +326,7 @@ def refund_breakdown(request: BreakdownRequest) -> RefundBreakdown:
     points, points_value = _points_part(request, gross)
     if points_value:
         lines.append(
-            BreakdownLine(RefundLineKind.POINTS, -points_value, f"Paid with points ({points} points)")
+            BreakdownLine(RefundLineKind.POINTS, -points_value, f"Paid with points ({points:,} points)")
         )
     money = sum((line.amount for line in lines), ZERO)
     if money < 0:

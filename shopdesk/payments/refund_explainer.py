@@ -48,7 +48,7 @@ def order_paid_sentence(order: Order, lines: Sequence[OrderLine]) -> str:
     if order.discount_total:
         text += f", less {money(order.discount_total)} in discounts"
     if order.points_used:
-        text += f" ({money(order.points_value)} of it with {order.points_used} points)"
+        text += f" ({money(order.points_value)} of it with {order.points_used:,} points)"
     return text
 
 
@@ -101,7 +101,7 @@ def refund_explanation(
     ):
         extra.insert(0, "shipping not refunded")
     if refund.points:
-        extra.append(f"{refund.points} points back to your account")
+        extra.append(f"{refund.points:,} points back to your account")
     if extra:
         text += "; " + "; ".join(extra)
     status = refund_status_sentence(refund, locale=money_locale())

@@ -94,7 +94,7 @@ class RefundPlan:
         return PaymentOutcome.REFUND if self.charged else PaymentOutcome.NOTHING
 
     def sentence(self, *, locale: str = "en_US") -> str:
-        points = f" {self.points} points come back to your account." if self.points else ""
+        points = f" {self.points:,} points come back to your account." if self.points else ""
         parts = []
         # "Nothing was charged yet" is only true when the hold is the order's one payment that moves.
         uncharged = "Nothing was charged yet: t" if len(self.breakdown.shares) == 1 else "T"

@@ -12,11 +12,13 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
+from shopdesk.core.actors import Actor
 from shopdesk.notifications.services import email_enqueue
 from shopdesk.orders.models import Order
 from shopdesk.orderview.builder import order_page
 from shopdesk.orderview.diagnoses.tracking_number import tracking_number_diagnose
 from shopdesk.orderview.serialise import order_page_as_dict
+from shopdesk.selfservice.registry import action_get
 from shopdesk.shipping.enums import TrackingStatus
 from tests import factories
 from tests.situations import order_with_lines, ship
@@ -54,7 +56,7 @@ def test_points_lower_what_the_card_pays() -> None:
     assert page.totals.points_value.amount == Decimal("15.00")
     assert page.totals.paid_by_money.amount == Decimal("91.00")
     html = render_to_string("web/portal/_order_body.html", {"page": page, "lines": [], "actions": []})
-    assert "Paid with 1500 points" in html and "$91.00" in html
+    assert "Paid with 1,500 points" in html and "$91.00" in html
 
 
 @pytest.mark.django_db
@@ -183,3 +185,10 @@ def test_the_emails_page_shows_readable_times(client: Client) -> None:
     assert len(shown) == 1
     # "Sun 29 Nov 2026, 17:35 EST": a day, a time and the store's zone; no ISO string, no microseconds.
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d E[SD]T", shown[0]), shown
+
+
+@pytest.mark.django_db
+def test_a_cancel_preview_counts_points_as_the_page_does() -> None:
+    order = _order_with_tax_and_points()
+    preview = action_get("cancel").preview(order=order, actor=Actor.customer(order.email), params={})
+    assert "1,500 points come back to your account." in preview.message

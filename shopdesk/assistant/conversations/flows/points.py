@@ -26,8 +26,8 @@ def points_flow(turn: Turn, order: Order, intent: str) -> None:
     now = timezone.now()
     balance = points_balance(customer=order.customer, at=now)
     turn.answer.say(
-        f"You have {balance} {points.name} to spend now. At checkout they can pay up to "
-        f"{points.max_order_share_percent}% of an order, from {points.min_redeem} points.",
+        f"You have {balance:,} {points.name} to spend now. At checkout they can pay up to "
+        f"{points.max_order_share_percent}% of an order, from {points.min_redeem:,} points.",
         balance=balance,
     )
     if intent == "points_refund_timing":
