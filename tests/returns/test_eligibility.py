@@ -20,6 +20,15 @@ from tests.returns.conftest import delivered_shirt_and_scarf
 pytestmark = pytest.mark.django_db
 
 
+def _scarf_sent_back(order):
+    return_create(
+        order=order,
+        actor=Actor.customer(order.email),
+        lines=[ReturnLineRequest(line_id=scarf_line(order).pk, quantity=1, reason="too_big")],
+        method="label",
+    )
+
+
 def _answer(order, line):
     return next(a for a in order_returnability(order=order) if a.line.pk == line.pk)
 
@@ -80,12 +89,7 @@ def test_units_already_returned_are_refused_as_already_returned():
 
 def test_units_in_an_open_return_are_refused_as_return_in_progress():
     order = delivered_shirt_and_scarf()
-    return_create(
-        order=order,
-        actor=Actor.customer(order.email),
-        lines=[ReturnLineRequest(line_id=scarf_line(order).pk, quantity=1, reason="too_big")],
-        method="label",
-    )
+    _scarf_sent_back(order)
     answer = _answer(order, scarf_line(order))
     assert answer.eligibility.code == "return_in_progress"
     # One of the two shirts in a return leaves the other returnable.
@@ -142,12 +146,7 @@ def test_a_hygiene_item_that_arrived_faulty_goes_back_after_approval():
 
 def test_the_answers_take_three_reads_and_each_line_holds_the_order():
     order = delivered_shirt_and_scarf()
-    return_create(
-        order=order,
-        actor=Actor.customer(order.email),
-        lines=[ReturnLineRequest(line_id=scarf_line(order).pk, quantity=1, reason="too_big")],
-        method="label",
-    )
+    _scarf_sent_back(order)
     order = Order.objects.get(pk=order.pk)
     with CaptureQueriesContext(connection) as captured:
         answers = order_returnability(order=order)
