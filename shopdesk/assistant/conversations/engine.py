@@ -174,6 +174,7 @@ CORRECTION_WORDS = 8
 _NEVER = re.compile(r"(?!)")
 _COPIED = re.compile(r"\S*[@\d]\S*")  # a word with a digit or an @: an email, a number, a code
 _OTHER_PACKAGE = re.compile(r"\b(other|second|first|another)\s+(package|parcel|box|shipment|one)\b", re.I)
+_OTHER_ONE = re.compile(r"\b(other|second|first|another)\s+one\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,6 +668,10 @@ def _in_context(turn: Turn, filled: bool) -> str:
     if _OTHER_PACKAGE.search(turn.text) and conversation.last_intent in _PACKAGE_INTENTS:
         step = conversation.step
         conversation.step = {**step, "package": "other", "previous_package": step.get("package")}
+        return conversation.last_intent
+    if _OTHER_ONE.search(turn.text) and conversation.last_intent in SELF_SERVICE:
+        # "and the other one?" after the refunds, returns or items of the order: the same topic, not
+        # its packages (the question says "one", not "package").
         return conversation.last_intent
     awaiting = conversation.step.get("awaiting")
     if filled and awaiting in SELF_SERVICE:

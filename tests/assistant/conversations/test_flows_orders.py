@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from shopdesk.assistant.conversations.flows.addresses import address_from_line
@@ -302,3 +304,18 @@ def test_cancel_on_a_french_order_previews_and_confirms_the_same_amount(chat: Ch
     assert amount in chat.text
     for written in (preview["text"], chat.text):
         assert "US" not in written and "98,00" not in written
+
+
+def test_a_diagnosis_of_each_package_says_which_package_it_is(
+    chat: Chat, order_with_split_shipment: Order
+) -> None:
+    order = order_with_split_shipment
+    chat.say(f"my tracking number doesn't work {order.number} {order.email}")
+    assert chat.last["intent"] == "tracking_invalid"
+    diagnosed = [r for r in chat.last["replies"] if r["data"].get("diagnosis")]
+    packages = [p.pk for p in order.shipments.order_by("id")]
+    assert [r["data"]["diagnosis"]["shipment"] for r in diagnosed] == packages
+    for position, reply in enumerate(diagnosed, start=1):
+        said = re.fullmatch(rf"Package {position} of 2 \(([^)]+)\): (.+)", reply["text"])
+        assert said is not None, reply["text"]
+        assert said[2] == reply["data"]["diagnosis"]["message"]

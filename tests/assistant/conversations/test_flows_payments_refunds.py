@@ -204,6 +204,9 @@ def test_each_refunds_dispute_button_names_its_amount(chat: Chat, demo_store: li
     assert [labels[f"rfd:{refund['id']}"] for refund in expected] == [
         f"Report the {amount} refund" for amount in amounts
     ]
+    chat.say("and the other one?")  # the refunds' topic still: "one", not "package"
+    assert chat.last["intent"] == "partial_refund"
+    assert all(amount in chat.text for amount in amounts) and "package" not in chat.text
 
 
 def test_refund_wrong_offers_a_dispute_and_opens_it_only_on_yes(

@@ -196,7 +196,7 @@ def diagnosis_flow(turn: Turn, order: Order, page: OrderPage, topic: str) -> Non
     if focus and len(diagnoses) > 1:
         diagnoses = [d for d in diagnoses if d.shipment_id == focus] or diagnoses
     for diagnosis in diagnoses:
-        turn.answer.say(diagnosis.message, diagnosis=diagnosis.as_dict())
+        turn.answer.say(_diagnosis_text(diagnosis, page), diagnosis=diagnosis.as_dict())
     turn.tried(f"{topic}: diagnosis {', '.join(d.code for d in diagnoses)}")
     if topic in ("split_shipment", "ships_from", "tracking_not_updated", "package_not_received"):
         _offer_packages(turn, page)
@@ -210,6 +210,17 @@ def diagnosis_flow(turn: Turn, order: Order, page: OrderPage, topic: str) -> Non
             turn.answer.offer(action_get(action_id).label, f"act:{index}")
     if any(a.action == "shipping_address" for d in diagnoses for a in d.actions):
         turn.answer.offer("Change the shipping address", "intent:shipping_address")
+
+
+def _diagnosis_text(diagnosis: Diagnosis, page: OrderPage) -> str:
+    """A package's diagnosis names its package when the order has several and the sentence doesn't:
+    otherwise two packages' answers (the tracking number's, say) would not say which is which."""
+    if diagnosis.shipment_id is None or len(page.packages) < 2:
+        return diagnosis.message
+    package = next((p for p in page.packages if p.id == diagnosis.shipment_id), None)
+    if package is None or re.search(rf"\bpackage {package.position}\b", diagnosis.message, re.I):
+        return diagnosis.message  # most package diagnoses name their package already
+    return f"Package {package.position} of {len(page.packages)} ({package.carrier_name}): {diagnosis.message}"
 
 
 def _direct_offers(diagnoses: list[Diagnosis]) -> list[tuple[str, dict[str, Any]]]:
