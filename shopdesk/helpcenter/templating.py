@@ -152,7 +152,8 @@ _NAMES_WITH_THE = (
 )
 
 
-def _country_name(code: str) -> str:
+def country_in_sentence(code: str) -> str:
+    """A country's name as a sentence reads it ("the United States", "Japan"); `*` is every other one."""
     if code == "*":
         return "every other country"
     country = pycountry.countries.get(alpha_2=code)
@@ -199,7 +200,7 @@ def build_context(policy: Policy) -> dict[str, Any]:
     carriers = {c.code: c.name for c in policy.shipping.carriers}
     warehouses = {w.code: w.name for w in policy.store.warehouses}
     for zone, raw in zip(data["shipping"]["zones"], policy.shipping.zones, strict=True):
-        zone["country_names"] = _join([_country_name(c) for c in raw.countries])
+        zone["country_names"] = _join([country_in_sentence(c) for c in raw.countries])
         zone["everywhere_else"] = "*" in raw.countries
         zone["warehouse_names"] = _join([warehouses[w] for w in raw.warehouses], "or")
         zone["has_duties"] = raw.duties == "collected_on_delivery"
@@ -209,13 +210,13 @@ def build_context(policy: Policy) -> dict[str, Any]:
             method["always_paid"] = raw_method.free_over is None
     for method, raw_pm in zip(data["payments"]["methods"], policy.payments.methods, strict=True):
         method["everywhere"] = "*" in raw_pm.countries
-        method["country_names"] = _join([_country_name(c) for c in raw_pm.countries if c != "*"])
+        method["country_names"] = _join([country_in_sentence(c) for c in raw_pm.countries if c != "*"])
         method["instant"] = raw_pm.refund_days_max == 0
         method["has_limits"] = raw_pm.min_order is not None or raw_pm.max_order is not None
     data["payments"]["local_methods"] = [m for m in data["payments"]["methods"] if not m["everywhere"]]
     data["payments"]["global_methods"] = [m for m in data["payments"]["methods"] if m["everywhere"]]
     data["shipping"]["po_box_country_names"] = _join(
-        [_country_name(c) for c in policy.shipping.po_boxes_allowed]
+        [country_in_sentence(c) for c in policy.shipping.po_boxes_allowed]
     )
     data["shipping"]["duty_zones"] = [z for z in data["shipping"]["zones"] if z["has_duties"]]
     data["shipping"]["duty_free_zones"] = [z for z in data["shipping"]["zones"] if not z["has_duties"]]

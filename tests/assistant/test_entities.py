@@ -94,6 +94,8 @@ def test_an_unrecognised_number_is_flagged_only_when_called_a_tracking_number() 
         ("delivery to the Netherlands", "NL"),
         ("can you send it to NZL", "NZ"),
         ("do you deliver to Holland", "NL"),
+        ("do you ship to germany", "DE"),  # typed on a phone, no capital
+        ("payment methods in japan", "JP"),
     ],
 )
 def test_countries_by_name_alias_code_and_demonym(text: str, code: str) -> None:

@@ -21,7 +21,8 @@ from shopdesk.assistant.conversations.replies import Reply
 from shopdesk.helpcenter.content import load_content
 from shopdesk.helpcenter.models import Article
 from shopdesk.helpcenter.rendering import RENDERER_VERSION, render_article, render_source
-from shopdesk.helpcenter.templating import policy_context, registry_fingerprint
+from shopdesk.helpcenter.templating import country_in_sentence, policy_context, registry_fingerprint
+from shopdesk.payments.methods import country_known, payment_methods_in
 from shopdesk.policy import get_policy
 
 INTENT_ARTICLES: dict[str, str] = {
@@ -339,13 +340,31 @@ def _country_part(text: str, country: str) -> str | None:
     return "\n".join(wanted) or None
 
 
+def _payment_methods_part(country: str) -> str | None:
+    """The methods a shopper in `country` can pay with, from the policy, with their order limits."""
+    if not country_known(country):
+        return None
+    found = payment_methods_in(country=country)
+    if not found.methods:
+        return None
+    lines = [f"With a billing address in {country_in_sentence(found.country.code)}, you can pay with:"]
+    for method in found.methods:
+        limit = method.limits.sentence.rstrip(".")
+        lines.append(f"• {method.name}" + (f": {limit[:1].lower()}{limit[1:]}" if limit else ""))
+    return "\n".join(lines)
+
+
 def general_answer(intent: str, *, country: str | None = None) -> Reply | None:
     """The article reply for an intent (None for the conversation intents, which have no article)."""
     slug = INTENT_ARTICLES.get(intent)
     if slug is None:
         return None
     article = article_text(slug)
-    part = _country_part(article.text, country) if country else None
+    part = None
+    if country and intent == "payment_methods":
+        part = _payment_methods_part(country)  # the article's table can't be cut by country
+    elif country:
+        part = _country_part(article.text, country)
     text = part or article.short
     return Reply(
         "article",

@@ -46,12 +46,22 @@ def test_general_answer_for_a_named_country_is_that_country_s_part() -> None:
     assert everywhere is not None and everywhere.text != reply.text
 
 
-def test_country_question_in_chat(chat: Chat) -> None:
-    chat.say("what payment methods can I use in Germany")
+@pytest.mark.parametrize(
+    "wording", ["what payment methods can I use in Germany", "can i pay with klarna in germany"]
+)
+def test_country_question_in_chat(chat: Chat, wording: str) -> None:
+    chat.say(wording)
     assert chat.last["intent"] == "payment_methods"
     article = chat.reply("article")
     assert article["data"]["country"] == "DE"
-    assert "Germany" in article["text"]
+    # Every method the policy offers there, by name, and none it doesn't.
+    policy = get_policy()
+    lines = article["text"].splitlines()
+    assert lines[0] == "With a billing address in Germany, you can pay with:"
+    assert [line.removeprefix("• ").split(":")[0] for line in lines[1:]] == [
+        m.name for m in policy.payment_methods_for("DE")
+    ]
+    assert all(m.name not in article["text"] for m in policy.payments.methods if not m.available_in("DE"))
 
 
 def test_general_question_answers_with_the_article(chat: Chat) -> None:

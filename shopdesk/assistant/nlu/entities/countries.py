@@ -182,8 +182,6 @@ CASE_SENSITIVE = {
     "man",
     "israel",
     "india",
-    "germany",
-    "japan",
     "kiwi",
     "thai",
     "swiss",
