@@ -120,11 +120,7 @@ def points_summary(*, customer: Customer) -> PointsSummary:
         pending_total = sum(p.points for p in pending if p.available_at > timezone.now())
     else:
         available, pending_total = row.available, row.pending
-    expiring = [b for b in points_batches(customer_id=customer.pk) if b.remaining > 0 and b.expires_at]
-    next_expiry = None
-    if expiring:
-        first = min(b.expires_at for b in expiring if b.expires_at)
-        next_expiry = NextExpiry(sum(b.remaining for b in expiring if b.expires_at == first), first)
+    next_expiry = points_next_expiry(customer=customer)
     return PointsSummary(
         name=policy.points.name,
         available=available,
@@ -134,6 +130,15 @@ def points_summary(*, customer: Customer) -> PointsSummary:
         next_expiry=next_expiry,
         currency=policy.store.currency,
     )
+
+
+def points_next_expiry(*, customer: Customer) -> NextExpiry | None:
+    """The points of the customer's balance that expire first, and when (None when none expire)."""
+    expiring = [b for b in points_batches(customer_id=customer.pk) if b.remaining > 0 and b.expires_at]
+    if not expiring:
+        return None
+    first = min(b.expires_at for b in expiring if b.expires_at)
+    return NextExpiry(sum(b.remaining for b in expiring if b.expires_at == first), first)
 
 
 def points_history(*, customer: Customer, page: int = 1, per_page: int = HISTORY_PAGE_SIZE) -> Page:

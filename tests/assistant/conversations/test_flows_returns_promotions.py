@@ -341,3 +341,23 @@ def test_return_status_without_a_return(chat: Chat, order_delivered: Order) -> N
     assert chat.last["intent"] == "return_received"
     assert "has no return yet" in chat.text
     assert "intent:return_item" in chat.payloads()
+
+
+def test_the_balance_says_when_its_first_points_expire(chat: Chat, order_unfulfilled: Order) -> None:
+    from shopdesk.loyalty.models import PointsEntry, PointsEntryKind
+    from shopdesk.loyalty.selectors import points_day
+
+    expires = order_unfulfilled.placed_at + dt.timedelta(days=200)
+    for points, ends in ((300, expires), (450, expires + dt.timedelta(days=30))):
+        PointsEntry.objects.create(
+            customer=order_unfulfilled.customer,
+            kind=PointsEntryKind.ADJUSTED,
+            points=points,
+            available_at=order_unfulfilled.placed_at,
+            created_at=order_unfulfilled.placed_at,
+            settled_at=order_unfulfilled.placed_at,
+            expires_at=ends,
+        )
+    chat.say(f"how many points do i have {order_unfulfilled.number} {order_unfulfilled.email}")
+    assert "You have 750" in chat.text
+    assert f"300 of them expire on {points_day(expires)} if you don't use them by then." in chat.text

@@ -1,5 +1,6 @@
-"""Points on the verified customer's account: the balance they can spend, and an order's points entries
-with the day each becomes available (read from shopdesk/loyalty; the rules' numbers from the policy).
+"""Points on the verified customer's account: the balance they can spend (and when the first of it
+expires), and an order's points entries with the day each becomes available (read from
+shopdesk/loyalty; the rules' numbers from the policy).
 Asked when points come back, the answer also gives the article's rules (a cancellation, a return), unless
 the conversation showed them already."""
 
@@ -13,7 +14,12 @@ from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.general import article_answer, article_given
 from shopdesk.core.calendar import local_date
 from shopdesk.loyalty.models import PointsEntry
-from shopdesk.loyalty.selectors import points_balance, points_entries_for_order
+from shopdesk.loyalty.selectors import (
+    points_balance,
+    points_day,
+    points_entries_for_order,
+    points_next_expiry,
+)
 from shopdesk.orders.models import Order
 from shopdesk.orderview.diagnoses.types import format_date
 from shopdesk.policy import get_policy
@@ -30,6 +36,13 @@ def points_flow(turn: Turn, order: Order, intent: str) -> None:
         f"{points.max_order_share_percent}% of an order, from {points.min_redeem:,} points.",
         balance=balance,
     )
+    expiry = points_next_expiry(customer=order.customer) if balance > 0 else None
+    if expiry is not None:
+        turn.answer.say(
+            f"{expiry.points:,} of them expire on {points_day(expiry.expires_at)} if you don't use them by then.",
+            expiring=expiry.points,
+            expires_at=expiry.expires_at.isoformat(),
+        )
     if intent == "points_refund_timing":
         if not article_given(turn, intent):
             article_answer(turn, intent)
