@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from shopdesk.access.models import CustomerSession
 from shopdesk.access.rate_limits import Limit, rate_limit_take, rate_limits_take
-from shopdesk.access.services import order_for_lookup
+from shopdesk.access.services import email_normalise, order_for_lookup
 from shopdesk.access.types import CustomerAccess
 from shopdesk.assistant.conversations.flows.addresses import ADDRESS_ACTIONS, address_answer, address_start
 from shopdesk.assistant.conversations.flows.context import Turn
@@ -613,6 +613,8 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
     # A short fragment ("to small") is read in the conversation's topic when alone it says nothing.
     understanding = _understanding(turn, early)
     turn.understanding = understanding
+    if _email_corrected(turn, understanding.entities):
+        return
     filled = slots_fill(conversation, understanding.entities)
     intent = understanding.intent
     awaiting = conversation.step.get("awaiting")
@@ -649,6 +651,34 @@ def _answer_text(turn: Turn, early: Early | None = None) -> None:
         return
     conversation.unsure_count = 0
     _run_intent(turn, intent)
+
+
+# The topics that show the order's emails and the address they went to ("check that … is right").
+_EMAIL_INTENTS = ("confirmation_email_missing", "delivery_email_missing")
+
+
+def _email_corrected(turn: Turn, entities: list[Any]) -> bool:
+    """Only another email address, right after the order's emails were shown on a verified order: the
+    address the order should have had (mistyped at checkout). Its change is previewed for a yes,
+    instead of the address being taken as a new lookup, which would drop the verification and find
+    nothing. False when the message is anything else (it is then read as usual)."""
+    conversation = turn.conversation
+    if conversation.last_intent not in _EMAIL_INTENTS or conversation.access_session_id is None:
+        return False
+    emails = [entity for entity in entities if entity.type == "email"]
+    if len(emails) != 1 or any(entity.type == "order_number" for entity in entities):
+        return False
+    new_email = email_normalise(emails[0].value)
+    if new_email == conversation.email or not _only_details(turn.text, entities):
+        return False
+    if access_get(conversation) is None:  # the session ended: the address is a lookup again
+        return False
+    turn.answer.intent = conversation.last_intent
+    order = _order_or_ask(turn, conversation.last_intent)
+    if order is not None:
+        turn.answer.say(f"Your order's emails go to {conversation.email}.")
+        preview_action(turn, order, "change_email", {"new_email": new_email})
+    return True
 
 
 def _only_codes(text: str, entities: list[Any]) -> bool:

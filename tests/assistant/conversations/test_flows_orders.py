@@ -216,6 +216,35 @@ def test_confirmation_email_missing_resends_after_yes(chat: Chat, order_unfulfil
     assert OutboxMessage.objects.count() == before + 1
 
 
+def test_the_right_address_given_after_the_emails_were_shown_changes_the_orders_email(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    from shopdesk.orders.models import EmailChangeRequest
+
+    order = order_unfulfilled
+    chat.say(f"I never got a confirmation email for {order.number}, my email is {order.email}")
+    chat.press("no")  # not the resend: the address itself was mistyped
+    chat.say("it should be Right.Address@example.com")
+    assert chat.last["intent"] == "confirmation_email_missing"
+    confirm = chat.reply("confirm")
+    assert confirm["data"]["action"] == "change_email" and "right.address@example.com" in confirm["text"]
+    assert f"Your order's emails go to {order.email}." in chat.text
+    assert not EmailChangeRequest.objects.filter(order=order).exists()  # nothing before the yes
+    chat.press("yes")
+    order.refresh_from_db()
+    changed = order.email == "right.address@example.com"
+    requested = EmailChangeRequest.objects.filter(order=order, new_email="right.address@example.com").exists()
+    assert changed or requested  # at once, or once the new address opens its link (the policy says)
+    chat.say("where is my order?")  # still verified: the order, not a lookup
+    assert "order" in chat.types()
+
+
+def test_another_address_before_any_order_is_a_lookup_as_before(chat: Chat, order_unfulfilled: Order) -> None:
+    chat.say("I never got a confirmation email")
+    chat.say(f"{order_unfulfilled.number} someone.else@example.com")
+    assert "could not find an order" in chat.text and "confirm" not in chat.types()
+
+
 def test_delivery_email_missing_resends_the_shipping_notice(chat: Chat, order_in_transit: Order) -> None:
     order = order_in_transit
     chat.say(f"I didn't get an email about my order delivery. {order.number} {order.email}")
