@@ -348,3 +348,39 @@ def test_a_diagnosis_of_each_package_says_which_package_it_is(
         said = re.fullmatch(rf"Package {position} of 2 \(([^)]+)\): (.+)", reply["text"])
         assert said is not None, reply["text"]
         assert said[2] == reply["data"]["diagnosis"]["message"]
+
+
+def test_a_package_that_came_back_offers_its_options_and_hands_the_choice_over(
+    chat: Chat, order_returned_to_sender: Order
+) -> None:
+    from shopdesk.assistant.conversations.models import Conversation
+
+    order = order_returned_to_sender
+    chat.say(f"my package was sent back, please send it again {order.number} {order.email}")
+    assert chat.last["intent"] == "package_returned"
+    package = order.shipments.get()
+    assert "came back to us" in chat.text  # the options and their price first, even when one was named
+    assert chat.payloads()[:2] == [f"back:{package.pk}:reship", f"back:{package.pk}:refund"]
+    assert not Conversation.objects.get(pk=chat.id).handed_over
+    chat.say("yes please send it again")
+    assert chat.last["intent"] == "package_returned"
+    assert chat.payloads() == [f"back:{package.pk}:reship"]  # words alone act on nothing
+    assert not Conversation.objects.get(pk=chat.id).handed_over
+    chat.press(f"back:{package.pk}:reship")
+    assert "Noted: send it again." in chat.text and "handoff" in chat.types()
+    handed = Conversation.objects.get(pk=chat.id)
+    assert handed.handed_over and handed.handoff["intent"] == "package_returned"
+    assert any("chose 'Send it again'" in note for note in handed.handoff["tried"])
+
+
+def test_a_returned_packages_option_can_be_pressed(chat: Chat, order_returned_to_sender: Order) -> None:
+    from shopdesk.assistant.conversations.models import Conversation
+
+    order = order_returned_to_sender
+    chat.say(f"why did my package come back? {order.number} {order.email}")
+    package = order.shipments.get()
+    chat.press(f"back:{package.pk}:refund")
+    assert "Noted: refund me instead." in chat.text
+    assert any(
+        "chose 'Refund me instead'" in n for n in Conversation.objects.get(pk=chat.id).handoff["tried"]
+    )

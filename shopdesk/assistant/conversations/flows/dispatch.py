@@ -17,6 +17,7 @@ from shopdesk.assistant.conversations.flows.changes import (
 )
 from shopdesk.assistant.conversations.flows.context import Turn
 from shopdesk.assistant.conversations.flows.identify import details_only, handoff_awaits_email
+from shopdesk.assistant.conversations.flows.orders import RETURNED_CHOICE, returned_choice_button
 from shopdesk.assistant.conversations.flows.payments import CHARGED_QUESTION, PAYMENT_INTENTS, payment_flow
 from shopdesk.assistant.conversations.flows.price_adjustment import (
     PRICE_ADJUSTMENT_INTENTS,
@@ -67,6 +68,7 @@ ORDER_BUTTONS: dict[str, Callable[[Turn, Order, str], None]] = {
     "rfd": refund_button,
     "pa": price_adjustment_button,
     "exch": return_exchange_chosen,
+    "back": returned_choice_button,
 }
 
 # Buttons that choose before any order is looked up: they return the intent to carry on with.
@@ -84,4 +86,7 @@ DETAILS_FIRST: Callable[[Conversation], bool] = handoff_awaits_email
 
 # Short questions that stay in the topic just answered, whatever they would mean alone ("was I charged?"
 # after a declined payment is about that payment, not the shipping fees).
-FOLLOW_UPS: dict[str, re.Pattern[str]] = dict.fromkeys(PAYMENT_INTENTS, CHARGED_QUESTION)
+FOLLOW_UPS: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(PAYMENT_INTENTS, CHARGED_QUESTION),
+    "package_returned": RETURNED_CHOICE,  # "send it again" after the package that came back
+}

@@ -195,6 +195,8 @@ def diagnosis_flow(turn: Turn, order: Order, page: OrderPage, topic: str) -> Non
     focus = turn.conversation.step.get("package")
     if focus and len(diagnoses) > 1:
         diagnoses = [d for d in diagnoses if d.shipment_id == focus] or diagnoses
+    if _returned_choice_taken(turn, diagnoses):
+        return
     for diagnosis in diagnoses:
         turn.answer.say(_diagnosis_text(diagnosis, page), diagnosis=diagnosis.as_dict())
     turn.tried(f"{topic}: diagnosis {', '.join(d.code for d in diagnoses)}")
@@ -210,6 +212,78 @@ def diagnosis_flow(turn: Turn, order: Order, page: OrderPage, topic: str) -> Non
             turn.answer.offer(action_get(action_id).label, f"act:{index}")
     if any(a.action == "shipping_address" for d in diagnoses for a in d.actions):
         turn.answer.offer("Change the shipping address", "intent:shipping_address")
+    for diagnosis in diagnoses:
+        if diagnosis.code == _RETURNED:
+            for option in _returned_options(diagnosis):
+                turn.answer.offer(_RETURNED_CHOICES[option][0], f"back:{diagnosis.shipment_id}:{option}")
+
+
+# A package that came back to us: the customer chooses what happens to it (the options the policy gives,
+# which the diagnosis states with their price), and a person in the care team carries it out.
+_RETURNED = "returned_to_sender"
+_RETURNED_CHOICES = {
+    "reship": (
+        "Send it again",
+        re.compile(r"\b(send|ship|deliver|post)\w*\b.{0,25}\bagain\b|\bre-?(ship|send|deliver)", re.I),
+    ),
+    "refund": ("Refund me instead", re.compile(r"\brefund", re.I)),
+}
+
+
+def _returned_options(diagnosis: Diagnosis) -> list[str]:
+    return [option for option in diagnosis.facts.get("options", []) if option in _RETURNED_CHOICES]
+
+
+def _returned_choice_taken(turn: Turn, diagnoses: list[Diagnosis]) -> bool:
+    """The customer names a choice ("send it again", "refund me") after the returned package's options
+    were shown: that option's button, to press. The press hands over; words alone could be a question
+    ("how long does a refund take?"). Named before the options were shown, the options come first."""
+    shown = any(note.startswith("package_returned: diagnosis") for note in turn.conversation.tried)
+    returned = [d for d in diagnoses if d.code == _RETURNED]
+    if not shown or len(returned) != 1:
+        return False
+    named = [o for o in _returned_options(returned[0]) if _RETURNED_CHOICES[o][1].search(turn.text or "")]
+    if len(named) != 1:
+        return False
+    label = _RETURNED_CHOICES[named[0]][0]
+    turn.answer.say(
+        f"To choose \u201c{label}\u201d, press it: a person in our care team then arranges it with you."
+    )
+    turn.answer.offer(label, f"back:{returned[0].shipment_id}:{named[0]}")
+    return True
+
+
+# Short messages that stay on the returned package's topic: a choice among its options.
+RETURNED_CHOICE = re.compile(
+    "|".join(f"(?:{pattern.pattern})" for _, pattern in _RETURNED_CHOICES.values()), re.I
+)
+
+
+def returned_choice_button(turn: Turn, order: Order, value: str) -> None:
+    """A press on one of the returned package's options (`<package id>:<option>`)."""
+    package, _, option = value.partition(":")
+    page = order_page_cached(order=order, actor=actor_for(turn))
+    diagnosis = next(
+        (
+            d
+            for d in diagnosis_for_topic(topic="package_returned", page=page, now=timezone.now())
+            if d.code == _RETURNED and str(d.shipment_id) == package
+        ),
+        None,
+    )
+    if diagnosis is None or option not in _returned_options(diagnosis):
+        turn.answer.say("That package is no longer waiting for a choice. Ask me again to see where it is.")
+        return
+    returned_choice_handed_over(turn, diagnosis, option)
+
+
+def returned_choice_handed_over(turn: Turn, diagnosis: Diagnosis, option: str) -> None:
+    label = _RETURNED_CHOICES[option][0]
+    turn.tried(
+        f"package_returned: chose '{label}' for the package that came back (shipment {diagnosis.shipment_id})"
+    )
+    turn.answer.say(f"Noted: {label.lower()}. A person in our care team arranges it with you.")
+    turn.answer.add(handoff_request(turn.conversation, reason=HandoffReason.NEEDS_APPROVAL))
 
 
 def _diagnosis_text(diagnosis: Diagnosis, page: OrderPage) -> str:
