@@ -7,8 +7,9 @@ import re
 import pytest
 
 from shopdesk.assistant.conversations.flows.addresses import address_from_line
+from shopdesk.assistant.conversations.models import Conversation
 from shopdesk.notifications.models import OutboxMessage
-from shopdesk.orders.models import Order
+from shopdesk.orders.models import EmailChangeRequest, Order
 from shopdesk.shipping.models import Case
 from tests.assistant.conversations.conftest import Chat
 
@@ -219,8 +220,6 @@ def test_confirmation_email_missing_resends_after_yes(chat: Chat, order_unfulfil
 def test_the_right_address_given_after_the_emails_were_shown_changes_the_orders_email(
     chat: Chat, order_unfulfilled: Order
 ) -> None:
-    from shopdesk.orders.models import EmailChangeRequest
-
     order = order_unfulfilled
     chat.say(f"I never got a confirmation email for {order.number}, my email is {order.email}")
     chat.press("no")  # not the resend: the address itself was mistyped
@@ -353,8 +352,6 @@ def test_a_diagnosis_of_each_package_says_which_package_it_is(
 def test_a_package_that_came_back_offers_its_options_and_hands_the_choice_over(
     chat: Chat, order_returned_to_sender: Order
 ) -> None:
-    from shopdesk.assistant.conversations.models import Conversation
-
     order = order_returned_to_sender
     chat.say(f"my package was sent back, please send it again {order.number} {order.email}")
     assert chat.last["intent"] == "package_returned"
@@ -374,8 +371,6 @@ def test_a_package_that_came_back_offers_its_options_and_hands_the_choice_over(
 
 
 def test_a_returned_packages_option_can_be_pressed(chat: Chat, order_returned_to_sender: Order) -> None:
-    from shopdesk.assistant.conversations.models import Conversation
-
     order = order_returned_to_sender
     chat.say(f"why did my package come back? {order.number} {order.email}")
     package = order.shipments.get()
