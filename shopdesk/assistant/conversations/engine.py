@@ -730,7 +730,7 @@ def _run_intent(turn: Turn, intent: str) -> None:
         }
     conversation.last_intent = intent
     if intent not in SELF_SERVICE:
-        article_answer(turn, intent)
+        article_answer(turn, intent, country=_billing_country(turn) if intent == "payment_methods" else None)
         turn.answer.offer(*HANDOFF_BUTTON)
         return
     if intent in PROMOTION_INTENTS and not _promotion_codes_known(turn, intent):
@@ -760,6 +760,18 @@ def _run_intent(turn: Turn, intent: str) -> None:
         INTENT_FLOWS[intent](turn, order, intent)
     else:
         order_flow_run(turn, order, intent)
+
+
+def _billing_country(turn: Turn) -> str | None:
+    """The verified order's billing country: the methods its customer can pay with, when no country is
+    named. None before verification (no order data) or without a billing country."""
+    conversation = turn.conversation
+    if conversation.access_session_id is None or not conversation.order_number:
+        return None
+    access = access_get(conversation)
+    if access is None:
+        return None
+    return verified_order(conversation, access).billing_address.country or None
 
 
 def _promotion_codes_known(turn: Turn, intent: str) -> bool:

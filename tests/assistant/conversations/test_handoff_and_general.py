@@ -64,6 +64,23 @@ def test_country_question_in_chat(chat: Chat, wording: str) -> None:
     assert all(m.name not in article["text"] for m in policy.payments.methods if not m.available_in("DE"))
 
 
+def test_payment_methods_without_a_country_use_the_verified_orders_billing_country(
+    chat: Chat, order_unfulfilled: Order
+) -> None:
+    country = order_unfulfilled.billing_address.country
+    chat.say("what payment methods can I use?")
+    assert chat.reply("article")["data"]["country"] is None  # no order data before verification
+    chat.say(f"{order_unfulfilled.number} {order_unfulfilled.email}")
+    chat.say("what payment methods can I use?")
+    article = chat.reply("article")
+    assert article["data"]["country"] == country
+    assert [line.removeprefix("• ").split(":")[0] for line in article["text"].splitlines()[1:]] == [
+        m.name for m in get_policy().payment_methods_for(country)
+    ]
+    chat.say("and in Japan?")  # a country named still wins
+    assert chat.reply("article")["data"]["country"] == "JP"
+
+
 def test_general_question_answers_with_the_article(chat: Chat) -> None:
     chat.say("what is your return policy?")
     assert chat.last["intent"] == "return_policy"

@@ -21,8 +21,9 @@ def article_given(turn: Turn, intent: str) -> bool:
     return any(note.startswith(given) for note in turn.conversation.tried)
 
 
-def article_answer(turn: Turn, intent: str) -> bool:
-    reply = general_answer(intent, country=turn.entity("country"))
+def article_answer(turn: Turn, intent: str, *, country: str | None = None) -> bool:
+    """The intent's article; for the country the message names, else `country` (the caller's default)."""
+    reply = general_answer(intent, country=turn.entity("country") or country)
     if reply is None:
         return False
     turn.answer.add(reply)
