@@ -104,15 +104,11 @@ def _cached_access(key: str, lookup: dict[str, object]) -> CustomerAccess | None
     )
     if session is None:
         return None
-    _access_keep(key, session, now)
+    _access_keep(key, session.email, session.order_number, session.pk, session.expires_at, now)
     return session.access()
 
 
-def _access_keep(key: str, session: CustomerSession, now: dt.datetime) -> None:
-    _access_keep_values(key, session.email, session.order_number, session.pk, session.expires_at, now)
-
-
-def _access_keep_values(
+def _access_keep(
     key: str, email: str, number: str, session_id: int, expires_at: dt.datetime, now: dt.datetime
 ) -> None:
     expires = expires_at.timestamp()
@@ -132,7 +128,7 @@ def access_remember(*, access: CustomerAccess, expires_at: dt.datetime) -> None:
 
     def keep() -> None:
         key = _access_cache_key("session", access.session_id)
-        _access_keep_values(key, access.email, number, access.session_id, expires_at, timezone.now())
+        _access_keep(key, access.email, number, access.session_id, expires_at, timezone.now())
 
     transaction.on_commit(keep)
 

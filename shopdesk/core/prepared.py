@@ -47,6 +47,8 @@ M = TypeVar("M", bound=models.Model)
 _MARKER = "\x00prepared-{}%_\\\x00"
 _INT_MARKER = -(2**62) - 7919  # below any id; the i-th value's marker is this minus i
 
+Converters = list[tuple[int, list[Any], Any]]  # (column, the ORM's converters, their expression)
+
 
 @dataclass(frozen=True, slots=True)
 class _Compiled(Generic[M]):
@@ -56,7 +58,7 @@ class _Compiled(Generic[M]):
     constants: tuple[Any, ...]  # the parameters as compiled (the constants of the queryset itself)
     own: slice  # the row's columns that fill the model itself
     attnames: list[str]  # the fields those columns fill, in order
-    converters: list[tuple[int, list[Any], Any]]  # (column, the ORM's converters, their expression)
+    converters: Converters
     related: list[Any]  # the ORM's populators of the rows select_related joins
 
 
@@ -86,21 +88,14 @@ class PreparedLookup(Generic[M]):
         return [self._instance(compiled, row) for row in rows]
 
     def _rows(self, values: tuple[str | int, ...], *, many: bool) -> tuple[_Compiled[M], list[Any]]:
-        kinds = tuple(_kind(value) for value in values)
-        key = (connection.alias, kinds)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(kinds)
+        compiled = _compiled_for(self._compiled, values, self._compile)
         return compiled, _execute(compiled.sql, compiled.positions, compiled.constants, values, many=many)
 
     @staticmethod
     def _instance(compiled: _Compiled[M], row: Any) -> M:
         # What the ORM's own iterator does with a row of a model query.
         if compiled.converters:
-            row = list(row)
-            for column, converters, expression in compiled.converters:
-                for converter in converters:
-                    row[column] = converter(row[column], expression, connection)
+            row = _converted(row, compiled.converters)
         instance = compiled.model.from_db(connection.alias, compiled.attnames, row[compiled.own])
         for populator in compiled.related:
             populator.populate(row, instance)
@@ -125,10 +120,6 @@ class PreparedLookup(Generic[M]):
         if attnames != [field.attname for field in queryset.model._meta.concrete_fields]:
             raise ValueError("only a lookup of whole rows of one model can be prepared")  # deferred fields
         columns = [expression for expression, _sql, _alias in select]
-        converters = [
-            (column, found, expression)
-            for column, (found, expression) in compiler.get_converters(columns).items()
-        ]
         return _Compiled(
             model=queryset.model,
             sql=str(sql),
@@ -136,10 +127,27 @@ class PreparedLookup(Generic[M]):
             constants=tuple(params),
             own=slice(start, end),
             attnames=[str(name) for name in attnames],
-            converters=converters,
+            converters=_converters(compiler, columns),
             # Django 5.2's signature (the stubs follow 6.x, which adds a fetch mode).
             related=get_related_populators(klass_info, select, connection.alias),  # type: ignore[call-arg]
         )
+
+
+C = TypeVar("C")
+
+
+def _compiled_for(
+    compiled: dict[tuple[str, tuple[type, ...]], C],
+    values: tuple[str | int, ...],
+    compile_: Callable[[tuple[type, ...]], C],
+) -> C:
+    """The statement for these values' kinds on this database, compiled the first time it is asked for."""
+    kinds = tuple(_kind(value) for value in values)
+    key = (connection.alias, kinds)
+    found = compiled.get(key)
+    if found is None:
+        found = compiled[key] = compile_(kinds)
+    return found
 
 
 def _statement(
@@ -177,13 +185,30 @@ def _execute(
         return [] if row is None else [row]
 
 
+def _converters(compiler: Any, columns: list[Any]) -> Converters:
+    """The ORM's converters of the columns that have any: (column, converters, expression)."""
+    return [
+        (column, found, expression)
+        for column, (found, expression) in compiler.get_converters(columns).items()
+    ]
+
+
+def _converted(row: Sequence[Any], converters: Converters) -> list[Any]:
+    """The row's columns through their converters, as the ORM's iterators do."""
+    row = list(row)
+    for column, found, expression in converters:
+        for converter in found:
+            row[column] = converter(row[column], expression, connection)
+    return row
+
+
 @dataclass(frozen=True, slots=True)
 class _CompiledValues:
     sql: str
     positions: list[int | None]
     constants: tuple[Any, ...]
     width: int  # the columns the queryset returns (the statement may select more, for its ordering)
-    converters: list[tuple[int, list[Any], Any]]
+    converters: Converters
 
 
 class PreparedValues:
@@ -195,22 +220,11 @@ class PreparedValues:
 
     def all(self, *values: str | int) -> list[tuple[Any, ...]]:
         """Every row the queryset built for these values returns, in its order, as tuples."""
-        kinds = tuple(_kind(value) for value in values)
-        key = (connection.alias, kinds)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(kinds)
+        compiled = _compiled_for(self._compiled, values, self._compile)
         rows = _execute(compiled.sql, compiled.positions, compiled.constants, values, many=True)
         if not compiled.converters:
             return [tuple(row[: compiled.width]) for row in rows]
-        converted = []
-        for row in rows:
-            row = list(row[: compiled.width])
-            for column, converters, expression in compiled.converters:
-                for converter in converters:
-                    row[column] = converter(row[column], expression, connection)
-            converted.append(tuple(row))
-        return converted
+        return [tuple(_converted(row[: compiled.width], compiled.converters)) for row in rows]
 
     def _compile(self, kinds: tuple[type, ...]) -> _CompiledValues:
         queryset, compiler, sql, params, positions = _statement(self.build, kinds)
@@ -225,10 +239,7 @@ class PreparedValues:
             positions=positions,
             constants=params,
             width=compiler.col_count,
-            converters=[
-                (column, found, expression)
-                for column, (found, expression) in compiler.get_converters(columns).items()
-            ],
+            converters=_converters(compiler, columns),
         )
 
 

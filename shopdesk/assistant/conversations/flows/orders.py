@@ -99,9 +99,14 @@ def declined_steps(turn: Turn, order: Order, page: OrderPage) -> None:
         turn.answer.offer(*HANDOFF_BUTTON)  # "contact us": a person, from the chat itself
 
 
+def _package_named(package: PackageView, count: int, *, origin: bool = False) -> str:
+    """How a reply names one package of several: "Package 2 of 3 (UPS from Edison, New Jersey (USA))"."""
+    where = f" from {package.origin_name}" if origin and package.origin_name else ""
+    return f"Package {package.position} of {count} ({package.carrier_name}{where})"
+
+
 def _timeline(package: PackageView, count: int) -> Reply:
-    where = f" from {package.origin_name}" if package.origin_name else ""
-    text = f"Package {package.position} of {count} ({package.carrier_name}{where}): {package.status_label}."
+    text = f"{_package_named(package, count, origin=True)}: {package.status_label}."
     if package.events:
         last = package.events[0]
         text += f" Last scan {format_date(last.occurred_at.date())}: {last.status_label}"
@@ -294,7 +299,7 @@ def _diagnosis_text(diagnosis: Diagnosis, page: OrderPage) -> str:
     package = next((p for p in page.packages if p.id == diagnosis.shipment_id), None)
     if package is None or re.search(rf"\bpackage {package.position}\b", diagnosis.message, re.I):
         return diagnosis.message  # most package diagnoses name their package already
-    return f"Package {package.position} of {len(page.packages)} ({package.carrier_name}): {diagnosis.message}"
+    return f"{_package_named(package, len(page.packages))}: {diagnosis.message}"
 
 
 def _direct_offers(diagnoses: list[Diagnosis]) -> list[tuple[str, dict[str, Any]]]:
